@@ -66,3 +66,14 @@ def pydoc_text() -> str:
     from pydoc_data.topics import topics
 
     return "\n\n".join(topics[key] for key in sorted(topics))
+
+
+@functools.lru_cache(maxsize=1)
+def kit_bpe_merges() -> list[tuple[tuple[int, int], int]]:
+    """The kit's own byte-level BPE (vocabulary about 1,000), trained with the lesson 1.3
+    reference code on the Python documentation by `scripts/train_tokenizer.py`. Merges come in
+    the lesson 1.3 format, `[((a, b), new_id), ...]`."""
+    import json
+
+    doc = json.loads(data_path("kit_bpe.json").read_text(encoding="utf-8"))
+    return [((a, b), new_id) for a, b, new_id in doc["merges"]]
