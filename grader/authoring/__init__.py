@@ -1,0 +1,2 @@
+"""The maintainer's and instructor's side: verify, release, the Classroom workflow and the
+nbgrader export."""

@@ -1,0 +1,327 @@
+"""`hexahype verify`: the authoring check. It fails on
+
+- drift between course.toml and the files (a half-authored entry, missing hints, a stub or
+  solution that does not define a task, different signatures in stub and solution);
+- stray modules, tests or texts that belong to no entry;
+- a stub that passes any test, or does not raise NotImplementedError naming its lesson;
+- a solution that fails any visible or hidden test;
+- a misconception that the tests do not catch (or whose first message misses its EXPECT);
+- a lesson text out of its reading-time budget, missing its sections, or whose code blocks do not
+  run or print what the text shows;
+- a GitHub workflow that is stale against the manifest.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import runs
+from ..manifest import Course, Lesson
+from . import markdown
+
+MIN_MISCONCEPTIONS = 3
+IGNORED_FILES = {"__init__.py", "conftest.py"}
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    def add(self, where: str, problem: str) -> None:
+        self.problems.append(f"{where}: {problem}")
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def misconception_dir(lesson: Lesson) -> Path:
+    return lesson.root / "grader" / "tests" / "misconceptions" / lesson.package / lesson.name
+
+
+def misconceptions(lesson: Lesson) -> list[Path]:
+    folder = misconception_dir(lesson)
+    return sorted(p for p in folder.glob("*.py") if p.name not in IGNORED_FILES)
+
+
+# -- structure --------------------------------------------------------------------------------
+def _functions(path: Path) -> dict[str, ast.AST]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+    }
+
+
+def _signature(node: ast.AST) -> str:
+    if isinstance(node, ast.ClassDef):
+        methods = [n for n in node.body if isinstance(n, ast.FunctionDef)]
+        return "; ".join(f"{m.name}({ast.unparse(m.args)})" for m in methods if not m.name.startswith("_") or m.name in ("__init__", "__len__"))
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ret = f" -> {ast.unparse(node.returns)}" if node.returns else ""
+    return f"({ast.unparse(node.args)}){ret}"
+
+
+def _raises_not_implemented(node: ast.AST, lesson_id: str) -> bool:
+    bodies = [node] if not isinstance(node, ast.ClassDef) else [
+        n for n in node.body if isinstance(n, ast.FunctionDef)
+    ]
+    ok = False
+    for fn in bodies:
+        for sub in ast.walk(fn):
+            if isinstance(sub, ast.Raise) and sub.exc is not None:
+                exc = sub.exc
+                if (
+                    isinstance(exc, ast.Call)
+                    and getattr(exc.func, "id", "") == "NotImplementedError"
+                    and exc.args
+                    and isinstance(exc.args[0], ast.Constant)
+                    and str(exc.args[0].value).startswith(f"lesson {lesson_id}:")
+                ):
+                    ok = True
+    return ok
+
+
+def check_structure(course: Course, report: Report) -> list[Lesson]:
+    authored: list[Lesson] = []
+    for entry in course.entries:
+        where = f"{entry.id} {entry.title}"
+        files = entry.files()
+        present = {role: p.exists() for role, p in files.items()}
+        if not any(present.values()):
+            continue
+        authored.append(entry)
+        for role, ok in present.items():
+            if not ok:
+                report.add(where, f"{role} {files[role].relative_to(course.root)} is missing")
+        if entry.is_quiz:
+            continue
+        if len(entry.hints) < 2:
+            report.add(where, "needs at least two progressive hints in course.toml")
+        if not (present["exercise"] and present["solution"]):
+            continue
+        try:
+            stub = _functions(entry.exercise_path)
+            sol = _functions(entry.solution_path)
+        except SyntaxError as exc:
+            report.add(where, f"syntax error in {Path(exc.filename or '').name}: {exc.msg}")
+            continue
+        for task in entry.tasks:
+            if task not in stub:
+                report.add(where, f"the stub does not define {task}")
+            elif not _raises_not_implemented(stub[task], entry.id):
+                report.add(
+                    where,
+                    f"the stub's {task} must raise NotImplementedError('lesson {entry.id}: ...')",
+                )
+            if task not in sol:
+                report.add(where, f"the solution does not define {task}")
+            elif task in stub and _signature(stub[task]) != _signature(sol[task]):
+                report.add(
+                    where,
+                    f"{task} has different signatures: stub {_signature(stub[task])}, "
+                    f"solution {_signature(sol[task])}",
+                )
+        if "NotImplementedError" in entry.solution_path.read_text(encoding="utf-8"):
+            report.add(where, "the solution still raises NotImplementedError")
+        if present["lesson text"]:
+            check_text(course, entry, report)
+    return authored
+
+
+def check_text(course: Course, entry: Lesson, report: Report) -> None:
+    where = f"{entry.id} {entry.title}"
+    md = entry.text_path.read_text(encoding="utf-8")
+    first = md.lstrip().splitlines()[0] if md.strip() else ""
+    if first != f"# {entry.id} {entry.title}":
+        report.add(where, f"the text must start with '# {entry.id} {entry.title}', not {first!r}")
+    low, high = entry.word_budget(course.words_per_minute)
+    words = markdown.word_count(md)
+    if not low <= words <= high:
+        report.add(
+            where,
+            f"the text has {words} words; {entry.minutes} min of reading allows {low}-{high}",
+        )
+    heads = [h.lower() for h in markdown.headings(md)]
+    for section in ("your turn", "check", "going further"):
+        if not any(h.startswith(section) for h in heads):
+            report.add(where, f"the text has no '{section.title()}' section")
+    if f"hexahype check {entry.id}" not in md:
+        report.add(where, f"the text must tell the learner to run `hexahype check {entry.id}`")
+    for m in re.finditer(r"!\[[^\]]*\]\(([^)]+)\)", md):
+        target = (entry.text_path.parent / m.group(1)).resolve()
+        if not target.exists():
+            report.add(where, f"the figure {m.group(1)} does not exist")
+
+
+def check_strays(course: Course, authored: Iterable[Lesson], report: Report) -> None:
+    known = {p.resolve() for e in course.entries for p in e.files().values()}
+    known |= {e.text_path.resolve() for e in course.entries}
+    chapters = {c.package for c in course.chapters}
+    for top in ("exercises", "solutions", "tests", "lessons"):
+        base = course.root / top
+        if not base.exists():
+            continue
+        for path in base.rglob("*"):
+            if not path.is_file() or "__pycache__" in path.parts or path.name in IGNORED_FILES:
+                continue
+            rel = path.relative_to(course.root)
+            if top == "lessons" and rel.parts[1] == "figures":
+                continue
+            if path.suffix in (".pyc",):
+                continue
+            if path.resolve() not in known:
+                report.add("strays", f"{rel.as_posix()} belongs to no entry of course.toml")
+        for sub in base.iterdir():
+            if sub.is_dir() and sub.name not in chapters | {"hidden", "figures", "__pycache__"}:
+                report.add("strays", f"{sub.relative_to(course.root).as_posix()}/ is no chapter")
+    for entry in authored:
+        folder = misconception_dir(entry)
+    mis_root = course.root / "grader" / "tests" / "misconceptions"
+    if mis_root.exists():
+        for folder in mis_root.glob("*/*"):
+            if folder.is_dir() and folder.name != "__pycache__":
+                if course.by_module(folder.name) is None:
+                    report.add("strays", f"misconceptions for unknown module {folder.name}")
+
+
+# -- running tests ----------------------------------------------------------------------------
+def _by_lesson(doc: dict | None) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for t in (doc or {}).get("tests", []):
+        out.setdefault(t["lesson"], []).append(t)
+    return out
+
+
+def check_suites(course: Course, authored: list[Lesson], report: Report) -> None:
+    files = runs.test_files(authored, hidden=True)
+    if not files:
+        return
+    code, doc, out = runs.run_suite(course.root, files, course.root / "solutions", timeout=1800)
+    if doc is None:
+        report.add("solutions", f"pytest did not run ({code}): {out.strip()[-400:]}")
+        return
+    got = _by_lesson(doc)
+    for entry in authored:
+        tests = got.get(entry.id, [])
+        if not tests:
+            report.add(f"{entry.id} {entry.title}", "no test ran against the solution")
+        for t in tests:
+            if t["status"] != "passed":
+                report.add(
+                    f"{entry.id} {entry.title}",
+                    f"the solution fails {t['name']}: {t['message']}",
+                )
+    with tempfile.TemporaryDirectory(prefix="hexahype-stubs-") as tmp:
+        stubs = Path(tmp) / "exercises"
+        shutil.copytree(course.root / "exercises", stubs)
+        for entry in authored:
+            if entry.is_quiz and entry.solution_path.exists():
+                # an unanswered quiz is the stub
+                (stubs / entry.package / entry.exercise_path.name).write_text(
+                    '{"answers": {}}\n', encoding="utf-8"
+                )
+        code, doc, out = runs.run_suite(course.root, files, stubs, timeout=1800)
+    if doc is None:
+        report.add("stubs", f"pytest did not run ({code}): {out.strip()[-400:]}")
+        return
+    for entry in authored:
+        for t in _by_lesson(doc).get(entry.id, []):
+            if t["status"] == "passed":
+                report.add(f"{entry.id} {entry.title}", f"the untouched stub passes {t['name']}")
+            elif t["status"] != "not started":
+                report.add(
+                    f"{entry.id} {entry.title}",
+                    f"the stub fails {t['name']} with {t['message']!r}, not as 'not started'",
+                )
+
+
+def run_misconception(entry: Lesson, path: Path) -> tuple[bool, str, str]:
+    """Append one misconception to the solution, run the lesson's tests; return
+    (caught, first failing message, expected phrase)."""
+    source = path.read_text(encoding="utf-8")
+    expect = ""
+    m = re.search(r"^EXPECT\s*=\s*(['\"])(.*?)\1\s*$", source, re.M)
+    if m:
+        expect = m.group(2)
+    with tempfile.TemporaryDirectory(prefix="hexahype-mis-") as tmp:
+        impl = Path(tmp) / "impl"
+        shutil.copytree(entry.root / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
+        target = impl / entry.package / f"{entry.name}.py"
+        target.write_text(
+            target.read_text(encoding="utf-8") + "\n\n# ---- misconception ----\n" + source,
+            encoding="utf-8",
+        )
+        files = runs.test_files([entry], hidden=True)
+        _, doc, out = runs.run_suite(entry.root, files, impl, extra=["-p", "no:randomly"], timeout=600)
+    if doc is None:
+        return False, f"pytest did not run: {out.strip()[-300:]}", expect
+    failing = [t for t in doc["tests"] if t["status"] != "passed"]
+    if not failing:
+        return False, "", expect
+    return True, failing[0]["message"], expect
+
+
+def check_misconceptions(course: Course, authored: list[Lesson], report: Report) -> None:
+    jobs: list[tuple[Lesson, Path]] = []
+    for entry in authored:
+        if entry.is_quiz:
+            continue
+        found = misconceptions(entry)
+        if len(found) < MIN_MISCONCEPTIONS:
+            report.add(
+                f"{entry.id} {entry.title}",
+                f"has {len(found)} misconceptions in its bank; at least {MIN_MISCONCEPTIONS} needed",
+            )
+        jobs += [(entry, p) for p in found]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda job: run_misconception(*job), jobs))
+    for (entry, path), (caught, first, expect) in zip(jobs, results):
+        where = f"{entry.id} misconception {path.stem}"
+        if not caught:
+            report.add(where, "is not caught by any visible or hidden test" + (f" ({first})" if first else ""))
+        elif expect and expect.lower() not in first.lower():
+            report.add(where, f"the first failing message {first!r} does not mention {expect!r}")
+
+
+def check_code_blocks(course: Course, authored: list[Lesson], report: Report) -> None:
+    texts = [e for e in authored if e.is_lesson and e.text_path.exists()]
+
+    def run(entry: Lesson) -> list[str]:
+        return markdown.run_blocks(entry.text_path, course.root, course.root / "solutions")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for entry, problems in zip(texts, pool.map(run, texts)):
+            for p in problems:
+                report.add(f"{entry.id} {entry.title}", p)
+
+
+EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = []
+
+
+def verify(
+    course: Course, only: list[str] | None = None, quick: bool = False
+) -> Report:
+    report = Report()
+    authored = check_structure(course, report)
+    check_strays(course, authored, report)
+    if only:
+        wanted = {course.get(i).id for i in only}
+        authored = [e for e in authored if e.id in wanted]
+    report.checked = [e.id for e in authored]
+    if not quick:
+        check_suites(course, authored, report)
+        check_misconceptions(course, authored, report)
+        check_code_blocks(course, authored, report)
+    for extra in EXTRA_CHECKS:
+        extra(course, authored, report)
+    return report

@@ -1,0 +1,71 @@
+"""Run lesson test files with pytest in a child process and read back results.json.
+
+Used by `hexahype check`, the dashboard's refresh, `verify` and the grader. The child runs
+pytest with the kit's plugin, never the learner's own pytest configuration beyond course's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .manifest import Lesson
+
+
+def test_files(lessons: list[Lesson], hidden: bool = False) -> list[Path]:
+    files = [e.test_path for e in lessons if e.test_path.exists()]
+    if hidden:
+        files += [e.hidden_test_path for e in lessons if e.hidden_test_path.exists()]
+    return files
+
+
+def run_suite(
+    root: Path,
+    files: list[Path],
+    impl: Path | str = "exercises",
+    *,
+    quiet: bool = True,
+    extra: list[str] | None = None,
+    timeout: float | None = None,
+    capture: bool = True,
+    env: dict[str, str] | None = None,
+) -> tuple[int, dict[str, Any] | None, str]:
+    """Run pytest on `files` against `impl`; return (exit code, results document, output)."""
+    with tempfile.TemporaryDirectory(prefix="hexahype-run-") as tmp:
+        results = Path(tmp) / "results.json"
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            f"--rootdir={root}",
+            "-c",
+            str(root / "pyproject.toml"),
+            f"--impl={impl}",
+            f"--hexahype-results={results}",
+            *(["-q", "--hexahype-no-progress", "--tb=no", "-p", "no:warnings"] if quiet else []),
+            *(extra or []),
+            *[str(f) for f in files],
+        ]
+        child_env = dict(env if env is not None else os.environ)
+        child_env.pop("PYTEST_ADDOPTS", None)
+        try:
+            proc = subprocess.run(
+                cmd,
+                cwd=root,
+                capture_output=capture,
+                text=True,
+                timeout=timeout,
+                env=child_env,
+            )
+        except subprocess.TimeoutExpired:
+            return 124, None, f"pytest did not finish within {timeout}s"
+        doc = None
+        if results.exists():
+            doc = json.loads(results.read_text(encoding="utf-8"))
+        out = (proc.stdout or "") + (proc.stderr or "") if capture else ""
+        return proc.returncode, doc, out
