@@ -1,0 +1,108 @@
+"""The `hexahype` command. It parses the verb and delegates to one module per verb.
+
+Each verb module exposes `add_arguments(parser)` and `run(args, course) -> int`. Only the module
+of the verb being run is imported, so every command starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__, manifest
+
+# verb -> (module, one-line description), in the order `hexahype --help` lists them
+VERBS: dict[str, tuple[str, str]] = {
+    "dashboard": ("grader.learner.dashboard", "chapters, lessons, status and the next step (default)"),
+    "list": ("grader.learner.listing", "every lesson with its id, reading time and status"),
+    "check": ("grader.learner.check", "run one lesson's tests: hexahype check 1.3"),
+    "hint": ("grader.learner.hint", "show the next hint for a lesson: hexahype hint 1.3"),
+    "lesson": ("grader.learner.lesson", "read a lesson in the terminal: hexahype lesson 1.3"),
+    "watch": ("grader.learner.watch", "re-run the current lesson's tests whenever you save"),
+    "quiz": ("grader.learner.quiz", "take a chapter quiz: hexahype quiz 1"),
+    "generate": ("grader.learner.generate", "generate text with your chapter 2 code"),
+    "verify": ("grader.authoring.verify", "maintainers: check the whole course"),
+    "release": ("grader.authoring.release", "instructors: build the student template"),
+    "grade": ("grader.grading.grade", "instructors: grade submissions with the hidden suites"),
+    "gradebook": ("grader.grading.export", "instructors: export grades and feedback"),
+    "nbgrader": ("grader.authoring.nbgrader_export", "instructors: write an nbgrader course"),
+}
+
+
+class UsageError(Exception):
+    """A bad argument: one clear line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _top_help() -> str:
+    width = max(map(len, VERBS))
+    lines = [
+        f"hexahype {__version__}: the HexaHype course kit",
+        "",
+        "usage: hexahype [VERB] [ARGS]    (no verb: the dashboard)",
+        "",
+        "verbs:",
+    ]
+    lines += [f"  {verb:<{width}}  {desc}" for verb, (_, desc) in VERBS.items()]
+    lines += ["", "hexahype VERB --help shows a verb's options."]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-h", "--help", "help"):
+        print(_top_help())
+        return 0
+    if args and args[0] == "--version":
+        print(f"hexahype {__version__}")
+        return 0
+    verb = args.pop(0) if args and not args[0].startswith("-") else "dashboard"
+    if verb not in VERBS:
+        print(
+            f"hexahype: unknown verb {verb!r}; known verbs: {', '.join(VERBS)}", file=sys.stderr
+        )
+        return 2
+    module_name, desc = VERBS[verb]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            print(f"hexahype {verb}: this verb is not available in this copy of the kit",
+                  file=sys.stderr)
+            return 2
+        raise
+    parser = _Parser(prog=f"hexahype {verb}", description=desc)
+    module.add_arguments(parser)
+    try:
+        ns = parser.parse_args(args)
+        course = manifest.load()
+        return int(module.run(ns, course) or 0)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except manifest.ManifestError as exc:
+        print(f"hexahype: {exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:  # unknown lesson ids from Course.get
+        print(f"hexahype {verb}: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def lesson_arg(course: manifest.Course, value: str) -> manifest.Lesson:
+    """Resolve a lesson id argument or raise UsageError with the known ids."""
+    try:
+        return course.get(value)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
