@@ -77,3 +77,24 @@ def kit_bpe_merges() -> list[tuple[tuple[int, int], int]]:
 
     doc = json.loads(data_path("kit_bpe.json").read_text(encoding="utf-8"))
     return [((a, b), new_id) for a, b, new_id in doc["merges"]]
+
+
+@functools.lru_cache(maxsize=1)
+def kit_bpe_encoding() -> tiktoken.Encoding:
+    """The kit's own BPE (`kit_bpe_merges()`) as a real `tiktoken.Encoding`, built offline.
+
+    Its mergeable ranks map every token's bytes to its id. Ids were learned in order, so a lower
+    id is an earlier merge and tiktoken's "lowest rank first" equals lesson 1.3's "earliest merge
+    first". The kit BPE does no pre-splitting, so the split pattern keeps the text whole. It has
+    no special tokens."""
+    import tiktoken
+
+    vocab = {i: bytes([i]) for i in range(256)}
+    for (a, b), new_id in kit_bpe_merges():
+        vocab[new_id] = vocab[a] + vocab[b]
+    ranks = {raw: token_id for token_id, raw in vocab.items()}
+    if len(ranks) != len(vocab):
+        raise ValueError("kit_bpe.json: two ids have the same bytes; tiktoken cannot load it")
+    return tiktoken.Encoding(
+        name="hexahype_kit_bpe", pat_str=r"[\s\S]+", mergeable_ranks=ranks, special_tokens={}
+    )
