@@ -44,7 +44,10 @@ def test_encode_chars_looks_up_each_character(numbers):
 def test_encode_chars_raises_keyerror_naming_the_character(numbers):
     vocab = {"e": 0, "h": 1, "l": 2, "o": 3}
     with pytest.raises(KeyError) as info:
-        numbers.encode_chars("help", vocab)
+        got = numbers.encode_chars("help", vocab)
+        raise AssertionError(
+            f"{call('encode_chars', 'help', vocab)} returned {got!r} instead of raising KeyError. "
+            "Hint: an unknown character must not be skipped or given a made-up id.")
     assert "p" in str(info.value), (
         f"encode_chars('help', {vocab}) raised KeyError({str(info.value)}); "
         "the message should name the missing character 'p'.")
