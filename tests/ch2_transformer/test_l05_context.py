@@ -1,0 +1,202 @@
+"""Visible tests for lesson 2.5, Parallel processing and context size: tiny cases first, then the
+pinned conventions, then properties. The `context` fixture is your
+exercises/ch2_transformer/l05_context.py.
+
+The model here is a small seeded GPT built in this file, and the expected logits and tokens come
+from the independent reference below, not from the lesson's own code."""
+
+import numpy as np
+import pytest
+
+from grader.testing import call, close, explain, first_difference
+
+CFG = {"vocab_size": 13, "context_length": 8, "d_model": 8, "n_heads": 2, "n_layers": 2}
+
+
+# -- an independent small GPT, written here: the expected values come from it -----------------
+def ref_layer_norm(x, g, b, eps=1e-5):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * g + b
+
+
+def ref_forward(p, ids, cfg, positions=None):
+    """Logits (T, V) of the course's GPT layout; `positions` defaults to 0..T-1."""
+    ids = list(ids)
+    T, d, H = len(ids), cfg["d_model"], cfg["n_heads"]
+    dh = d // H
+    pos = list(range(T)) if positions is None else list(positions)
+    x = p["wte"][ids] + p["wpe"][pos]
+    allowed = np.tril(np.ones((T, T), dtype=bool))
+    for b in p["blocks"]:
+        h = ref_layer_norm(x, b["ln1_g"], b["ln1_b"])
+        q, k, v = (h @ b[f"w_{n}"] + b[f"b_{n}"] for n in "qkv")
+        att = np.zeros((T, d))
+        for head in range(H):
+            c = slice(head * dh, (head + 1) * dh)
+            s = np.where(allowed, q[:, c] @ k[:, c].T / np.sqrt(dh), -np.inf)
+            w = np.exp(s - s.max(axis=1, keepdims=True))
+            att[:, c] = (w / w.sum(axis=1, keepdims=True)) @ v[:, c]
+        x = x + att @ b["w_o"] + b["b_o"]
+        f = ref_layer_norm(x, b["ln2_g"], b["ln2_b"]) @ b["w_in"] + b["b_in"]
+        f = 0.5 * f * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (f + 0.044715 * f**3)))
+        x = x + f @ b["w_out"] + b["b_out"]
+    return ref_layer_norm(x, p["lnf_g"], p["lnf_b"]) @ p["wte"].T
+
+
+def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
+    if temperature == 0:
+        return int(np.argmax(logits))
+    z = np.asarray(logits, dtype=float) / temperature
+    if top_k is not None and top_k < len(z):
+        z = np.where(z >= np.sort(z)[-top_k], z, -np.inf)
+    if top_p is not None:
+        pr = np.exp(z - z.max())
+        pr /= pr.sum()
+        order = np.argsort(-pr, kind="stable")
+        hits = np.cumsum(pr[order]) >= top_p
+        n_keep = int(np.argmax(hits)) + 1 if hits.any() else len(z)
+        keep = np.zeros(len(z), dtype=bool)
+        keep[order[:n_keep]] = True
+        z = np.where(keep, z, -np.inf)
+    pr = np.exp(z - z.max())
+    pr /= pr.sum()
+    return int(np.searchsorted(np.cumsum(pr), u, side="right"))
+
+
+def ref_generate(p, prompt, n_new, cfg, us, **sampler):
+    ids = list(prompt)
+    for step in range(n_new):
+        window = ids[-cfg["context_length"]:]
+        ids.append(ref_sample(ref_forward(p, window, cfg)[-1], us[step], **sampler))
+    return ids[len(prompt):]
+
+
+def gpt_params(cfg, seed):
+    """Seeded weights in the course layout, large enough that the logits differ clearly."""
+    rng = np.random.default_rng(seed)
+    V, C, d = cfg["vocab_size"], cfg["context_length"], cfg["d_model"]
+
+    def w(*shape, s=0.4):
+        return rng.normal(0.0, s, shape)
+
+    blocks = []
+    for _ in range(cfg["n_layers"]):
+        blocks.append({
+            "ln1_g": 1.0 + w(d, s=0.1), "ln1_b": w(d, s=0.1),
+            "w_q": w(d, d), "w_k": w(d, d), "w_v": w(d, d), "w_o": w(d, d),
+            "b_q": w(d, s=0.1), "b_k": w(d, s=0.1), "b_v": w(d, s=0.1), "b_o": w(d, s=0.1),
+            "ln2_g": 1.0 + w(d, s=0.1), "ln2_b": w(d, s=0.1),
+            "w_in": w(d, 4 * d), "b_in": w(4 * d, s=0.1),
+            "w_out": w(4 * d, d), "b_out": w(d, s=0.1),
+        })
+    return {"wte": w(V, d, s=1.0), "wpe": w(C, d, s=0.5), "lnf_g": 1.0 + w(d, s=0.1),
+            "lnf_b": w(d, s=0.1), "blocks": blocks}
+
+
+P = gpt_params(CFG, seed=2025)
+
+
+def check(call_text, got, want, hint=""):
+    problem = close(got, want, atol=1e-5, rtol=1e-5)
+    assert not problem, (explain(call_text, got, want) + f" ({problem})"
+                         + (f" Hint: {hint}" if hint else ""))
+
+
+# -- attention_score_count ------------------------------------------------------------------
+def test_attention_score_count_by_hand(context):
+    # T = 4, one layer, one head: positions 0..3 score 1 + 2 + 3 + 4 = 10 keys
+    got = context.attention_score_count(4, 1, 1)
+    hint = ""
+    if got == 16:
+        hint = ("that is T*T: with the causal mask, position i scores only i + 1 keys, "
+                "so one head computes T*(T+1)/2.")
+    elif got == 6:
+        hint = "each position also scores its own key: i + 1 keys, not i."
+    assert got == 10, explain(call("attention_score_count", 4, 1, 1), got, 10, hint)
+
+
+def test_attention_score_count_multiplies_layers_and_heads(context):
+    got = context.attention_score_count(10, 2, 3)
+    assert got == 330 and isinstance(got, int), explain(
+        call("attention_score_count", 10, 2, 3), got, 330,
+        "2 layers x 3 heads x (10*11/2 = 55) scores, returned as a Python int.")
+
+
+def test_attention_score_count_grows_with_the_square(context):
+    small, large = context.attention_score_count(1000, 1, 1), context.attention_score_count(2000, 1, 1)
+    assert large == 2001000 and small == 500500, (
+        f"attention_score_count(1000, 1, 1) returned {small}, and for 2000 tokens {large}; "
+        "expected 500500 and 2001000: twice the tokens, about four times the scores.")
+
+
+# -- fit_context ----------------------------------------------------------------------------
+def test_fit_context_keeps_the_most_recent_ids(context):
+    got = context.fit_context([1, 2, 3, 4, 5], 3)
+    hint = "keep the most recent ids, the end of the list." if got == [1, 2, 3] else ""
+    assert got == [3, 4, 5], explain(call("fit_context", [1, 2, 3, 4, 5], 3), got, [3, 4, 5], hint)
+
+
+def test_fit_context_leaves_short_input_alone(context):
+    ids = [7, 8]
+    got = context.fit_context(ids, 5)
+    assert got == [7, 8] and isinstance(got, list), explain(call("fit_context", ids, 5), got, [7, 8])
+    assert ids == [7, 8], f"fit_context changed its input list to {ids}; return a new list."
+
+
+def test_fit_context_rejects_a_window_below_one(context):
+    with pytest.raises(ValueError):
+        context.fit_context([1, 2, 3], 0)
+
+
+# -- prefill and sequential_logits ------------------------------------------------------------
+def test_prefill_gives_logits_for_every_position(context):
+    ids = np.array([3, 1, 4, 1, 5])
+    got = context.prefill(P, ids, CFG)
+    check(call("prefill", "<seeded GPT>", ids, "<config>"), got, ref_forward(P, ids, CFG))
+
+
+def test_sequential_logits_equals_prefill(context):
+    ids = np.array([2, 7, 1, 8, 2, 8])
+    want = ref_forward(P, ids, CFG)
+    got = context.sequential_logits(P, ids, CFG)
+    hint = ""
+    if isinstance(got, np.ndarray) and got.shape == want.shape and np.allclose(got[0], want[-1]):
+        hint = "row t must come from the prefix ids[:t+1], keeping only its last row."
+    check(call("sequential_logits", "<seeded GPT>", ids, "<config>"), got, want, hint)
+
+
+def test_earlier_logits_ignore_later_tokens(context):
+    a = context.prefill(P, np.array([5, 6, 7, 8]), CFG)
+    b = context.prefill(P, np.array([5, 6, 7, 0]), CFG)
+    assert np.allclose(a[:3], b[:3], atol=1e-9), (
+        "prefill(..., [5, 6, 7, 8]) and prefill(..., [5, 6, 7, 0]) differ in rows 0..2; "
+        "changing the last token must change only the last row.")
+
+
+# -- generate -------------------------------------------------------------------------------
+def test_generate_greedy_returns_only_the_new_ids(context):
+    prompt, us = [1, 2, 3], [0.5] * 4
+    want = ref_generate(P, prompt, 4, CFG, us)
+    got = context.generate(P, prompt, 4, CFG, us)
+    hint = "return only the new ids, without the prompt." if got == prompt + want else ""
+    assert got == want, explain(call("generate", "<seeded GPT>", prompt, 4, "<config>", us),
+                                got, want, hint)
+
+
+def test_generate_samples_with_the_given_draws(context):
+    prompt, us = [4, 0], [0.1, 0.9, 0.35, 0.6, 0.75]
+    want = ref_generate(P, prompt, 5, CFG, us, temperature=1.0)
+    got = context.generate(P, prompt, 5, CFG, us, temperature=1.0)
+    assert got == want, explain(
+        call("generate", "<seeded GPT>", prompt, 5, "<config>", us, temperature=1.0), got, want,
+        f"{first_difference(got, want) if isinstance(got, list) else ''}; step i uses us[i].")
+
+
+def test_generate_slides_past_the_context_length(context):
+    prompt, us = [1, 2, 3, 4, 5, 6, 7], [0.2, 0.4, 0.6, 0.8]  # 7 + 4 > context_length 8
+    want = ref_generate(P, prompt, 4, CFG, us, temperature=0.8, top_k=3)
+    got = context.generate(P, prompt, 4, CFG, us, temperature=0.8, top_k=3)
+    assert got == want, explain(
+        call("generate", "<seeded GPT>", prompt, 4, "<config>", us, temperature=0.8, top_k=3),
+        got, want, "run the model on fit_context(ids, context_length) at every step.")
