@@ -15,7 +15,10 @@ from . import __version__, manifest
 
 # verb -> (module, one-line description), in the order `hexahype --help` lists them
 VERBS: dict[str, tuple[str, str]] = {
-    "dashboard": ("grader.learner.dashboard", "chapters, lessons, status and the next step (default)"),
+    "dashboard": (
+        "grader.learner.dashboard",
+        "chapters, lessons, status and the next step (default)",
+    ),
     "list": ("grader.learner.listing", "every lesson with its id, reading time and status"),
     "check": ("grader.learner.check", "run one lesson's tests: hexahype check 1.3"),
     "hint": ("grader.learner.hint", "show the next hint for a lesson: hexahype hint 1.3"),
@@ -64,17 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     verb = args.pop(0) if args and not args[0].startswith("-") else "dashboard"
     if verb not in VERBS:
-        print(
-            f"hexahype: unknown verb {verb!r}; known verbs: {', '.join(VERBS)}", file=sys.stderr
-        )
+        print(f"hexahype: unknown verb {verb!r}; known verbs: {', '.join(VERBS)}", file=sys.stderr)
         return 2
     module_name, desc = VERBS[verb]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name == module_name:
-            print(f"hexahype {verb}: this verb is not available in this copy of the kit",
-                  file=sys.stderr)
+            print(
+                f"hexahype {verb}: this verb is not available in this copy of the kit",
+                file=sys.stderr,
+            )
             return 2
         raise
     parser = _Parser(prog=f"hexahype {verb}", description=desc)
@@ -84,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         course = manifest.load()
         return int(module.run(ns, course) or 0)
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        msg = str(exc)
+        print(msg if msg.startswith("hexahype") else f"hexahype {verb}: {msg}", file=sys.stderr)
         return 2
     except manifest.ManifestError as exc:
         print(f"hexahype: {exc}", file=sys.stderr)
@@ -101,7 +105,7 @@ def lesson_arg(course: manifest.Course, value: str) -> manifest.Lesson:
     try:
         return course.get(value)
     except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None
+        raise UsageError(str(exc.args[0])) from None  # main() adds "hexahype VERB: "
 
 
 if __name__ == "__main__":

@@ -84,6 +84,5 @@ def load(lesson: Lesson, impl_dir: Path) -> Any:
                 line = f", line {tb.tb_lineno}"
             tb = tb.tb_next
         raise LessonLoadError(
-            f"lesson {lesson.id}: importing {shown}{line} raised "
-            f"{type(exc).__name__}: {exc}"
+            f"lesson {lesson.id}: importing {shown}{line} raised {type(exc).__name__}: {exc}"
         ) from None

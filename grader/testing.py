@@ -75,3 +75,28 @@ def close(got: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 1e-5
             f"got {got[idx]!r}, expected {expected[idx]!r}"
         )
     return ""
+
+
+def expect_raises(
+    exc_type: type[BaseException] | tuple[type[BaseException], ...],
+    fn: Any,
+    *args: Any,
+    hint: str = "",
+    **kwargs: Any,
+) -> BaseException:
+    """Call fn(*args, **kwargs) and return the exception it raises; fail with the standard
+    message (the call, what came back, what it should have raised) when it returns instead."""
+    try:
+        got = fn(*args, **kwargs)
+    except exc_type as exc:
+        return exc
+    names = (
+        exc_type.__name__
+        if isinstance(exc_type, type)
+        else " or ".join(e.__name__ for e in exc_type)
+    )
+    name = getattr(fn, "__name__", "the function")
+    msg = f"{call(name, *args, **kwargs)} returned {short(got)}, expected it to raise {names}."
+    if hint:
+        msg += f" Hint: {hint}"
+    raise AssertionError(msg)

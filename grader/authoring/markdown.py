@@ -23,9 +23,7 @@ class Block:
 
 def blocks(markdown: str) -> list[Block]:
     """Every ```python block, each with the ```text block that directly follows it."""
-    found = [
-        (m.group(2).lower(), m.group(3), m.start(), m.end()) for m in FENCE.finditer(markdown)
-    ]
+    found = [(m.group(2).lower(), m.group(3), m.start(), m.end()) for m in FENCE.finditer(markdown)]
     out: list[Block] = []
     for i, (lang, body, start, end) in enumerate(found):
         if lang not in ("python", "py"):

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import re
 import shutil
@@ -65,16 +66,22 @@ def _functions(path: Path) -> dict[str, ast.AST]:
 def _signature(node: ast.AST) -> str:
     if isinstance(node, ast.ClassDef):
         methods = [n for n in node.body if isinstance(n, ast.FunctionDef)]
-        return "; ".join(f"{m.name}({ast.unparse(m.args)})" for m in methods if not m.name.startswith("_") or m.name in ("__init__", "__len__"))
+        return "; ".join(
+            f"{m.name}({ast.unparse(m.args)})"
+            for m in methods
+            if not m.name.startswith("_") or m.name in ("__init__", "__len__")
+        )
     assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     ret = f" -> {ast.unparse(node.returns)}" if node.returns else ""
     return f"({ast.unparse(node.args)}){ret}"
 
 
 def _raises_not_implemented(node: ast.AST, lesson_id: str) -> bool:
-    bodies = [node] if not isinstance(node, ast.ClassDef) else [
-        n for n in node.body if isinstance(n, ast.FunctionDef)
-    ]
+    bodies = (
+        [node]
+        if not isinstance(node, ast.ClassDef)
+        else [n for n in node.body if isinstance(n, ast.FunctionDef)]
+    )
     ok = False
     for fn in bodies:
         for sub in ast.walk(fn):
@@ -184,8 +191,6 @@ def check_strays(course: Course, authored: Iterable[Lesson], report: Report) -> 
         for sub in base.iterdir():
             if sub.is_dir() and sub.name not in chapters | {"hidden", "figures", "__pycache__"}:
                 report.add("strays", f"{sub.relative_to(course.root).as_posix()}/ is no chapter")
-    for entry in authored:
-        folder = misconception_dir(entry)
     mis_root = course.root / "grader" / "tests" / "misconceptions"
     if mis_root.exists():
         for folder in mis_root.glob("*/*"):
@@ -255,14 +260,18 @@ def run_misconception(entry: Lesson, path: Path) -> tuple[bool, str, str]:
         expect = m.group(2)
     with tempfile.TemporaryDirectory(prefix="hexahype-mis-") as tmp:
         impl = Path(tmp) / "impl"
-        shutil.copytree(entry.root / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            entry.root / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__")
+        )
         target = impl / entry.package / f"{entry.name}.py"
         target.write_text(
             target.read_text(encoding="utf-8") + "\n\n# ---- misconception ----\n" + source,
             encoding="utf-8",
         )
         files = runs.test_files([entry], hidden=True)
-        _, doc, out = runs.run_suite(entry.root, files, impl, extra=["-p", "no:randomly"], timeout=600)
+        _, doc, out = runs.run_suite(
+            entry.root, files, impl, extra=["-p", "no:randomly"], timeout=600
+        )
     if doc is None:
         return False, f"pytest did not run: {out.strip()[-300:]}", expect
     failing = [t for t in doc["tests"] if t["status"] != "passed"]
@@ -288,7 +297,10 @@ def check_misconceptions(course: Course, authored: list[Lesson], report: Report)
     for (entry, path), (caught, first, expect) in zip(jobs, results):
         where = f"{entry.id} misconception {path.stem}"
         if not caught:
-            report.add(where, "is not caught by any visible or hidden test" + (f" ({first})" if first else ""))
+            report.add(
+                where,
+                "is not caught by any visible or hidden test" + (f" ({first})" if first else ""),
+            )
         elif expect and expect.lower() not in first.lower():
             report.add(where, f"the first failing message {first!r} does not mention {expect!r}")
 
@@ -308,9 +320,7 @@ def check_code_blocks(course: Course, authored: list[Lesson], report: Report) ->
 EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = []
 
 
-def verify(
-    course: Course, only: list[str] | None = None, quick: bool = False
-) -> Report:
+def verify(course: Course, only: list[str] | None = None, quick: bool = False) -> Report:
     report = Report()
     authored = check_structure(course, report)
     check_strays(course, authored, report)
@@ -325,3 +335,25 @@ def verify(
     for extra in EXTRA_CHECKS:
         extra(course, authored, report)
     return report
+
+
+# -- the verb ---------------------------------------------------------------------------------
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lessons", nargs="*", help="only run the slow checks for these ids")
+    parser.add_argument(
+        "--quick", action="store_true", help="structure only: no tests, misconceptions or blocks"
+    )
+
+
+def run(args: argparse.Namespace, course: Course) -> int:
+    for lid in args.lessons:
+        course.get(lid)  # unknown ids: one line, exit 2
+    report = verify(course, only=args.lessons or None, quick=args.quick)
+    checked = ", ".join(report.checked) or "none"
+    if report.ok:
+        print(f"verify: OK ({len(report.checked)} authored entries checked: {checked})")
+        return 0
+    print(f"verify: {len(report.problems)} problem(s) (entries checked: {checked})")
+    for problem in report.problems:
+        print(f"  - {problem}")
+    return 1

@@ -1,11 +1,11 @@
 """The closing progress block that `pytest` prints, one line per lesson.
 
-    ── HexaHype ───────────────────────────────────────────────
-    1.3  Byte pair encoding           failing ✗   5/14 checks pass
-         merge([5, 5, 5], (5, 5), 256) returned [256, 256], expected [256, 5]. ...
-         stuck? hexahype hint 1.3
-    1.4  Tokenizers in practice       not started ·
-    ── 0 of 15 lessons done · next: hexahype check 1.3
+── HexaHype ───────────────────────────────────────────────
+1.3  Byte pair encoding           failing ✗   5/14 checks pass
+     merge([5, 5, 5], (5, 5), 256) returned [256, 256], expected [256, 5]. ...
+     stuck? hexahype hint 1.3
+1.4  Tokenizers in practice       not started ·
+── 0 of 15 lessons done · next: hexahype check 1.3
 """
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ COLOURS = {
 def render_block(plugin: HexaHype) -> list[tuple[str, dict[str, Any]]]:
     course = plugin.course
     results = plugin.lesson_results()
-    lines: list[tuple[str, dict[str, Any]]] = [("", {}), ("── HexaHype progress " + "─" * 50, {"bold": True})]
+    lines: list[tuple[str, dict[str, Any]]] = [
+        ("", {}),
+        ("── HexaHype progress " + "─" * 50, {"bold": True}),
+    ]
     width = max(len(e.title) for e in course.entries) + 2
     for entry in course.entries:
         info = results.get(entry.id)
@@ -48,7 +51,15 @@ def render_block(plugin: HexaHype) -> list[tuple[str, dict[str, Any]]]:
             extra = f"   {info['total']} checks"
         lines.append((f"{label}{status_text}{extra}", COLOURS[status]))
         if status == state.NOT_STARTED:
-            lines.append((" " * 5 + f"read {entry.text_path.relative_to(course.root).as_posix()}, then fill in {entry.exercise_path.relative_to(course.root).as_posix()}" if entry.is_lesson else " " * 5 + f"run: hexahype quiz {entry.chapter.number}", {}))
+            lines.append(
+                (
+                    " " * 5
+                    + f"read {entry.text_path.relative_to(course.root).as_posix()}, then fill in {entry.exercise_path.relative_to(course.root).as_posix()}"
+                    if entry.is_lesson
+                    else " " * 5 + f"run: hexahype quiz {entry.chapter.number}",
+                    {},
+                )
+            )
         elif status == state.FAILING and info["message"]:
             for part in textwrap.wrap(info["message"], 95)[:4]:
                 lines.append((" " * 5 + part, {}))

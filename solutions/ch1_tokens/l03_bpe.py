@@ -98,5 +98,7 @@ def decode(ids: list[int], merges: Merges) -> str:
     vocab = vocab_bytes(merges)
     unknown = [i for i in ids if i not in vocab]
     if unknown:
-        raise ValueError(f"unknown token id {unknown[0]} (the vocabulary has ids 0..{len(vocab) - 1})")
+        raise ValueError(
+            f"unknown token id {unknown[0]} (the vocabulary has ids 0..{len(vocab) - 1})"
+        )
     return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")

@@ -1,9 +1,7 @@
 """Visible tests for lesson 1.3, Byte pair encoding: tiny cases first, then the pinned
 conventions, then properties. The `bpe` fixture is your exercises/ch1_tokens/l03_bpe.py."""
 
-import pytest
-
-from grader.testing import call, explain, first_difference
+from grader.testing import call, expect_raises, explain, first_difference
 
 WIKI = "aaabdaaabac"  # the classic example, small enough to follow by hand
 WIKI_MERGES = [((97, 97), 256), ((256, 97), 257), ((257, 98), 258)]
@@ -25,8 +23,11 @@ def test_count_pairs_keys_follow_first_appearance(bpe):
     got = bpe.count_pairs(ids)
     want = [(3, 1), (1, 1), (1, 2), (2, 3)]
     assert list(got) == want, explain(
-        call("count_pairs", ids) + " key order", list(got), want,
-        "insert keys the first time you meet a pair; do not sort them.")
+        call("count_pairs", ids) + " key order",
+        list(got),
+        want,
+        "insert keys the first time you meet a pair; do not sort them.",
+    )
 
 
 def test_count_pairs_of_short_input_is_empty(bpe):
@@ -56,7 +57,8 @@ def test_merge_leaves_input_unchanged(bpe):
     ids = [1, 2, 1, 2]
     bpe.merge(ids, (1, 2), 256)
     assert ids == [1, 2, 1, 2], (
-        f"merge changed the list it was given to {ids}; build and return a new list instead.")
+        f"merge changed the list it was given to {ids}; build and return a new list instead."
+    )
 
 
 def test_merge_keeps_a_trailing_half_pair(bpe):
@@ -72,6 +74,11 @@ def test_train_bpe_on_the_worked_example(bpe):
     hint = ""
     if isinstance(got, list) and got and got[0] == ((97, 97), 257):
         hint = "the first new id is 256, not 257."
+    elif isinstance(got, list) and got[:1] == WIKI_MERGES[:1] and got != WIKI_MERGES:
+        hint = (
+            "after the first merge, (256, 97) and (97, 98) both occur twice: "
+            "ties go to the pair that appears first in the current sequence."
+        )
     assert got == WIKI_MERGES, explain(call("train_bpe", WIKI, 259), got, WIKI_MERGES, hint)
 
 
@@ -94,8 +101,13 @@ def test_train_bpe_stops_when_no_pair_repeats(bpe):
 
 
 def test_train_bpe_rejects_vocab_below_256(bpe):
-    with pytest.raises(ValueError):
-        bpe.train_bpe("hello", 255)
+    expect_raises(
+        ValueError,
+        bpe.train_bpe,
+        "hello",
+        255,
+        hint="the 256 byte values are always in the vocabulary.",
+    )
 
 
 def test_train_bpe_vocab_of_256_learns_nothing(bpe):
@@ -107,7 +119,12 @@ def test_train_bpe_vocab_of_256_learns_nothing(bpe):
 def test_encode_the_worked_example(bpe):
     got = bpe.encode(WIKI, WIKI_MERGES)
     want = [258, 100, 258, 97, 99]
-    assert got == want, explain(call("encode", WIKI, "<merges of the worked example>"), got, want)
+    hint = ""
+    if isinstance(got, list) and len(got) > len(want):
+        hint = "keep looping until no learned pair is present."
+    assert got == want, explain(
+        call("encode", WIKI, "<merges of the worked example>"), got, want, hint
+    )
 
 
 def test_encode_uses_the_lowest_merge_index_first(bpe):
@@ -133,9 +150,11 @@ def test_vocab_bytes_joins_the_pair(bpe):
     want = {256: b"aa", 257: b"aaa", 258: b"aaab"}
     for new_id, raw in want.items():
         assert got.get(new_id) == raw, explain(
-            f"vocab_bytes(<merges of the worked example>)[{new_id}]", got.get(new_id), raw)
+            f"vocab_bytes(<merges of the worked example>)[{new_id}]", got.get(new_id), raw
+        )
     assert len(got) == 259 and got[0] == b"\x00" and got[255] == b"\xff", (
-        f"vocab_bytes(...) has {len(got)} entries, expected 259: ids 0..255 are single bytes.")
+        f"vocab_bytes(...) has {len(got)} entries, expected 259: ids 0..255 are single bytes."
+    )
 
 
 def test_decode_the_worked_example(bpe):
@@ -152,8 +171,13 @@ def test_decode_replaces_invalid_utf8(bpe):
 
 
 def test_decode_rejects_unknown_ids(bpe):
-    with pytest.raises(ValueError):
-        bpe.decode([97, 300], WIKI_MERGES)
+    expect_raises(
+        ValueError,
+        bpe.decode,
+        [97, 300],
+        WIKI_MERGES,
+        hint="300 is not in the vocabulary; raise ValueError instead of skipping it.",
+    )
 
 
 # -- properties ---------------------------------------------------------------------------
@@ -164,11 +188,14 @@ def test_round_trip_on_mixed_text(bpe):
     back = bpe.decode(ids, merges)
     assert back == text, f"decode(encode(text)) gave {back!r}, expected the text back: {text!r}"
     assert len(ids) < len(text.encode("utf-8")), (
-        f"encode(text) gave {len(ids)} ids for {len(text.encode())} bytes; merges should shorten it.")
+        f"encode(text) gave {len(ids)} ids for {len(text.encode())} bytes; merges should shorten it."
+    )
 
 
 def test_training_ids_are_consecutive_from_256(bpe):
     merges = bpe.train_bpe("the cat sat on the mat with the hat " * 3, 270)
     new_ids = [new_id for _, new_id in merges]
     want = list(range(256, 256 + len(new_ids)))
-    assert new_ids == want, f"new ids were {new_ids}, expected {want}: {first_difference(new_ids, want)}"
+    assert new_ids == want, (
+        f"new ids were {new_ids}, expected {want}: {first_difference(new_ids, want)}"
+    )
