@@ -1,0 +1,214 @@
+"""Visible tests for lesson 2.6, Speeding up generation with the KV cache: tiny cases first, then
+the pinned conventions, then properties. The `kv_cache` fixture is your
+exercises/ch2_transformer/l06_kv_cache.py.
+
+The model here is a small seeded GPT built in this file, and the expected logits and tokens come
+from the independent reference below (a full forward pass, no cache), not from the lesson's
+own code."""
+
+import numpy as np
+import pytest
+
+from grader.testing import call, close, explain, first_difference
+
+CFG = {"vocab_size": 13, "context_length": 12, "d_model": 8, "n_heads": 2, "n_layers": 2}
+
+
+# -- an independent small GPT, written here: the expected values come from it -----------------
+def ref_layer_norm(x, g, b, eps=1e-5):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * g + b
+
+
+def ref_forward(p, ids, cfg, positions=None):
+    """Logits (T, V) of the course's GPT layout; `positions` defaults to 0..T-1."""
+    ids = list(ids)
+    T, d, H = len(ids), cfg["d_model"], cfg["n_heads"]
+    dh = d // H
+    pos = list(range(T)) if positions is None else list(positions)
+    x = p["wte"][ids] + p["wpe"][pos]
+    allowed = np.tril(np.ones((T, T), dtype=bool))
+    for b in p["blocks"]:
+        h = ref_layer_norm(x, b["ln1_g"], b["ln1_b"])
+        q, k, v = (h @ b[f"w_{n}"] + b[f"b_{n}"] for n in "qkv")
+        att = np.zeros((T, d))
+        for head in range(H):
+            c = slice(head * dh, (head + 1) * dh)
+            s = np.where(allowed, q[:, c] @ k[:, c].T / np.sqrt(dh), -np.inf)
+            w = np.exp(s - s.max(axis=1, keepdims=True))
+            att[:, c] = (w / w.sum(axis=1, keepdims=True)) @ v[:, c]
+        x = x + att @ b["w_o"] + b["b_o"]
+        f = ref_layer_norm(x, b["ln2_g"], b["ln2_b"]) @ b["w_in"] + b["b_in"]
+        f = 0.5 * f * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (f + 0.044715 * f**3)))
+        x = x + f @ b["w_out"] + b["b_out"]
+    return ref_layer_norm(x, p["lnf_g"], p["lnf_b"]) @ p["wte"].T
+
+
+def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
+    if temperature == 0:
+        return int(np.argmax(logits))
+    z = np.asarray(logits, dtype=float) / temperature
+    if top_k is not None and top_k < len(z):
+        z = np.where(z >= np.sort(z)[-top_k], z, -np.inf)
+    if top_p is not None:
+        pr = np.exp(z - z.max())
+        pr /= pr.sum()
+        order = np.argsort(-pr, kind="stable")
+        hits = np.cumsum(pr[order]) >= top_p
+        n_keep = int(np.argmax(hits)) + 1 if hits.any() else len(z)
+        keep = np.zeros(len(z), dtype=bool)
+        keep[order[:n_keep]] = True
+        z = np.where(keep, z, -np.inf)
+    pr = np.exp(z - z.max())
+    pr /= pr.sum()
+    return int(np.searchsorted(np.cumsum(pr), u, side="right"))
+
+
+def ref_generate(p, prompt, n_new, cfg, us, **sampler):
+    ids = list(prompt)
+    for step in range(n_new):
+        window = ids[-cfg["context_length"]:]
+        ids.append(ref_sample(ref_forward(p, window, cfg)[-1], us[step], **sampler))
+    return ids[len(prompt):]
+
+
+def gpt_params(cfg, seed):
+    """Seeded weights in the course layout, large enough that the logits differ clearly."""
+    rng = np.random.default_rng(seed)
+    V, C, d = cfg["vocab_size"], cfg["context_length"], cfg["d_model"]
+
+    def w(*shape, s=0.4):
+        return rng.normal(0.0, s, shape)
+
+    blocks = []
+    for _ in range(cfg["n_layers"]):
+        blocks.append({
+            "ln1_g": 1.0 + w(d, s=0.1), "ln1_b": w(d, s=0.1),
+            "w_q": w(d, d), "w_k": w(d, d), "w_v": w(d, d), "w_o": w(d, d),
+            "b_q": w(d, s=0.1), "b_k": w(d, s=0.1), "b_v": w(d, s=0.1), "b_o": w(d, s=0.1),
+            "ln2_g": 1.0 + w(d, s=0.1), "ln2_b": w(d, s=0.1),
+            "w_in": w(d, 4 * d), "b_in": w(4 * d, s=0.1),
+            "w_out": w(4 * d, d), "b_out": w(d, s=0.1),
+        })
+    return {"wte": w(V, d, s=1.0), "wpe": w(C, d, s=0.5), "lnf_g": 1.0 + w(d, s=0.1),
+            "lnf_b": w(d, s=0.1), "blocks": blocks}
+
+
+P = gpt_params(CFG, seed=2026)
+
+
+# -- kv_cache_bytes -------------------------------------------------------------------------
+def test_kv_cache_bytes_by_hand(kv_cache):
+    # one layer, d = 1, one position: one key and one value of 4 bytes each
+    got = kv_cache.kv_cache_bytes(1, 1, 1)
+    hint = "the cache holds keys AND values: the factor 2." if got == 4 else ""
+    assert got == 8, explain(call("kv_cache_bytes", 1, 1, 1), got, 8, hint)
+
+
+def test_kv_cache_bytes_of_gpt2_small(kv_cache):
+    got = kv_cache.kv_cache_bytes(12, 768, 1024)
+    want = 2 * 12 * 768 * 1024 * 4
+    hint = "the cache holds keys AND values: the factor 2." if got == want // 2 else ""
+    assert got == want, explain(call("kv_cache_bytes", 12, 768, 1024), got, want, hint)
+
+
+def test_kv_cache_bytes_counts_batch_and_precision(kv_cache):
+    got = kv_cache.kv_cache_bytes(2, 16, 10, batch=3, bytes_per_value=2)
+    assert got == 3840, explain(call("kv_cache_bytes", 2, 16, 10, batch=3, bytes_per_value=2),
+                                got, 3840)
+
+
+# -- KVCache --------------------------------------------------------------------------------
+def test_cache_starts_empty_and_grows(kv_cache):
+    cache = kv_cache.KVCache(2, 5, 3)
+    assert len(cache) == 0, f"len(KVCache(2, 5, 3)) is {len(cache)}, expected 0."
+    k, v = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(2, 3)
+    for layer in (0, 1):
+        cache.append(layer, k, v)
+    assert len(cache) == 2, f"after appending 2 positions to every layer, len(cache) is {len(cache)}, expected 2."
+    problem = close(cache.keys(0), k) or close(cache.values(1), v)
+    assert not problem, f"after append(layer, k, v), keys(0) / values(1) do not give k / v back: {problem}."
+
+
+def test_cache_appends_after_what_is_there(kv_cache):
+    cache = kv_cache.KVCache(1, 4, 2)
+    cache.append(0, np.array([[1.0, 2.0]]), np.array([[3.0, 4.0]]))
+    cache.append(0, np.array([[5.0, 6.0], [7.0, 8.0]]), np.array([[9.0, 10.0], [11.0, 12.0]]))
+    got_k, got_v = cache.keys(0), cache.values(0)
+    want_k = np.array([[1.0, 2.0], [5.0, 6.0], [7.0, 8.0]])
+    want_v = np.array([[3.0, 4.0], [9.0, 10.0], [11.0, 12.0]])
+    problem = close(got_k, want_k) or close(got_v, want_v)
+    assert not problem, explain("keys(0), values(0) after appending 1 then 2 positions",
+                                (got_k, got_v), (want_k, want_v)) + f" ({problem})"
+
+
+def test_cache_rejects_appending_past_capacity(kv_cache):
+    cache = kv_cache.KVCache(1, 2, 2)
+    cache.append(0, np.zeros((2, 2)), np.zeros((2, 2)))
+    with pytest.raises(ValueError):
+        cache.append(0, np.zeros((1, 2)), np.zeros((1, 2)))
+
+
+# -- forward_step ---------------------------------------------------------------------------
+def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
+    ids = np.array([3, 1, 4, 1, 5])
+    cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
+    got = kv_cache.forward_step(P, ids, cache, CFG)
+    want = ref_forward(P, ids, CFG)
+    problem = close(got, want, atol=1e-5, rtol=1e-5)
+    assert not problem, explain(call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"),
+                                got, want) + f" ({problem})"
+    assert len(cache) == 5, f"after forward_step on 5 ids, len(cache) is {len(cache)}, expected 5."
+
+
+def test_forward_step_one_token_at_a_time(kv_cache):
+    ids = [2, 7, 1, 8, 2]
+    want = ref_forward(P, ids, CFG)
+    cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
+    for t, token in enumerate(ids):
+        got = kv_cache.forward_step(P, np.array([token]), cache, CFG)
+        hint = ""
+        if t > 0 and isinstance(got, np.ndarray) and got.shape == (1, CFG["vocab_size"]):
+            restart = ref_forward(P, ids[: t + 1], CFG, positions=[0] * (t + 1))
+            if np.allclose(got[0], restart[-1], atol=1e-5):
+                hint = ("the new token got position embedding 0: positions continue from "
+                        "len(cache), so use wpe[past:past+t].")
+        problem = close(got, want[t : t + 1], atol=1e-5, rtol=1e-5)
+        assert not problem, (explain(call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>",
+                                          "<config>"), got, want[t : t + 1]) + f" ({problem})"
+                             + (f" Hint: {hint}" if hint else ""))
+
+
+def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
+    ids = [9, 0, 3, 12, 6, 6, 1]
+    want = ref_forward(P, ids, CFG)
+    cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
+    start = 0
+    for size in (3, 1, 3):
+        chunk = np.array(ids[start : start + size])
+        got = kv_cache.forward_step(P, chunk, cache, CFG)
+        problem = close(got, want[start : start + size], atol=1e-5, rtol=1e-5)
+        assert not problem, explain(call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>",
+                                         "<config>"), got, want[start : start + size]) + f" ({problem})"
+        start += size
+        assert len(cache) == start, f"after {start} positions, len(cache) is {len(cache)}."
+
+
+# -- generate_cached ------------------------------------------------------------------------
+def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
+    prompt, us = [1, 2, 3], [0.5] * 5
+    want = ref_generate(P, prompt, 5, CFG, us)
+    got = kv_cache.generate_cached(P, prompt, 5, CFG, us)
+    hint = "return only the new ids, without the prompt." if got == prompt + want else ""
+    assert got == want, explain(call("generate_cached", "<seeded GPT>", prompt, 5, "<config>", us),
+                                got, want, hint or (first_difference(got, want) if isinstance(got, list) else ""))
+
+
+def test_generate_cached_samples_with_the_given_draws(kv_cache):
+    prompt, us = [4, 0], [0.1, 0.9, 0.35, 0.6, 0.75, 0.05]
+    want = ref_generate(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
+    got = kv_cache.generate_cached(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
+    assert got == want, explain(
+        call("generate_cached", "<seeded GPT>", prompt, 6, "<config>", us, temperature=1.0, top_p=0.9),
+        got, want, first_difference(got, want) if isinstance(got, list) else "")
