@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from grader import assets, cli, manifest, runs
@@ -76,8 +75,8 @@ def _nucleus_size(spec: dict[str, Any]) -> int:
 
 
 def _causal_score_ratio(spec: dict[str, Any]) -> int:
-    def scores(t: int) -> int:  # query i sees keys 0..i
-        return int(np.tril(np.ones((t, t), dtype=np.int64)).sum())
+    def scores(t: int) -> int:  # query i sees keys 0..i: count them one query at a time
+        return sum(i + 1 for i in range(t))
 
     return round(scores(spec["to_tokens"]) / scores(spec["from_tokens"]))
 
