@@ -317,7 +317,9 @@ def check_code_blocks(course: Course, authored: list[Lesson], report: Report) ->
                 report.add(f"{entry.id} {entry.title}", p)
 
 
-EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = []
+from .classroom import check_workflow  # noqa: E402 - the workflow staleness check
+
+EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = [check_workflow]
 
 
 def verify(course: Course, only: list[str] | None = None, quick: bool = False) -> Report:
