@@ -27,9 +27,11 @@ def _sinusoid_hint(got, n, d):
     for hint, build in candidates.items():
         if np.allclose(got, build(p / 10000 ** (2 * i / d))):
             return hint
-    for exponent, hint in ((i / d, "the exponent is 2i/d: use 0, 2, 4, ... (not 0, 1, 2, ...) "
-                            "over d."), (2 * i / (d - 1), "the exponent is 2i/d, divided by d, "
-                                          "not d - 1.")):
+    wrong_exponents = {
+        "the exponent is 2i/d: use 0, 2, 4, ... (not 0, 1, 2, ...) over d.": i / d,
+        "the exponent is 2i/d, divided by d, not d - 1.": 2 * i / max(d - 1, 1),
+    }
+    for hint, exponent in wrong_exponents.items():
         a = p / 10000 ** exponent
         if np.allclose(got, np.stack([np.sin(a), np.cos(a)], axis=-1).reshape(n, d)):
             return hint
