@@ -10,6 +10,7 @@ def rotate_pairs(x, positions, base=10000.0):
     if d % 2:
         raise ValueError("d must be even")
     theta = np.asarray(positions, dtype=np.float64)[..., None] * _frequencies(d, base)
-    a, b = x[..., : d // 2], x[..., d // 2:]
-    return np.concatenate([a * np.cos(theta) - b * np.sin(theta),
-                           a * np.sin(theta) + b * np.cos(theta)], axis=-1)
+    a, b = x[..., : d // 2], x[..., d // 2 :]
+    return np.concatenate(
+        [a * np.cos(theta) - b * np.sin(theta), a * np.sin(theta) + b * np.cos(theta)], axis=-1
+    )
