@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import tiktoken
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -98,3 +99,23 @@ def kit_bpe_encoding() -> tiktoken.Encoding:
     return tiktoken.Encoding(
         name="hexahype_kit_bpe", pat_str=r"[\s\S]+", mergeable_ranks=ranks, special_tokens={}
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _word_vectors() -> tuple[np.ndarray, tuple[str, ...]]:
+    import numpy as np
+
+    with np.load(data_path("word_vectors.npz"), allow_pickle=False) as archive:
+        table = archive["table"].astype(np.float64)
+        words = tuple(str(w) for w in archive["words"])
+    table.setflags(write=False)
+    return table, words
+
+
+def word_vectors() -> tuple[np.ndarray, list[str]]:
+    """The kit's word vectors for lesson 1.7: `(table, words)`, a `(3000, 64)` float array whose
+    row i is the vector of `words[i]` (most frequent first). Learned from the Python
+    documentation by `scripts/word_vectors.py` (PPMI over co-occurrence counts, then truncated
+    SVD). Rows are not normalised. Each call returns a fresh copy."""
+    table, words = _word_vectors()
+    return table.copy(), list(words)
