@@ -89,7 +89,11 @@ class Lesson:
 
     @property
     def quiz_path(self) -> Path:
-        return self.root / "lessons" / self.package / f"{self.id}-{self.slug}.toml"
+        """The quiz's questions: the authoring TOML, or the sealed JSON that the student
+        template ships instead (no answer key in clear text)."""
+        toml = self.root / "lessons" / self.package / f"{self.id}-{self.slug}.toml"
+        sealed = toml.with_suffix(".json")
+        return sealed if sealed.exists() and not toml.exists() else toml
 
     @property
     def exercise_path(self) -> Path:

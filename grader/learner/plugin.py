@@ -105,7 +105,8 @@ class LessonRun:
     def points(self) -> float:
         if not self.results:
             return 0.0
-        return round(self.lesson.points * self.passed / max(self.expected, len(self.results)), 2)
+        total = max(self.expected + self.deselected, len(self.results))
+        return round(self.lesson.points * self.passed / total, 2)
 
 
 def _first_line(text: str, limit: int = 400) -> str:
@@ -238,7 +239,7 @@ class HexaHype:
             report.user_properties.append(("hexahype_message", msg))
 
     def pytest_report_teststatus(self, report: pytest.TestReport) -> Any:
-        tag = dict(report.user_properties).get("hexahype")
+        tag = dict(getattr(report, "user_properties", ())).get("hexahype")
         if tag == NOT_STARTED_CAT and report.when == "call":
             return NOT_STARTED_CAT, "·", ("NOT STARTED", {"yellow": True})
         if tag == BROKEN_CAT and report.when == "setup":
@@ -290,7 +291,7 @@ class HexaHype:
             out[lid] = {
                 "status": run.status(),
                 "passed": run.passed,
-                "total": max(run.expected, len(run.results)),
+                "total": max(run.expected + run.deselected, len(run.results)),
                 "complete": run.complete,
                 "message": run.message(),
                 "points": run.points(),

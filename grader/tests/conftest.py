@@ -1,0 +1,46 @@
+"""Shared fixtures of the kit's own tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE_PARTS = ("course.toml", "pyproject.toml", "exercises", "solutions", "tests", "lessons")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite grader/tests/goldens/*/expected.json from the current behaviour",
+    )
+
+
+@pytest.fixture(scope="session")
+def real_course() -> manifest.Course:
+    """The course of this repository."""
+    return manifest.load(ROOT)
+
+
+def copy_course(dest: Path, parts: tuple[str, ...] = COURSE_PARTS) -> Path:
+    """A copy of this repository's course (no state, no caches) at dest."""
+    dest.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache")
+    for part in parts:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=ignore)
+        elif src.exists():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of the course, safe to write into."""
+    return copy_course(tmp_path / "course")
