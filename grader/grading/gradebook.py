@@ -1,0 +1,237 @@
+"""The gradebook: one SQLite file (WAL) with submissions, per-lesson points and per-test results.
+
+A submission is one student's repository at one commit. Grading the same student and commit
+again replaces that row and its results in one transaction, never duplicates them; a batch that
+was killed half-way keeps every submission it finished, and a re-run skips those.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "1"
+DEFAULT_PATH = Path("gradebook.sqlite")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    commit_sha TEXT NOT NULL,
+    graded_at TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    course TEXT NOT NULL,
+    course_version TEXT NOT NULL,
+    points REAL NOT NULL,
+    max_points REAL NOT NULL,
+    duration REAL NOT NULL,
+    problem TEXT NOT NULL DEFAULT '',
+    tampered INTEGER NOT NULL DEFAULT 0,
+    tamper_detail TEXT NOT NULL DEFAULT '',
+    UNIQUE (student, commit_sha)
+);
+CREATE TABLE IF NOT EXISTS lessons (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+    lesson TEXT NOT NULL,
+    title TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    points REAL NOT NULL,
+    max_points REAL NOT NULL,
+    duration REAL NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (submission_id, lesson)
+);
+CREATE TABLE IF NOT EXISTS tests (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    hidden INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    duration REAL NOT NULL,
+    PRIMARY KEY (submission_id, name)
+);
+"""
+
+
+@dataclass
+class LessonRow:
+    lesson: str
+    title: str
+    position: int
+    status: str
+    passed: int
+    total: int
+    points: float
+    max_points: float
+    duration: float
+    message: str
+
+
+@dataclass
+class TestRow:
+    name: str
+    lesson: str
+    hidden: bool
+    status: str
+    message: str
+    doc: str  # the first line of the test's docstring
+    duration: float
+
+
+@dataclass
+class Graded:
+    student: str
+    repository: str
+    commit: str
+    grader_version: str
+    course: str
+    course_version: str
+    duration: float
+    problem: str = ""
+    tamper: list[str] = field(default_factory=list)
+    lessons: list[LessonRow] = field(default_factory=list)
+    tests: list[TestRow] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return round(sum(r.points for r in self.lessons), 2)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(r.max_points for r in self.lessons), 2)
+
+
+class Gradebook:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (SCHEMA_VERSION,),
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def has(self, student: str, commit: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM submissions WHERE student = ? AND commit_sha = ?", (student, commit)
+        ).fetchone()
+        return row is not None
+
+    def record(self, graded: Graded) -> int:
+        """Store one graded submission, replacing an earlier grading of the same commit."""
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM submissions WHERE student = ? AND commit_sha = ?",
+                (graded.student, graded.commit),
+            )
+            cur = db.execute(
+                "INSERT INTO submissions (student, repository, commit_sha, graded_at, "
+                "grader_version, course, course_version, points, max_points, duration, problem, "
+                "tampered, tamper_detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    graded.student, graded.repository, graded.commit,
+                    time.strftime("%Y-%m-%dT%H:%M:%S%z"), graded.grader_version, graded.course,
+                    graded.course_version, graded.points, graded.max_points,
+                    round(graded.duration, 3), graded.problem, int(bool(graded.tamper)),
+                    "\n".join(graded.tamper),
+                ),
+            )
+            sid = int(cur.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO lessons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (sid, r.lesson, r.title, r.position, r.status, r.passed, r.total, r.points,
+                     r.max_points, round(r.duration, 4), r.message)
+                    for r in graded.lessons
+                ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO tests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (sid, t.name, t.lesson, int(t.hidden), t.status, t.message, t.doc,
+                     round(t.duration, 4))
+                    for t in graded.tests
+                ],
+            )
+        return sid
+
+    # -- reading ------------------------------------------------------------------------------
+    def latest(self) -> list[sqlite3.Row]:
+        """Each student's most recently graded submission, by student name."""
+        return list(
+            self.db.execute(
+                "SELECT * FROM submissions WHERE id IN "
+                "(SELECT MAX(id) FROM submissions GROUP BY student) ORDER BY student"
+            )
+        )
+
+    def lessons(self, submission_id: int) -> list[sqlite3.Row]:
+        return list(
+            self.db.execute(
+                "SELECT * FROM lessons WHERE submission_id = ? ORDER BY position", (submission_id,)
+            )
+        )
+
+    def tests(self, submission_id: int) -> list[sqlite3.Row]:
+        return list(
+            self.db.execute(
+                "SELECT * FROM tests WHERE submission_id = ? ORDER BY lesson, hidden, rowid",
+                (submission_id,),
+            )
+        )
+
+    def lesson_columns(self) -> list[tuple[str, str]]:
+        """(lesson id, title) of every lesson in the gradebook, in teaching order."""
+        rows = self.db.execute(
+            "SELECT lesson, title, MIN(position) AS pos FROM lessons GROUP BY lesson ORDER BY pos"
+        )
+        return [(r["lesson"], r["title"]) for r in rows]
+
+    def summary(self) -> dict[str, Any]:
+        """student -> {lesson id: points} for each student's latest submission."""
+        out: dict[str, Any] = {}
+        for sub in self.latest():
+            out[sub["student"]] = {r["lesson"]: r["points"] for r in self.lessons(sub["id"])}
+        return out

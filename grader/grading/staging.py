@@ -1,0 +1,59 @@
+"""Whitelist staging: copy only the manifest's exercise modules (and quiz answer files) of a
+submission, as regular files under a size cap, into a fresh folder laid out like exercises/.
+
+Nothing else of the submission reaches the grader: not its tests, conftest files, pyproject or
+package `__init__` files (those come from the instructor's copy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..manifest import Course, Lesson
+from .sources import Source, SourceError
+
+MAX_FILE_BYTES = 256 * 1024
+
+
+@dataclass
+class Staged:
+    folder: Path
+    copied: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)  # lesson id -> one line
+
+    def fingerprint(self) -> str:
+        """A content hash of what was staged: the 'commit' of a submission without git."""
+        digest = hashlib.sha256()
+        for rel in sorted(self.copied):
+            digest.update(rel.encode() + b"\0" + (self.folder / rel).read_bytes() + b"\0")
+        return "worktree-" + digest.hexdigest()[:16]
+
+
+def exercise_rel(lesson: Lesson) -> str:
+    return lesson.exercise_path.relative_to(lesson.root).as_posix()
+
+
+def stage(course: Course, lessons: list[Lesson], source: Source, dest: Path,
+          limit: int = MAX_FILE_BYTES) -> Staged:
+    """Stage `lessons` of `source` into `dest/exercises` (created fresh)."""
+    impl = dest / "exercises"
+    impl.mkdir(parents=True, exist_ok=False)
+    staged = Staged(impl)
+    for chapter in course.chapters:
+        pkg = impl / chapter.package
+        pkg.mkdir()
+        init = course.root / "exercises" / chapter.package / "__init__.py"
+        (pkg / "__init__.py").write_bytes(init.read_bytes() if init.is_file() else b"")
+    for lesson in lessons:
+        rel = exercise_rel(lesson)
+        try:
+            data = source.read(rel, limit)
+        except SourceError as exc:
+            staged.problems[lesson.id] = str(exc)
+            continue
+        target = impl / lesson.package / lesson.exercise_path.name
+        target.write_bytes(data)
+        staged.copied.append(target.relative_to(impl).as_posix())
+    return staged

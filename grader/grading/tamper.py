@@ -1,0 +1,47 @@
+"""The tamper flag: which of a submission's tests, workflows, grader files, pyproject.toml and
+course.toml differ from the released template (`hexahype-release.json`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..authoring import release
+from ..manifest import Course
+from .sources import Source
+
+IGNORED_PARTS = {"__pycache__"}
+
+
+def load_release(course: Course, path: Path | None) -> dict[str, Any]:
+    """The release to compare with: a hexahype-release.json (or a template folder holding one),
+    or, by default, the release this kit builds now (the build is reproducible)."""
+    if path is None:
+        return release.expected_release(course)
+    if path.is_dir():
+        path = path / release.RELEASE_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != release.RELEASE_FORMAT or not isinstance(data.get("files"), dict):
+        raise ValueError(f"{path} is not a hexahype release manifest")
+    return data
+
+
+def changes(source: Source, released: dict[str, Any]) -> list[str]:
+    """One short line per protected file that was changed, removed or added."""
+    want: dict[str, str] = {
+        rel: sha for rel, sha in released["files"].items() if release.is_protected(rel)
+    }
+    have = {
+        rel for rel in source.files()
+        if release.is_protected(rel) and not set(rel.split("/")) & IGNORED_PARTS
+        and not rel.endswith((".pyc", ".pyo"))
+    }
+    out: list[str] = []
+    for rel in sorted(want):
+        if rel not in have:
+            out.append(f"{rel} removed")
+        elif source.sha256(rel) != want[rel]:
+            out.append(f"{rel} changed")
+    out += [f"{rel} added" for rel in sorted(have - set(want))]
+    return out
