@@ -32,9 +32,12 @@ def test_layer_norm_by_hand(forward_pass):
     x = np.array([[1.0, 3.0]])
     got = forward_pass.layer_norm(x, np.ones(2), np.zeros(2))
     want = np.array([[-1.0, 1.0]]) / math.sqrt(1.0 + 1e-5)
+    hint = ""
+    if isinstance(got, np.ndarray) and np.allclose(got, [[-0.5**0.5, 0.5**0.5]], atol=1e-4):
+        hint = "that divides by d - 1 (unbiased); LayerNorm uses the biased variance (divide by d)."
     problem = close(got, want)
     assert not problem, explain(call("layer_norm", x, np.ones(2), np.zeros(2)), got, want,
-                                problem)
+                                hint or problem)
 
 
 def test_layer_norm_uses_the_biased_variance(forward_pass):
