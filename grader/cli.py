@@ -109,4 +109,7 @@ def lesson_arg(course: manifest.Course, value: str) -> manifest.Lesson:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the package module, so the verbs and this file share one UsageError class.
+    from grader.cli import main as _main
+
+    sys.exit(_main())

@@ -1,0 +1,131 @@
+"""The `hexahype` command on a throw-away copy of the course."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hexahype(
+    course: Path, *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "grader.cli", *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=300,
+    )
+
+
+def test_dashboard_on_a_fresh_copy_lists_every_entry_and_nothing_done(course_copy):
+    r = hexahype(course_copy)
+    assert r.returncode == 0, r.stderr
+    for lesson_id in ["1.1", "1.3", "1.9", "1.10", "2.1", "2.6", "2.7"]:
+        assert f"\n{lesson_id} " in r.stdout or f"{lesson_id} " in r.stdout
+    assert "0 of 15 lessons done" in r.stdout
+    assert (
+        "Next: Read lessons/ch1_tokens/1.1-why-models-need-numbers.md"
+        in r.stdout.replace("\n", " ").replace("  ", " ")
+        or "Next:" in r.stdout
+    )
+    assert r.stdout.count("not started") >= 15
+
+
+def test_a_solved_lesson_shows_done_on_the_dashboard(course_copy):
+    shutil.copy(
+        ROOT / "solutions/ch1_tokens/l03_bpe.py", course_copy / "exercises/ch1_tokens/l03_bpe.py"
+    )
+    r = hexahype(course_copy)
+    assert "1 of 15 lessons done" in r.stdout, r.stdout
+    line = next(line for line in r.stdout.splitlines() if line.startswith("1.3 "))
+    assert "done ✓" in line
+
+
+def test_check_reports_not_started_then_a_named_failure(course_copy):
+    r = hexahype(course_copy, "check", "1.3")
+    assert r.returncode == 1
+    assert "not started" in r.stdout and "Traceback" not in r.stdout
+    solution = (ROOT / "solutions/ch1_tokens/l03_bpe.py").read_text(encoding="utf-8")
+    mistake = ROOT / "grader/tests/misconceptions/ch1_tokens/l03_bpe/merge_overlapping.py"
+    wrong = solution + "\n" + mistake.read_text(encoding="utf-8")
+    (course_copy / "exercises/ch1_tokens/l03_bpe.py").write_text(wrong, encoding="utf-8")
+    r = hexahype(course_copy, "check", "1.3")
+    assert r.returncode == 1
+    assert "merge([5, 5, 5], (5, 5), 256) returned [256, 256], expected [256, 5]" in r.stdout
+    assert "Hint: after a match, jump past both halves" in r.stdout
+    assert "failing ✗" in r.stdout and "stuck? hexahype hint 1.3" in r.stdout
+
+
+def test_hints_are_progressive_and_remembered(course_copy):
+    first = hexahype(course_copy, "hint", "1.3").stdout
+    second = hexahype(course_copy, "hint", "1.3").stdout
+    assert "Hint 1 of" in first and "Hint 2 of" in second
+    assert first.split("\n", 1)[1] != second.split("\n", 1)[1]
+    hexahype(course_copy, "hint", "1.3", "--reset")
+    assert "Hint 1 of" in hexahype(course_copy, "hint", "1.3").stdout
+
+
+@pytest.mark.parametrize(
+    "args, phrase",
+    [
+        (["check", "9.9"], "unknown lesson id '9.9'"),
+        (["hint", "x"], "unknown lesson id 'x'"),
+        (["lesson", "3"], "unknown lesson id '3'"),
+        (["frobnicate"], "unknown verb 'frobnicate'"),
+        (["check"], "the following arguments are required: lesson"),
+        (["watch", "--interval", "soon"], "invalid float value"),
+    ],
+)
+def test_bad_arguments_give_one_clear_line_and_exit_2(course_copy, args, phrase):
+    r = hexahype(course_copy, *args)
+    assert r.returncode == 2
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and phrase in lines[0], r.stderr
+    assert r.stderr.startswith("hexahype")
+
+
+def test_lesson_renders_in_the_terminal(course_copy):
+    r = hexahype(course_copy, "lesson", "1.3")
+    assert r.returncode == 0
+    assert "Byte pair encoding" in r.stdout and "figure:" in r.stdout
+    assert "hexahype check 1.3" in r.stdout
+
+
+def test_list_shows_every_entry(course_copy):
+    r = hexahype(course_copy, "list")
+    assert r.returncode == 0
+    assert len(r.stdout.strip().splitlines()) == 17
+
+
+def test_watch_runs_the_current_lesson(course_copy):
+    r = hexahype(course_copy, "watch", "1.3", "--max-runs", "1")
+    assert r.returncode == 0
+    assert "hexahype watch · 1.3 Byte pair encoding" in r.stdout and "not started" in r.stdout
+
+
+def test_help_lists_the_verbs(capsys):
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for verb in ("check", "hint", "lesson", "watch", "quiz", "verify", "grade", "release"):
+        assert f"  {verb}" in out
+
+
+def test_outside_a_course_says_so(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "list"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and "no course.toml" in r.stderr
