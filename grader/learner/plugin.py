@@ -133,12 +133,22 @@ def failure_message(excinfo: pytest.ExceptionInfo[BaseException], impl_dir: Path
     return f"{type(exc).__name__}: {_first_line(str(exc), 300)}{where}"
 
 
+def _other_lesson(exc: BaseException, lesson: Lesson) -> str:
+    """The id of another lesson whose unwritten stub this test ran into, or ''."""
+    if not isinstance(exc, NotImplementedError):
+        return ""
+    m = re.match(r"^(?:lesson|quiz) (\d+\.\d+)\b", str(exc).lower())
+    return m.group(1) if m and m.group(1) != lesson.id else ""
+
+
 def _is_not_started(exc: BaseException, lesson: Lesson, excinfo: Any) -> bool:
     if not isinstance(exc, NotImplementedError):
         return False
     text = str(exc).lower()
     if re.match(rf"^(lesson|quiz) {re.escape(lesson.id)}\b", text):
         return True
+    if _other_lesson(exc, lesson):
+        return False
     for entry in excinfo.traceback:
         if Path(str(entry.path)).name == f"{lesson.name}.py":
             return True
@@ -230,6 +240,13 @@ class HexaHype:
             report.longrepr = str(exc)
             report.user_properties.append(("hexahype", BROKEN_CAT))
             report.user_properties.append(("hexahype_message", str(exc)))
+        elif _other_lesson(exc, lesson):
+            msg = (
+                f"this check needs lesson {_other_lesson(exc, lesson)} first, which is not "
+                f"written yet ({exc})"
+            )
+            report.longrepr = msg
+            report.user_properties.append(("hexahype_message", msg))
         elif _is_not_started(exc, lesson, call.excinfo):
             report.longrepr = f"not started: {exc}"
             report.user_properties.append(("hexahype", NOT_STARTED_CAT))
