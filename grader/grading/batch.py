@@ -88,8 +88,9 @@ def _open(sub: Submission, opts: Options, work: Path) -> Source:
     return Source(folder, None)
 
 
-def _run(course: Course, lessons: list[Lesson], impl: Path, work: Path,
-         limits: harness.Limits) -> tuple[dict[str, Any], str, dict[str, str]]:
+def _run(
+    course: Course, lessons: list[Lesson], impl: Path, work: Path, limits: harness.Limits
+) -> tuple[dict[str, Any], str, dict[str, str]]:
     """Run every suite at once; if that run dies, run lesson by lesson so that only the
     lesson that brings pytest down loses its points. Returns (results, problem, per-lesson
     problems)."""
@@ -114,9 +115,13 @@ def _cap(text: str) -> str:
     return text if len(text) <= MESSAGE_CAP else text[: MESSAGE_CAP - 3] + "..."
 
 
-def _rows(course: Course, lessons: list[Lesson], doc: dict[str, Any],
-          problems: dict[str, str], docs: dict[tuple[str, str], str]
-          ) -> tuple[list[LessonRow], list[TestRow]]:
+def _rows(
+    course: Course,
+    lessons: list[Lesson],
+    doc: dict[str, Any],
+    problems: dict[str, str],
+    docs: dict[tuple[str, str], str],
+) -> tuple[list[LessonRow], list[TestRow]]:
     infos = {info["id"]: info for info in doc.get("lessons", [])}
     order = {e.id: i for i, e in enumerate(course.entries)}
     tests: list[TestRow] = []
@@ -140,14 +145,31 @@ def _rows(course: Course, lessons: list[Lesson], doc: dict[str, Any],
     for e in lessons:
         info = infos.get(e.id)
         if info is None:
-            rows.append(LessonRow(e.id, e.title, order[e.id], "error", 0, 0, 0.0, float(e.points),
-                                  0.0, problems.get(e.id, "no test of this lesson ran")))
+            rows.append(
+                LessonRow(
+                    e.id,
+                    e.title,
+                    order[e.id],
+                    "error",
+                    0,
+                    0,
+                    0.0,
+                    float(e.points),
+                    0.0,
+                    problems.get(e.id, "no test of this lesson ran"),
+                )
+            )
             continue
         rows.append(
             LessonRow(
-                lesson=e.id, title=e.title, position=order[e.id], status=str(info["status"]),
-                passed=int(info["passed"]), total=int(info["total"]),
-                points=float(info["points"]), max_points=float(e.points),
+                lesson=e.id,
+                title=e.title,
+                position=order[e.id],
+                status=str(info["status"]),
+                passed=int(info["passed"]),
+                total=int(info["total"]),
+                points=float(info["points"]),
+                max_points=float(e.points),
                 duration=durations.get(e.id, 0.0),
                 message=_cap(problems.get(e.id) or str(info.get("message", ""))),
             )
@@ -165,20 +187,29 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
             causes.append(problems[row.lesson])
         elif any(TIMEOUT_MARK in t.message for t in by_lesson.get(row.lesson, [])):
             causes.append(f"lesson {row.lesson}: a test timed out")
-        elif row.status == "cannot load":
-            causes.append(row.message)
+        else:
+            broken = [t for t in by_lesson.get(row.lesson, []) if t.status == "cannot load"]
+            if broken:
+                causes.append(broken[0].message)
     if graded.tamper:
         more = f" (+{len(graded.tamper) - 1} more)" if len(graded.tamper) > 1 else ""
         causes.append(f"TAMPERED: {graded.tamper[0]}{more}")
     return causes
 
 
-def grade_one(course: Course, lessons: list[Lesson], sub: Submission, opts: Options,
-              docs: dict[tuple[str, str], str], skip: Callable[[str, str], bool]) -> Result:
+def grade_one(
+    course: Course,
+    lessons: list[Lesson],
+    sub: Submission,
+    opts: Options,
+    docs: dict[tuple[str, str], str],
+    skip: Callable[[str, str], bool],
+) -> Result:
     with tempfile.TemporaryDirectory(prefix="hexahype-grade-") as tmp:
         work = Path(tmp)
-        base = Graded(sub.student, sub.repository, "", __version__, course.name,
-                      course.version, 0.0)
+        base = Graded(
+            sub.student, sub.repository, "", __version__, course.name, course.version, 0.0
+        )
         try:
             source = _open(sub, opts, work)
             staged = staging.stage(course, lessons, source, work / "stage", opts.max_file_bytes)
@@ -199,8 +230,9 @@ def grade_one(course: Course, lessons: list[Lesson], sub: Submission, opts: Opti
         return Result(sub, base, causes=_causes(base, problems))
 
 
-def grade_all(course: Course, subs: list[Submission], opts: Options, jobs: int,
-              done: set[tuple[str, str]]) -> Iterator[Result]:
+def grade_all(
+    course: Course, subs: list[Submission], opts: Options, jobs: int, done: set[tuple[str, str]]
+) -> Iterator[Result]:
     """Grade `subs` with `jobs` workers, yielding each result as it finishes. Submissions whose
     (student, commit) is in `done` are skipped."""
     lessons = gradable(course)
@@ -216,7 +248,15 @@ def grade_all(course: Course, subs: list[Submission], opts: Options, jobs: int,
                 yield future.result()
             except Exception as exc:  # noqa: BLE001 - one submission's failure is its own
                 sub = futures[future]
-                graded = Graded(sub.student, sub.repository, "", __version__, course.name,
-                                course.version, 0.0, problem=f"grading failed: {exc}")
+                graded = Graded(
+                    sub.student,
+                    sub.repository,
+                    "",
+                    __version__,
+                    course.name,
+                    course.version,
+                    0.0,
+                    problem=f"grading failed: {exc}",
+                )
                 graded.lessons, _ = _rows(course, lessons, {}, {}, docs)
                 yield Result(sub, graded, causes=[graded.problem])

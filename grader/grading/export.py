@@ -20,8 +20,12 @@ from .gradebook import DEFAULT_PATH, Gradebook
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gradebook", type=Path, default=DEFAULT_PATH,
-                        help=f"the SQLite gradebook (default {DEFAULT_PATH})")
+    parser.add_argument(
+        "--gradebook",
+        type=Path,
+        default=DEFAULT_PATH,
+        help=f"the SQLite gradebook (default {DEFAULT_PATH})",
+    )
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     csv_p = sub.add_parser("export-csv", help="one row per student, one column per lesson")
     csv_p.add_argument("out", type=Path, help="the CSV file to write")
@@ -32,16 +36,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def table(book: Gradebook) -> list[list[str]]:
     columns = book.lesson_columns()
-    rows = [["student", "commit", *[lid for lid, _ in columns], "total", "max", "tampered",
-             "problem"]]
+    rows = [
+        ["student", "commit", *[lid for lid, _ in columns], "total", "max", "tampered", "problem"]
+    ]
     for sub in book.latest():
         points = {r["lesson"]: r["points"] for r in book.lessons(sub["id"])}
-        rows.append([
-            sub["student"], sub["commit_sha"],
-            *[f"{points[lid]:g}" if lid in points else "" for lid, _ in columns],
-            f"{sub['points']:g}", f"{sub['max_points']:g}", "yes" if sub["tampered"] else "",
-            sub["problem"],
-        ])
+        rows.append(
+            [
+                sub["student"],
+                sub["commit_sha"],
+                *[f"{points[lid]:g}" if lid in points else "" for lid, _ in columns],
+                f"{sub['points']:g}",
+                f"{sub['max_points']:g}",
+                "yes" if sub["tampered"] else "",
+                sub["problem"],
+            ]
+        )
     return rows
 
 
@@ -56,16 +66,19 @@ def write_feedback(book: Gradebook, out: Path) -> list[Path]:
     written = []
     for sub in book.latest():
         path = out / f"{feedback.safe_name(sub['student'])}.md"
-        path.write_text(feedback.render(sub, book.lessons(sub["id"]), book.tests(sub["id"])),
-                        encoding="utf-8")
+        path.write_text(
+            feedback.render(sub, book.lessons(sub["id"]), book.tests(sub["id"])), encoding="utf-8"
+        )
         written.append(path)
     return written
 
 
 def run(args: argparse.Namespace, course: Course) -> int:
     if not args.gradebook.is_file():
-        print(f"hexahype gradebook: {args.gradebook} does not exist; run hexahype grade first",
-              file=sys.stderr)
+        print(
+            f"hexahype gradebook: {args.gradebook} does not exist; run hexahype grade first",
+            file=sys.stderr,
+        )
         return 2
     with Gradebook(args.gradebook) as book:
         if args.action == "export-csv":

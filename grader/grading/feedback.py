@@ -35,14 +35,18 @@ def render(sub: sqlite3.Row, lessons: list[sqlite3.Row], tests: list[sqlite3.Row
         f"- Total: **{sub['points']:g} / {sub['max_points']:g}** points",
     ]
     if sub["tampered"]:
-        lines.append("- Your repository changes files the course ships (tests, workflow or grader "
-                     "files); grading used the course's own copies.")
+        lines.append(
+            "- Your repository changes files the course ships (tests, workflow or grader "
+            "files); grading used the course's own copies."
+        )
     if sub["problem"]:
         lines.append(f"- Note: {_one_line(sub['problem'])}")
     lines += ["", "| Lesson | Status | Checks | Points |", "|---|---|---:|---:|"]
     for r in lessons:
-        lines.append(f"| {r['lesson']} {r['title']} | {r['status']} | {r['passed']} / "
-                     f"{r['total']} | {r['points']:g} / {r['max_points']:g} |")
+        lines.append(
+            f"| {r['lesson']} {r['title']} | {r['status']} | {r['passed']} / "
+            f"{r['total']} | {r['points']:g} / {r['max_points']:g} |"
+        )
     by_lesson: dict[str, list[sqlite3.Row]] = {}
     for t in tests:
         by_lesson.setdefault(t["lesson"], []).append(t)

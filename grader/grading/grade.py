@@ -20,31 +20,66 @@ from .sources import discover
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                        help="a student repository (folder, git URL or path) or a folder of them")
-    parser.add_argument("--gradebook", type=Path, default=DEFAULT_PATH,
-                        help=f"the SQLite gradebook (default {DEFAULT_PATH})")
-    parser.add_argument("--at", metavar="COMMIT_OR_DATE", default=None,
-                        help="grade this commit, or the last commit before this date (deadline)")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                        help="submissions graded in parallel (default: the number of cores)")
-    parser.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds one test may run (default 30)")
-    parser.add_argument("--submission-timeout", type=float, default=600.0,
-                        help="seconds the suites of one submission may run (default 600)")
-    parser.add_argument("--max-file-kb", type=int, default=staging.MAX_FILE_BYTES // 1024,
-                        help="largest exercise file staged, in KiB (default 256)")
-    parser.add_argument("--release", type=Path, default=None,
-                        help="hexahype-release.json (or the template folder) to compare tests, "
-                        "workflows and grader files with (default: the release this kit builds)")
-    parser.add_argument("--force", action="store_true",
-                        help="grade again submissions whose commit is already in the gradebook")
+    parser.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="a student repository (folder, git URL or path) or a folder of them",
+    )
+    parser.add_argument(
+        "--gradebook",
+        type=Path,
+        default=DEFAULT_PATH,
+        help=f"the SQLite gradebook (default {DEFAULT_PATH})",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="COMMIT_OR_DATE",
+        default=None,
+        help="grade this commit, or the last commit before this date (deadline)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="submissions graded in parallel (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds one test may run (default 30)"
+    )
+    parser.add_argument(
+        "--submission-timeout",
+        type=float,
+        default=600.0,
+        help="seconds the suites of one submission may run (default 600)",
+    )
+    parser.add_argument(
+        "--max-file-kb",
+        type=int,
+        default=staging.MAX_FILE_BYTES // 1024,
+        help="largest exercise file staged, in KiB (default 256)",
+    )
+    parser.add_argument(
+        "--release",
+        type=Path,
+        default=None,
+        help="hexahype-release.json (or the template folder) to compare tests, "
+        "workflows and grader files with (default: the release this kit builds)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="grade again submissions whose commit is already in the gradebook",
+    )
 
 
 def run(args: argparse.Namespace, course: Course) -> int:
     if not harness.timeout_available():
-        print("hexahype grade: pytest-timeout is not installed (pip install pytest-timeout)",
-              file=sys.stderr)
+        print(
+            "hexahype grade: pytest-timeout is not installed (pip install pytest-timeout)",
+            file=sys.stderr,
+        )
         return 2
     subs, problems = discover(args.submissions)
     for line in problems:
@@ -66,8 +101,10 @@ def run(args: argparse.Namespace, course: Course) -> int:
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
         if not args.force:
-            done = {(r["student"], r["commit_sha"]) for r in book.db.execute(
-                "SELECT student, commit_sha FROM submissions")}
+            done = {
+                (r["student"], r["commit_sha"])
+                for r in book.db.execute("SELECT student, commit_sha FROM submissions")
+            }
         for result in batch.grade_all(course, subs, opts, args.jobs, done):
             if result.graded is not None:
                 book.record(result.graded)

@@ -171,10 +171,18 @@ class Gradebook:
                 "grader_version, course, course_version, points, max_points, duration, problem, "
                 "tampered, tamper_detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    graded.student, graded.repository, graded.commit,
-                    time.strftime("%Y-%m-%dT%H:%M:%S%z"), graded.grader_version, graded.course,
-                    graded.course_version, graded.points, graded.max_points,
-                    round(graded.duration, 3), graded.problem, int(bool(graded.tamper)),
+                    graded.student,
+                    graded.repository,
+                    graded.commit,
+                    time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    graded.grader_version,
+                    graded.course,
+                    graded.course_version,
+                    graded.points,
+                    graded.max_points,
+                    round(graded.duration, 3),
+                    graded.problem,
+                    int(bool(graded.tamper)),
                     "\n".join(graded.tamper),
                 ),
             )
@@ -182,16 +190,35 @@ class Gradebook:
             db.executemany(
                 "INSERT INTO lessons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (sid, r.lesson, r.title, r.position, r.status, r.passed, r.total, r.points,
-                     r.max_points, round(r.duration, 4), r.message)
+                    (
+                        sid,
+                        r.lesson,
+                        r.title,
+                        r.position,
+                        r.status,
+                        r.passed,
+                        r.total,
+                        r.points,
+                        r.max_points,
+                        round(r.duration, 4),
+                        r.message,
+                    )
                     for r in graded.lessons
                 ],
             )
             db.executemany(
                 "INSERT OR REPLACE INTO tests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (sid, t.name, t.lesson, int(t.hidden), t.status, t.message, t.doc,
-                     round(t.duration, 4))
+                    (
+                        sid,
+                        t.name,
+                        t.lesson,
+                        int(t.hidden),
+                        t.status,
+                        t.message,
+                        t.doc,
+                        round(t.duration, 4),
+                    )
                     for t in graded.tests
                 ],
             )

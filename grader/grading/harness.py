@@ -45,22 +45,39 @@ def timeout_available() -> bool:
 
 def command(root: Path, files: list[Path], impl: Path, results: Path, limits: Limits) -> list[str]:
     pytest_args = [
-        "-m", "pytest",
+        "-m",
+        "pytest",
         f"--rootdir={root}",
-        "-c", str(root / "pyproject.toml"),
+        "-c",
+        str(root / "pyproject.toml"),
         f"--impl={impl}",
         f"--hexahype-results={results}",
-        "-q", "--hexahype-no-progress", "--tb=no", "-p", "no:warnings",
-        "-p", "no:randomly", "-p", "no:cacheprovider",
-        "-p", "grader.grading.budget",
+        "-q",
+        "--hexahype-no-progress",
+        "--tb=no",
+        "-p",
+        "no:warnings",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "grader.grading.budget",
     ]
     if timeout_available():
         pytest_args += [f"--timeout={limits.test_timeout:g}", "--timeout-method=signal"]
     cpu = int(limits.timeout * 2) + 30
     return [
-        sys.executable, "-m", "grader.grading.limits",
-        f"--file-mb={limits.file_mb}", f"--memory-mb={limits.memory_mb}", f"--cpu-seconds={cpu}",
-        "--", sys.executable, *pytest_args, *[str(f) for f in files],
+        sys.executable,
+        "-m",
+        "grader.grading.limits",
+        f"--file-mb={limits.file_mb}",
+        f"--memory-mb={limits.memory_mb}",
+        f"--cpu-seconds={cpu}",
+        "--",
+        sys.executable,
+        *pytest_args,
+        *[str(f) for f in files],
     ]
 
 
@@ -94,8 +111,9 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def run(root: Path, files: list[Path], impl: Path, workdir: Path, limits: Limits,
-        name: str = "run") -> Outcome:
+def run(
+    root: Path, files: list[Path], impl: Path, workdir: Path, limits: Limits, name: str = "run"
+) -> Outcome:
     """Run `files` against `impl`; `workdir` holds the results, the output and any temp files."""
     results = workdir / f"{name}-results.json"
     log = workdir / f"{name}-output.log"
@@ -114,8 +132,9 @@ def run(root: Path, files: list[Path], impl: Path, workdir: Path, limits: Limits
             code = proc.wait(timeout=limits.timeout)
         except subprocess.TimeoutExpired:
             _kill(proc)
-            return Outcome(None, f"timed out after {limits.timeout:g}s", _tail(log),
-                           time.monotonic() - started)
+            return Outcome(
+                None, f"timed out after {limits.timeout:g}s", _tail(log), time.monotonic() - started
+            )
     duration = time.monotonic() - started
     tail = _tail(log)
     doc: dict[str, Any] | None = None

@@ -41,6 +41,23 @@ def apply(file_mb: int, memory_mb: int, cpu_seconds: int) -> None:
     cap(resource.RLIMIT_CORE, 0)
 
 
+def die_with_parent() -> None:
+    """Linux: get SIGKILL when the grader that started this child dies, so a killed batch
+    leaves no test run behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before prctl: do not run orphaned
+            os._exit(137)
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if "--" not in args:
@@ -57,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print("grader.grading.limits: no command to run", file=sys.stderr)
         return 2
     apply(opts.file_mb, opts.memory_mb, opts.cpu_seconds)
+    die_with_parent()
     os.execv(command[0], command)
     return 127  # pragma: no cover - execv does not return
 

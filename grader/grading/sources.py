@@ -88,10 +88,14 @@ def discover(items: list[str]) -> tuple[list[Submission], list[str]]:
 def git(args: list[str], cwd: Path | None = None, timeout: float = GIT_TIMEOUT) -> str:
     cmd = [
         "git",
-        "-c", "core.hooksPath=/dev/null",
-        "-c", "core.fsmonitor=false",
-        "-c", "safe.directory=*",
-        "-c", "protocol.file.allow=always",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "safe.directory=*",
+        "-c",
+        "protocol.file.allow=always",
         *args,
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
@@ -159,7 +163,9 @@ class Source:
             mode, kind, ref, size = meta.split()
             if kind != "blob":
                 continue
-            ftype = "file" if mode in ("100644", "100755") else "link" if mode == "120000" else "other"
+            ftype = (
+                "file" if mode in ("100644", "100755") else "link" if mode == "120000" else "other"
+            )
             out[path] = FileInfo(ftype, int(size) if size.isdigit() else 0, ref)
         return out
 
@@ -167,8 +173,9 @@ class Source:
         out: dict[str, FileInfo] = {}
         for dirpath, dirnames, filenames in os.walk(self.folder, followlinks=False):
             dirnames[:] = sorted(
-                d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".venv")
-                and not d.endswith(".egg-info")
+                d
+                for d in dirnames
+                if d not in _SKIP_DIRS and not d.startswith(".venv") and not d.endswith(".egg-info")
             )
             for name in sorted(filenames):
                 full = Path(dirpath) / name
@@ -180,8 +187,11 @@ class Source:
                 if name.endswith((".pyc", ".pyo")):
                     continue
                 kind = (
-                    "file" if stat.S_ISREG(st.st_mode)
-                    else "link" if stat.S_ISLNK(st.st_mode) else "other"
+                    "file"
+                    if stat.S_ISREG(st.st_mode)
+                    else "link"
+                    if stat.S_ISLNK(st.st_mode)
+                    else "other"
                 )
                 out[rel] = FileInfo(kind, st.st_size, str(full))
         return out
@@ -196,7 +206,9 @@ class Source:
         if info.size > limit:
             raise SourceError(f"{rel} is {info.size} bytes, over the {limit}-byte cap")
         if self.commit:
-            data = git(["cat-file", "blob", info.ref], self.folder).encode("utf-8", "surrogateescape")
+            data = git(["cat-file", "blob", info.ref], self.folder).encode(
+                "utf-8", "surrogateescape"
+            )
         else:
             fd = os.open(info.ref, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             with os.fdopen(fd, "rb") as fh:

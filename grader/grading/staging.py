@@ -35,8 +35,9 @@ def exercise_rel(lesson: Lesson) -> str:
     return lesson.exercise_path.relative_to(lesson.root).as_posix()
 
 
-def stage(course: Course, lessons: list[Lesson], source: Source, dest: Path,
-          limit: int = MAX_FILE_BYTES) -> Staged:
+def stage(
+    course: Course, lessons: list[Lesson], source: Source, dest: Path, limit: int = MAX_FILE_BYTES
+) -> Staged:
     """Stage `lessons` of `source` into `dest/exercises` (created fresh)."""
     impl = dest / "exercises"
     impl.mkdir(parents=True, exist_ok=False)

@@ -33,8 +33,10 @@ def changes(source: Source, released: dict[str, Any]) -> list[str]:
         rel: sha for rel, sha in released["files"].items() if release.is_protected(rel)
     }
     have = {
-        rel for rel in source.files()
-        if release.is_protected(rel) and not set(rel.split("/")) & IGNORED_PARTS
+        rel
+        for rel in source.files()
+        if release.is_protected(rel)
+        and not set(rel.split("/")) & IGNORED_PARTS
         and not rel.endswith((".pyc", ".pyo"))
     }
     out: list[str] = []
