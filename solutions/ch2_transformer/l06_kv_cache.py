@@ -46,12 +46,18 @@ class KVCache:
         self._len[layer] = n + t
 
     def keys(self, layer: int) -> np.ndarray:
-        """The keys stored for `layer`, (T_so_far, d)."""
-        return self._k[layer, : self._len[layer]].copy()
+        """The keys stored for `layer`, (T_so_far, d): a read-only view, so nothing is copied."""
+        return self._view(self._k[layer, : self._len[layer]])
 
     def values(self, layer: int) -> np.ndarray:
-        """The values stored for `layer`, (T_so_far, d)."""
-        return self._v[layer, : self._len[layer]].copy()
+        """The values stored for `layer`, (T_so_far, d): a read-only view."""
+        return self._view(self._v[layer, : self._len[layer]])
+
+    @staticmethod
+    def _view(rows: np.ndarray) -> np.ndarray:
+        view = rows.view()
+        view.flags.writeable = False  # a caller cannot change the cache behind its back
+        return view
 
     def __len__(self) -> int:
         return self._len[0]
@@ -66,18 +72,26 @@ def forward_step(params: dict, ids_new: np.ndarray, cache: KVCache, config: dict
     if past + t > config["context_length"]:
         raise ValueError(f"{past} cached + {t} new positions exceed the context length")
     H = config["n_heads"]
-    dh = config["d_model"] // H
+    d = config["d_model"]
+    dh = d // H
     x = params["wte"][ids_new] + params["wpe"][past : past + t]  # (t, d): positions past..past+t-1
     # new token i sits at position past + i and may see keys 0..past + i
     mask = np.tril(np.ones((t, past + t), dtype=bool), k=past)  # (t, past + t)
+
+    def heads(a: np.ndarray) -> np.ndarray:
+        # head h takes the columns h*dh:(h+1)*dh: (n, d) -> (n, H, dh) -> (H, n, dh)
+        return a.reshape(a.shape[0], H, dh).transpose(1, 0, 2)
+
     for layer, block in enumerate(params["blocks"]):
         h = layer_norm(x, block["ln1_g"], block["ln1_b"])  # (t, d)
         q = h @ block["w_q"] + block["b_q"]  # (t, d)
         cache.append(layer, h @ block["w_k"] + block["b_k"], h @ block["w_v"] + block["b_v"])
         K, V = cache.keys(layer), cache.values(layer)  # (past + t, d): the new keys included once
-        heads = [attention(q[:, i * dh : (i + 1) * dh], K[:, i * dh : (i + 1) * dh],
-                           V[:, i * dh : (i + 1) * dh], mask) for i in range(H)]  # H x (t, dh)
-        x = x + np.concatenate(heads, axis=-1) @ block["w_o"] + block["b_o"]  # (t, d)
+        # all heads in one call, the same numbers as a loop over heads (one step is tiny, so the
+        # loop's Python overhead would cost more than the arithmetic)
+        out = attention(heads(q), heads(K), heads(V), mask)  # (H, t, dh)
+        out = out.transpose(1, 0, 2).reshape(t, d)  # (H, t, dh) -> (t, d), heads side by side
+        x = x + out @ block["w_o"] + block["b_o"]  # (t, d)
         x = x + feed_forward(layer_norm(x, block["ln2_g"], block["ln2_b"]), block)  # (t, d)
     return lm_head(params, x)  # (t, V)
 
