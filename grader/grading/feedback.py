@@ -1,8 +1,8 @@
 """Per-student feedback in markdown: what failed and why, without revealing the hidden suites.
 
 A failed visible test shows its message (the learner can run it anyway). A failed hidden test
-shows only its name and the first line of its docstring: never its assertion message, expected
-values or source.
+shows only its function name (without parameters, which may hold hidden inputs) and the first
+line of its docstring: never its assertion message, expected values or source.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 import sqlite3
 
 PASSED = "passed"
+MAX_VISIBLE = 8
 
 
 def safe_name(student: str) -> str:
@@ -19,6 +20,11 @@ def safe_name(student: str) -> str:
 
 def _test_name(nodeid: str) -> str:
     return nodeid.split("::")[-1]
+
+
+def _base_name(nodeid: str) -> str:
+    """A hidden test's function name without its parameters, which may hold hidden inputs."""
+    return _test_name(nodeid).split("[", 1)[0]
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -51,20 +57,54 @@ def render(sub: sqlite3.Row, lessons: list[sqlite3.Row], tests: list[sqlite3.Row
     for t in tests:
         by_lesson.setdefault(t["lesson"], []).append(t)
     for r in lessons:
-        failed = [t for t in by_lesson.get(r["lesson"], []) if t["status"] != PASSED]
         if r["status"] == "done":
             continue
         lines += ["", f"## {r['lesson']} {r['title']}", ""]
-        if r["status"] == "error":
-            lines.append("- No check of this lesson could run for this submission.")
-        if failed and all(t["status"] == "not started" for t in failed):
-            lines.append("- Not started: the functions still raise NotImplementedError.")
-            continue
-        visible = [t for t in failed if not t["hidden"]]
-        hidden = [t for t in failed if t["hidden"]]
-        for t in visible:
-            lines.append(f"- `{_test_name(t['name'])}` ({t['status']}): {_one_line(t['message'])}")
-        for t in hidden:
-            about = f": {_one_line(t['doc'])}" if t["doc"] else ""
-            lines.append(f"- hidden check `{_test_name(t['name'])}` ({t['status']}){about}")
+        lines += _lesson_lines(r, by_lesson.get(r["lesson"], []))
     return "\n".join(lines) + "\n"
+
+
+def _lesson_lines(lesson: sqlite3.Row, tests: list[sqlite3.Row]) -> list[str]:
+    failed = [t for t in tests if t["status"] != PASSED]
+    if lesson["status"] == "error" or not tests:
+        return ["- No check of this lesson could run for this submission."]
+    waiting = [t for t in failed if t["status"] == "not started"]
+    failed = [t for t in failed if t["status"] != "not started"]
+    out: list[str] = (
+        [f"- Not started yet: {len(waiting)} checks wait for your work."] if waiting else []
+    )
+    broken = [t for t in failed if t["status"] == "cannot load" and not t["hidden"]]
+    if broken:
+        return out + [f"- Your module could not be loaded: {_one_line(broken[0]['message'])}"]
+    skipped = [t for t in failed if t["status"] == "skipped"]
+    visible = [t for t in failed if not t["hidden"] and t["status"] != "skipped"]
+    seen: set[str] = set()
+    shown = 0
+    for t in visible:
+        message = _one_line(t["message"])
+        if message in seen:
+            continue
+        seen.add(message)
+        if shown == MAX_VISIBLE:
+            out.append(
+                f"- ... and more visible checks fail; run `hexahype check {lesson['lesson']}`"
+            )
+            break
+        out.append(f"- `{_test_name(t['name'])}` ({t['status']}): {message}")
+        shown += 1
+    hidden: dict[str, list[sqlite3.Row]] = {}
+    for t in failed:
+        if t["hidden"] and t["status"] != "skipped":
+            hidden.setdefault(_base_name(t["name"]), []).append(t)
+    for name, group in hidden.items():
+        cases = f", {len(group)} cases" if len(group) > 1 else ""
+        about = f": {_one_line(group[0]['doc'])}" if group[0]["doc"] else ""
+        out.append(f"- hidden check `{name}` ({group[0]['status']}{cases}){about}")
+    if skipped:
+        why = (
+            "after a check of this lesson ran out of time"
+            if any("timed out" in t["message"] for t in skipped)
+            else "(skipped)"
+        )
+        out.append(f"- {len(skipped)} more checks did not run {why}.")
+    return out

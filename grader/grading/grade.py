@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, course: Course) -> int:
         max_file_bytes=args.max_file_kb * 1024,
         release=released,
     )
-    graded = skipped = flagged = 0
+    graded = skipped = flagged = unreadable = 0
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
         if not args.force:
@@ -106,12 +106,17 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 for r in book.db.execute("SELECT student, commit_sha FROM submissions")
             }
         for result in batch.grade_all(course, subs, opts, args.jobs, done):
-            if result.graded is not None:
+            if result.graded is not None and not result.graded.commit:
+                unreadable += 1  # nothing to grade: never replace an earlier grade with it
+            elif result.graded is not None:
                 book.record(result.graded)
                 graded += 1
                 flagged += bool(result.graded.tamper)
             else:
                 skipped += 1
             print(result.line(), flush=True)
-    print(f"graded {graded}, skipped {skipped}, flagged {flagged}; gradebook: {args.gradebook}")
-    return 1 if problems else 0
+    print(
+        f"graded {graded}, skipped {skipped}, flagged {flagged}, unreadable {unreadable}; "
+        f"gradebook: {args.gradebook}"
+    )
+    return 1 if problems or unreadable else 0

@@ -613,9 +613,17 @@ def test_feedback_never_reveals_hidden_tests(graded: dict, kit: Kit, tmp_path: P
             assert canary not in text, (student, canary)
         leaked = [line for line in secret_lines if line in text]
         assert not leaked, (student, leaked[:3])
+    with sqlite3.connect(graded["db"]) as con:
+        params = [
+            name.split("[", 1)[1].rstrip("]")
+            for (name,) in con.execute("SELECT DISTINCT name FROM tests WHERE hidden = 1")
+            if "[" in name
+        ]
+    for student, text in files.items():  # parameter ids may hold hidden inputs
+        assert not [p for p in params if f"[{p}]" in text], student
     complete = files["complete"]
     assert "test_canary_hidden_case" in complete and CANARY_DOC in complete
-    assert "Not started" in files["untouched"]
+    assert "Not started yet" in files["untouched"]
     assert "changes files the course ships" in files["edited"]
     assert re.search(r"Total: \*\*[\d.]+ / [\d.]+\*\*", complete)
 
