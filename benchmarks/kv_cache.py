@@ -44,8 +44,10 @@ OUT = ROOT / "benchmarks" / "results" / "kv_cache.json"
 
 def prompt_ids() -> list[int]:
     """The first 16 tokens of a sentence from the Python documentation, with the kit's BPE."""
-    text = ("The for statement is used to iterate over the elements of a sequence (such as a "
-            "string, tuple or list) or other iterable object.")
+    text = (
+        "The for statement is used to iterate over the elements of a sequence (such as a "
+        "string, tuple or list) or other iterable object."
+    )
     ids = assets.kit_encode(text)
     assert len(ids) >= PROMPT_TOKENS, "the prompt text is too short for 16 tokens"
     return ids[:PROMPT_TOKENS]
@@ -71,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     prompt = prompt_ids()
     generate_cached(params, prompt, 8, config, [0.5] * 8)  # warm up imports and caches
     rows = []
-    print(f"KV-cache benchmark: {PROMPT_TOKENS}-token prompt, greedy, median of {args.repeats}, "
-          f"numpy single-threaded")
+    print(
+        f"KV-cache benchmark: {PROMPT_TOKENS}-token prompt, greedy, median of {args.repeats}, "
+        f"numpy single-threaded"
+    )
     print(f"{'new tokens':>10}  {'no cache (s)':>12}  {'cache (s)':>9}  {'speedup':>7}")
     for n_new in NEW_TOKENS:
         us = [0.5] * n_new
@@ -91,17 +95,20 @@ def main(argv: list[str] | None = None) -> int:
         }
         row["speedup"] = round(row["uncached_seconds"] / row["cached_seconds"], 1)
         rows.append(row)
-        print(f"{n_new:>10}  {row['uncached_seconds']:>12.3f}  {row['cached_seconds']:>9.3f}  "
-              f"{row['speedup']:>6.1f}x")
+        print(
+            f"{n_new:>10}  {row['uncached_seconds']:>12.3f}  {row['cached_seconds']:>9.3f}  "
+            f"{row['speedup']:>6.1f}x"
+        )
     doc = {
         "benchmark": "kv_cache",
         "description": "generate (lesson 2.5, no cache) vs generate_cached (lesson 2.6), "
-                       "reference solutions, greedy, on the kit's trained GPT",
+        "reference solutions, greedy, on the kit's trained GPT",
         "prompt_tokens": PROMPT_TOKENS,
         "repeats": args.repeats,
         "statistic": "median wall-clock seconds",
-        "model": {k: config[k] for k in
-                  ("vocab_size", "context_length", "d_model", "n_heads", "n_layers")},
+        "model": {
+            k: config[k] for k in ("vocab_size", "context_length", "d_model", "n_heads", "n_layers")
+        },
         "threads": 1,
         "python": platform.python_version(),
         "numpy": np.__version__,

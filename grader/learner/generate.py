@@ -25,18 +25,45 @@ NEEDED = ("2.1", "2.2", "2.3", "2.4", "2.6")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("prompt", help="the text to continue, in quotes")
-    parser.add_argument("-n", "--max-new-tokens", type=int, default=60, metavar="N",
-                        help="how many tokens to generate (default 60)")
-    parser.add_argument("--temperature", type=float, default=0.8,
-                        help="0 is greedy; higher is more random (default 0.8)")
-    parser.add_argument("--top-k", type=int, default=40, metavar="K",
-                        help="sample only among the K most likely tokens (default 40; 0: off)")
-    parser.add_argument("--top-p", type=float, default=None, metavar="P",
-                        help="sample only from the nucleus of probability P (default: off)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seed of the uniform draws, so a run can be repeated (default 0)")
-    parser.add_argument("--reference", action="store_true",
-                        help="run the reference solutions instead of your exercises/")
+    parser.add_argument(
+        "-n",
+        "--max-new-tokens",
+        type=int,
+        default=60,
+        metavar="N",
+        help="how many tokens to generate (default 60)",
+    )
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        default=0.8,
+        help="0 is greedy; higher is more random (default 0.8)",
+    )
+    parser.add_argument(
+        "--top-k",
+        type=int,
+        default=40,
+        metavar="K",
+        help="sample only among the K most likely tokens (default 40; 0: off)",
+    )
+    parser.add_argument(
+        "--top-p",
+        type=float,
+        default=None,
+        metavar="P",
+        help="sample only from the nucleus of probability P (default: off)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the uniform draws, so a run can be repeated (default 0)",
+    )
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="run the reference solutions instead of your exercises/",
+    )
 
 
 class LessonNotReady(Exception):
@@ -100,12 +127,14 @@ def _generate(args: argparse.Namespace, course: Course, impl_dir: Path) -> tuple
     try:
         params, config = assets.load_model()
     except FileNotFoundError:
-        raise LessonNotReady("the kit's trained model (grader/data/gpt/) is missing; "
-                             "reinstall the kit") from None
+        raise LessonNotReady(
+            "the kit's trained model (grader/data/gpt/) is missing; reinstall the kit"
+        ) from None
     # float64, as in the lessons' tests, so cached and uncached runs agree to about 1e-15
     params = {k: v if k == "blocks" else np.asarray(v, dtype=np.float64) for k, v in params.items()}
-    params["blocks"] = [{k: np.asarray(v, dtype=np.float64) for k, v in block.items()}
-                        for block in params["blocks"]]
+    params["blocks"] = [
+        {k: np.asarray(v, dtype=np.float64) for k, v in block.items()} for block in params["blocks"]
+    ]
     ids = assets.kit_encode(args.prompt)
     C = config["context_length"]
     n_new = min(args.max_new_tokens, C - 1)
@@ -113,32 +142,45 @@ def _generate(args: argparse.Namespace, course: Course, impl_dir: Path) -> tuple
     if n_new < args.max_new_tokens:
         note = f"-n is capped at {n_new}: the model sees at most {C} tokens"
     if len(ids) + n_new > C:
-        ids = ids[-(C - n_new):]  # keep the most recent tokens, as fit_context does
+        ids = ids[-(C - n_new) :]  # keep the most recent tokens, as fit_context does
         note = f"the prompt was cut to its last {len(ids)} tokens to fit the {C}-token context"
     us = [float(u) for u in np.random.default_rng(args.seed).random(n_new)]
     top_k = args.top_k or None
     try:
-        new = kv.generate_cached(params, ids, n_new, config, us, temperature=args.temperature,
-                                 top_k=top_k, top_p=args.top_p)
+        new = kv.generate_cached(
+            params,
+            ids,
+            n_new,
+            config,
+            us,
+            temperature=args.temperature,
+            top_k=top_k,
+            top_p=args.top_p,
+        )
     except Exception as exc:  # noqa: BLE001 - the learner's code: report it in one line
         lesson = _lesson_of(exc, impl_dir, lessons)
         if isinstance(exc, NotImplementedError) and lesson is not None:
             detail = re.sub(r"^lesson \d+\.\d+:\s*", "", str(exc)) or "a function is not written"
             raise LessonNotReady(
                 f"lesson {lesson.id} {lesson.title} is not done yet ({detail}); "
-                f"finish it, then run hexahype check {lesson.id}") from None
+                f"finish it, then run hexahype check {lesson.id}"
+            ) from None
         who = f"lesson {lesson.id} {lesson.title}" if lesson else "your chapter 2 code"
         raise LessonNotReady(
             f"{who} raised {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             f"{_where(exc, impl_dir)}; run hexahype check {lesson.id if lesson else '2.6'}"
         ) from None
-    bad = [t for t in list(new) if not (isinstance(t, (int, np.integer))
-                                        and 0 <= int(t) < config["vocab_size"])]
+    bad = [
+        t
+        for t in list(new)
+        if not (isinstance(t, (int, np.integer)) and 0 <= int(t) < config["vocab_size"])
+    ]
     if len(list(new)) != n_new or bad:
         raise LessonNotReady(
             f"lesson 2.6 generate_cached returned {len(list(new))} items for {n_new} new tokens"
             + (f", including {bad[0]!r}, which is no token id" if bad else "")
-            + "; run hexahype check 2.6")
+            + "; run hexahype check 2.6"
+        )
     return assets.kit_decode([int(t) for t in new]), note
 
 

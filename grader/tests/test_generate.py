@@ -13,8 +13,14 @@ import pytest
 from grader import assets, cli
 
 ROOT = Path(__file__).resolve().parents[2]
-CH2 = ("l01_next_token", "l02_forward_pass", "l03_sampling", "l04_block", "l05_context",
-       "l06_kv_cache")
+CH2 = (
+    "l01_next_token",
+    "l02_forward_pass",
+    "l03_sampling",
+    "l04_block",
+    "l05_context",
+    "l06_kv_cache",
+)
 
 
 def generate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -28,8 +34,10 @@ def learner_copy(course_copy: Path, stub: str | None = None, broken: str | None 
     (left as the untouched stub) and `broken` (a syntax error)."""
     for name in CH2:
         if name != stub:
-            shutil.copy2(ROOT / "solutions" / "ch2_transformer" / f"{name}.py",
-                         course_copy / "exercises" / "ch2_transformer" / f"{name}.py")
+            shutil.copy2(
+                ROOT / "solutions" / "ch2_transformer" / f"{name}.py",
+                course_copy / "exercises" / "ch2_transformer" / f"{name}.py",
+            )
     if broken:
         path = course_copy / "exercises" / "ch2_transformer" / f"{broken}.py"
         path.write_text(path.read_text(encoding="utf-8") + "\ndef oops(:\n", encoding="utf-8")
@@ -50,8 +58,10 @@ def test_reference_runs_without_torch(capsys):
 
 
 def test_the_seed_repeats_a_run_and_changes_it(capsys):
-    runs = [generate(capsys, "--reference", "-n", "20", "--seed", seed, "The")[1]
-            for seed in ("1", "1", "2")]
+    runs = [
+        generate(capsys, "--reference", "-n", "20", "--seed", seed, "The")[1]
+        for seed in ("1", "1", "2")
+    ]
     assert runs[0] == runs[1]
     assert runs[0] != runs[2]
 
@@ -65,10 +75,22 @@ def test_output_equals_uncached_generation_with_the_same_draws(capsys):
     params, config = assets.load_model()
     prompt = "A class definition"
     us = [float(u) for u in np.random.default_rng(7).random(12)]
-    ids = context.generate(params, assets.kit_encode(prompt), 12, config, us,
-                           temperature=0.9, top_k=20)
-    code, out, err = generate(capsys, "--reference", "-n", "12", "--seed", "7",
-                              "--temperature", "0.9", "--top-k", "20", prompt)
+    ids = context.generate(
+        params, assets.kit_encode(prompt), 12, config, us, temperature=0.9, top_k=20
+    )
+    code, out, err = generate(
+        capsys,
+        "--reference",
+        "-n",
+        "12",
+        "--seed",
+        "7",
+        "--temperature",
+        "0.9",
+        "--top-k",
+        "20",
+        prompt,
+    )
     assert code == 0, err
     assert out == prompt + assets.kit_decode(ids) + "\n"
 
@@ -116,8 +138,9 @@ def test_finished_exercises_generate_like_the_reference(capsys, monkeypatch, cou
 
 @pytest.mark.parametrize("args", [["--top-p", "0"], ["--temperature", "-1"], ["-n", "0"], [""]])
 def test_bad_arguments_are_one_line_and_status_2(capsys, args):
-    code, out, err = generate(capsys, "--reference", *(args if args != [""] else []),
-                              *(["The"] if args != [""] else [""]))
+    code, out, err = generate(
+        capsys, "--reference", *(args if args != [""] else []), *(["The"] if args != [""] else [""])
+    )
     assert code == 2
     assert out == "" and len(err.strip().splitlines()) == 1, err
 

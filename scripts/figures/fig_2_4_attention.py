@@ -38,9 +38,16 @@ def head_weights(params: dict, config: dict, ids: list[int]) -> list[np.ndarray]
         h = layer_norm(x, block["ln1_g"], block["ln1_b"])  # (T, d)
         q = h @ block["w_q"] + block["b_q"]  # (T, d)
         k = h @ block["w_k"] + block["b_k"]  # (T, d)
-        out.append(np.stack([
-            attention(q[:, i * dh:(i + 1) * dh], k[:, i * dh:(i + 1) * dh], np.eye(T), mask)
-            for i in range(H)]))  # (H, T, T)
+        out.append(
+            np.stack(
+                [
+                    attention(
+                        q[:, i * dh : (i + 1) * dh], k[:, i * dh : (i + 1) * dh], np.eye(T), mask
+                    )
+                    for i in range(H)
+                ]
+            )
+        )  # (H, T, T)
         x = transformer_block(x, block, H)  # (T, d)
     return out
 

@@ -33,14 +33,20 @@ def make(out_dir: Path) -> list[Path]:
     for t, offset in ((1024, (6, 6)), (2048, (-4, 10)), (4096, (-112, -4))):
         s = attention_score_count(t, N_LAYERS, N_HEADS) / 1e6
         ax1.plot([t], [s], "o", color="#c0504d")
-        ax1.annotate(f"T = {t}: {s:.0f} M", (t, s), textcoords="offset points", xytext=offset,
-                     fontsize=9)
+        ax1.annotate(
+            f"T = {t}: {s:.0f} M", (t, s), textcoords="offset points", xytext=offset, fontsize=9
+        )
     ax1.set_xlabel("tokens in one prefill (T)")
     ax1.set_ylabel("attention scores (millions)")
     ax1.set_title("attention_score_count(T, 4, 4): twice T, 4x the scores", fontsize=10)
     ax2.plot(ts, [a / 1e9 for a in attn], color="#c0504d", linewidth=2, label="attention (T²)")
-    ax2.plot(ts, [x / 1e9 for x in dense], color="#4f81bd", linewidth=2,
-             label="projections + feed-forward (T)")
+    ax2.plot(
+        ts,
+        [x / 1e9 for x in dense],
+        color="#4f81bd",
+        linewidth=2,
+        label="projections + feed-forward (T)",
+    )
     ax2.set_xlabel("tokens in one prefill (T)")
     ax2.set_ylabel("multiply-adds (billions)")
     ax2.set_title("the quadratic part overtakes the linear part", fontsize=10)

@@ -33,16 +33,27 @@ def make(out_dir: Path) -> list[Path]:
     ax1.set_ylim(bottom=0)
     bars = ax2.bar([str(x) for x in n], speedup, color="#9bbb59")
     for bar, s in zip(bars, speedup):
-        ax2.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{s:.0f}x",
-                 ha="center", va="bottom", fontsize=9)
+        ax2.text(
+            bar.get_x() + bar.get_width() / 2,
+            bar.get_height(),
+            f"{s:.0f}x",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
     ax2.set_xlabel("new tokens")
     ax2.set_ylabel("speedup (no cache / cache)")
     ax2.set_title("the KV cache's speedup grows with the length", fontsize=10)
     for ax in (ax1, ax2):
         ax.spines[["top", "right"]].set_visible(False)
     m = doc["model"]
-    fig.suptitle(f"kit GPT: {m['n_layers']} layers, d = {m['d_model']}, numpy on one CPU thread",
-                 fontsize=9, y=0.02, va="bottom", color="#555555")
+    fig.suptitle(
+        f"kit GPT: {m['n_layers']} layers, d = {m['d_model']}, numpy on one CPU thread",
+        fontsize=9,
+        y=0.02,
+        va="bottom",
+        color="#555555",
+    )
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     out = out_dir / "2.6-kv-cache-speedup.svg"
     fig.savefig(out, format="svg", metadata={"Date": None})

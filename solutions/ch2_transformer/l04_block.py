@@ -106,6 +106,8 @@ def transformer_block(x: np.ndarray, block: dict, n_heads: int) -> np.ndarray:
     x = x + feed_forward(layer_norm(x, ln2), ...)
     """
     mask = causal_mask(x.shape[0])  # (T, T)
-    x = x + multi_head_attention(layer_norm(x, block["ln1_g"], block["ln1_b"]), block, n_heads, mask)
+    x = x + multi_head_attention(
+        layer_norm(x, block["ln1_g"], block["ln1_b"]), block, n_heads, mask
+    )
     x = x + feed_forward(layer_norm(x, block["ln2_g"], block["ln2_b"]), block)
     return x  # (T, d)

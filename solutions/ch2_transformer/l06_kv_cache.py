@@ -37,7 +37,9 @@ class KVCache:
         """Store t new positions' keys and values, each (t, d), after the ones already there."""
         k, v = np.atleast_2d(k), np.atleast_2d(v)
         if k.shape != v.shape or k.shape[1] != self._k.shape[2]:
-            raise ValueError(f"k and v must both be (t, {self._k.shape[2]}), got {k.shape}, {v.shape}")
+            raise ValueError(
+                f"k and v must both be (t, {self._k.shape[2]}), got {k.shape}, {v.shape}"
+            )
         n, t = self._len[layer], k.shape[0]
         if n + t > self.capacity:
             raise ValueError(f"the cache holds {self.capacity} positions; {n} + {t} do not fit")
@@ -96,9 +98,16 @@ def forward_step(params: dict, ids_new: np.ndarray, cache: KVCache, config: dict
     return lm_head(params, x)  # (t, V)
 
 
-def generate_cached(params: dict, prompt: list[int], n_new: int, config: dict, us: list[float],
-                    temperature: float = 0.0, top_k: int | None = None,
-                    top_p: float | None = None) -> list[int]:
+def generate_cached(
+    params: dict,
+    prompt: list[int],
+    n_new: int,
+    config: dict,
+    us: list[float],
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> list[int]:
     """The same ids as generate from lesson 2.5, with a KV cache: prefill the prompt once, then
     feed one new id per step. The prompt plus the new ids must fit context_length."""
     if not prompt:
@@ -106,8 +115,9 @@ def generate_cached(params: dict, prompt: list[int], n_new: int, config: dict, u
     if len(us) < n_new:
         raise ValueError(f"{n_new} new tokens need {n_new} uniform draws, got {len(us)}")
     if len(prompt) + n_new > config["context_length"]:
-        raise ValueError(f"{len(prompt)} + {n_new} ids do not fit context_length "
-                         f"{config['context_length']}")
+        raise ValueError(
+            f"{len(prompt)} + {n_new} ids do not fit context_length {config['context_length']}"
+        )
     cache = KVCache(config["n_layers"], config["context_length"], config["d_model"])
     logits = forward_step(params, np.array(prompt), cache, config)[-1]  # (V,): after the prompt
     new: list[int] = []
@@ -119,8 +129,9 @@ def generate_cached(params: dict, prompt: list[int], n_new: int, config: dict, u
     return new
 
 
-def kv_cache_bytes(n_layers: int, d_model: int, seq_len: int, batch: int = 1,
-                   bytes_per_value: int = 4) -> int:
+def kv_cache_bytes(
+    n_layers: int, d_model: int, seq_len: int, batch: int = 1, bytes_per_value: int = 4
+) -> int:
     """Memory of a full cache: keys and values (the 2), per layer, per position, per sequence.
 
     kv_cache_bytes(12, 768, 1024)  ->  75497472    (GPT-2 small, 1,024 tokens, float32: 72 MiB)

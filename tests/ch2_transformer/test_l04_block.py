@@ -75,8 +75,12 @@ def attention_hint(q, k, v, mask, got):
         s = np.where(mask, s, -np.inf)
     for scale, axis, hint in (
         (1.0, -1, "the scores were not scaled: divide q @ k.T by sqrt(dh)."),
-        (np.sqrt(q.shape[1]), 0, "the softmax ran over the queries (axis 0); each query's "
-                                 "weights over the keys (the last axis) must sum to 1."),
+        (
+            np.sqrt(q.shape[1]),
+            0,
+            "the softmax ran over the queries (axis 0); each query's "
+            "weights over the keys (the last axis) must sum to 1.",
+        ),
     ):
         z = s / scale
         w = np.exp(z - z.max(axis=axis, keepdims=True))
@@ -88,11 +92,15 @@ def attention_hint(q, k, v, mask, got):
 
 def check(call_text, got, want, hint=""):
     problem = close(got, want, atol=1e-6)
-    assert not problem, explain(call_text, got, want) + f" ({problem})" + (f" Hint: {hint}" if hint else "")
+    assert not problem, (
+        explain(call_text, got, want) + f" ({problem})" + (f" Hint: {hint}" if hint else "")
+    )
 
 
 def matches(got, alt):
-    return isinstance(got, np.ndarray) and got.shape == alt.shape and np.allclose(got, alt, atol=1e-6)
+    return (
+        isinstance(got, np.ndarray) and got.shape == alt.shape and np.allclose(got, alt, atol=1e-6)
+    )
 
 
 # -- gelu ---------------------------------------------------------------------------------
@@ -124,7 +132,8 @@ def test_causal_mask_of_three(block):
         hint = "that is the upper triangle; row i is the query, so True where j <= i."
     assert isinstance(got, np.ndarray) and got.dtype == bool, (
         f"causal_mask(3) returned {got!r}, expected a boolean numpy array."
-        + (f" Hint: {hint}" if hint else ""))
+        + (f" Hint: {hint}" if hint else "")
+    )
     check("causal_mask(3)", got, want, hint)
 
 
@@ -247,4 +256,5 @@ def test_transformer_block_output_ignores_future_positions(block):
     moved = [i for i in range(T - 1) if not np.allclose(a[i], b[i], atol=1e-9)]
     assert not moved, (
         f"changing only position {T - 1} changed the output at positions {moved}. "
-        "Hint: a position may only attend to itself and earlier positions.")
+        "Hint: a position may only attend to itself and earlier positions."
+    )

@@ -67,9 +67,9 @@ def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
 def ref_generate(p, prompt, n_new, cfg, us, **sampler):
     ids = list(prompt)
     for step in range(n_new):
-        window = ids[-cfg["context_length"]:]
+        window = ids[-cfg["context_length"] :]
         ids.append(ref_sample(ref_forward(p, window, cfg)[-1], us[step], **sampler))
-    return ids[len(prompt):]
+    return ids[len(prompt) :]
 
 
 def gpt_params(cfg, seed):
@@ -82,16 +82,33 @@ def gpt_params(cfg, seed):
 
     blocks = []
     for _ in range(cfg["n_layers"]):
-        blocks.append({
-            "ln1_g": 1.0 + w(d, s=0.1), "ln1_b": w(d, s=0.1),
-            "w_q": w(d, d), "w_k": w(d, d), "w_v": w(d, d), "w_o": w(d, d),
-            "b_q": w(d, s=0.1), "b_k": w(d, s=0.1), "b_v": w(d, s=0.1), "b_o": w(d, s=0.1),
-            "ln2_g": 1.0 + w(d, s=0.1), "ln2_b": w(d, s=0.1),
-            "w_in": w(d, 4 * d), "b_in": w(4 * d, s=0.1),
-            "w_out": w(4 * d, d), "b_out": w(d, s=0.1),
-        })
-    return {"wte": w(V, d, s=1.0), "wpe": w(C, d, s=0.5), "lnf_g": 1.0 + w(d, s=0.1),
-            "lnf_b": w(d, s=0.1), "blocks": blocks}
+        blocks.append(
+            {
+                "ln1_g": 1.0 + w(d, s=0.1),
+                "ln1_b": w(d, s=0.1),
+                "w_q": w(d, d),
+                "w_k": w(d, d),
+                "w_v": w(d, d),
+                "w_o": w(d, d),
+                "b_q": w(d, s=0.1),
+                "b_k": w(d, s=0.1),
+                "b_v": w(d, s=0.1),
+                "b_o": w(d, s=0.1),
+                "ln2_g": 1.0 + w(d, s=0.1),
+                "ln2_b": w(d, s=0.1),
+                "w_in": w(d, 4 * d),
+                "b_in": w(4 * d, s=0.1),
+                "w_out": w(4 * d, d),
+                "b_out": w(d, s=0.1),
+            }
+        )
+    return {
+        "wte": w(V, d, s=1.0),
+        "wpe": w(C, d, s=0.5),
+        "lnf_g": 1.0 + w(d, s=0.1),
+        "lnf_b": w(d, s=0.1),
+        "blocks": blocks,
+    }
 
 
 P = gpt_params(CFG, seed=2025)
@@ -99,8 +116,9 @@ P = gpt_params(CFG, seed=2025)
 
 def check(call_text, got, want, hint=""):
     problem = close(got, want, atol=1e-5, rtol=1e-5)
-    assert not problem, (explain(call_text, got, want) + f" ({problem})"
-                         + (f" Hint: {hint}" if hint else ""))
+    assert not problem, (
+        explain(call_text, got, want) + f" ({problem})" + (f" Hint: {hint}" if hint else "")
+    )
 
 
 # -- attention_score_count ------------------------------------------------------------------
@@ -109,8 +127,10 @@ def test_attention_score_count_by_hand(context):
     got = context.attention_score_count(4, 1, 1)
     hint = ""
     if got == 16:
-        hint = ("that is T*T: with the causal mask, position i scores only i + 1 keys, "
-                "so one head computes T*(T+1)/2.")
+        hint = (
+            "that is T*T: with the causal mask, position i scores only i + 1 keys, "
+            "so one head computes T*(T+1)/2."
+        )
     elif got == 6:
         hint = "each position also scores its own key: i + 1 keys, not i."
     assert got == 10, explain(call("attention_score_count", 4, 1, 1), got, 10, hint)
@@ -119,15 +139,22 @@ def test_attention_score_count_by_hand(context):
 def test_attention_score_count_multiplies_layers_and_heads(context):
     got = context.attention_score_count(10, 2, 3)
     assert got == 330 and isinstance(got, int), explain(
-        call("attention_score_count", 10, 2, 3), got, 330,
-        "2 layers x 3 heads x (10*11/2 = 55) scores, returned as a Python int.")
+        call("attention_score_count", 10, 2, 3),
+        got,
+        330,
+        "2 layers x 3 heads x (10*11/2 = 55) scores, returned as a Python int.",
+    )
 
 
 def test_attention_score_count_grows_with_the_square(context):
-    small, large = context.attention_score_count(1000, 1, 1), context.attention_score_count(2000, 1, 1)
+    small, large = (
+        context.attention_score_count(1000, 1, 1),
+        context.attention_score_count(2000, 1, 1),
+    )
     assert large == 2001000 and small == 500500, (
         f"attention_score_count(1000, 1, 1) returned {small}, and for 2000 tokens {large}; "
-        "expected 500500 and 2001000: twice the tokens, about four times the scores.")
+        "expected 500500 and 2001000: twice the tokens, about four times the scores."
+    )
 
 
 # -- fit_context ----------------------------------------------------------------------------
@@ -140,7 +167,9 @@ def test_fit_context_keeps_the_most_recent_ids(context):
 def test_fit_context_leaves_short_input_alone(context):
     ids = [7, 8]
     got = context.fit_context(ids, 5)
-    assert got == [7, 8] and isinstance(got, list), explain(call("fit_context", ids, 5), got, [7, 8])
+    assert got == [7, 8] and isinstance(got, list), explain(
+        call("fit_context", ids, 5), got, [7, 8]
+    )
     assert ids == [7, 8], f"fit_context changed its input list to {ids}; return a new list."
 
 
@@ -171,7 +200,8 @@ def test_earlier_logits_ignore_later_tokens(context):
     b = context.prefill(P, np.array([5, 6, 7, 0]), CFG)
     assert np.allclose(a[:3], b[:3], atol=1e-9), (
         "prefill(..., [5, 6, 7, 8]) and prefill(..., [5, 6, 7, 0]) differ in rows 0..2; "
-        "changing the last token must change only the last row.")
+        "changing the last token must change only the last row."
+    )
 
 
 # -- generate -------------------------------------------------------------------------------
@@ -180,8 +210,9 @@ def test_generate_greedy_returns_only_the_new_ids(context):
     want = ref_generate(P, prompt, 4, CFG, us)
     got = context.generate(P, prompt, 4, CFG, us)
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
-    assert got == want, explain(call("generate", "<seeded GPT>", prompt, 4, "<config>", us),
-                                got, want, hint)
+    assert got == want, explain(
+        call("generate", "<seeded GPT>", prompt, 4, "<config>", us), got, want, hint
+    )
 
 
 def test_generate_samples_with_the_given_draws(context):
@@ -189,8 +220,11 @@ def test_generate_samples_with_the_given_draws(context):
     want = ref_generate(P, prompt, 5, CFG, us, temperature=1.0)
     got = context.generate(P, prompt, 5, CFG, us, temperature=1.0)
     assert got == want, explain(
-        call("generate", "<seeded GPT>", prompt, 5, "<config>", us, temperature=1.0), got, want,
-        f"{first_difference(got, want) if isinstance(got, list) else ''}; step i uses us[i].")
+        call("generate", "<seeded GPT>", prompt, 5, "<config>", us, temperature=1.0),
+        got,
+        want,
+        f"{first_difference(got, want) if isinstance(got, list) else ''}; step i uses us[i].",
+    )
 
 
 def test_generate_slides_past_the_context_length(context):
@@ -199,4 +233,7 @@ def test_generate_slides_past_the_context_length(context):
     got = context.generate(P, prompt, 4, CFG, us, temperature=0.8, top_k=3)
     assert got == want, explain(
         call("generate", "<seeded GPT>", prompt, 4, "<config>", us, temperature=0.8, top_k=3),
-        got, want, "run the model on fit_context(ids, context_length) at every step.")
+        got,
+        want,
+        "run the model on fit_context(ids, context_length) at every step.",
+    )

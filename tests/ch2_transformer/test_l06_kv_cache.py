@@ -68,9 +68,9 @@ def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
 def ref_generate(p, prompt, n_new, cfg, us, **sampler):
     ids = list(prompt)
     for step in range(n_new):
-        window = ids[-cfg["context_length"]:]
+        window = ids[-cfg["context_length"] :]
         ids.append(ref_sample(ref_forward(p, window, cfg)[-1], us[step], **sampler))
-    return ids[len(prompt):]
+    return ids[len(prompt) :]
 
 
 def gpt_params(cfg, seed):
@@ -83,16 +83,33 @@ def gpt_params(cfg, seed):
 
     blocks = []
     for _ in range(cfg["n_layers"]):
-        blocks.append({
-            "ln1_g": 1.0 + w(d, s=0.1), "ln1_b": w(d, s=0.1),
-            "w_q": w(d, d), "w_k": w(d, d), "w_v": w(d, d), "w_o": w(d, d),
-            "b_q": w(d, s=0.1), "b_k": w(d, s=0.1), "b_v": w(d, s=0.1), "b_o": w(d, s=0.1),
-            "ln2_g": 1.0 + w(d, s=0.1), "ln2_b": w(d, s=0.1),
-            "w_in": w(d, 4 * d), "b_in": w(4 * d, s=0.1),
-            "w_out": w(4 * d, d), "b_out": w(d, s=0.1),
-        })
-    return {"wte": w(V, d, s=1.0), "wpe": w(C, d, s=0.5), "lnf_g": 1.0 + w(d, s=0.1),
-            "lnf_b": w(d, s=0.1), "blocks": blocks}
+        blocks.append(
+            {
+                "ln1_g": 1.0 + w(d, s=0.1),
+                "ln1_b": w(d, s=0.1),
+                "w_q": w(d, d),
+                "w_k": w(d, d),
+                "w_v": w(d, d),
+                "w_o": w(d, d),
+                "b_q": w(d, s=0.1),
+                "b_k": w(d, s=0.1),
+                "b_v": w(d, s=0.1),
+                "b_o": w(d, s=0.1),
+                "ln2_g": 1.0 + w(d, s=0.1),
+                "ln2_b": w(d, s=0.1),
+                "w_in": w(d, 4 * d),
+                "b_in": w(4 * d, s=0.1),
+                "w_out": w(4 * d, d),
+                "b_out": w(d, s=0.1),
+            }
+        )
+    return {
+        "wte": w(V, d, s=1.0),
+        "wpe": w(C, d, s=0.5),
+        "lnf_g": 1.0 + w(d, s=0.1),
+        "lnf_b": w(d, s=0.1),
+        "blocks": blocks,
+    }
 
 
 P = gpt_params(CFG, seed=2026)
@@ -115,8 +132,9 @@ def test_kv_cache_bytes_of_gpt2_small(kv_cache):
 
 def test_kv_cache_bytes_counts_batch_and_precision(kv_cache):
     got = kv_cache.kv_cache_bytes(2, 16, 10, batch=3, bytes_per_value=2)
-    assert got == 3840, explain(call("kv_cache_bytes", 2, 16, 10, batch=3, bytes_per_value=2),
-                                got, 3840)
+    assert got == 3840, explain(
+        call("kv_cache_bytes", 2, 16, 10, batch=3, bytes_per_value=2), got, 3840
+    )
 
 
 # -- KVCache --------------------------------------------------------------------------------
@@ -126,9 +144,13 @@ def test_cache_starts_empty_and_grows(kv_cache):
     k, v = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(2, 3)
     for layer in (0, 1):
         cache.append(layer, k, v)
-    assert len(cache) == 2, f"after appending 2 positions to every layer, len(cache) is {len(cache)}, expected 2."
+    assert len(cache) == 2, (
+        f"after appending 2 positions to every layer, len(cache) is {len(cache)}, expected 2."
+    )
     problem = close(cache.keys(0), k) or close(cache.values(1), v)
-    assert not problem, f"after append(layer, k, v), keys(0) / values(1) do not give k / v back: {problem}."
+    assert not problem, (
+        f"after append(layer, k, v), keys(0) / values(1) do not give k / v back: {problem}."
+    )
 
 
 def test_cache_appends_after_what_is_there(kv_cache):
@@ -139,8 +161,14 @@ def test_cache_appends_after_what_is_there(kv_cache):
     want_k = np.array([[1.0, 2.0], [5.0, 6.0], [7.0, 8.0]])
     want_v = np.array([[3.0, 4.0], [9.0, 10.0], [11.0, 12.0]])
     problem = close(got_k, want_k) or close(got_v, want_v)
-    assert not problem, explain("keys(0), values(0) after appending 1 then 2 positions",
-                                (got_k, got_v), (want_k, want_v)) + f" ({problem})"
+    assert not problem, (
+        explain(
+            "keys(0), values(0) after appending 1 then 2 positions",
+            (got_k, got_v),
+            (want_k, want_v),
+        )
+        + f" ({problem})"
+    )
 
 
 def test_cache_rejects_appending_past_capacity(kv_cache):
@@ -157,8 +185,10 @@ def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
     got = kv_cache.forward_step(P, ids, cache, CFG)
     want = ref_forward(P, ids, CFG)
     problem = close(got, want, atol=1e-5, rtol=1e-5)
-    assert not problem, explain(call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"),
-                                got, want) + f" ({problem})"
+    assert not problem, (
+        explain(call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"), got, want)
+        + f" ({problem})"
+    )
     assert len(cache) == 5, f"after forward_step on 5 ids, len(cache) is {len(cache)}, expected 5."
 
 
@@ -172,12 +202,20 @@ def test_forward_step_one_token_at_a_time(kv_cache):
         if t > 0 and isinstance(got, np.ndarray) and got.shape == (1, CFG["vocab_size"]):
             restart = ref_forward(P, ids[: t + 1], CFG, positions=[0] * (t + 1))
             if np.allclose(got[0], restart[-1], atol=1e-5):
-                hint = ("the new token got position embedding 0: positions continue from "
-                        "len(cache), so use wpe[past:past+t].")
+                hint = (
+                    "the new token got position embedding 0: positions continue from "
+                    "len(cache), so use wpe[past:past+t]."
+                )
         problem = close(got, want[t : t + 1], atol=1e-5, rtol=1e-5)
-        assert not problem, (explain(call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>",
-                                          "<config>"), got, want[t : t + 1]) + f" ({problem})"
-                             + (f" Hint: {hint}" if hint else ""))
+        assert not problem, (
+            explain(
+                call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>", "<config>"),
+                got,
+                want[t : t + 1],
+            )
+            + f" ({problem})"
+            + (f" Hint: {hint}" if hint else "")
+        )
 
 
 def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
@@ -189,8 +227,14 @@ def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
         chunk = np.array(ids[start : start + size])
         got = kv_cache.forward_step(P, chunk, cache, CFG)
         problem = close(got, want[start : start + size], atol=1e-5, rtol=1e-5)
-        assert not problem, explain(call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>",
-                                         "<config>"), got, want[start : start + size]) + f" ({problem})"
+        assert not problem, (
+            explain(
+                call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>", "<config>"),
+                got,
+                want[start : start + size],
+            )
+            + f" ({problem})"
+        )
         start += size
         assert len(cache) == start, f"after {start} positions, len(cache) is {len(cache)}."
 
@@ -201,8 +245,12 @@ def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
     want = ref_generate(P, prompt, 5, CFG, us)
     got = kv_cache.generate_cached(P, prompt, 5, CFG, us)
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
-    assert got == want, explain(call("generate_cached", "<seeded GPT>", prompt, 5, "<config>", us),
-                                got, want, hint or (first_difference(got, want) if isinstance(got, list) else ""))
+    assert got == want, explain(
+        call("generate_cached", "<seeded GPT>", prompt, 5, "<config>", us),
+        got,
+        want,
+        hint or (first_difference(got, want) if isinstance(got, list) else ""),
+    )
 
 
 def test_generate_cached_samples_with_the_given_draws(kv_cache):
@@ -210,5 +258,10 @@ def test_generate_cached_samples_with_the_given_draws(kv_cache):
     want = ref_generate(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
     got = kv_cache.generate_cached(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
     assert got == want, explain(
-        call("generate_cached", "<seeded GPT>", prompt, 6, "<config>", us, temperature=1.0, top_p=0.9),
-        got, want, first_difference(got, want) if isinstance(got, list) else "")
+        call(
+            "generate_cached", "<seeded GPT>", prompt, 6, "<config>", us, temperature=1.0, top_p=0.9
+        ),
+        got,
+        want,
+        first_difference(got, want) if isinstance(got, list) else "",
+    )

@@ -85,8 +85,11 @@ def test_attention_with_different_value_width(block):
     rng = np.random.default_rng(11)
     q, k, v = rng.normal(size=(3, 9)), rng.normal(size=(5, 9)), rng.normal(size=(5, 2))
     allowed = np.ones((3, 5), dtype=bool)
-    check(call("attention", "<q (3, 9)>", "<k (5, 9)>", "<v (5, 2)>"),
-          block.attention(q, k, v), ref_attention(q, k, v, allowed))
+    check(
+        call("attention", "<q (3, 9)>", "<k (5, 9)>", "<v (5, 2)>"),
+        block.attention(q, k, v),
+        ref_attention(q, k, v, allowed),
+    )
 
 
 def test_attention_with_a_rectangular_mask(block):
@@ -94,8 +97,11 @@ def test_attention_with_a_rectangular_mask(block):
     rng = np.random.default_rng(12)
     q, k, v = rng.normal(size=(2, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
     mask = np.array([[True, True, True, True, False], [True] * 5])
-    check(call("attention", "<q (2, 4)>", "<k (5, 4)>", "<v (5, 4)>", mask),
-          block.attention(q, k, v, mask), ref_attention(q, k, v, mask))
+    check(
+        call("attention", "<q (2, 4)>", "<k (5, 4)>", "<v (5, 4)>", mask),
+        block.attention(q, k, v, mask),
+        ref_attention(q, k, v, mask),
+    )
 
 
 def test_attention_masked_huge_values_do_not_leak(block):
@@ -105,7 +111,8 @@ def test_attention_masked_huge_values_do_not_leak(block):
     mask = np.array([[True, True, False], [True, False, False], [True, True, False]])
     got = block.attention(q, k, v, mask)
     assert isinstance(got, np.ndarray) and np.isfinite(got).all(), (
-        f"attention(...) returned {got!r}: masked keys must get weight exactly 0.")
+        f"attention(...) returned {got!r}: masked keys must get weight exactly 0."
+    )
     check(call("attention", q, k, v, mask), got, ref_attention(q, k, v, mask))
 
 
@@ -124,16 +131,22 @@ def test_multi_head_attention_matches_a_per_head_loop(block, d, H, T, seed):
     allowed = rng.random((T, T)) < 0.6
     allowed[np.arange(T), rng.integers(0, T, T)] = True  # every query sees at least one key
     got = block.multi_head_attention(x, p, H, allowed)
-    check(call("multi_head_attention", f"<x {x.shape}>", "<seeded block>", H, "<random mask>"),
-          got, ref_mha(x, p, H, allowed))
+    check(
+        call("multi_head_attention", f"<x {x.shape}>", "<seeded block>", H, "<random mask>"),
+        got,
+        ref_mha(x, p, H, allowed),
+    )
 
 
 @pytest.mark.parametrize("d,H,T,seed", [(12, 3, 7, 31), (16, 4, 10, 32), (6, 2, 1, 33)])
 def test_transformer_block_matches_an_independent_block(block, d, H, T, seed):
     p = block_params(d, seed)
     x = np.random.default_rng(seed + 100).normal(size=(T, d))
-    check(call("transformer_block", f"<x {x.shape}>", "<seeded block>", H),
-          block.transformer_block(x, p, H), ref_block(x, p, H))
+    check(
+        call("transformer_block", f"<x {x.shape}>", "<seeded block>", H),
+        block.transformer_block(x, p, H),
+        ref_block(x, p, H),
+    )
 
 
 def test_feed_forward_works_row_by_row(block):
@@ -156,6 +169,8 @@ def test_changing_a_future_token_changes_no_earlier_output(block, changed):
     moved = [i for i in range(changed) if not np.allclose(a[i], b[i], rtol=0, atol=1e-12)]
     assert not moved, (
         f"changing only position {changed} of the input changed the block's output at earlier "
-        f"positions {moved}; a position may only attend to itself and earlier ones.")
+        f"positions {moved}; a position may only attend to itself and earlier ones."
+    )
     assert not np.allclose(a[changed], b[changed]), (
-        f"changing position {changed} did not change its own output; the block must use x.")
+        f"changing position {changed} did not change its own output; the block must use x."
+    )

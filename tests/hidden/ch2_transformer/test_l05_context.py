@@ -64,9 +64,9 @@ def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
 def ref_generate(p, prompt, n_new, cfg, us, **sampler):
     ids = list(prompt)
     for step in range(n_new):
-        window = ids[-cfg["context_length"]:]
+        window = ids[-cfg["context_length"] :]
         ids.append(ref_sample(ref_forward(p, window, cfg)[-1], us[step], **sampler))
-    return ids[len(prompt):]
+    return ids[len(prompt) :]
 
 
 def gpt_params(cfg, seed):
@@ -79,16 +79,33 @@ def gpt_params(cfg, seed):
 
     blocks = []
     for _ in range(cfg["n_layers"]):
-        blocks.append({
-            "ln1_g": 1.0 + w(d, s=0.1), "ln1_b": w(d, s=0.1),
-            "w_q": w(d, d), "w_k": w(d, d), "w_v": w(d, d), "w_o": w(d, d),
-            "b_q": w(d, s=0.1), "b_k": w(d, s=0.1), "b_v": w(d, s=0.1), "b_o": w(d, s=0.1),
-            "ln2_g": 1.0 + w(d, s=0.1), "ln2_b": w(d, s=0.1),
-            "w_in": w(d, 4 * d), "b_in": w(4 * d, s=0.1),
-            "w_out": w(4 * d, d), "b_out": w(d, s=0.1),
-        })
-    return {"wte": w(V, d, s=1.0), "wpe": w(C, d, s=0.5), "lnf_g": 1.0 + w(d, s=0.1),
-            "lnf_b": w(d, s=0.1), "blocks": blocks}
+        blocks.append(
+            {
+                "ln1_g": 1.0 + w(d, s=0.1),
+                "ln1_b": w(d, s=0.1),
+                "w_q": w(d, d),
+                "w_k": w(d, d),
+                "w_v": w(d, d),
+                "w_o": w(d, d),
+                "b_q": w(d, s=0.1),
+                "b_k": w(d, s=0.1),
+                "b_v": w(d, s=0.1),
+                "b_o": w(d, s=0.1),
+                "ln2_g": 1.0 + w(d, s=0.1),
+                "ln2_b": w(d, s=0.1),
+                "w_in": w(d, 4 * d),
+                "b_in": w(4 * d, s=0.1),
+                "w_out": w(4 * d, d),
+                "b_out": w(d, s=0.1),
+            }
+        )
+    return {
+        "wte": w(V, d, s=1.0),
+        "wpe": w(C, d, s=0.5),
+        "lnf_g": 1.0 + w(d, s=0.1),
+        "lnf_b": w(d, s=0.1),
+        "blocks": blocks,
+    }
 
 
 P = gpt_params(CFG, seed=77)
@@ -99,13 +116,14 @@ def test_attention_score_count_matches_a_sum_over_positions(context, T, L, H):
     want = L * H * sum(i + 1 for i in range(T))
     got = context.attention_score_count(T, L, H)
     assert got == want and isinstance(got, int), explain(
-        call("attention_score_count", T, L, H), got, want)
+        call("attention_score_count", T, L, H), got, want
+    )
 
 
 @pytest.mark.parametrize("n,C", [(10, 10), (11, 10), (1, 1), (50, 7)])
 def test_fit_context_window_sizes(context, n, C):
     ids = list(range(100, 100 + n))
-    want = ids[max(0, n - C):]
+    want = ids[max(0, n - C) :]
     got = context.fit_context(ids, C)
     assert got == want, explain(call("fit_context", ids, C), got, want)
 
@@ -117,7 +135,9 @@ def test_prefill_and_sequential_logits_match_the_reference(context, seed):
     for name in ("prefill", "sequential_logits"):
         got = getattr(context, name)(P, ids, CFG)
         problem = close(got, want, atol=1e-5, rtol=1e-5)
-        assert not problem, explain(call(name, "<seeded GPT>", ids, "<config>"), got, want) + f" ({problem})"
+        assert not problem, (
+            explain(call(name, "<seeded GPT>", ids, "<config>"), got, want) + f" ({problem})"
+        )
 
 
 def test_prefill_of_a_single_token(context):
@@ -136,7 +156,9 @@ SAMPLERS = [
 ]
 
 
-@pytest.mark.parametrize("sampler", SAMPLERS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "greedy")
+@pytest.mark.parametrize(
+    "sampler", SAMPLERS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "greedy"
+)
 @pytest.mark.parametrize("prompt", [[0], [5, 9, 2, 11], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3]])
 def test_generate_matches_the_reference(context, prompt, sampler):
     n_new = 7
@@ -145,7 +167,10 @@ def test_generate_matches_the_reference(context, prompt, sampler):
     got = context.generate(P, prompt, n_new, CFG, us, **sampler)
     assert got == want, explain(
         call("generate", "<seeded GPT>", prompt, n_new, "<config>", "<7 seeded draws>", **sampler),
-        got, want, first_difference(got, want) if isinstance(got, list) else "")
+        got,
+        want,
+        first_difference(got, want) if isinstance(got, list) else "",
+    )
 
 
 def test_generate_far_past_the_window(context):
@@ -153,9 +178,12 @@ def test_generate_far_past_the_window(context):
     us = list(np.random.default_rng(5).random(20))
     want = ref_generate(P, prompt, 20, CFG, us, temperature=1.0)
     got = context.generate(P, prompt, 20, CFG, us, temperature=1.0)
-    assert got == want, explain(call("generate", "<seeded GPT>", prompt, 20, "<config>", "<20 draws>",
-                                     temperature=1.0), got, want,
-                                first_difference(got, want) if isinstance(got, list) else "")
+    assert got == want, explain(
+        call("generate", "<seeded GPT>", prompt, 20, "<config>", "<20 draws>", temperature=1.0),
+        got,
+        want,
+        first_difference(got, want) if isinstance(got, list) else "",
+    )
 
 
 def test_generate_nothing(context):

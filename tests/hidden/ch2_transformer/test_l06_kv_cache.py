@@ -64,9 +64,9 @@ def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
 def ref_generate(p, prompt, n_new, cfg, us, **sampler):
     ids = list(prompt)
     for step in range(n_new):
-        window = ids[-cfg["context_length"]:]
+        window = ids[-cfg["context_length"] :]
         ids.append(ref_sample(ref_forward(p, window, cfg)[-1], us[step], **sampler))
-    return ids[len(prompt):]
+    return ids[len(prompt) :]
 
 
 def gpt_params(cfg, seed):
@@ -79,16 +79,33 @@ def gpt_params(cfg, seed):
 
     blocks = []
     for _ in range(cfg["n_layers"]):
-        blocks.append({
-            "ln1_g": 1.0 + w(d, s=0.1), "ln1_b": w(d, s=0.1),
-            "w_q": w(d, d), "w_k": w(d, d), "w_v": w(d, d), "w_o": w(d, d),
-            "b_q": w(d, s=0.1), "b_k": w(d, s=0.1), "b_v": w(d, s=0.1), "b_o": w(d, s=0.1),
-            "ln2_g": 1.0 + w(d, s=0.1), "ln2_b": w(d, s=0.1),
-            "w_in": w(d, 4 * d), "b_in": w(4 * d, s=0.1),
-            "w_out": w(4 * d, d), "b_out": w(d, s=0.1),
-        })
-    return {"wte": w(V, d, s=1.0), "wpe": w(C, d, s=0.5), "lnf_g": 1.0 + w(d, s=0.1),
-            "lnf_b": w(d, s=0.1), "blocks": blocks}
+        blocks.append(
+            {
+                "ln1_g": 1.0 + w(d, s=0.1),
+                "ln1_b": w(d, s=0.1),
+                "w_q": w(d, d),
+                "w_k": w(d, d),
+                "w_v": w(d, d),
+                "w_o": w(d, d),
+                "b_q": w(d, s=0.1),
+                "b_k": w(d, s=0.1),
+                "b_v": w(d, s=0.1),
+                "b_o": w(d, s=0.1),
+                "ln2_g": 1.0 + w(d, s=0.1),
+                "ln2_b": w(d, s=0.1),
+                "w_in": w(d, 4 * d),
+                "b_in": w(4 * d, s=0.1),
+                "w_out": w(4 * d, d),
+                "b_out": w(d, s=0.1),
+            }
+        )
+    return {
+        "wte": w(V, d, s=1.0),
+        "wpe": w(C, d, s=0.5),
+        "lnf_g": 1.0 + w(d, s=0.1),
+        "lnf_b": w(d, s=0.1),
+        "blocks": blocks,
+    }
 
 
 P = gpt_params(CFG, seed=4242)
@@ -98,12 +115,15 @@ def new_cache(kv_cache):
     return kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
 
 
-@pytest.mark.parametrize("L,d,T,B,bpv", [(1, 1, 1, 1, 4), (32, 4096, 4096, 1, 2),
-                                          (3, 12, 16, 5, 8), (0, 8, 8, 1, 4)])
+@pytest.mark.parametrize(
+    "L,d,T,B,bpv", [(1, 1, 1, 1, 4), (32, 4096, 4096, 1, 2), (3, 12, 16, 5, 8), (0, 8, 8, 1, 4)]
+)
 def test_kv_cache_bytes_formula(kv_cache, L, d, T, B, bpv):
     want = 2 * L * d * T * B * bpv
     got = kv_cache.kv_cache_bytes(L, d, T, batch=B, bytes_per_value=bpv)
-    assert got == want, explain(call("kv_cache_bytes", L, d, T, batch=B, bytes_per_value=bpv), got, want)
+    assert got == want, explain(
+        call("kv_cache_bytes", L, d, T, batch=B, bytes_per_value=bpv), got, want
+    )
 
 
 def test_cache_layers_are_independent_and_fill_to_capacity(kv_cache):
@@ -118,8 +138,12 @@ def test_cache_layers_are_independent_and_fill_to_capacity(kv_cache):
             stored[layer][1].append(v)
     assert len(cache) == 4, f"len(cache) is {len(cache)} after 4 positions per layer, expected 4."
     for layer, (ks, vs) in stored.items():
-        problem = close(cache.keys(layer), np.vstack(ks)) or close(cache.values(layer), np.vstack(vs))
-        assert not problem, f"layer {layer} of the cache does not hold what was appended to it: {problem}."
+        problem = close(cache.keys(layer), np.vstack(ks)) or close(
+            cache.values(layer), np.vstack(vs)
+        )
+        assert not problem, (
+            f"layer {layer} of the cache does not hold what was appended to it: {problem}."
+        )
     with pytest.raises(ValueError):
         cache.append(1, rng.normal(size=(1, 2)), rng.normal(size=(1, 2)))
 
@@ -134,12 +158,19 @@ def test_forward_step_in_random_chunks(kv_cache, seed):
     for lo, hi in zip([0, *cuts], [*cuts, len(ids)]):
         got = kv_cache.forward_step(P, ids[lo:hi], cache, CFG)
         problem = close(got, want[lo:hi], atol=1e-5, rtol=1e-5)
-        assert not problem, explain(call("forward_step", "<seeded GPT>", ids[lo:hi], f"<cache of {lo}>",
-                                         "<config>"), got, want[lo:hi]) + f" ({problem})"
+        assert not problem, (
+            explain(
+                call("forward_step", "<seeded GPT>", ids[lo:hi], f"<cache of {lo}>", "<config>"),
+                got,
+                want[lo:hi],
+            )
+            + f" ({problem})"
+        )
         lengths = [cache.keys(layer).shape[0] for layer in range(CFG["n_layers"])]
         assert len(cache) == hi and lengths == [hi] * CFG["n_layers"], (
             f"after {hi} positions, len(cache) is {len(cache)} and the layers hold {lengths} keys; "
-            f"every layer must hold {hi}.")
+            f"every layer must hold {hi}."
+        )
 
 
 SAMPLERS = [
@@ -151,7 +182,9 @@ SAMPLERS = [
 ]
 
 
-@pytest.mark.parametrize("sampler", SAMPLERS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "greedy")
+@pytest.mark.parametrize(
+    "sampler", SAMPLERS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "greedy"
+)
 @pytest.mark.parametrize("prompt", [[7], [0, 18, 5], [2, 4, 6, 8, 10, 12, 14, 16, 1, 3]])
 def test_generate_cached_equals_uncached_generation(kv_cache, prompt, sampler):
     n_new = CFG["context_length"] - len(prompt)  # up to the last position that fits
@@ -159,12 +192,26 @@ def test_generate_cached_equals_uncached_generation(kv_cache, prompt, sampler):
     want = ref_generate(P, prompt, n_new, CFG, us, **sampler)
     got = kv_cache.generate_cached(P, prompt, n_new, CFG, us, **sampler)
     assert got == want, explain(
-        call("generate_cached", "<seeded GPT>", prompt, n_new, "<config>", f"<{n_new} seeded draws>",
-             **sampler), got, want, first_difference(got, want) if isinstance(got, list) else "")
+        call(
+            "generate_cached",
+            "<seeded GPT>",
+            prompt,
+            n_new,
+            "<config>",
+            f"<{n_new} seeded draws>",
+            **sampler,
+        ),
+        got,
+        want,
+        first_difference(got, want) if isinstance(got, list) else "",
+    )
 
 
 def test_generate_cached_of_one_token(kv_cache):
     want = ref_generate(P, [3, 1], 1, CFG, [0.3], temperature=1.0)
     got = kv_cache.generate_cached(P, [3, 1], 1, CFG, [0.3], temperature=1.0)
-    assert got == want, explain(call("generate_cached", "<seeded GPT>", [3, 1], 1, "<config>", [0.3],
-                                     temperature=1.0), got, want)
+    assert got == want, explain(
+        call("generate_cached", "<seeded GPT>", [3, 1], 1, "<config>", [0.3], temperature=1.0),
+        got,
+        want,
+    )

@@ -7,10 +7,12 @@ def forward_step(params, ids_new, cache, config):
     past, t = len(cache), len(ids_new)
     H = config["n_heads"]
     dh = config["d_model"] // H
-    x = params["wte"][ids_new] + params["wpe"][past:past + t]
+    x = params["wte"][ids_new] + params["wpe"][past : past + t]
     # the new keys are in the cache once and appended once more: each new row sees past + 2t keys
-    mask = np.concatenate([np.tril(np.ones((t, past + t), dtype=bool), k=past),
-                           np.tril(np.ones((t, t), dtype=bool))], axis=1)
+    mask = np.concatenate(
+        [np.tril(np.ones((t, past + t), dtype=bool), k=past), np.tril(np.ones((t, t), dtype=bool))],
+        axis=1,
+    )
     for layer, block in enumerate(params["blocks"]):
         h = layer_norm(x, block["ln1_g"], block["ln1_b"])
         q = h @ block["w_q"] + block["b_q"]
@@ -18,8 +20,15 @@ def forward_step(params, ids_new, cache, config):
         cache.append(layer, k, v)
         K = np.vstack([cache.keys(layer), k])
         V = np.vstack([cache.values(layer), v])
-        heads = [attention(q[:, i * dh:(i + 1) * dh], K[:, i * dh:(i + 1) * dh],
-                           V[:, i * dh:(i + 1) * dh], mask) for i in range(H)]
+        heads = [
+            attention(
+                q[:, i * dh : (i + 1) * dh],
+                K[:, i * dh : (i + 1) * dh],
+                V[:, i * dh : (i + 1) * dh],
+                mask,
+            )
+            for i in range(H)
+        ]
         x = x + np.concatenate(heads, axis=-1) @ block["w_o"] + block["b_o"]
         x = x + feed_forward(layer_norm(x, block["ln2_g"], block["ln2_b"]), block)
     return lm_head(params, x)

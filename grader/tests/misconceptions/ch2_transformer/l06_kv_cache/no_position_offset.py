@@ -16,8 +16,15 @@ def forward_step(params, ids_new, cache, config):
         q = h @ block["w_q"] + block["b_q"]
         cache.append(layer, h @ block["w_k"] + block["b_k"], h @ block["w_v"] + block["b_v"])
         K, V = cache.keys(layer), cache.values(layer)
-        heads = [attention(q[:, i * dh:(i + 1) * dh], K[:, i * dh:(i + 1) * dh],
-                           V[:, i * dh:(i + 1) * dh], mask) for i in range(H)]
+        heads = [
+            attention(
+                q[:, i * dh : (i + 1) * dh],
+                K[:, i * dh : (i + 1) * dh],
+                V[:, i * dh : (i + 1) * dh],
+                mask,
+            )
+            for i in range(H)
+        ]
         x = x + np.concatenate(heads, axis=-1) @ block["w_o"] + block["b_o"]
         x = x + feed_forward(layer_norm(x, block["ln2_g"], block["ln2_b"]), block)
     return lm_head(params, x)
