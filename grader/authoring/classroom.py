@@ -115,12 +115,18 @@ def check_workflow(course: Course, authored: list[Lesson], report: Any) -> None:
         path = course.root / rel
         if not path.exists():
             if rel == SOURCE_COPY and (course.root / "solutions").is_dir():
-                report.add("workflow", f"{rel.as_posix()} is missing; regenerate it with "
-                           f"`python -m grader.authoring.classroom --workflow > {rel.as_posix()}`")
+                report.add(
+                    "workflow",
+                    f"{rel.as_posix()} is missing; regenerate it with "
+                    f"`python -m grader.authoring.classroom --workflow > {rel.as_posix()}`",
+                )
             continue
         if path.read_text(encoding="utf-8") != want:
-            report.add("workflow", f"{rel.as_posix()} is stale against course.toml; regenerate "
-                       f"it with `python -m grader.authoring.classroom --workflow > {rel.as_posix()}`")
+            report.add(
+                "workflow",
+                f"{rel.as_posix()} is stale against course.toml; regenerate "
+                f"it with `python -m grader.authoring.classroom --workflow > {rel.as_posix()}`",
+            )
 
 
 # -- the result -------------------------------------------------------------------------------
@@ -129,7 +135,9 @@ def gradable(course: Course) -> list[Lesson]:
     return [e for e in course.entries if e.test_path.exists()]
 
 
-def classroom_result(course: Course, doc: dict[str, Any] | None, problem: str = "") -> dict[str, Any]:
+def classroom_result(
+    course: Course, doc: dict[str, Any] | None, problem: str = ""
+) -> dict[str, Any]:
     """The GitHub Classroom result for one visible run (the plugin's results document)."""
     entries = gradable(course)
     lessons = {info["id"]: info for info in (doc or {}).get("lessons", [])}
@@ -148,7 +156,8 @@ def classroom_result(course: Course, doc: dict[str, Any] | None, problem: str = 
             message = (
                 f"{info['passed']} of {info['total']} checks pass"
                 if status == "pass"
-                else f"{info['status']}: {info['message']}" if info["message"]
+                else f"{info['status']}: {info['message']}"
+                if info["message"]
                 else f"{info['passed']} of {info['total']} checks pass"
             )
         rel = e.test_path.relative_to(course.root).as_posix()

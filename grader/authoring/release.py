@@ -201,8 +201,10 @@ def template_files(course: Course) -> dict[str, bytes | Path]:
 def _refuse_secrets(files: dict[str, bytes | Path]) -> None:
     for rel in files:
         parts = rel.split("/")
-        if parts[0] == "solutions" or rel.startswith("tests/hidden/") or rel.startswith(
-            "grader/tests/"
+        if (
+            parts[0] == "solutions"
+            or rel.startswith("tests/hidden/")
+            or rel.startswith("grader/tests/")
         ):
             raise ReleaseError(f"{rel} must never ship to students")
         if rel.startswith("lessons/") and rel.endswith(".toml"):
