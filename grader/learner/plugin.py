@@ -281,7 +281,10 @@ class HexaHype:
             status = props["hexahype"]
         message = props.get("hexahype_message", "")
         if status == "skipped":
-            message = f"skipped: {_first_line(str(report.longrepr))}"
+            reason = report.longrepr
+            if isinstance(reason, tuple) and len(reason) == 3:
+                reason = reason[2]  # (path, line, reason): never show the machine's path
+            message = f"skipped: {_first_line(str(reason))}"
         elif status == "failed" and not message:
             message = _first_line(getattr(report, "longreprtext", "") or "failed")
         run = self._run(lesson)
