@@ -54,6 +54,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="do not update the learner's progress file",
     )
     group.addoption(
+        "--hexahype-worker",
+        default=None,
+        metavar="CONFIG",
+        help="grading mode: run lesson code in a sandboxed worker process described by CONFIG "
+        "(written by `hexahype grade`); tests get proxies, never the modules themselves",
+    )
+    group.addoption(
         "--hexahype-no-progress",
         action="store_true",
         help="do not print the closing progress block",
@@ -174,11 +181,19 @@ class HexaHype:
             raise loader.LessonLoadError(self.load_errors[lesson.id])
         if lesson.id not in self.modules:
             try:
-                self.modules[lesson.id] = loader.load(lesson, self.impl_dir)
+                self.modules[lesson.id] = self._load(lesson)
             except loader.LessonLoadError as exc:
                 self.load_errors[lesson.id] = str(exc)
                 raise
         return self.modules[lesson.id]
+
+    def _load(self, lesson: Lesson) -> Any:
+        worker = self.config.getoption("hexahype_worker", None)
+        if worker and not lesson.is_quiz:  # grading: the module stays in the worker process
+            from ..grading import proxy
+
+            return proxy.module(Path(worker), lesson)
+        return loader.load(lesson, self.impl_dir)
 
     def fixture_module(self) -> types.ModuleType:
         """A module holding one fixture per course entry (pytest reads fixtures off modules and

@@ -1,0 +1,492 @@
+"""The harness's side of the worker: module proxies whose calls run in the sandboxed worker.
+
+In grading mode the plugin's fixtures hand tests a `ModuleProxy` instead of the student's
+module. Calling `bpe.merge(ids, pair, 256)` sends the arguments as data to the worker
+(`grader.grading.wire`), waits at most the call timeout, and returns only values the proxy
+decoded itself. Objects that the lesson's API creates (`KVCache`) stay in the worker as handles
+(`RemoteObject`), driven by method calls and `len()`. Tokenizers cross as references
+(`{"e": "cl100k_base"}`) or, for a test's own small tokenizer, as their ranks.
+
+A worker that dies, hangs or answers garbage fails only the call it was given; the next call
+starts a fresh worker (its handles are gone, its modules load again).
+"""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import json
+import os
+import select
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from ..loader import LessonLoadError
+from ..manifest import Lesson
+from . import sandbox, wire
+
+MAX_ANSWER = 256 * 1024 * 1024
+STARTUP_TIMEOUT = 60.0
+TIMEOUT_TEXT = "timed out"
+RAISED = {
+    name: getattr(builtins, name)
+    for name in (
+        "NotImplementedError",
+        "ZeroDivisionError",
+        "OverflowError",
+        "FloatingPointError",
+        "KeyError",
+        "IndexError",
+        "UnicodeError",
+        "ValueError",
+        "TypeError",
+        "AttributeError",
+        "LookupError",
+        "ArithmeticError",
+        "RecursionError",
+        "MemoryError",
+    )
+}
+
+
+class WorkerError(Exception):
+    """The worker failed this call: it died, answered garbage, or raised something that is not
+    a plain built-in exception."""
+
+
+class CallTimeout(WorkerError):
+    """The worker did not answer within the call timeout; it was killed."""
+
+
+class AnswerError(TypeError):
+    """The answer is not plain data (the test's type checks then fail it clearly)."""
+
+
+class Worker:
+    """One worker process and the protocol on its pipes."""
+
+    def __init__(self, spec: sandbox.Spec) -> None:
+        self.spec = spec
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.buffer = b""
+        self.next_id = 0
+        self.generation = 0
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self) -> None:
+        self.stop()
+        self.proc = sandbox.start(self.spec)
+        self.buffer = b""
+        self.generation += 1
+        assert self.proc.stdout is not None and self.proc.stdin is not None
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        os.set_blocking(self.proc.stdin.fileno(), False)
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.kill()
+        except ProcessLookupError:
+            pass
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        if self.spec.level != "bwrap":
+            sandbox.kill_strays(self.spec.token)
+
+    def pending(self) -> bool:
+        """Whether the worker wrote something nobody asked for."""
+        if self.buffer:
+            return True
+        assert self.proc is not None and self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], 0)
+        return bool(ready)
+
+    def _send(self, data: bytes, deadline: float) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        fd = self.proc.stdin.fileno()
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CallTimeout(TIMEOUT_TEXT)
+            _, ready, _ = select.select([], [fd], [], left)
+            if ready:
+                try:
+                    view = view[os.write(fd, view) :]
+                except BlockingIOError:
+                    continue
+                except BrokenPipeError:
+                    raise EOFError from None
+
+    def _receive(self, deadline: float) -> bytes:
+        assert self.proc is not None and self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            if len(self.buffer) > MAX_ANSWER:
+                raise wire.WireError("an answer over the size cap")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CallTimeout(TIMEOUT_TEXT)
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line
+
+    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one request and return its answer. Any failure stops the worker."""
+        self.next_id += 1
+        rid = self.next_id
+        deadline = time.monotonic() + timeout
+        done = False
+        try:
+            self._send(wire.dumps({"id": rid, **message}), deadline)
+            answer = wire.loads(self._receive(deadline))
+            if answer.get("id") != rid:
+                raise wire.WireError("an answer to another request")
+            done = True
+            return answer
+        except EOFError:
+            code = self.proc.wait(timeout=5) if self.proc is not None else None
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit {code}"
+            raise WorkerError(f"the lesson code ended the worker process ({how})") from None
+        except wire.WireError as exc:
+            raise WorkerError(f"the worker answered garbage ({exc})") from None
+        finally:
+            if not done:
+                self.stop()
+
+
+class Client:
+    """The harness's connection to the worker of one submission, restarted when needed."""
+
+    def __init__(self, spec: sandbox.Spec, call_timeout: float) -> None:
+        self.spec = spec
+        self.call_timeout = call_timeout
+        self.worker = Worker(spec)
+        self.loaded: dict[str, dict[str, Any]] = {}  # module -> its listing, this generation
+        self.load_errors: dict[str, str] = {}
+        self.sent: set[str] = set()
+        self.encodings: dict[int, Any] = {}
+        self.current: Lesson | None = None  # the lesson of the call being decoded
+        if spec.level != "bwrap":
+            sandbox.prepare_process_scratch(spec)
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        self.worker.stop()
+
+    def _ensure(self) -> None:
+        if not self.worker.alive() or self.worker.pending():
+            self.worker.start()
+            self.loaded.clear()
+            self.sent.clear()
+            self.worker.request({"op": "ping"}, STARTUP_TIMEOUT)
+
+    def load(self, lesson: Lesson) -> dict[str, Any]:
+        """Import the lesson's module in the worker; LessonLoadError when it cannot."""
+        if lesson.module in self.load_errors:
+            raise LessonLoadError(self.load_errors[lesson.module])
+        self._ensure()
+        if lesson.module in self.loaded:
+            return self.loaded[lesson.module]
+        shown = f"exercises/{lesson.package}/{lesson.name}.py"
+        if not (self.spec.impl / lesson.package / f"{lesson.name}.py").is_file():
+            self.load_errors[lesson.module] = f"lesson {lesson.id}: {shown} is missing"
+            raise LessonLoadError(self.load_errors[lesson.module])
+        message = {"op": "load", "module": lesson.module, "file": shown, "lesson": lesson.id}
+        try:
+            answer = self.worker.request(message, self.call_timeout)
+        except CallTimeout:
+            problem = f"importing {shown} did not finish within {self.call_timeout:g}s"
+            self.load_errors[lesson.module] = f"lesson {lesson.id}: {problem}"
+        except WorkerError as exc:
+            self.load_errors[lesson.module] = f"lesson {lesson.id}: importing {shown}: {exc}"
+        else:
+            if "load_error" in answer:
+                self.load_errors[lesson.module] = str(answer["load_error"])[:2000]
+            elif _listing_ok(answer.get("ok")):
+                self.loaded[lesson.module] = answer["ok"]
+                return answer["ok"]
+            else:
+                self.load_errors[lesson.module] = f"lesson {lesson.id}: a bad module listing"
+        raise LessonLoadError(self.load_errors[lesson.module])
+
+    # -- values -------------------------------------------------------------------------------
+    def _special(self, value: Any) -> dict[str, Any] | None:
+        if isinstance(value, RemoteObject):
+            value._check()
+            return {"h": value._hid}
+        if type(value).__name__ == "Encoding" and type(value).__module__.startswith("tiktoken"):
+            return {"e": self._encoding_ref(value)}
+        return None
+
+    def _encoding_ref(self, enc: Any) -> Any:
+        if id(enc) in self.encodings:
+            return self.encodings[id(enc)][1]
+        from grader import assets
+
+        ref: Any = None
+        for name, known in (("cl100k_base", assets.cl100k), ("kit_bpe", assets.kit_bpe_encoding)):
+            if enc.name == known().name and _same_encoding(enc, known()):
+                ref = name
+                break
+        if ref is None:
+            ranks = [[wire.encode(k), v] for k, v in enc._mergeable_ranks.items()]
+            spec = {
+                "name": enc.name,
+                "pat_str": enc._pat_str,
+                "ranks": ranks,
+                "special": sorted(enc._special_tokens.items()),
+            }
+            spec["key"] = str(hash(json.dumps(spec, sort_keys=True)))
+            ref = spec
+        self.encodings[id(enc)] = (enc, ref)  # keep enc alive so its id stays unique
+        return ref
+
+    def _decode_special(self, tag: str, payload: Any) -> Any:
+        if tag != "h" or type(payload) is not dict:
+            raise wire.WireError("an unexpected tag from the worker")
+        hid, cls, methods = payload.get("id"), payload.get("c"), payload.get("m")
+        if type(hid) is not int or type(cls) is not str or type(methods) is not list:
+            raise wire.WireError("a bad handle")
+        if not all(type(m) is str and m.replace("_", "a").isalnum() for m in methods):
+            raise wire.WireError("a bad handle")
+        lesson = self.current
+        return RemoteObject(self, lesson, hid, cls[:80], frozenset(methods), self.worker.generation)
+
+    # -- calls ----------------------------------------------------------------------------------
+    def call(self, lesson: Lesson, message: dict[str, Any], what: str) -> Any:
+        self.load(lesson)
+        encoded = dict(message)
+        if message["op"] != "getattr":
+            args, kwargs = message["args"], message["kwargs"]
+            try:
+                encoded["args"] = wire.encode(list(args), self._special, self.sent)
+                encoded["kwargs"] = wire.encode(dict(kwargs), self._special, self.sent)
+            except wire.WireError as exc:
+                raise TypeError(f"{what}: an argument cannot be sent to the worker: {exc}") from None
+        try:
+            answer = self.worker.request(encoded, self.call_timeout)
+        except CallTimeout:
+            raise CallTimeout(
+                f"{what} {TIMEOUT_TEXT}: no answer within {self.call_timeout:g}s "
+                "(the worker was stopped)"
+            ) from None
+        except WorkerError as exc:
+            raise WorkerError(f"{what} failed: {exc}") from None
+        if "ok" in answer:
+            self.current = lesson
+            try:
+                return wire.decode(answer["ok"], self._decode_special)
+            except (wire.WireError, RecursionError) as exc:
+                self.worker.stop()
+                raise WorkerError(f"{what} failed: the worker answered garbage ({exc})") from None
+        if "bad" in answer:
+            raise AnswerError(f"{str(answer['bad'])[:500]}; answers must be plain data")
+        if "err" in answer and type(answer["err"]) is dict:
+            raise _rebuild(answer["err"], what)
+        self.worker.stop()
+        raise WorkerError(f"{what} failed: the worker answered garbage")
+
+
+def _listing_ok(listing: Any) -> bool:
+    return (
+        type(listing) is dict
+        and type(listing.get("functions")) is list
+        and type(listing.get("classes")) is dict
+        and type(listing.get("values")) is dict
+    )
+
+
+def _same_encoding(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    return bool(
+        a._pat_str == b._pat_str
+        and a._special_tokens == b._special_tokens
+        and a._mergeable_ranks == b._mergeable_ranks
+    )
+
+
+def _rebuild(err: dict[str, Any], what: str) -> BaseException:
+    kind = RAISED.get(str(err.get("type")))
+    message = str(err.get("message", ""))[:2000]
+    name = str(err.get("name", "Exception"))[:80]
+    if kind is None:
+        return WorkerError(f"{what} raised {name}: {message}")
+    args = err.get("args")
+    if type(args) is list and all(type(a) in (str, int, float) for a in args):
+        try:
+            return kind(*args)
+        except Exception:  # noqa: BLE001 - e.g. UnicodeError wants other arguments
+            pass
+    return kind(message)
+
+
+class RemoteFunction:
+    """A function of the lesson module, run in the worker."""
+
+    def __init__(self, client: Client, lesson: Lesson, name: str) -> None:
+        self._client, self._lesson = client, lesson
+        self.__name__ = self.__qualname__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        message = {"op": "call", "module": self._lesson.module, "name": self.__name__}
+        return self._client.call(
+            self._lesson, {**message, "args": args, "kwargs": kwargs}, f"{self.__name__}(...)"
+        )
+
+    def __repr__(self) -> str:
+        return f"<function {self.__name__} (in the grading worker)>"
+
+
+class RemoteObject:
+    """An object that lives in the worker (a `KVCache`), driven through calls."""
+
+    def __init__(
+        self,
+        client: Client,
+        lesson: Lesson | None,
+        hid: int,
+        cls: str,
+        methods: frozenset[str],
+        generation: int,
+    ) -> None:
+        self._client, self._lesson, self._hid, self._cls = client, lesson, hid, cls
+        self._methods, self._generation = methods, generation
+
+    def _check(self) -> None:
+        if self._generation != self._client.worker.generation or not self._client.worker.alive():
+            raise WorkerError(f"this {self._cls} was lost when the worker stopped")
+
+    def _invoke(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self._check()
+        message = {"op": "method", "handle": self._hid, "name": name, "args": args}
+        lesson = self._owner()
+        return self._client.call(lesson, {**message, "kwargs": kwargs}, f"{self._cls}.{name}(...)")
+
+    def _owner(self) -> Lesson:
+        if self._lesson is None:
+            raise WorkerError(f"this {self._cls} belongs to no lesson")
+        return self._lesson
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._methods:
+
+            def method(*args: Any, **kwargs: Any) -> Any:
+                return self._invoke(name, args, kwargs)
+
+            method.__name__ = name
+            return method
+        self._check()
+        message = {"op": "getattr", "handle": self._hid, "name": name}
+        return self._client.call(self._owner(), message, f"{self._cls}.{name}")
+
+    def __len__(self) -> int:
+        if "__len__" not in self._methods:
+            raise TypeError(f"object of type '{self._cls}' has no len()")
+        got = self._invoke("__len__", (), {})
+        if type(got) is not int or got < 0:
+            raise AnswerError(f"len() of a {self._cls} returned {type(got).__name__}, not an int")
+        return got
+
+    def __repr__(self) -> str:
+        return f"<{self._cls} (in the grading worker)>"
+
+
+class RemoteClass:
+    """A class of the lesson module: calling it creates a `RemoteObject`."""
+
+    def __init__(self, client: Client, lesson: Lesson, name: str) -> None:
+        self._client, self._lesson = client, lesson
+        self.__name__ = self.__qualname__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        message = {"op": "call", "module": self._lesson.module, "name": self.__name__}
+        got = self._client.call(
+            self._lesson, {**message, "args": args, "kwargs": kwargs}, f"{self.__name__}(...)"
+        )
+        if not isinstance(got, RemoteObject):
+            raise AnswerError(f"{self.__name__}(...) did not create a {self.__name__}")
+        return got
+
+
+class ModuleProxy:
+    """What a test receives as the lesson's module in grading mode."""
+
+    def __init__(self, client: Client, lesson: Lesson) -> None:
+        self._client, self._lesson = client, lesson
+        self.__name__ = lesson.name
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        listing = self._client.load(self._lesson)
+        if name in listing["functions"]:
+            return RemoteFunction(self._client, self._lesson, name)
+        if name in listing["classes"]:
+            return RemoteClass(self._client, self._lesson, name)
+        if name in listing["values"]:
+            try:
+                return wire.decode(listing["values"][name])
+            except (wire.WireError, RecursionError):
+                raise AttributeError(name) from None
+        raise AttributeError(f"module '{self._lesson.name}' has no attribute '{name}'")
+
+    def __repr__(self) -> str:
+        return f"<module {self._lesson.name} (in the grading worker)>"
+
+
+# -- the harness's entry point ------------------------------------------------------------------
+_CLIENT: Client | None = None
+
+
+def client_from(config_path: Path) -> Client:
+    """The Client described by the grader's worker config (JSON), made once per harness."""
+    global _CLIENT
+    if _CLIENT is None:
+        cfg = json.loads(config_path.read_text(encoding="utf-8"))
+        spec = sandbox.Spec(
+            level=str(cfg["level"]),
+            impl=Path(cfg["impl"]),
+            scratch=Path(cfg["scratch"]),
+            limits=sandbox.Limits(**cfg["limits"]),
+            token=str(cfg["token"]),
+        )
+        _CLIENT = Client(spec, float(cfg["call_timeout"]))
+    return _CLIENT
+
+
+def module(config_path: Path, lesson: Lesson) -> ModuleProxy:
+    client = client_from(config_path)
+    client.load(lesson)
+    return ModuleProxy(client, lesson)

@@ -1,0 +1,217 @@
+"""The wire format between the grading harness and the worker that runs student code.
+
+One JSON object a line. Values cross as data, never as pickles:
+
+    int, float, str, bool, None   as themselves        list    as a JSON array
+    tuple      {"t": [...]}                             dict    {"d": [[key, value], ...]}
+    bytes      {"b": base64}                            set     {"set": [...]}, {"fset": [...]}
+    ndarray    {"a": [dtype, shape, base64], "k": digest}   (digest: large arrays only)
+    a large array the other side has already            {"r": digest}
+    numpy scalar {"s": [dtype, base64]}
+    a remote object (a handle)                          {"h": number}
+    a tokenizer {"e": "cl100k_base" | "kit_bpe" | {"name", "pat_str", "ranks", "special"}}
+
+Only exact built-in types are encoded: a subclass of int or str (which could lie in `__eq__`) is
+refused. Decoding checks every tag, dtype, shape and size; anything else is a `WireError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+MAX_DEPTH = 64
+MAX_DIMS = 32
+CACHE_BYTES = 32 * 1024  # arrays at least this large are sent once, then by digest
+_DTYPE_KINDS = "biufcSU"
+_SCALARS = (int, float, str, bool, type(None))
+
+
+class WireError(ValueError):
+    """A value that cannot cross the wire, or a message that breaks the format."""
+
+
+def digest(arr: np.ndarray) -> str:
+    h = hashlib.sha1(arr.dtype.str.encode() + repr(arr.shape).encode())
+    h.update(memoryview(np.ascontiguousarray(arr)).cast("B"))
+    return h.hexdigest()
+
+
+def _check_dtype(text: Any) -> np.dtype[Any]:
+    if not isinstance(text, str) or len(text) > 16:
+        raise WireError("a bad dtype")
+    try:
+        dtype = np.dtype(text)
+    except TypeError:
+        raise WireError(f"an unknown dtype {text!r}") from None
+    if dtype.kind not in _DTYPE_KINDS or dtype.hasobject or dtype.fields or dtype.subdtype:
+        raise WireError(f"dtype {text!r} is not plain data")
+    return dtype
+
+
+def encode(
+    value: Any,
+    other: Callable[[Any], dict[str, Any] | None] | None = None,
+    known: set[str] | None = None,
+    _depth: int = 0,
+) -> Any:
+    """`value` as JSON data. `other(value)` may encode what is not plain data (a handle, a
+    tokenizer) or return None; `known` holds digests of arrays the other side caches, and
+    receives the digests of large arrays sent now."""
+    if _depth > MAX_DEPTH:
+        raise WireError("nested too deeply")
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [encode(v, other, known, _depth + 1) for v in value]
+    if kind is tuple:
+        return {"t": [encode(v, other, known, _depth + 1) for v in value]}
+    if kind is dict:
+        return {
+            "d": [
+                [encode(k, other, known, _depth + 1), encode(v, other, known, _depth + 1)]
+                for k, v in value.items()
+            ]
+        }
+    if kind in (bytes, bytearray):
+        return {"b": base64.b64encode(bytes(value)).decode("ascii")}
+    if kind in (set, frozenset):
+        tag = "set" if kind is set else "fset"
+        return {tag: [encode(v, other, known, _depth + 1) for v in value]}
+    if kind is np.ndarray:
+        _check_dtype(value.dtype.str)
+        if known is not None and value.nbytes >= CACHE_BYTES:
+            key = digest(value)
+            if key in known:
+                return {"r": key}
+            known.add(key)
+            return {"a": _array(value), "k": key}
+        return {"a": _array(value)}
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        _check_dtype(value.dtype.str)
+        raw = np.asarray(value).tobytes()
+        return {"s": [value.dtype.str, base64.b64encode(raw).decode("ascii")]}
+    if other is not None:
+        special = other(value)
+        if special is not None:
+            return special
+    raise WireError(f"a {kind.__name__} is not plain data")
+
+
+def _array(arr: np.ndarray) -> list[Any]:
+    raw = np.ascontiguousarray(arr).tobytes()
+    return [arr.dtype.str, list(arr.shape), base64.b64encode(raw).decode("ascii")]
+
+
+def _b64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise WireError("base64 must be a string")
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise WireError("bad base64") from None
+
+
+def _decode_array(spec: Any) -> np.ndarray:
+    if not isinstance(spec, list) or len(spec) != 3:
+        raise WireError("a bad array")
+    dtype = _check_dtype(spec[0])
+    shape = spec[1]
+    if (
+        not isinstance(shape, list)
+        or len(shape) > MAX_DIMS
+        or not all(type(n) is int and n >= 0 for n in shape)
+    ):
+        raise WireError("a bad array shape")
+    raw = _b64(spec[2])
+    count = 1
+    for n in shape:
+        count *= n
+    if count * dtype.itemsize != len(raw):
+        raise WireError("array bytes do not match its shape and dtype")
+    return np.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
+
+
+def decode(
+    data: Any,
+    other: Callable[[str, Any], Any] | None = None,
+    cache: dict[str, np.ndarray] | None = None,
+    _depth: int = 0,
+) -> Any:
+    """The value that `encode` wrote. `other(tag, payload)` rebuilds handles and tokenizers
+    (tags "h" and "e"); without it they are refused. `cache` stores and serves large arrays."""
+    if _depth > MAX_DEPTH:
+        raise WireError("nested too deeply")
+    kind = type(data)
+    if kind in _SCALARS:
+        return data
+    if kind is list:
+        return [decode(v, other, cache, _depth + 1) for v in data]
+    if kind is not dict or len(data) not in (1, 2):
+        raise WireError(f"unexpected {kind.__name__}")
+    if len(data) == 2 and not ("a" in data and "k" in data):
+        raise WireError("an unknown tag")
+    tag, payload = next(iter(data.items()))
+    if tag in ("t", "set", "fset", "d") and type(payload) is not list:
+        raise WireError(f"a bad {tag!r} value")
+    if tag == "t":
+        return tuple(decode(v, other, cache, _depth + 1) for v in payload)
+    if tag in ("set", "fset"):
+        items = [decode(v, other, cache, _depth + 1) for v in payload]
+        try:
+            return set(items) if tag == "set" else frozenset(items)
+        except TypeError:
+            raise WireError("an unhashable set item") from None
+    if tag == "d":
+        out: dict[Any, Any] = {}
+        for pair in payload:
+            if type(pair) is not list or len(pair) != 2:
+                raise WireError("a bad dict item")
+            key = decode(pair[0], other, cache, _depth + 1)
+            try:
+                out[key] = decode(pair[1], other, cache, _depth + 1)
+            except TypeError:
+                raise WireError("an unhashable dict key") from None
+        return out
+    if tag == "b":
+        return _b64(payload)
+    if tag == "a":
+        arr = _decode_array(payload)
+        if cache is not None and "k" in data and isinstance(data["k"], str):
+            cache[data["k"]] = arr.copy()
+        return arr
+    if tag == "r":
+        if cache is None or not isinstance(payload, str) or payload not in cache:
+            raise WireError("a reference to an unknown array")
+        return cache[payload].copy()
+    if tag == "s":
+        if type(payload) is not list or len(payload) != 2:
+            raise WireError("a bad numpy scalar")
+        dtype = _check_dtype(payload[0])
+        raw = _b64(payload[1])
+        if len(raw) != dtype.itemsize:
+            raise WireError("a bad numpy scalar")
+        return np.frombuffer(raw, dtype=dtype)[0]
+    if tag in ("h", "e") and other is not None:
+        return other(tag, payload)
+    raise WireError(f"an unknown tag {tag!r}")
+
+
+def dumps(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def loads(line: bytes) -> dict[str, Any]:
+    try:
+        message = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise WireError("not a JSON line") from None
+    if type(message) is not dict:
+        raise WireError("not a JSON object")
+    return message
