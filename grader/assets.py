@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,6 +99,78 @@ def kit_bpe_encoding() -> tiktoken.Encoding:
     return tiktoken.Encoding(
         name="hexahype_kit_bpe", pat_str=r"[\s\S]+", mergeable_ranks=ranks, special_tokens={}
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _kit_vocab() -> dict[int, bytes]:
+    vocab = {i: bytes([i]) for i in range(256)}
+    for (a, b), new_id in kit_bpe_merges():
+        vocab[new_id] = vocab[a] + vocab[b]
+    return vocab
+
+
+def kit_encode(text: str) -> list[int]:
+    """Encode text with the kit BPE; the same ids as lesson 1.3's `encode(text, kit_bpe_merges())`.
+
+    Faster for long texts: it applies the merges in the order they were learned, each as one
+    vectorized pass. That is equivalent, because merging a pair only creates pairs that contain
+    the new, later id, so a skipped or applied merge never comes back."""
+    import numpy as np
+
+    ids = np.frombuffer(text.encode("utf-8"), dtype=np.uint8).astype(np.int64)
+    for (a, b), new_id in kit_bpe_merges():
+        if len(ids) < 2:
+            break
+        pos = np.flatnonzero((ids[:-1] == a) & (ids[1:] == b))
+        if len(pos) == 0:
+            continue
+        if a == b:  # in a run like "aaaa" the matches overlap: keep every other one, left first
+            run_start = np.concatenate(([True], np.diff(pos) != 1))
+            start_of = pos[np.maximum.accumulate(np.where(run_start, np.arange(len(pos)), 0))]
+            pos = pos[(pos - start_of) % 2 == 0]
+        ids[pos] = new_id
+        ids = np.delete(ids, pos + 1)
+    return [int(i) for i in ids]
+
+
+def kit_decode(ids: list[int]) -> str:
+    """Decode kit BPE ids back to text (invalid UTF-8 becomes U+FFFD, as in lesson 1.3)."""
+    vocab = _kit_vocab()
+    return b"".join(vocab[int(i)] for i in ids).decode("utf-8", errors="replace")
+
+
+@functools.lru_cache(maxsize=1)
+def _load_model_arrays() -> tuple[dict[str, Any], dict[str, Any]]:
+    import json
+
+    import numpy as np
+
+    folder = data_path("gpt")
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    with np.load(folder / "weights.npz") as npz:
+        flat = {key: npz[key] for key in npz.files}
+    blocks: list[dict[str, Any]] = [{} for _ in range(config["n_layers"])]
+    params: dict[str, Any] = {"blocks": blocks}
+    for key, value in flat.items():
+        if key.startswith("blocks."):
+            _, index, name = key.split(".")
+            blocks[int(index)][name] = value
+        else:
+            params[key] = value
+    return params, config
+
+
+def load_model() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The kit's small trained GPT (chapter 2): `(params, config)` in the course layout.
+
+    `params` holds float32 arrays `wte, wpe, lnf_g, lnf_b` and `blocks`, a list of dicts with
+    `ln1_g ... b_out`; `config` holds `vocab_size, context_length, d_model, n_heads, n_layers`
+    and `seed`. Trained by `scripts/train_gpt.py` on the Python documentation, with the kit BPE
+    (`kit_encode`, `kit_decode`). Every call returns fresh copies, so callers may modify them."""
+    import copy
+
+    params, config = _load_model_arrays()
+    return copy.deepcopy(params), dict(config)
 
 
 @functools.lru_cache(maxsize=1)
