@@ -101,13 +101,14 @@ def test_greedy_needs_no_draws_and_is_stable(capsys):
     assert a[0] == 0 and a[1] == b[1]
 
 
-def test_untouched_stubs_name_a_lesson_in_one_line(capsys, monkeypatch, course_copy):
+def test_untouched_stubs_name_the_first_lesson_in_one_line(capsys, monkeypatch, course_copy):
     monkeypatch.chdir(course_copy)
     code, out, err = generate(capsys, "The for statement")
     assert code == 1
     assert out == ""
     assert len(err.strip().splitlines()) == 1, err
-    assert "lesson 2." in err and "hexahype check 2." in err, err
+    assert "lesson 2.1 Inputs and outputs of a trained LLM is not done yet" in err, err
+    assert "hexahype check 2.1" in err
 
 
 def test_the_one_unfinished_lesson_is_named(capsys, monkeypatch, course_copy):
@@ -125,6 +126,36 @@ def test_a_lesson_that_does_not_load_is_named(capsys, monkeypatch, course_copy):
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1, err
     assert "lesson 2.6" in err and "syntax error" in err, err
+
+
+def test_a_crash_in_learner_code_is_one_line_with_its_place(capsys, monkeypatch, course_copy):
+    course = learner_copy(course_copy)
+    path = course / "exercises" / "ch2_transformer" / "l04_block.py"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\n\ndef feed_forward(x, block):\n    return x @ block['w_out']\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(course)
+    code, out, err = generate(capsys, "The")
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert "lesson 2.4" in err and "ValueError" in err and "l04_block.py, line" in err, err
+
+
+def test_a_wrong_number_of_tokens_is_reported(capsys, monkeypatch, course_copy):
+    course = learner_copy(course_copy)
+    path = course / "exercises" / "ch2_transformer" / "l06_kv_cache.py"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\n\ndef generate_cached(params, prompt, n_new, config, us, temperature=0.0,"
+        " top_k=None, top_p=None):\n    return list(prompt) + [0] * n_new\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(course)
+    code, out, err = generate(capsys, "-n", "5", "The for")
+    assert code == 1 and out == ""
+    assert "lesson 2.6 generate_cached returned" in err and "for 5 new tokens" in err, err
 
 
 def test_finished_exercises_generate_like_the_reference(capsys, monkeypatch, course_copy):
