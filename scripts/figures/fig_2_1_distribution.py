@@ -18,7 +18,7 @@ from grader.assets import kit_decode, kit_encode, load_model  # noqa: E402
 from solutions.ch2_transformer.l01_next_token import next_token_probs, top_predictions  # noqa: E402
 from solutions.ch2_transformer.l02_forward_pass import forward  # noqa: E402
 
-PROMPT = "The for statement is used to iterate over the"
+PROMPT = "An exception is raised when"
 
 
 def make(out_dir: Path) -> list[Path]:

@@ -20,7 +20,7 @@ from solutions.ch2_transformer.l01_next_token import softmax  # noqa: E402
 from solutions.ch2_transformer.l02_forward_pass import forward  # noqa: E402
 from solutions.ch2_transformer.l03_sampling import apply_temperature, top_p_filter  # noqa: E402
 
-PROMPT = "The for statement"
+PROMPT = "An exception is raised when"
 SHOWN = 12
 TOP_P = 0.8
 
@@ -29,11 +29,13 @@ def make(out_dir: Path) -> list[Path]:
     plt.rcParams["svg.hashsalt"] = "hexahype"
     params, config = load_model()
     logits = forward(params, np.array(kit_encode(PROMPT)), config)[-1]  # (V,)
-    order = np.argsort(-logits, kind="stable")[:SHOWN]
+    kept = np.isfinite(top_p_filter(logits, TOP_P))
+    shown = max(SHOWN, int(kept.sum()) + 2)  # always show the crossing token and two after it
+    order = np.argsort(-logits, kind="stable")[:shown]
     labels = [repr(kit_decode([int(i)]))[1:-1].replace(" ", "\u2423") for i in order]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
 
-    x = np.arange(SHOWN)
+    x = np.arange(shown)
     for j, (t, color) in enumerate(((0.5, "#c44e52"), (1.0, "#4c72b0"), (1.5, "#55a868"))):
         probs = softmax(apply_temperature(logits, t))  # (V,)
         left.bar(x + (j - 1) * 0.27, probs[order], width=0.27, color=color, label=f"T = {t}")
@@ -43,13 +45,12 @@ def make(out_dir: Path) -> list[Path]:
     left.legend(fontsize=8)
 
     probs = softmax(logits)  # (V,)
-    kept = np.isfinite(top_p_filter(logits, TOP_P))
     cum = np.cumsum(probs[order])
     colors = ["#4c72b0" if kept[i] else "#bbbbbb" for i in order]
     right.bar(x, probs[order], color=colors)
     right.plot(x, cum, "o-", color="#333333", markersize=3, label="cumulative probability")
     right.axhline(TOP_P, color="#c44e52", linestyle="--", linewidth=1)
-    right.text(SHOWN - 0.5, TOP_P + 0.02, f"p = {TOP_P}", ha="right", color="#c44e52", fontsize=9)
+    right.text(shown - 0.5, TOP_P + 0.02, f"p = {TOP_P}", ha="right", color="#c44e52", fontsize=9)
     right.set_xticks(x, labels, rotation=60, family="monospace", fontsize=8)
     right.set_ylim(0, 1.05)
     right.set_title(f"Top-p = {TOP_P}: blue tokens are kept, including the one that crosses p",
@@ -58,7 +59,7 @@ def make(out_dir: Path) -> list[Path]:
     for ax in (left, right):
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    fig.suptitle(f"Next token after \"{PROMPT}\" (the {SHOWN} most likely tokens)", fontsize=10)
+    fig.suptitle(f"Next token after \"{PROMPT}\" (the {shown} most likely tokens)", fontsize=10)
     fig.tight_layout()
     out = out_dir / "2.3-temperature-and-top-p.svg"
     fig.savefig(out, format="svg", metadata={"Date": None})
