@@ -46,11 +46,11 @@ def attention(
     q is (Tq, dh), k is (Tk, dh), v is (Tk, dv); the result is (Tq, dv). `mask` is a boolean
     (Tq, Tk) array, True where attending is allowed; masked scores become -inf before the softmax.
     A query row whose mask allows nothing raises ValueError. The result never holds NaN.
-    (Leading axes, such as one per head, are allowed too: (..., Tq, dh) -> (..., Tq, dv).)
 
     attention([[2, 0, 0, 0]], [[1, 0, 0, 0], [0, 0, 0, 0]], [[1, 0], [0, 1]])
         scores (2, 0) / sqrt(4) = (1, 0)  ->  weights (0.731, 0.269)  ->  [[0.731, 0.269]]
     """
+    # swapaxes rather than .T: leading axes (one per head, as lesson 2.6's reference uses) work too
     q, k, v = np.asarray(q), np.asarray(k), np.asarray(v)
     dh = q.shape[-1]
     scores = q @ np.swapaxes(k, -1, -2) / math.sqrt(dh)  # (Tq, dh) @ (dh, Tk) -> (Tq, Tk)

@@ -48,11 +48,12 @@ class KVCache:
         self._len[layer] = n + t
 
     def keys(self, layer: int) -> np.ndarray:
-        """The keys stored for `layer`, (T_so_far, d): a read-only view, so nothing is copied."""
+        """The keys stored for `layer`, (T_so_far, d)."""
+        # a read-only view: nothing is copied, and a caller cannot change the cache
         return self._view(self._k[layer, : self._len[layer]])
 
     def values(self, layer: int) -> np.ndarray:
-        """The values stored for `layer`, (T_so_far, d): a read-only view."""
+        """The values stored for `layer`, (T_so_far, d)."""
         return self._view(self._v[layer, : self._len[layer]])
 
     @staticmethod
