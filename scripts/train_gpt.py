@@ -34,8 +34,24 @@ from solutions.ch1_tokens.l03_bpe import encode as reference_encode  # noqa: E40
 
 CONFIG = {"vocab_size": 1024, "context_length": 256, "d_model": 128, "n_heads": 4, "n_layers": 4}
 HELDOUT_TOKENS = 600
-BLOCK_NAMES = ["ln1_g", "ln1_b", "w_q", "b_q", "w_k", "b_k", "w_v", "b_v", "w_o", "b_o",
-               "ln2_g", "ln2_b", "w_in", "b_in", "w_out", "b_out"]
+BLOCK_NAMES = [
+    "ln1_g",
+    "ln1_b",
+    "w_q",
+    "b_q",
+    "w_k",
+    "b_k",
+    "w_v",
+    "b_v",
+    "w_o",
+    "b_o",
+    "ln2_g",
+    "ln2_b",
+    "w_in",
+    "b_in",
+    "w_out",
+    "b_out",
+]
 
 
 # -- the model in torch, with parameters named and shaped as in the course layout -------------
@@ -52,8 +68,12 @@ def init_params(cfg: dict, gen: torch.Generator) -> dict[str, torch.Tensor]:
     resid_std = 0.02 / math.sqrt(2 * cfg["n_layers"])  # GPT-2: smaller residual projections
     for i in range(cfg["n_layers"]):
         b = f"blocks.{i}."
-        p |= {b + "ln1_g": const(d, 1.0), b + "ln1_b": const(d, 0.0),
-              b + "ln2_g": const(d, 1.0), b + "ln2_b": const(d, 0.0)}
+        p |= {
+            b + "ln1_g": const(d, 1.0),
+            b + "ln1_b": const(d, 0.0),
+            b + "ln2_g": const(d, 1.0),
+            b + "ln2_b": const(d, 0.0),
+        }
         for name in ("q", "k", "v"):
             p[b + f"w_{name}"], p[b + f"b_{name}"] = w(d, d), const(d, 0.0)
         p[b + "w_o"], p[b + "b_o"] = w(d, d, std=resid_std), const(d, 0.0)
@@ -87,6 +107,7 @@ def torch_forward(p: dict, ids: torch.Tensor, cfg: dict, dropout: float = 0.0) -
 # -- an independent numpy forward pass (the chapter 2 reference code, written out) ------------
 def numpy_forward(p: dict[str, np.ndarray], ids: np.ndarray, cfg: dict) -> np.ndarray:
     """ids (T,) -> logits (T, V), in float64."""
+
     def ln(x, g, b):
         mu = x.mean(-1, keepdims=True)
         return (x - mu) / np.sqrt(((x - mu) ** 2).mean(-1, keepdims=True) + 1e-5) * g + b
@@ -118,8 +139,8 @@ def numpy_forward(p: dict[str, np.ndarray], ids: np.ndarray, cfg: dict) -> np.nd
 
 def batches(data: torch.Tensor, n: int, T: int, gen: torch.Generator) -> tuple:
     starts = torch.randint(0, len(data) - T - 1, (n,), generator=gen)
-    x = torch.stack([data[s:s + T] for s in starts])
-    y = torch.stack([data[s + 1:s + T + 1] for s in starts])
+    x = torch.stack([data[s : s + T] for s in starts])
+    y = torch.stack([data[s + 1 : s + T + 1] for s in starts])
     return x, y
 
 
@@ -129,8 +150,8 @@ def evaluate(p: dict, data: torch.Tensor, cfg: dict) -> float:
     T = cfg["context_length"]
     losses, counts = [], []
     for s in range(0, len(data) - 1, T):
-        x = data[s:s + T][None]
-        y = data[s + 1:s + T + 1][None]
+        x = data[s : s + T][None]
+        y = data[s + 1 : s + T + 1][None]
         x = x[:, : y.shape[1]]
         logits = torch_forward(p, x, cfg)
         losses.append(F.cross_entropy(logits[0], y[0], reduction="sum").item())
@@ -170,9 +191,11 @@ def main() -> None:
     print(f"{n_params:,} parameters")
     decay = [t for k, t in p.items() if k == "wte" or k == "wpe" or ".w_" in k]
     no_decay = [t for k, t in p.items() if not (k == "wte" or k == "wpe" or ".w_" in k)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
-                             {"params": no_decay, "weight_decay": 0.0}],
-                            lr=args.lr, betas=(0.9, 0.95))
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=args.lr,
+        betas=(0.9, 0.95),
+    )
     warmup = 100
     history = []
     for step in range(1, args.steps + 1):
@@ -188,10 +211,18 @@ def main() -> None:
         opt.step()
         if step % 200 == 0 or step == args.steps:
             val_loss = evaluate(p, val, cfg)
-            history.append({"step": step, "train_batch_loss": round(loss.item(), 4),
-                            "val_loss": round(val_loss, 4)})
-            print(f"step {step:5d}  batch loss {loss.item():.3f}  val {val_loss:.3f}  "
-                  f"{time.time() - start:.0f}s", flush=True)
+            history.append(
+                {
+                    "step": step,
+                    "train_batch_loss": round(loss.item(), 4),
+                    "val_loss": round(val_loss, 4),
+                }
+            )
+            print(
+                f"step {step:5d}  batch loss {loss.item():.3f}  val {val_loss:.3f}  "
+                f"{time.time() - start:.0f}s",
+                flush=True,
+            )
 
     train_loss = evaluate(p, train[: 40 * cfg["context_length"]], cfg)
     val_loss = evaluate(p, val, cfg)
@@ -210,7 +241,7 @@ def main() -> None:
     prompt = "The for statement"
     out = kit_encode(prompt)
     for _ in range(40):
-        logits = numpy_forward(weights, np.array(out[-cfg["context_length"]:]), cfg)
+        logits = numpy_forward(weights, np.array(out[-cfg["context_length"] :]), cfg)
         out.append(int(np.argmax(logits[-1])))
     greedy = kit_decode(out)
     print(f"greedy: {greedy!r}")
@@ -218,24 +249,34 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     # A held-out passage for lesson 2.1, shipped so its numbers do not depend on the Python
     # version (pydoc_data.topics changes between versions).
-    (args.out / "heldout.txt").write_text(kit_decode(val[:HELDOUT_TOKENS].tolist()),
-                                          encoding="utf-8")
+    (args.out / "heldout.txt").write_text(
+        kit_decode(val[:HELDOUT_TOKENS].tolist()), encoding="utf-8"
+    )
     np.savez_compressed(args.out / "weights.npz", **weights)
     (args.out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
     log = {
-        "steps": args.steps, "batch_size": args.batch, "tokens_per_step":
-        args.batch * cfg["context_length"], "learning_rate": args.lr, "dropout": args.dropout,
+        "steps": args.steps,
+        "batch_size": args.batch,
+        "tokens_per_step": args.batch * cfg["context_length"],
+        "learning_rate": args.lr,
+        "dropout": args.dropout,
         "optimizer": "AdamW(betas=(0.9, 0.95), weight_decay=0.1), cosine schedule",
-        "parameters": n_params, "train_tokens": len(train), "val_tokens": len(val),
-        "final_train_loss": round(train_loss, 4), "final_val_loss": round(val_loss, 4),
+        "parameters": n_params,
+        "train_tokens": len(train),
+        "val_tokens": len(val),
+        "final_train_loss": round(train_loss, 4),
+        "final_val_loss": round(val_loss, 4),
         "numpy_vs_torch_max_abs_diff": float(f"{err:.3g}"),
-        "wall_time_seconds": round(time.time() - start, 1), "torch_version": torch.__version__,
-        "threads": args.threads, "greedy_sample": greedy, "history": history,
+        "wall_time_seconds": round(time.time() - start, 1),
+        "torch_version": torch.__version__,
+        "threads": args.threads,
+        "greedy_sample": greedy,
+        "history": history,
     }
-    (args.out / "training_log.json").write_text(json.dumps(log, indent=2) + "\n",
-                                                encoding="utf-8")
-    print(json.dumps({k: log[k] for k in ("final_train_loss", "final_val_loss",
-                                          "wall_time_seconds")}))
+    (args.out / "training_log.json").write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
+    print(
+        json.dumps({k: log[k] for k in ("final_train_loss", "final_val_loss", "wall_time_seconds")})
+    )
 
 
 if __name__ == "__main__":

@@ -66,8 +66,13 @@ def sample_from_probs(probs: np.ndarray, u: float) -> int:
     raise NotImplementedError("lesson 2.3: sample_from_probs is not written yet")
 
 
-def sample(logits: np.ndarray, u: float, temperature: float = 1.0, top_k: int | None = None,
-           top_p: float | None = None) -> int:
+def sample(
+    logits: np.ndarray,
+    u: float,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> int:
     """Temperature, then top-k, then top-p, then softmax, then sample_from_probs(probs, u).
 
     temperature == 0 means greedy (u is still checked).

@@ -30,15 +30,22 @@ def make(out_dir: Path) -> list[Path]:
     values = [p for _, p in top]
     fig, ax = plt.subplots(figsize=(8, 4.2))
     ax.barh(range(len(top))[::-1], values, color="#4c72b0")
-    ax.set_yticks(range(len(top))[::-1], [f"{lab}  ({i})" for lab, (i, _) in zip(labels, top)],
-                  family="monospace", fontsize=9)
+    ax.set_yticks(
+        range(len(top))[::-1],
+        [f"{lab}  ({i})" for lab, (i, _) in zip(labels, top)],
+        family="monospace",
+        fontsize=9,
+    )
     for y, v in zip(range(len(top))[::-1], values):
         ax.text(v + 0.004, y, f"{v:.3f}", va="center", fontsize=8)
     ax.set_xlabel("probability of the next token")
     ax.set_xlim(0, max(values) * 1.18)
     rest = 1 - sum(values)
-    ax.set_title(f"Next token after \"{PROMPT}\"\nthe 15 most likely of {config['vocab_size']} "
-                 f"tokens; the other {config['vocab_size'] - 15} share {rest:.2f}", fontsize=9)
+    ax.set_title(
+        f'Next token after "{PROMPT}"\nthe 15 most likely of {config["vocab_size"]} '
+        f"tokens; the other {config['vocab_size'] - 15} share {rest:.2f}",
+        fontsize=9,
+    )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()

@@ -53,13 +53,14 @@ def make(out_dir: Path) -> list[Path]:
     right.text(shown - 0.5, TOP_P + 0.02, f"p = {TOP_P}", ha="right", color="#c44e52", fontsize=9)
     right.set_xticks(x, labels, rotation=60, family="monospace", fontsize=8)
     right.set_ylim(0, 1.05)
-    right.set_title(f"Top-p = {TOP_P}: blue tokens are kept, including the one that crosses p",
-                    fontsize=10)
+    right.set_title(
+        f"Top-p = {TOP_P}: blue tokens are kept, including the one that crosses p", fontsize=10
+    )
     right.legend(fontsize=8, loc="center right")
     for ax in (left, right):
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    fig.suptitle(f"Next token after \"{PROMPT}\" (the {shown} most likely tokens)", fontsize=10)
+    fig.suptitle(f'Next token after "{PROMPT}" (the {shown} most likely tokens)', fontsize=10)
     fig.tight_layout()
     out = out_dir / "2.3-temperature-and-top-p.svg"
     fig.savefig(out, format="svg", metadata={"Date": None})

@@ -62,7 +62,8 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> float:
     targets = np.asarray(targets)
     if logits.ndim != 2 or targets.shape != (logits.shape[0],):
         raise ValueError(
-            f"expected logits (T, V) and targets (T,), got {logits.shape} and {targets.shape}")
+            f"expected logits (T, V) and targets (T,), got {logits.shape} and {targets.shape}"
+        )
     # log-softmax, stable: x - max - log(sum(exp(x - max)))
     m = logits.max(axis=-1, keepdims=True)  # (T, 1)
     log_probs = logits - m - np.log(np.exp(logits - m).sum(axis=-1, keepdims=True))  # (T, V)

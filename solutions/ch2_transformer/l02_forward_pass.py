@@ -23,16 +23,33 @@ def init_params(config: dict, seed: int) -> dict:
 
     blocks = []
     for _ in range(config["n_layers"]):
-        blocks.append({
-            "ln1_g": np.ones(d), "ln1_b": np.zeros(d),
-            "w_q": w(d, d), "w_k": w(d, d), "w_v": w(d, d), "w_o": w(d, d),
-            "b_q": np.zeros(d), "b_k": np.zeros(d), "b_v": np.zeros(d), "b_o": np.zeros(d),
-            "ln2_g": np.ones(d), "ln2_b": np.zeros(d),
-            "w_in": w(d, 4 * d), "b_in": np.zeros(4 * d),
-            "w_out": w(4 * d, d), "b_out": np.zeros(d),
-        })
-    return {"wte": w(V, d), "wpe": w(C, d), "lnf_g": np.ones(d), "lnf_b": np.zeros(d),
-            "blocks": blocks}
+        blocks.append(
+            {
+                "ln1_g": np.ones(d),
+                "ln1_b": np.zeros(d),
+                "w_q": w(d, d),
+                "w_k": w(d, d),
+                "w_v": w(d, d),
+                "w_o": w(d, d),
+                "b_q": np.zeros(d),
+                "b_k": np.zeros(d),
+                "b_v": np.zeros(d),
+                "b_o": np.zeros(d),
+                "ln2_g": np.ones(d),
+                "ln2_b": np.zeros(d),
+                "w_in": w(d, 4 * d),
+                "b_in": np.zeros(4 * d),
+                "w_out": w(4 * d, d),
+                "b_out": np.zeros(d),
+            }
+        )
+    return {
+        "wte": w(V, d),
+        "wpe": w(C, d),
+        "lnf_g": np.ones(d),
+        "lnf_b": np.zeros(d),
+        "blocks": blocks,
+    }
 
 
 def embed_tokens(params: dict, ids: np.ndarray) -> np.ndarray:

@@ -85,8 +85,13 @@ def sample_from_probs(probs: np.ndarray, u: float) -> int:
     return i
 
 
-def sample(logits: np.ndarray, u: float, temperature: float = 1.0, top_k: int | None = None,
-           top_p: float | None = None) -> int:
+def sample(
+    logits: np.ndarray,
+    u: float,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> int:
     """Temperature, then top-k, then top-p, then softmax, then sample_from_probs(probs, u).
 
     temperature == 0 means greedy (u is still checked).

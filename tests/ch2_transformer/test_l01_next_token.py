@@ -35,8 +35,10 @@ def test_softmax_is_stable_for_large_logits(next_token):
         got = next_token.softmax(x)
     hint = ""
     if isinstance(got, np.ndarray) and not np.isfinite(got).all():
-        hint = ("exp(1000) overflows to inf and inf/inf is nan; subtract the max logit first "
-                "(softmax does not change when a constant is subtracted).")
+        hint = (
+            "exp(1000) overflows to inf and inf/inf is nan; subtract the max logit first "
+            "(softmax does not change when a constant is subtracted)."
+        )
     problem = close(got, want)
     assert not problem, explain(call("softmax", x), got, want, hint or problem)
 
@@ -71,14 +73,17 @@ def test_softmax_rows_sum_to_one(next_token):
     got = next_token.softmax(x)
     sums = got.sum(axis=-1) if isinstance(got, np.ndarray) else got
     problem = close(sums, np.ones(4))
-    assert not problem, (
-        f"softmax(<4x7 logits>) rows sum to {sums}, expected all 1.0: {problem}")
+    assert not problem, f"softmax(<4x7 logits>) rows sum to {sums}, expected all 1.0: {problem}"
 
 
 # -- next_token_probs --------------------------------------------------------------------------
 def test_next_token_probs_uses_the_last_position(next_token):
-    logits = np.array([[5.0, 0.0, 0.0],  # position 0 predicts token 1 of the text
-                       [0.0, 0.0, math.log(2.0)]])  # position 1 predicts the next token
+    logits = np.array(
+        [
+            [5.0, 0.0, 0.0],  # position 0 predicts token 1 of the text
+            [0.0, 0.0, math.log(2.0)],
+        ]
+    )  # position 1 predicts the next token
     want = np.array([0.25, 0.25, 0.5])
     got = next_token.next_token_probs(logits)
     hint = ""
@@ -98,7 +103,8 @@ def test_top_predictions_best_first(next_token):
     assert ids == [1, 2], explain(call("top_predictions", probs, 2) + " ids", ids, [1, 2])
     assert all(isinstance(i, int) for i in ids), "ids should be Python ints (use int(i))."
     assert got[0][1] == pytest.approx(0.6) and got[1][1] == pytest.approx(0.3), explain(
-        call("top_predictions", probs, 2), got, [(1, 0.6), (2, 0.3)])
+        call("top_predictions", probs, 2), got, [(1, 0.6), (2, 0.3)]
+    )
 
 
 def test_top_predictions_ties_go_to_the_lower_id(next_token):
@@ -107,7 +113,9 @@ def test_top_predictions_ties_go_to_the_lower_id(next_token):
     ids = [i for i, _ in got]
     hint = ""
     if ids in ([3, 2], [2, 3], [3, 1]):
-        hint = "use a stable sort of -probs (np.argsort(-probs, kind='stable')), not argsort()[::-1]."
+        hint = (
+            "use a stable sort of -probs (np.argsort(-probs, kind='stable')), not argsort()[::-1]."
+        )
     assert ids == [1, 2], explain(call("top_predictions", probs, 2) + " ids", ids, [1, 2], hint)
 
 
@@ -123,8 +131,9 @@ def test_cross_entropy_by_hand(next_token):
         hint = "that is the sum over positions; cross-entropy is the mean."
     elif got == pytest.approx(-want):
         hint = "the loss is the NEGATIVE log-likelihood, a positive number."
-    assert got == pytest.approx(want), explain(call("cross_entropy", logits, targets), got, want,
-                                               hint)
+    assert got == pytest.approx(want), explain(
+        call("cross_entropy", logits, targets), got, want, hint
+    )
 
 
 def test_cross_entropy_of_uniform_logits_is_log_v(next_token):
@@ -132,8 +141,11 @@ def test_cross_entropy_of_uniform_logits_is_log_v(next_token):
     targets = np.array([0, 3, 7, 1, 1])
     got = next_token.cross_entropy(logits, targets)
     assert got == pytest.approx(math.log(8)), explain(
-        call("cross_entropy", logits, targets), got, math.log(8),
-        "uniform over V tokens gives -log(1/V) = log V at every position.")
+        call("cross_entropy", logits, targets),
+        got,
+        math.log(8),
+        "uniform over V tokens gives -log(1/V) = log V at every position.",
+    )
 
 
 def test_cross_entropy_is_stable_for_large_logits(next_token):
@@ -142,8 +154,11 @@ def test_cross_entropy_is_stable_for_large_logits(next_token):
     with np.errstate(all="ignore"):
         got = next_token.cross_entropy(logits, targets)
     assert got == pytest.approx(0.0, abs=1e-9), explain(
-        call("cross_entropy", logits, targets), got, 0.0,
-        "compute log-softmax as x - max - log(sum(exp(x - max))) so nothing overflows.")
+        call("cross_entropy", logits, targets),
+        got,
+        0.0,
+        "compute log-softmax as x - max - log(sum(exp(x - max))) so nothing overflows.",
+    )
 
 
 def test_perplexity_of_uniform_logits_is_v(next_token):
@@ -151,8 +166,7 @@ def test_perplexity_of_uniform_logits_is_v(next_token):
     targets = np.array([1, 2, 3])
     got = next_token.perplexity(logits, targets)
     hint = "perplexity is exp(cross_entropy)." if got == pytest.approx(math.log(10)) else ""
-    assert got == pytest.approx(10.0), explain(call("perplexity", logits, targets), got, 10.0,
-                                               hint)
+    assert got == pytest.approx(10.0), explain(call("perplexity", logits, targets), got, 10.0, hint)
 
 
 def test_perplexity_is_exp_of_cross_entropy(next_token):
@@ -162,4 +176,5 @@ def test_perplexity_is_exp_of_cross_entropy(next_token):
     ce = next_token.cross_entropy(logits, targets)
     got = next_token.perplexity(logits, targets)
     assert got == pytest.approx(math.exp(ce)), explain(
-        call("perplexity", "<6x5 logits>", targets), got, math.exp(ce))
+        call("perplexity", "<6x5 logits>", targets), got, math.exp(ce)
+    )

@@ -11,10 +11,24 @@ import pytest
 from grader.testing import call, close, explain
 
 TINY = {"vocab_size": 11, "context_length": 6, "d_model": 8, "n_heads": 2, "n_layers": 2}
-BLOCK_SHAPES = {"ln1_g": (8,), "ln1_b": (8,), "w_q": (8, 8), "w_k": (8, 8), "w_v": (8, 8),
-                "w_o": (8, 8), "b_q": (8,), "b_k": (8,), "b_v": (8,), "b_o": (8,),
-                "ln2_g": (8,), "ln2_b": (8,), "w_in": (8, 32), "b_in": (32,),
-                "w_out": (32, 8), "b_out": (8,)}
+BLOCK_SHAPES = {
+    "ln1_g": (8,),
+    "ln1_b": (8,),
+    "w_q": (8, 8),
+    "w_k": (8, 8),
+    "w_v": (8, 8),
+    "w_o": (8, 8),
+    "b_q": (8,),
+    "b_k": (8,),
+    "b_v": (8,),
+    "b_o": (8,),
+    "ln2_g": (8,),
+    "ln2_b": (8,),
+    "w_in": (8, 32),
+    "b_in": (32,),
+    "w_out": (32, 8),
+    "b_out": (8,),
+}
 
 
 def head_params():
@@ -22,7 +36,9 @@ def head_params():
     return {
         "wte": np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),  # (V, d)
         "wpe": np.array([[0.0, 0.5], [0.5, 0.0], [1.0, 1.0], [2.0, 0.0]]),  # (C, d)
-        "lnf_g": np.ones(2), "lnf_b": np.zeros(2), "blocks": [],
+        "lnf_g": np.ones(2),
+        "lnf_b": np.zeros(2),
+        "blocks": [],
     }
 
 
@@ -33,11 +49,12 @@ def test_layer_norm_by_hand(forward_pass):
     got = forward_pass.layer_norm(x, np.ones(2), np.zeros(2))
     want = np.array([[-1.0, 1.0]]) / math.sqrt(1.0 + 1e-5)
     hint = ""
-    if isinstance(got, np.ndarray) and np.allclose(got, [[-0.5**0.5, 0.5**0.5]], atol=1e-4):
+    if isinstance(got, np.ndarray) and np.allclose(got, [[-(0.5**0.5), 0.5**0.5]], atol=1e-4):
         hint = "that divides by d - 1 (unbiased); LayerNorm uses the biased variance (divide by d)."
     problem = close(got, want)
-    assert not problem, explain(call("layer_norm", x, np.ones(2), np.zeros(2)), got, want,
-                                hint or problem)
+    assert not problem, explain(
+        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint or problem
+    )
 
 
 def test_layer_norm_uses_the_biased_variance(forward_pass):
@@ -48,8 +65,9 @@ def test_layer_norm_uses_the_biased_variance(forward_pass):
     if isinstance(got, np.ndarray) and np.allclose(got, (x - 2.5) / math.sqrt(5 / 3 + 1e-5)):
         hint = "that divides by d - 1 (unbiased, np.var(ddof=1)); LayerNorm uses the biased variance (divide by d)."
     problem = close(got, want)
-    assert not problem, explain(call("layer_norm", x, np.ones(4), np.zeros(4)), got, want,
-                                hint or problem)
+    assert not problem, explain(
+        call("layer_norm", x, np.ones(4), np.zeros(4)), got, want, hint or problem
+    )
 
 
 def test_layer_norm_applies_gain_then_shift(forward_pass):
@@ -69,8 +87,9 @@ def test_layer_norm_puts_eps_inside_the_square_root(forward_pass):
     if isinstance(got, np.ndarray) and np.allclose(got, [[-1e-3 / 1.01e-3, 1e-3 / 1.01e-3]]):
         hint = "divide by sqrt(var + eps), not sqrt(var) + eps."
     problem = close(got, want)
-    assert not problem, explain(call("layer_norm", x, np.ones(2), np.zeros(2)), got, want,
-                                hint or problem)
+    assert not problem, explain(
+        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint or problem
+    )
 
 
 def test_layer_norm_of_a_constant_row_is_the_shift(forward_pass):
@@ -79,9 +98,12 @@ def test_layer_norm_of_a_constant_row_is_the_shift(forward_pass):
     with np.errstate(all="ignore"):
         got = forward_pass.layer_norm(x, np.ones(3), b)
     problem = close(got, b[None, :])
-    assert not problem, explain(call("layer_norm", x, np.ones(3), b), got, b[None, :],
-                                "keep eps inside the square root so 0 / sqrt(0 + eps) is 0."
-                                if problem else "")
+    assert not problem, explain(
+        call("layer_norm", x, np.ones(3), b),
+        got,
+        b[None, :],
+        "keep eps inside the square root so 0 / sqrt(0 + eps) is 0." if problem else "",
+    )
 
 
 # -- embed_tokens -------------------------------------------------------------------------------
@@ -94,8 +116,9 @@ def test_embed_tokens_adds_token_and_position_rows(forward_pass):
     if isinstance(got, np.ndarray) and np.allclose(got, params["wte"][ids]):
         hint = "that is only the token embedding; add the position embeddings wpe[:T]."
     problem = close(got, want)
-    assert not problem, explain(call("embed_tokens", "<hand params>", ids), got, want,
-                                hint or problem)
+    assert not problem, explain(
+        call("embed_tokens", "<hand params>", ids), got, want, hint or problem
+    )
 
 
 def test_embed_tokens_rejects_more_ids_than_the_context(forward_pass):
@@ -108,7 +131,8 @@ def test_embed_tokens_accepts_exactly_the_context(forward_pass):
     ids = np.array([0, 1, 2, 0])
     got = forward_pass.embed_tokens(head_params(), ids)
     assert isinstance(got, np.ndarray) and got.shape == (4, 2), explain(
-        call("embed_tokens", "<hand params>", ids), got, expected_text="an array of shape (4, 2)")
+        call("embed_tokens", "<hand params>", ids), got, expected_text="an array of shape (4, 2)"
+    )
 
 
 # -- lm_head ------------------------------------------------------------------------------------
@@ -136,8 +160,9 @@ def test_forward_without_blocks_is_head_of_embeddings(forward_pass):
     want = x @ params["wte"].T  # (T, V)
     got = forward_pass.forward(params, ids, config)
     problem = close(got, want)
-    assert not problem, explain(call("forward", "<hand params>", ids, "<config>"), got, want,
-                                problem)
+    assert not problem, explain(
+        call("forward", "<hand params>", ids, "<config>"), got, want, problem
+    )
 
 
 # -- init_params --------------------------------------------------------------------------------
@@ -150,7 +175,8 @@ def test_init_params_has_the_course_layout(forward_pass):
     blocks = params.get("blocks")
     assert isinstance(blocks, list) and len(blocks) == 2, (
         f"init_params(TINY, 0)['blocks'] should be a list of 2 dicts (n_layers = 2), got "
-        f"{type(blocks).__name__} of length {len(blocks) if blocks is not None else 0}.")
+        f"{type(blocks).__name__} of length {len(blocks) if blocks is not None else 0}."
+    )
     for name, shape in BLOCK_SHAPES.items():
         got = np.shape(blocks[1].get(name))
         assert got == shape, f"block 1's {name!r} has shape {got}, expected {shape}."
@@ -171,11 +197,15 @@ def test_init_params_weights_have_std_002(forward_pass):
     params = forward_pass.init_params(config, seed=1)
     for name, arr in (("wte", params["wte"]), ("w_in", params["blocks"][0]["w_in"])):
         std = float(np.std(arr))
-        hint = " Use rng.normal(0.0, 0.02, size=shape): 0.02 is the std, not the variance." \
-            if std < 0.005 else ""
+        hint = (
+            " Use rng.normal(0.0, 0.02, size=shape): 0.02 is the std, not the variance."
+            if std < 0.005
+            else ""
+        )
         assert 0.017 < std < 0.023 and abs(float(np.mean(arr))) < 0.003, (
             f"init_params: {name} has mean {np.mean(arr):.4f} and std {std:.4f}, expected mean 0 "
-            f"and std 0.02.{hint}")
+            f"and std 0.02.{hint}"
+        )
 
 
 def test_init_params_is_seeded(forward_pass):
@@ -184,16 +214,23 @@ def test_init_params_is_seeded(forward_pass):
     c = forward_pass.init_params(TINY, seed=4)
     assert np.array_equal(a["wte"], b["wte"]), "init_params with the same seed gave different wte."
     assert np.array_equal(a["blocks"][1]["w_q"], b["blocks"][1]["w_q"]), (
-        "init_params with the same seed gave different w_q.")
+        "init_params with the same seed gave different w_q."
+    )
     assert not np.array_equal(a["wte"], c["wte"]), "seeds 3 and 4 gave the same wte."
     assert not np.array_equal(a["blocks"][0]["w_q"], a["blocks"][0]["w_k"]), (
-        "w_q and w_k are equal: draw every weight matrix separately from one generator.")
+        "w_q and w_k are equal: draw every weight matrix separately from one generator."
+    )
 
 
 # -- count_parameters ---------------------------------------------------------------------------
 def test_count_parameters_by_hand(forward_pass):
-    params = {"wte": np.zeros((3, 2)), "wpe": np.zeros((4, 2)), "lnf_g": np.ones(2),
-              "lnf_b": np.zeros(2), "blocks": [{"w_q": np.zeros((2, 2)), "b_q": np.zeros(2)}]}
+    params = {
+        "wte": np.zeros((3, 2)),
+        "wpe": np.zeros((4, 2)),
+        "lnf_g": np.ones(2),
+        "lnf_b": np.zeros(2),
+        "blocks": [{"w_q": np.zeros((2, 2)), "b_q": np.zeros(2)}],
+    }
     got = forward_pass.count_parameters(params)
     want = 6 + 8 + 2 + 2 + 4 + 2
     hint = "count the arrays inside every block too." if got == 18 else ""
@@ -206,4 +243,5 @@ def test_count_parameters_of_init_params(forward_pass):
     want = V * d + C * d + 2 * d + L * (12 * d * d + 13 * d)
     got = forward_pass.count_parameters(params)
     assert got == want and isinstance(got, int), explain(
-        call("count_parameters", "init_params(TINY, 0)"), got, want)
+        call("count_parameters", "init_params(TINY, 0)"), got, want
+    )

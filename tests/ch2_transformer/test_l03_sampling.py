@@ -30,7 +30,9 @@ def test_greedy_picks_the_largest_logit(sampling):
 def test_greedy_ties_go_to_the_lowest_id(sampling):
     x = np.array([1.0, 3.0, 3.0])
     got = sampling.greedy(x)
-    hint = "np.argmax returns the first maximum: the lowest id, not the highest." if got == 2 else ""
+    hint = (
+        "np.argmax returns the first maximum: the lowest id, not the highest." if got == 2 else ""
+    )
     assert got == 1 and isinstance(got, int), explain(call("greedy", x), got, 1, hint)
 
 
@@ -42,8 +44,9 @@ def test_apply_temperature_divides(sampling):
     if isinstance(got, np.ndarray) and np.allclose(got, [4.0, 8.0]):
         hint = "divide the logits by t; multiplying sharpens when it should flatten."
     problem = close(got, np.array([1.0, 2.0]))
-    assert not problem, explain(call("apply_temperature", x, 2.0), got, np.array([1.0, 2.0]),
-                                hint or problem)
+    assert not problem, explain(
+        call("apply_temperature", x, 2.0), got, np.array([1.0, 2.0]), hint or problem
+    )
 
 
 @pytest.mark.parametrize("t", [0.0, -1.0])
@@ -58,7 +61,8 @@ def test_top_k_keeps_the_k_largest(sampling):
     got = sampling.top_k_filter(x, 2)
     want = np.array([NEG, 3.0, NEG, 2.0])
     assert isinstance(got, np.ndarray) and np.array_equal(got, want), explain(
-        call("top_k_filter", x, 2), got, want)
+        call("top_k_filter", x, 2), got, want
+    )
 
 
 def test_top_k_keeps_ties_at_the_boundary(sampling):
@@ -70,7 +74,8 @@ def test_top_k_keeps_ties_at_the_boundary(sampling):
     if isinstance(got, np.ndarray) and np.isfinite(got).sum() == 2:
         hint = "keep every logit >= the k-th largest value, so ties at the boundary stay."
     assert isinstance(got, np.ndarray) and np.array_equal(got, want), explain(
-        call("top_k_filter", x, 2), got, want, hint)
+        call("top_k_filter", x, 2), got, want, hint
+    )
 
 
 def test_top_k_of_v_or_more_keeps_everything(sampling):
@@ -78,7 +83,8 @@ def test_top_k_of_v_or_more_keeps_everything(sampling):
     for k in (3, 10):
         got = sampling.top_k_filter(x, k)
         assert isinstance(got, np.ndarray) and np.array_equal(got, x), explain(
-            call("top_k_filter", x, k), got, x)
+            call("top_k_filter", x, k), got, x
+        )
 
 
 def test_top_k_rejects_k_below_one(sampling):
@@ -95,8 +101,9 @@ def test_top_p_keeps_the_token_that_crosses_p(sampling):
     hint = ""
     if kept(got) == [0]:
         hint = "the token that crosses p is part of the nucleus: keep the prefix up to and including it."
-    assert kept(got) == [0, 1], explain(call("top_p_filter", "log([0.5, 0.3, 0.2])", 0.6) +
-                                        " kept ids", kept(got), [0, 1], hint)
+    assert kept(got) == [0, 1], explain(
+        call("top_p_filter", "log([0.5, 0.3, 0.2])", 0.6) + " kept ids", kept(got), [0, 1], hint
+    )
 
 
 def test_top_p_keeps_the_original_logits(sampling):
@@ -104,14 +111,16 @@ def test_top_p_keeps_the_original_logits(sampling):
     got = sampling.top_p_filter(x, 0.6)
     want = np.array([x[0], x[1], NEG])
     assert isinstance(got, np.ndarray) and np.allclose(got, want), explain(
-        call("top_p_filter", x, 0.6), got, want, "kept entries keep their logits; the rest -inf.")
+        call("top_p_filter", x, 0.6), got, want, "kept entries keep their logits; the rest -inf."
+    )
 
 
 def test_top_p_with_p_below_the_top_probability_keeps_one(sampling):
     x = logits_of(0.2, 0.5, 0.3)
     got = sampling.top_p_filter(x, 0.4)
-    assert kept(got) == [1], explain(call("top_p_filter", "log([0.2, 0.5, 0.3])", 0.4) +
-                                     " kept ids", kept(got), [1])
+    assert kept(got) == [1], explain(
+        call("top_p_filter", "log([0.2, 0.5, 0.3])", 0.4) + " kept ids", kept(got), [1]
+    )
 
 
 def test_top_p_ties_go_to_the_lower_id_first(sampling):
@@ -122,15 +131,17 @@ def test_top_p_ties_go_to_the_lower_id_first(sampling):
     hint = ""
     if kept(got) == [2]:
         hint = "sort with ties going to the lower id first: np.argsort(-probs, kind='stable')."
-    assert kept(got) == [1], explain(call("top_p_filter", "log([0.2, 0.4, 0.4])", 0.3) +
-                                     " kept ids", kept(got), [1], hint)
+    assert kept(got) == [1], explain(
+        call("top_p_filter", "log([0.2, 0.4, 0.4])", 0.3) + " kept ids", kept(got), [1], hint
+    )
 
 
 def test_top_p_of_one_keeps_everything(sampling):
     x = logits_of(0.7, 0.2, 0.1)
     got = sampling.top_p_filter(x, 1.0)
-    assert kept(got) == [0, 1, 2], explain(call("top_p_filter", x, 1.0) + " kept ids",
-                                           kept(got), [0, 1, 2])
+    assert kept(got) == [0, 1, 2], explain(
+        call("top_p_filter", x, 1.0) + " kept ids", kept(got), [0, 1, 2]
+    )
 
 
 def test_top_p_always_keeps_one_token(sampling):
@@ -160,8 +171,12 @@ def test_sample_from_probs_inverse_cdf(sampling, u, want):
 def test_sample_from_probs_skips_zero_probability(sampling):
     probs = np.array([0.0, 0.5, 0.0, 0.5])
     got = sampling.sample_from_probs(probs, 0.0)
-    assert got == 1, explain(call("sample_from_probs", probs, 0.0), got, 1,
-                             "an id with probability 0 must never be drawn.")
+    assert got == 1, explain(
+        call("sample_from_probs", probs, 0.0),
+        got,
+        1,
+        "an id with probability 0 must never be drawn.",
+    )
 
 
 @pytest.mark.parametrize("u", [1.0, -0.01, 1.5])
@@ -191,16 +206,23 @@ def test_sample_applies_temperature_before_top_p(sampling):
     got = sampling.sample(x, 0.9, temperature=0.5, top_p=0.7)
     hint = ""
     if got == 1:
-        hint = "apply the temperature first, then the filters: the nucleus depends on the temperature."
-    assert got == 0, explain(call("sample", "log([0.6, 0.3, 0.1])", 0.9, temperature=0.5,
-                                  top_p=0.7), got, 0, hint)
+        hint = (
+            "apply the temperature first, then the filters: the nucleus depends on the temperature."
+        )
+    assert got == 0, explain(
+        call("sample", "log([0.6, 0.3, 0.1])", 0.9, temperature=0.5, top_p=0.7), got, 0, hint
+    )
 
 
 def test_sample_at_temperature_zero_is_greedy(sampling):
     x = np.array([1.0, 3.0, 3.0, 0.0])
     got = sampling.sample(x, 0.99, temperature=0.0)
-    assert got == 1, explain(call("sample", x, 0.99, temperature=0.0), got, 1,
-                             "temperature 0 means greedy (ties to the lowest id), before any division.")
+    assert got == 1, explain(
+        call("sample", x, 0.99, temperature=0.0),
+        got,
+        1,
+        "temperature 0 means greedy (ties to the lowest id), before any division.",
+    )
 
 
 @pytest.mark.parametrize("u", [1.0, -0.5])
@@ -214,4 +236,5 @@ def test_sample_draws_follow_the_distribution(sampling):
     us = (np.arange(100) + 0.5) / 100  # an even grid of draws stands in for random numbers
     counts = np.bincount([sampling.sample(x, float(u)) for u in us], minlength=3)
     assert counts.tolist() == [10, 60, 30], (
-        f"sample over 100 evenly spaced u gave counts {counts.tolist()}, expected [10, 60, 30].")
+        f"sample over 100 evenly spaced u gave counts {counts.tolist()}, expected [10, 60, 30]."
+    )

@@ -57,8 +57,9 @@ def test_softmax_handles_huge_negative_and_positive_logits(next_token):
         got = next_token.softmax(x)
     want = np.array(py_softmax(list(x)))
     problem = close(got, want, atol=1e-12)
-    assert not problem, explain(call("softmax", x), got, want,
-                                "subtract the max before exp." if problem else "")
+    assert not problem, explain(
+        call("softmax", x), got, want, "subtract the max before exp." if problem else ""
+    )
 
 
 def test_softmax_raises_for_one_masked_row_among_many(next_token):
@@ -91,10 +92,16 @@ def test_top_predictions_against_sorted_pairs_with_many_ties(next_token):
     want = sorted(range(40), key=lambda i: (-probs[i], i))[:12]
     got = next_token.top_predictions(probs, 12)
     ids = [i for i, _ in got]
-    assert ids == want, explain(call("top_predictions", "<40 probs, many ties>", 12), ids, want,
-                                "best first, and equal probabilities in increasing id order.")
+    assert ids == want, explain(
+        call("top_predictions", "<40 probs, many ties>", 12),
+        ids,
+        want,
+        "best first, and equal probabilities in increasing id order.",
+    )
     for i, p in got:
-        assert p == pytest.approx(probs[i]), f"top_predictions paired id {i} with {p}, not {probs[i]}"
+        assert p == pytest.approx(probs[i]), (
+            f"top_predictions paired id {i} with {p}, not {probs[i]}"
+        )
 
 
 def test_top_predictions_k_equal_to_v_lists_everything(next_token):
@@ -112,7 +119,8 @@ def test_cross_entropy_matches_a_plain_python_oracle(next_token):
     got = next_token.cross_entropy(logits, targets)
     hint = "that is the sum; divide by T." if got == pytest.approx(17 * want) else ""
     assert got == pytest.approx(want, rel=1e-9), explain(
-        call("cross_entropy", "<17x50 logits>", "<17 targets>"), got, want, hint)
+        call("cross_entropy", "<17x50 logits>", "<17 targets>"), got, want, hint
+    )
 
 
 def test_cross_entropy_returns_a_python_float(next_token):
@@ -125,8 +133,9 @@ def test_cross_entropy_ignores_masked_wrong_tokens(next_token):
     targets = np.array([2])
     with np.errstate(all="ignore"):
         got = next_token.cross_entropy(logits, targets)
-    assert got == pytest.approx(math.log(2)), explain(call("cross_entropy", logits, targets), got,
-                                                      math.log(2))
+    assert got == pytest.approx(math.log(2)), explain(
+        call("cross_entropy", logits, targets), got, math.log(2)
+    )
 
 
 def test_perplexity_of_a_confident_correct_model_is_near_one(next_token):
@@ -134,5 +143,6 @@ def test_perplexity_of_a_confident_correct_model_is_near_one(next_token):
     targets = np.array([5, 0, 2, 2])
     logits[np.arange(4), targets] = 30.0
     got = next_token.perplexity(logits, targets)
-    assert got == pytest.approx(1.0, abs=1e-9), explain(call("perplexity", "<confident logits>",
-                                                             targets), got, 1.0)
+    assert got == pytest.approx(1.0, abs=1e-9), explain(
+        call("perplexity", "<confident logits>", targets), got, 1.0
+    )

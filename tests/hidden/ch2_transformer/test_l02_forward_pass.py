@@ -44,13 +44,19 @@ def test_layer_norm_rows_have_mean_zero_and_variance_one(forward_pass):
     got = forward_pass.layer_norm(x, np.ones(64), np.zeros(64))
     assert np.allclose(got.mean(-1), 0.0, atol=1e-9) and np.allclose(got.var(-1), 1.0, atol=1e-4), (
         f"layer_norm rows have means {got.mean(-1)[:3]} and variances {got.var(-1)[:3]}; "
-        "expected 0 and 1 (biased variance).")
+        "expected 0 and 1 (biased variance)."
+    )
 
 
 def test_embed_tokens_with_repeated_ids_and_one_id(forward_pass):
     rng = np.random.default_rng(24)
-    params = {"wte": rng.normal(size=(9, 5)), "wpe": rng.normal(size=(7, 5)),
-              "lnf_g": np.ones(5), "lnf_b": np.zeros(5), "blocks": []}
+    params = {
+        "wte": rng.normal(size=(9, 5)),
+        "wpe": rng.normal(size=(7, 5)),
+        "lnf_g": np.ones(5),
+        "lnf_b": np.zeros(5),
+        "blocks": [],
+    }
     for ids in (np.array([4]), np.array([8, 8, 8, 0, 8, 8, 8])):
         want = np.stack([params["wte"][i] + params["wpe"][t] for t, i in enumerate(ids)])
         got = forward_pass.embed_tokens(params, ids)
@@ -59,16 +65,26 @@ def test_embed_tokens_with_repeated_ids_and_one_id(forward_pass):
 
 
 def test_embed_tokens_limit_comes_from_wpe(forward_pass):
-    params = {"wte": np.zeros((4, 3)), "wpe": np.zeros((2, 3)), "lnf_g": np.ones(3),
-              "lnf_b": np.zeros(3), "blocks": []}
+    params = {
+        "wte": np.zeros((4, 3)),
+        "wpe": np.zeros((2, 3)),
+        "lnf_g": np.ones(3),
+        "lnf_b": np.zeros(3),
+        "blocks": [],
+    }
     with pytest.raises(ValueError):
         forward_pass.embed_tokens(params, np.array([0, 1, 2]))
 
 
 def test_lm_head_with_gain_and_shift(forward_pass):
     rng = np.random.default_rng(25)
-    params = {"wte": rng.normal(size=(10, 6)), "wpe": rng.normal(size=(4, 6)),
-              "lnf_g": rng.normal(size=6), "lnf_b": rng.normal(size=6), "blocks": []}
+    params = {
+        "wte": rng.normal(size=(10, 6)),
+        "wpe": rng.normal(size=(4, 6)),
+        "lnf_g": rng.normal(size=6),
+        "lnf_b": rng.normal(size=6),
+        "blocks": [],
+    }
     h = rng.normal(size=(3, 6))
     want = loop_layer_norm(h, params["lnf_g"], params["lnf_b"]) @ params["wte"].T
     got = forward_pass.lm_head(params, h)
@@ -81,13 +97,15 @@ def test_forward_of_the_trained_model_without_blocks(forward_pass):
     params["blocks"] = []
     config = dict(config, n_layers=0)
     ids = np.array([300, 17, 999, 5, 256])
-    x = np.stack([params["wte"][i].astype(np.float64) + params["wpe"][t]
-                  for t, i in enumerate(ids)])
+    x = np.stack(
+        [params["wte"][i].astype(np.float64) + params["wpe"][t] for t, i in enumerate(ids)]
+    )
     want = loop_layer_norm(x, params["lnf_g"], params["lnf_b"]) @ params["wte"].T.astype(np.float64)
     got = forward_pass.forward(params, ids, config)
     problem = close(np.asarray(got, dtype=np.float64), want, atol=1e-4, rtol=1e-4)
     assert not problem and np.shape(got) == (5, config["vocab_size"]), explain(
-        call("forward", "<trained params, no blocks>", ids, "<config>"), got, want, problem)
+        call("forward", "<trained params, no blocks>", ids, "<config>"), got, want, problem
+    )
 
 
 def test_count_parameters_of_the_trained_model(forward_pass):
@@ -102,6 +120,9 @@ def test_count_parameters_of_the_trained_model(forward_pass):
 def test_init_params_with_zero_layers_and_other_sizes(forward_pass):
     config = {"vocab_size": 5, "context_length": 3, "d_model": 4, "n_heads": 1, "n_layers": 0}
     params = forward_pass.init_params(config, seed=9)
-    assert params["blocks"] == [] and params["wte"].shape == (5, 4) and params["wpe"].shape == (3, 4), (
+    assert (
+        params["blocks"] == [] and params["wte"].shape == (5, 4) and params["wpe"].shape == (3, 4)
+    ), (
         f"init_params({config}, 9) gave blocks {params['blocks']!r}, wte {params['wte'].shape}, "
-        f"wpe {params['wpe'].shape}; expected [], (5, 4), (3, 4).")
+        f"wpe {params['wpe'].shape}; expected [], (5, 4), (3, 4)."
+    )

@@ -79,7 +79,8 @@ def test_top_k_against_the_oracle(sampling):
         want = np.array(py_top_k(list(x), k))
         got = sampling.top_k_filter(x, k)
         assert isinstance(got, np.ndarray) and np.array_equal(got, want), explain(
-            call("top_k_filter", x, k), got, want, "keep every logit >= the k-th largest.")
+            call("top_k_filter", x, k), got, want, "keep every logit >= the k-th largest."
+        )
 
 
 def test_top_k_does_not_change_its_input(sampling):
@@ -102,8 +103,12 @@ def test_top_p_after_a_top_k_cut_keeps_masked_tokens_out(sampling):
     x = np.array([2.0, -np.inf, 1.0, -np.inf, 0.5])
     got = sampling.top_p_filter(x, 1.0)
     ids = [int(i) for i in np.flatnonzero(np.isfinite(got))]
-    assert ids == [0, 2, 4], explain(call("top_p_filter", x, 1.0) + " kept ids", ids, [0, 2, 4],
-                                     "tokens already at -inf have probability 0 and stay out.")
+    assert ids == [0, 2, 4], explain(
+        call("top_p_filter", x, 1.0) + " kept ids",
+        ids,
+        [0, 2, 4],
+        "tokens already at -inf have probability 0 and stay out.",
+    )
 
 
 def test_top_p_kept_set_is_the_smallest_reaching_p(sampling):
@@ -117,7 +122,8 @@ def test_top_p_kept_set_is_the_smallest_reaching_p(sampling):
     smallest = probs[kept].min()
     assert mass >= p - 1e-12 and mass - smallest < p, (
         f"top_p_filter(<50 logits>, {p}) kept {int(kept.sum())} tokens with mass {mass:.4f}; "
-        f"expected the smallest set with mass >= {p}.")
+        f"expected the smallest set with mass >= {p}."
+    )
 
 
 def test_sample_from_probs_against_the_oracle(sampling):
@@ -138,9 +144,14 @@ def test_sample_from_probs_against_the_oracle(sampling):
 
 def test_sample_against_the_oracle_with_every_option(sampling):
     rng = np.random.default_rng(36)
-    options = [dict(), dict(temperature=0.7), dict(temperature=1.8, top_k=4),
-               dict(top_p=0.6), dict(temperature=0.5, top_k=6, top_p=0.5),
-               dict(temperature=0.0, top_k=3)]
+    options = [
+        dict(),
+        dict(temperature=0.7),
+        dict(temperature=1.8, top_k=4),
+        dict(top_p=0.6),
+        dict(temperature=0.5, top_k=6, top_p=0.5),
+        dict(temperature=0.0, top_k=3),
+    ]
     for opts in options:
         for _ in range(15):
             x = tied_logits(rng, 10) + rng.normal(0.0, 0.01, size=10) * (rng.random() < 0.5)
@@ -155,11 +166,14 @@ def test_sample_top_k_comes_before_top_p(sampling):
     # 0. (top_p first, on [0.4, 0.4, 0.2], keeps ids 0 and 1, and u = 0.7 would give id 1.)
     x = np.log(np.array([0.4, 0.4, 0.2]))
     got = sampling.sample(x, 0.7, top_k=2, top_p=0.5)
-    assert got == 0, explain(call("sample", "log([0.4, 0.4, 0.2])", 0.7, top_k=2, top_p=0.5),
-                             got, 0, "the order is temperature, top-k, top-p, softmax, sample.")
+    assert got == 0, explain(
+        call("sample", "log([0.4, 0.4, 0.2])", 0.7, top_k=2, top_p=0.5),
+        got,
+        0,
+        "the order is temperature, top-k, top-p, softmax, sample.",
+    )
 
 
 def test_sample_rejects_bad_u_even_when_greedy(sampling):
     with pytest.raises(ValueError):
         sampling.sample(np.array([1.0, 2.0]), 1.0, temperature=1.0, top_k=1)
-
