@@ -27,7 +27,7 @@ def make(out_dir: Path) -> list[Path]:
     ax1.plot(n, plain, "o-", color="#c0504d", linewidth=2, label="generate (no cache)")
     ax1.plot(n, cached, "o-", color="#4f81bd", linewidth=2, label="generate_cached")
     ax1.set_xlabel(f"new tokens after a {doc['prompt_tokens']}-token prompt")
-    ax1.set_ylabel("seconds (median)")
+    ax1.set_ylabel("CPU seconds (median)")
     ax1.set_title("time to generate", fontsize=10)
     ax1.legend(fontsize=9, frameon=False)
     ax1.set_ylim(bottom=0)
