@@ -209,6 +209,11 @@ def _generate(args: argparse.Namespace, course: Course, impl_dir: Path) -> tuple
 def run(args: argparse.Namespace, course: Course) -> int:
     _check_args(args)
     impl_dir = course.root / ("solutions" if args.reference else "exercises")
+    if args.reference and not impl_dir.is_dir():
+        raise UsageError(
+            "hexahype generate: --reference needs the reference solutions, and this copy of the "
+            "kit has none; run it without --reference to use your own code"
+        )
     try:
         text, note = _generate(args, course, impl_dir)
     except LessonNotReady as exc:

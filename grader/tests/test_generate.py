@@ -185,3 +185,11 @@ def test_a_long_prompt_is_cut_to_fit_the_context(capsys):
     assert code == 0
     assert out.startswith(prompt)
     assert "cut to its last" in err
+
+
+def test_reference_without_solutions_is_a_usage_error(capsys, monkeypatch, course_copy):
+    shutil.rmtree(course_copy / "solutions")
+    monkeypatch.chdir(course_copy)
+    code, out, err = generate(capsys, "--reference", "The")
+    assert code == 2 and out == ""
+    assert "--reference needs the reference solutions" in err and len(err.strip().splitlines()) == 1
