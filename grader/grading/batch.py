@@ -5,6 +5,10 @@ its own."""
 from __future__ import annotations
 
 import ast
+import json
+import os
+import secrets
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -14,12 +18,13 @@ from typing import Any
 
 from .. import __version__
 from ..manifest import Course, Lesson
-from . import harness, staging, tamper
+from . import harness, sandbox, staging, tamper
+from .budget import timed_out
 from .gradebook import Graded, LessonRow, TestRow
 from .sources import Source, SourceError, Submission, clone, is_url, resolve_commit
 
-TIMEOUT_MARK = "from pytest-timeout"
 MESSAGE_CAP = 2000
+NOT_RUN = "this check did not run"
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,19 @@ class Options:
     limits: harness.Limits = field(default_factory=harness.Limits)
     max_file_bytes: int = staging.MAX_FILE_BYTES
     release: dict[str, Any] | None = None  # the release manifest; None: no tamper check
+    sandbox_mode: str = "auto"  # "auto", "bwrap" or "process"
+    worker: sandbox.Limits = field(default_factory=sandbox.Limits)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every submission of a batch shares: the lessons, their expected tests (collected
+    from the instructor's suites, never from a submission's run), docstrings and isolation."""
+
+    lessons: list[Lesson]
+    expected: dict[str, list[str]]  # lesson id -> test ids
+    docs: dict[tuple[str, str], str]
+    level: str
 
 
 @dataclass
@@ -44,6 +62,7 @@ class Result:
         g = self.graded
         commit = g.commit[:12] if g.commit else "no commit"
         head = f"{sub.student} @ {commit}: {g.points:g} / {g.max_points:g} points"
+        head += f" [{g.isolation}]" if g.isolation and g.commit else ""
         return head + (f"; {'; '.join(self.causes)}" if self.causes else "")
 
 
@@ -55,6 +74,11 @@ def gradable(course: Course) -> list[Lesson]:
 def suite_files(lessons: list[Lesson]) -> list[Path]:
     files = [e.test_path for e in lessons if e.test_path.exists()]
     return files + [e.hidden_test_path for e in lessons if e.hidden_test_path.exists()]
+
+
+def suite_files_by_lesson(lessons: list[Lesson]) -> list[Path]:
+    """Each lesson's visible then hidden tests, lesson after lesson."""
+    return [f for e in lessons for f in (e.test_path, e.hidden_test_path) if f.exists()]
 
 
 def test_docs(course: Course, lessons: list[Lesson]) -> dict[tuple[str, str], str]:
@@ -88,13 +112,63 @@ def _open(sub: Submission, opts: Options, work: Path) -> Source:
     return Source(folder, None)
 
 
+def expected_tests(course: Course, lessons: list[Lesson], work: Path) -> dict[str, list[str]]:
+    """lesson id -> the ids of its visible and hidden tests, from a collection-only run."""
+    by_file = {}
+    for lesson in lessons:
+        for path in (lesson.test_path, lesson.hidden_test_path):
+            by_file[path.relative_to(course.root).as_posix()] = lesson.id
+    out: dict[str, list[str]] = {lesson.id: [] for lesson in lessons}
+    for nodeid in harness.collect(course.root, suite_files(lessons), work):
+        lesson_id = by_file.get(nodeid.split("::", 1)[0])
+        if lesson_id is not None:
+            out[lesson_id].append(nodeid)
+    return out
+
+
+def _worker_config(plan: Plan, staged: Path, work: Path, opts: Options) -> tuple[Path, Path]:
+    """Write the worker's config for the harness; returns (config, scratch folder)."""
+    private = work / "private"
+    private.mkdir(mode=0o700, exist_ok=True)
+    if plan.level == "bwrap":
+        scratch = work / "scratch"
+        scratch.mkdir()
+        impl = staged
+    else:  # a plain process reads the submission and the kit's runtime from a shared copy
+        shared = "/tmp" if plan.level == "process" and os.geteuid() == 0 else None
+        scratch = Path(tempfile.mkdtemp(prefix="hexahype-worker-", dir=shared))
+        impl = scratch / "exercises"
+        shutil.copytree(staged, impl)
+    config = private / "worker.json"
+    config.write_text(
+        json.dumps(
+            {
+                "level": plan.level,
+                "impl": str(impl),
+                "scratch": str(scratch),
+                "limits": vars(opts.worker),
+                "token": "hexahype-worker-" + secrets.token_hex(8),
+                "call_timeout": opts.limits.test_timeout,
+            }
+        ),
+        encoding="utf-8",
+    )
+    return config, scratch
+
+
 def _run(
-    course: Course, lessons: list[Lesson], impl: Path, work: Path, limits: harness.Limits
+    course: Course,
+    lessons: list[Lesson],
+    impl: Path,
+    work: Path,
+    limits: harness.Limits,
+    config: Path | None = None,
 ) -> tuple[dict[str, Any], str, dict[str, str]]:
     """Run every suite at once; if that run dies, run lesson by lesson so that only the
     lesson that brings pytest down loses its points. Returns (results, problem, per-lesson
     problems)."""
-    outcome = harness.run(course.root, suite_files(lessons), impl, work, limits, "all")
+    files = suite_files_by_lesson(lessons)
+    outcome = harness.run(course.root, files, impl, work, limits, "all", config)
     if outcome.doc is not None:
         return outcome.doc, "", {}
     merged: dict[str, Any] = {"lessons": [], "tests": []}
@@ -102,7 +176,9 @@ def _run(
     share = max(limits.timeout / max(len(lessons), 1), 3 * limits.test_timeout + 10)
     one = harness.Limits(limits.test_timeout, share, limits.file_mb, limits.memory_mb)
     for lesson in lessons:
-        single = harness.run(course.root, suite_files([lesson]), impl, work, one, f"l{lesson.id}")
+        single = harness.run(
+            course.root, suite_files([lesson]), impl, work, one, f"l{lesson.id}", config
+        )
         if single.doc is None:
             per_lesson[lesson.id] = f"lesson {lesson.id}: pytest {single.problem}"
             continue
@@ -115,65 +191,76 @@ def _cap(text: str) -> str:
     return text if len(text) <= MESSAGE_CAP else text[: MESSAGE_CAP - 3] + "..."
 
 
+def _status(rows: list[TestRow], passed: int, total: int) -> str:
+    if total and passed == total:
+        return "done"
+    ran = [t for t in rows if t.status != "missing"]
+    if ran and all(t.status == "not started" for t in ran):
+        return "not started"
+    return "failing" if ran else "error"
+
+
 def _rows(
     course: Course,
-    lessons: list[Lesson],
+    plan: Plan,
     doc: dict[str, Any],
     problems: dict[str, str],
-    docs: dict[tuple[str, str], str],
 ) -> tuple[list[LessonRow], list[TestRow]]:
-    infos = {info["id"]: info for info in doc.get("lessons", [])}
+    """Score every lesson from its expected tests: a test counts only when the harness saw it
+    pass; a missing, skipped or errored test scores 0, and unexpected ones are ignored."""
     order = {e.id: i for i, e in enumerate(course.entries)}
-    tests: list[TestRow] = []
-    durations: dict[str, float] = {}
+    seen: dict[str, dict[str, Any]] = {}
     for t in doc.get("tests", []):
-        file, _, rest = str(t["name"]).partition("::")
-        func = rest.split("::")[-1].split("[", 1)[0]
-        tests.append(
-            TestRow(
-                name=str(t["name"]),
-                lesson=str(t["lesson"]),
-                hidden=bool(t.get("hidden")),
-                status=str(t["status"]),
-                message=_cap(str(t.get("message", ""))),
-                doc=docs.get((file, func), ""),
-                duration=float(t.get("duration", 0.0)),
-            )
-        )
-        durations[t["lesson"]] = durations.get(t["lesson"], 0.0) + float(t.get("duration", 0.0))
+        if isinstance(t, dict) and isinstance(t.get("name"), str):
+            seen[t["name"]] = t
+    infos = {info.get("id"): info for info in doc.get("lessons", []) if isinstance(info, dict)}
+    tests: list[TestRow] = []
     rows: list[LessonRow] = []
-    for e in lessons:
-        info = infos.get(e.id)
-        if info is None:
-            rows.append(
-                LessonRow(
-                    e.id,
-                    e.title,
-                    order[e.id],
-                    "error",
-                    0,
-                    0,
-                    0.0,
-                    float(e.points),
-                    0.0,
-                    problems.get(e.id, "no test of this lesson ran"),
+    for e in plan.lessons:
+        mine: list[TestRow] = []
+        for name in plan.expected.get(e.id, []):
+            t = seen.get(name)
+            file, _, rest = name.partition("::")
+            func = rest.split("::")[-1].split("[", 1)[0]
+            hidden = "/hidden/" in "/" + file
+            if t is None:
+                why = problems.get(e.id, NOT_RUN)
+                row = TestRow(
+                    name, e.id, hidden, "missing", _cap(why), plan.docs.get((file, func), ""), 0.0
                 )
-            )
-            continue
+            else:
+                row = TestRow(
+                    name=name,
+                    lesson=e.id,
+                    hidden=hidden,
+                    status=str(t.get("status", "failed")),
+                    message=_cap(str(t.get("message", ""))),
+                    doc=plan.docs.get((file, func), ""),
+                    duration=float(t.get("duration", 0.0) or 0.0),
+                )
+            mine.append(row)
+        passed = sum(t.status == "passed" for t in mine)
+        total = len(mine)
+        status = _status(mine, passed, total)
+        info = infos.get(e.id) or {}
+        message = problems.get(e.id) or ("" if status == "done" else str(info.get("message", "")))
+        if not message and status != "done":
+            message = next((t.message for t in mine if t.status != "passed"), "")
         rows.append(
             LessonRow(
                 lesson=e.id,
                 title=e.title,
                 position=order[e.id],
-                status=str(info["status"]),
-                passed=int(info["passed"]),
-                total=int(info["total"]),
-                points=float(info["points"]),
+                status=status,
+                passed=passed,
+                total=total,
+                points=round(e.points * passed / total, 2) if total else 0.0,
                 max_points=float(e.points),
-                duration=durations.get(e.id, 0.0),
-                message=_cap(problems.get(e.id) or str(info.get("message", ""))),
+                duration=round(sum(t.duration for t in mine), 4),
+                message=_cap(message),
             )
         )
+        tests += mine
     return rows, tests
 
 
@@ -185,7 +272,7 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
     for row in graded.lessons:
         if row.lesson in problems:
             causes.append(problems[row.lesson])
-        elif any(TIMEOUT_MARK in t.message for t in by_lesson.get(row.lesson, [])):
+        elif any(timed_out(t.message) for t in by_lesson.get(row.lesson, [])):
             causes.append(f"lesson {row.lesson}: a test timed out")
         else:
             broken = [t for t in by_lesson.get(row.lesson, []) if t.status == "cannot load"]
@@ -199,10 +286,9 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
 
 def grade_one(
     course: Course,
-    lessons: list[Lesson],
+    plan: Plan,
     sub: Submission,
     opts: Options,
-    docs: dict[tuple[str, str], str],
     skip: Callable[[str, str], bool],
 ) -> Result:
     with tempfile.TemporaryDirectory(prefix="hexahype-grade-") as tmp:
@@ -210,39 +296,61 @@ def grade_one(
         base = Graded(
             sub.student, sub.repository, "", __version__, course.name, course.version, 0.0
         )
+        base.isolation = plan.level
         try:
             source = _open(sub, opts, work)
-            staged = staging.stage(course, lessons, source, work / "stage", opts.max_file_bytes)
+            staged = staging.stage(
+                course, plan.lessons, source, work / "stage", opts.max_file_bytes
+            )
         except SourceError as exc:
             base.problem = f"cannot read the submission: {exc}"
-            base.lessons, _ = _rows(course, lessons, {}, {}, docs)
+            base.lessons, _ = _rows(course, plan, {}, {})
             return Result(sub, base, causes=[base.problem])
         base.commit = source.commit or staged.fingerprint()
         if skip(sub.student, base.commit):
             return Result(sub, None, skipped=True)
         if opts.release is not None:
             base.tamper = tamper.changes(source, opts.release)
-        doc, problem, problems = _run(course, lessons, staged.folder, work, opts.limits)
+        config, scratch = _worker_config(plan, staged.folder, work, opts)
+        try:
+            doc, problem, problems = _run(
+                course, plan.lessons, staged.folder, work / "private", opts.limits, config
+            )
+        finally:
+            if not scratch.is_relative_to(work):
+                shutil.rmtree(scratch, ignore_errors=True)
         problems = {**staged.problems, **problems}
         base.problem = problem
-        base.lessons, base.tests = _rows(course, lessons, doc, problems, docs)
+        base.lessons, base.tests = _rows(course, plan, doc, problems)
         base.duration = sum(r.duration for r in base.lessons)
         return Result(sub, base, causes=_causes(base, problems))
 
 
+def plan(course: Course, opts: Options) -> Plan:
+    """The lessons to grade, their expected tests, and the isolation level for this machine."""
+    lessons = gradable(course)
+    with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
+        expected = expected_tests(course, lessons, Path(tmp))
+    return Plan(lessons, expected, test_docs(course, lessons), sandbox.choose(opts.sandbox_mode))
+
+
 def grade_all(
-    course: Course, subs: list[Submission], opts: Options, jobs: int, done: set[tuple[str, str]]
+    course: Course,
+    subs: list[Submission],
+    opts: Options,
+    jobs: int,
+    done: set[tuple[str, str]],
+    shared: Plan | None = None,
 ) -> Iterator[Result]:
     """Grade `subs` with `jobs` workers, yielding each result as it finishes. Submissions whose
     (student, commit) is in `done` are skipped."""
-    lessons = gradable(course)
-    docs = test_docs(course, lessons)
+    the_plan = shared or plan(course, opts)
 
     def skip(student: str, commit: str) -> bool:
         return bool(commit) and (student, commit) in done
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one, course, lessons, s, opts, docs, skip): s for s in subs}
+        futures = {pool.submit(grade_one, course, the_plan, s, opts, skip): s for s in subs}
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -258,5 +366,6 @@ def grade_all(
                     0.0,
                     problem=f"grading failed: {exc}",
                 )
-                graded.lessons, _ = _rows(course, lessons, {}, {}, docs)
+                graded.isolation = the_plan.level
+                graded.lessons, _ = _rows(course, the_plan, {}, {})
                 yield Result(sub, graded, causes=[graded.problem])

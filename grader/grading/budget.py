@@ -1,9 +1,16 @@
-"""A pytest plugin for grading runs (`-p grader.grading.budget`): once a test of a lesson has
-timed out, the lesson's remaining tests are skipped, so a hanging lesson costs one timeout, not
-one per test. Other lessons run as usual."""
+"""A pytest plugin for grading runs (`-p grader.grading.budget`).
+
+- Once a test of a lesson has timed out (pytest-timeout, or a worker call that did not answer
+  in time), the lesson's remaining tests are skipped, so a hanging lesson costs one timeout, not
+  one per test. Other lessons run as usual.
+- `--hexahype-collected PATH` writes the collected test ids as a JSON list: the grader's list of
+  expected tests, from which scores are computed.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,13 +18,32 @@ import pytest
 from ..learner import plugin as hexahype
 
 TIMED_OUT = pytest.StashKey[dict[str, str]]()
-TIMEOUT_MARK = "from pytest-timeout"
+TIMEOUT_MARKS = ("from pytest-timeout", "timed out: no answer within")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("hexahype").addoption(
+        "--hexahype-collected",
+        default=None,
+        metavar="PATH",
+        help="write the ids of the collected tests to PATH (JSON)",
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    out = session.config.getoption("hexahype_collected", None)
+    if out:
+        Path(out).write_text(json.dumps([item.nodeid for item in session.items]), "utf-8")
 
 
 def _lesson_id(item: pytest.Item) -> str | None:
     session = hexahype.active(item.config)
     lesson = session.lesson_of(item) if session is not None else None
     return lesson.id if lesson is not None else None
+
+
+def timed_out(text: str) -> bool:
+    return any(mark in text for mark in TIMEOUT_MARKS)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -31,7 +57,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     yield
-    if call.excinfo is None or TIMEOUT_MARK not in str(call.excinfo.value):
+    if call.excinfo is None or not timed_out(str(call.excinfo.value)):
         return
     lesson = _lesson_id(item)
     if lesson is not None:

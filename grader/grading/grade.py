@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..manifest import Course
-from . import batch, harness, staging, tamper
+from . import batch, harness, sandbox, staging, tamper
 from .gradebook import DEFAULT_PATH, Gradebook
 from .sources import discover
 
@@ -68,6 +68,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "workflows and grader files with (default: the release this kit builds)",
     )
     parser.add_argument(
+        "--sandbox",
+        choices=("auto", "bwrap", "process"),
+        default="auto",
+        help="how student code is isolated: bubblewrap when it works (auto, the default), "
+        "bubblewrap or fail (bwrap), or a plain process with limits (process)",
+    )
+    parser.add_argument(
+        "--worker-memory-mb",
+        type=int,
+        default=sandbox.Limits.memory_mb,
+        help=f"memory cap of the process running student code (default {sandbox.Limits.memory_mb})",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="grade again submissions whose commit is already in the gradebook",
@@ -96,7 +109,21 @@ def run(args: argparse.Namespace, course: Course) -> int:
         limits=harness.Limits(test_timeout=args.timeout, timeout=args.submission_timeout),
         max_file_bytes=args.max_file_kb * 1024,
         release=released,
+        sandbox_mode=args.sandbox,
+        worker=sandbox.Limits(
+            memory_mb=args.worker_memory_mb, cpu_seconds=int(args.submission_timeout) + 30
+        ),
     )
+    try:
+        plan = batch.plan(course, opts)
+    except RuntimeError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
+        return 2
+    if not any(plan.expected.values()):
+        print("hexahype grade: no test of the course could be collected", file=sys.stderr)
+        return 2
+    note = "" if plan.level == "bwrap" else " (no bubblewrap: weaker isolation)"
+    print(f"hexahype grade: student code runs isolated by {plan.level}{note}", flush=True)
     graded = skipped = flagged = unreadable = 0
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
@@ -105,7 +132,7 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 (r["student"], r["commit_sha"])
                 for r in book.db.execute("SELECT student, commit_sha FROM submissions")
             }
-        for result in batch.grade_all(course, subs, opts, args.jobs, done):
+        for result in batch.grade_all(course, subs, opts, args.jobs, done, plan):
             if result.graded is not None and not result.graded.commit:
                 unreadable += 1  # nothing to grade: never replace an earlier grade with it
             elif result.graded is not None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+MIGRATIONS = (("isolation", "TEXT NOT NULL DEFAULT ''"),)  # columns added since version 1
 DEFAULT_PATH = Path("gradebook.sqlite")
 
 SCHEMA = """
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     problem TEXT NOT NULL DEFAULT '',
     tampered INTEGER NOT NULL DEFAULT 0,
     tamper_detail TEXT NOT NULL DEFAULT '',
+    isolation TEXT NOT NULL DEFAULT '',
     UNIQUE (student, commit_sha)
 );
 CREATE TABLE IF NOT EXISTS lessons (
@@ -103,6 +105,7 @@ class Graded:
     course_version: str
     duration: float
     problem: str = ""
+    isolation: str = ""  # how the student code was isolated: "bwrap", "process", ...
     tamper: list[str] = field(default_factory=list)
     lessons: list[LessonRow] = field(default_factory=list)
     tests: list[TestRow] = field(default_factory=list)
@@ -129,10 +132,18 @@ class Gradebook:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            self._migrate()
             self.db.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 (SCHEMA_VERSION,),
             )
+
+    def _migrate(self) -> None:
+        """Bring a gradebook of an earlier schema up to date (idempotent)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(submissions)")}
+        for name, decl in MIGRATIONS:
+            if name not in columns:
+                self.db.execute(f"ALTER TABLE submissions ADD COLUMN {name} {decl}")
 
     def close(self) -> None:
         self.db.close()
@@ -169,7 +180,7 @@ class Gradebook:
             cur = db.execute(
                 "INSERT INTO submissions (student, repository, commit_sha, graded_at, "
                 "grader_version, course, course_version, points, max_points, duration, problem, "
-                "tampered, tamper_detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "tampered, tamper_detail, isolation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     graded.student,
                     graded.repository,
@@ -184,6 +195,7 @@ class Gradebook:
                     graded.problem,
                     int(bool(graded.tamper)),
                     "\n".join(graded.tamper),
+                    graded.isolation,
                 ),
             )
             sid = int(cur.lastrowid or 0)

@@ -1,10 +1,12 @@
-"""Run the instructor's suites against one staged implementation, in a child process.
+"""Run the instructor's suites in a child process: the harness.
 
-The child is pytest with the kit's plugin, started through `grader.grading.limits` (file, memory
-and CPU caps) in a new session, so a hang is killed with all its children. Student code is
-reached only through `--impl STAGED_DIR`; the rootdir, configuration and test files are the
-instructor's. pytest-timeout stops a test that runs too long, and `grader.grading.budget` skips
-the rest of a lesson once one of its tests timed out, so a hang costs one timeout per lesson.
+The harness is pytest with the kit's plugin, started through `grader.grading.limits` (file,
+memory and CPU caps) in a new session, with its own config file (`-c`, written here), no cache,
+plugin autoloading off (the kit's plugin, the budget and pytest-timeout are loaded explicitly)
+and a clean environment. It never imports student code: in grading mode (`--hexahype-worker`)
+the tests get proxies whose calls run in the sandboxed worker (`grader.grading.proxy`). Each
+call has a timeout; pytest-timeout is a backstop; `grader.grading.budget` skips the rest of a
+lesson once one of its tests timed out, so a hang costs one timeout per lesson.
 """
 
 from __future__ import annotations
@@ -43,29 +45,60 @@ def timeout_available() -> bool:
     return importlib.util.find_spec("pytest_timeout") is not None
 
 
-def command(root: Path, files: list[Path], impl: Path, results: Path, limits: Limits) -> list[str]:
-    pytest_args = [
+INI = """[pytest]
+# Written by hexahype grade: the harness never reads the submission's or the course's config.
+python_files = test_*.py
+pythonpath = .
+addopts =
+"""
+
+
+def write_ini(workdir: Path) -> Path:
+    ini = workdir / "harness.ini"
+    if not ini.exists():
+        ini.write_text(INI, encoding="utf-8")
+    return ini
+
+
+def pytest_args(root: Path, workdir: Path, test_timeout: float) -> list[str]:
+    """The harness's own pytest invocation: its config, no cache, no autoloaded plugins."""
+    args = [
         "-m",
         "pytest",
         f"--rootdir={root}",
         "-c",
-        str(root / "pyproject.toml"),
-        f"--impl={impl}",
-        f"--hexahype-results={results}",
-        "-q",
-        "--hexahype-no-progress",
-        "--tb=no",
-        "-p",
-        "no:warnings",
-        "-p",
-        "no:randomly",
+        str(write_ini(workdir)),
+        "--import-mode=importlib",
         "-p",
         "no:cacheprovider",
         "-p",
+        "no:warnings",
+        "-p",
+        "grader.learner.plugin",
+        "-p",
         "grader.grading.budget",
+        "-q",
+        "--hexahype-no-progress",
+        "--tb=no",
     ]
     if timeout_available():
-        pytest_args += [f"--timeout={limits.test_timeout:g}", "--timeout-method=signal"]
+        args += ["-p", "pytest_timeout", f"--timeout={test_timeout:g}", "--timeout-method=signal"]
+    return args
+
+
+def command(
+    root: Path,
+    files: list[Path],
+    impl: Path,
+    results: Path,
+    limits: Limits,
+    workdir: Path,
+    worker_config: Path | None,
+) -> list[str]:
+    args = pytest_args(root, workdir, limits.test_timeout * 2 + 5)
+    args += [f"--impl={impl}", f"--hexahype-results={results}"]
+    if worker_config is not None:
+        args.append(f"--hexahype-worker={worker_config}")
     cpu = int(limits.timeout * 2) + 30
     return [
         sys.executable,
@@ -76,20 +109,53 @@ def command(root: Path, files: list[Path], impl: Path, results: Path, limits: Li
         f"--cpu-seconds={cpu}",
         "--",
         sys.executable,
-        *pytest_args,
+        *args,
         *[str(f) for f in files],
     ]
 
 
-def _env(workdir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HEXAHYPE_"))}
-    env.update(
-        PYTHONDONTWRITEBYTECODE="1",
-        PYTHONHASHSEED="0",
-        TMPDIR=str(workdir),
-        HOME=str(workdir),
-    )
-    return env
+def environment(workdir: Path) -> dict[str, str]:
+    """A clean environment: nothing of the grader's own (no PYTEST_ADDOPTS, no secrets)."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "HOME": str(workdir),
+        "TMPDIR": str(workdir),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def collect(root: Path, files: list[Path], workdir: Path, timeout: float = 300) -> list[str]:
+    """The ids of the instructor's tests, from a collection-only run (no student code)."""
+    out = workdir / "collected.json"
+    cmd = [
+        sys.executable,
+        *pytest_args(root, workdir, 60),
+        "--collect-only",
+        f"--hexahype-collected={out}",
+        *[str(f) for f in files],
+    ]
+    try:
+        subprocess.run(
+            cmd,
+            cwd=root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment(workdir),
+            timeout=timeout,
+            check=False,
+        )
+        ids = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return []
+    return [str(i) for i in ids] if isinstance(ids, list) else []
 
 
 def _tail(path: Path) -> str:
@@ -104,37 +170,50 @@ def _tail(path: Path) -> str:
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the harness's whole process group (its workers die with it)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError):
+        pass
+    try:
         proc.kill()
+    except ProcessLookupError:
+        pass
     proc.wait()
 
 
 def run(
-    root: Path, files: list[Path], impl: Path, workdir: Path, limits: Limits, name: str = "run"
+    root: Path,
+    files: list[Path],
+    impl: Path,
+    workdir: Path,
+    limits: Limits,
+    name: str = "run",
+    worker_config: Path | None = None,
 ) -> Outcome:
-    """Run `files` against `impl`; `workdir` holds the results, the output and any temp files."""
+    """Run `files` against `impl`; `workdir` holds the results, the output and any temp files.
+    With `worker_config`, the tests reach the student code only through the worker."""
     results = workdir / f"{name}-results.json"
     log = workdir / f"{name}-output.log"
     started = time.monotonic()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            command(root, files, impl, results, limits),
+            command(root, files, impl, results, limits, workdir, worker_config),
             cwd=root,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=_env(workdir),
+            env=environment(workdir),
             start_new_session=True,
         )
         try:
             code = proc.wait(timeout=limits.timeout)
         except subprocess.TimeoutExpired:
-            _kill(proc)
             return Outcome(
                 None, f"timed out after {limits.timeout:g}s", _tail(log), time.monotonic() - started
             )
+        finally:
+            _kill(proc)
     duration = time.monotonic() - started
     tail = _tail(log)
     doc: dict[str, Any] | None = None

@@ -192,7 +192,7 @@ class Client:
         self.worker = Worker(spec)
         self.loaded: dict[str, dict[str, Any]] = {}  # module -> its listing, this generation
         self.load_errors: dict[str, str] = {}
-        self.sent: set[str] = set()
+        self.sent = wire.Sent()
         self.encodings: dict[int, Any] = {}
         self.current: Lesson | None = None  # the lesson of the call being decoded
         if spec.level != "bwrap":
@@ -291,7 +291,9 @@ class Client:
                 encoded["args"] = wire.encode(list(args), self._special, self.sent)
                 encoded["kwargs"] = wire.encode(dict(kwargs), self._special, self.sent)
             except wire.WireError as exc:
-                raise TypeError(f"{what}: an argument cannot be sent to the worker: {exc}") from None
+                raise TypeError(
+                    f"{what}: an argument cannot be sent to the worker: {exc}"
+                ) from None
         try:
             answer = self.worker.request(encoded, self.call_timeout)
         except CallTimeout:

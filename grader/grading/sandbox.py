@@ -116,6 +116,17 @@ def _minimal(paths: list[Path]) -> list[Path]:
     return out
 
 
+def _system_binds() -> list[str]:
+    out: list[str] = []
+    for name in SYSTEM_DIRS:
+        host = Path("/") / name
+        if host.is_symlink():
+            out += ["--symlink", os.readlink(host), str(host)]
+        elif host.is_dir():
+            out += ["--ro-bind", str(host), str(host)]
+    return out
+
+
 def _parents(mounts: list[str]) -> list[str]:
     """`--perms 0755 --dir` for every folder above a mount point (bwrap would make them 0700,
     closed to the unprivileged worker)."""
@@ -143,12 +154,7 @@ def bwrap_command(spec: Spec) -> list[str]:
         "--hostname",
         "sandbox",
     ]
-    for name in SYSTEM_DIRS:
-        host = Path("/") / name
-        if host.is_symlink():
-            cmd += ["--symlink", os.readlink(host), str(host)]
-        elif host.is_dir():
-            cmd += ["--ro-bind", str(host), str(host)]
+    cmd += _system_binds()
     for name in ETC_FILES:
         if (Path("/etc") / name).exists():
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
@@ -261,9 +267,8 @@ def bwrap_works() -> bool:
         return False
     try:
         proc = subprocess.run(
-            [exe, "--unshare-net", "--unshare-pid", "--die-with-parent"]
-            + [arg for n in ("usr",) for arg in ("--ro-bind", f"/{n}", f"/{n}")]
-            + ["--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "/bin/true"],
+            [exe, "--unshare-net", "--unshare-pid", "--die-with-parent", *_system_binds()]
+            + ["--proc", "/proc", "--dev", "/dev", "true"],
             capture_output=True,
             timeout=20,
             check=False,

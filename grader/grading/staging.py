@@ -1,8 +1,11 @@
 """Whitelist staging: copy only the manifest's exercise modules (and quiz answer files) of a
 submission, as regular files under a size cap, into a fresh folder laid out like exercises/.
 
-Nothing else of the submission reaches the grader: not its tests, conftest files, pyproject or
-package `__init__` files (those come from the instructor's copy).
+Nothing else of the submission reaches the grader: not its tests, conftest files, pytest.ini,
+pyproject, bytecode (`__pycache__`, `.pyc`), stray modules (a `numpy.py` beside the lessons) or
+package `__init__` files (those come from the instructor's copy). A staged module must be a
+regular file (never a link) under the size cap, and UTF-8 text without NUL bytes (a quiz answer
+file: UTF-8 JSON); anything else is a one-line problem for that lesson alone.
 """
 
 from __future__ import annotations
@@ -35,26 +38,40 @@ def exercise_rel(lesson: Lesson) -> str:
     return lesson.exercise_path.relative_to(lesson.root).as_posix()
 
 
+def check(rel: str, data: bytes) -> bytes:
+    """The file's bytes if they are text that can be staged; SourceError otherwise."""
+    if b"\0" in data:
+        raise SourceError(f"{rel} is a binary file, not Python source")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{rel} is not UTF-8 text (byte {exc.start})") from None
+    return data
+
+
 def stage(
     course: Course, lessons: list[Lesson], source: Source, dest: Path, limit: int = MAX_FILE_BYTES
 ) -> Staged:
     """Stage `lessons` of `source` into `dest/exercises` (created fresh)."""
     impl = dest / "exercises"
     impl.mkdir(parents=True, exist_ok=False)
+    for folder in (dest, impl):
+        folder.chmod(0o755)
     staged = Staged(impl)
     for chapter in course.chapters:
         pkg = impl / chapter.package
-        pkg.mkdir()
+        pkg.mkdir(mode=0o755)
         init = course.root / "exercises" / chapter.package / "__init__.py"
         (pkg / "__init__.py").write_bytes(init.read_bytes() if init.is_file() else b"")
     for lesson in lessons:
         rel = exercise_rel(lesson)
         try:
-            data = source.read(rel, limit)
+            data = check(rel, source.read(rel, limit))
         except SourceError as exc:
-            staged.problems[lesson.id] = str(exc)
+            staged.problems[lesson.id] = f"lesson {lesson.id}: {exc}"
             continue
         target = impl / lesson.package / lesson.exercise_path.name
         target.write_bytes(data)
+        target.chmod(0o644)
         staged.copied.append(target.relative_to(impl).as_posix())
     return staged

@@ -28,12 +28,35 @@ import numpy as np
 MAX_DEPTH = 64
 MAX_DIMS = 32
 CACHE_BYTES = 32 * 1024  # arrays at least this large are sent once, then by digest
+CACHE_ITEMS = 1024  # flat dicts (scalar keys and values) this long too: a tokenizer's ranks
 _DTYPE_KINDS = "biufcSU"
 _SCALARS = (int, float, str, bool, type(None))
 
 
 class WireError(ValueError):
     """A value that cannot cross the wire, or a message that breaks the format."""
+
+
+class Sent:
+    """What the other side caches: digests of large values sent so far, and (to skip hashing
+    the same big dict again) the keys of dicts by identity."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.by_id: dict[int, tuple[Any, int, str]] = {}
+
+    def clear(self) -> None:
+        self.keys.clear()
+        self.by_id.clear()
+
+    def dict_key(self, value: dict[Any, Any]) -> str | None:
+        memo = self.by_id.get(id(value))
+        if memo is not None and memo[0] is value and memo[1] == len(value):
+            return memo[2]
+        key = _flat_key(value)
+        if key is not None:
+            self.by_id[id(value)] = (value, len(value), key)
+        return key
 
 
 def digest(arr: np.ndarray) -> str:
@@ -57,7 +80,7 @@ def _check_dtype(text: Any) -> np.dtype[Any]:
 def encode(
     value: Any,
     other: Callable[[Any], dict[str, Any] | None] | None = None,
-    known: set[str] | None = None,
+    known: Sent | None = None,
     _depth: int = 0,
 ) -> Any:
     """`value` as JSON data. `other(value)` may encode what is not plain data (a handle, a
@@ -72,6 +95,13 @@ def encode(
         return [encode(v, other, known, _depth + 1) for v in value]
     if kind is tuple:
         return {"t": [encode(v, other, known, _depth + 1) for v in value]}
+    if kind is dict and known is not None and len(value) >= CACHE_ITEMS:
+        key = known.dict_key(value)
+        if key is not None:
+            if key in known.keys:
+                return {"r": key}
+            known.keys.add(key)
+            return {"d": [[encode(k), encode(v)] for k, v in value.items()], "k": key}
     if kind is dict:
         return {
             "d": [
@@ -88,9 +118,9 @@ def encode(
         _check_dtype(value.dtype.str)
         if known is not None and value.nbytes >= CACHE_BYTES:
             key = digest(value)
-            if key in known:
+            if key in known.keys:
                 return {"r": key}
-            known.add(key)
+            known.keys.add(key)
             return {"a": _array(value), "k": key}
         return {"a": _array(value)}
     if isinstance(value, np.generic) and type(value).__module__ == "numpy":
@@ -102,6 +132,14 @@ def encode(
         if special is not None:
             return special
     raise WireError(f"a {kind.__name__} is not plain data")
+
+
+def _flat_key(value: dict[Any, Any]) -> str | None:
+    """A content key for a dict of plain scalars, or None when it holds anything else."""
+    flat = (int, float, str, bytes, bool, type(None))
+    if not all(type(k) in flat and type(v) in flat for k, v in value.items()):
+        return None
+    return f"dict-{len(value)}-{hash(frozenset(value.items())) & 0xFFFFFFFFFFFFFFFF:x}"
 
 
 def _array(arr: np.ndarray) -> list[Any]:
@@ -141,7 +179,7 @@ def _decode_array(spec: Any) -> np.ndarray:
 def decode(
     data: Any,
     other: Callable[[str, Any], Any] | None = None,
-    cache: dict[str, np.ndarray] | None = None,
+    cache: dict[str, Any] | None = None,
     _depth: int = 0,
 ) -> Any:
     """The value that `encode` wrote. `other(tag, payload)` rebuilds handles and tokenizers
@@ -155,7 +193,7 @@ def decode(
         return [decode(v, other, cache, _depth + 1) for v in data]
     if kind is not dict or len(data) not in (1, 2):
         raise WireError(f"unexpected {kind.__name__}")
-    if len(data) == 2 and not ("a" in data and "k" in data):
+    if len(data) == 2 and not ("k" in data and ("a" in data or "d" in data)):
         raise WireError("an unknown tag")
     tag, payload = next(iter(data.items()))
     if tag in ("t", "set", "fset", "d") and type(payload) is not list:
@@ -178,6 +216,9 @@ def decode(
                 out[key] = decode(pair[1], other, cache, _depth + 1)
             except TypeError:
                 raise WireError("an unhashable dict key") from None
+        if cache is not None and isinstance(data.get("k"), str):
+            cache[data["k"]] = out
+            return dict(out)
         return out
     if tag == "b":
         return _b64(payload)
@@ -188,8 +229,8 @@ def decode(
         return arr
     if tag == "r":
         if cache is None or not isinstance(payload, str) or payload not in cache:
-            raise WireError("a reference to an unknown array")
-        return cache[payload].copy()
+            raise WireError("a reference to an unknown value")
+        return cache[payload].copy()  # an array, or a dict of immutable scalars
     if tag == "s":
         if type(payload) is not list or len(payload) != 2:
             raise WireError("a bad numpy scalar")

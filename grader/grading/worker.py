@@ -106,7 +106,7 @@ class Worker:
         return enc
 
     def _args(self, request: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-        if sum(a.nbytes for a in self.arrays.values()) > CACHE_LIMIT:
+        if sum(getattr(a, "nbytes", 64 * len(a)) for a in self.arrays.values()) > CACHE_LIMIT:
             self.arrays.clear()
         args = wire.decode(request.get("args", []), self._resolve, self.arrays)
         kwargs = wire.decode(request.get("kwargs", {"d": []}), self._resolve, self.arrays)
