@@ -55,7 +55,7 @@ def most_similar(
 def analogy(
     a: str, b: str, c: str, table: np.ndarray, words: list[str], k: int = 1
 ) -> list[tuple[str, float]]:
-    """"a is to b as c is to ?": the k words nearest to table[b] - table[a] + table[c].
+    """ "a is to b as c is to ?": the k words nearest to table[b] - table[a] + table[c].
 
     The raw rows are used, and a, b and c themselves are excluded from the answer.
     With rows man, woman, king, queen laid out so that woman - man = queen - king:

@@ -49,9 +49,16 @@ def fit_context(ids: list[int], context_length: int) -> list[int]:
     raise NotImplementedError("lesson 2.5: fit_context is not written yet")
 
 
-def generate(params: dict, prompt: list[int], n_new: int, config: dict, us: list[float],
-             temperature: float = 0.0, top_k: int | None = None,
-             top_p: float | None = None) -> list[int]:
+def generate(
+    params: dict,
+    prompt: list[int],
+    n_new: int,
+    config: dict,
+    us: list[float],
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> list[int]:
     """Generate n_new ids, one at a time, without a cache: each step re-runs the model on the
     fitted context and samples the next id from the last row with the draw us[step].
     Returns only the new ids."""

@@ -57,17 +57,25 @@ def forward_step(params: dict, ids_new: np.ndarray, cache: KVCache, config: dict
     raise NotImplementedError("lesson 2.6: forward_step is not written yet")
 
 
-def generate_cached(params: dict, prompt: list[int], n_new: int, config: dict, us: list[float],
-                    temperature: float = 0.0, top_k: int | None = None,
-                    top_p: float | None = None) -> list[int]:
+def generate_cached(
+    params: dict,
+    prompt: list[int],
+    n_new: int,
+    config: dict,
+    us: list[float],
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> list[int]:
     """The same ids as generate from lesson 2.5, with a KV cache: prefill the prompt once, then
     feed one new id per step. The prompt plus the new ids must fit context_length."""
     # TODO(2.6): one KVCache; forward_step on the whole prompt; then sample, feed that one id, ...
     raise NotImplementedError("lesson 2.6: generate_cached is not written yet")
 
 
-def kv_cache_bytes(n_layers: int, d_model: int, seq_len: int, batch: int = 1,
-                   bytes_per_value: int = 4) -> int:
+def kv_cache_bytes(
+    n_layers: int, d_model: int, seq_len: int, batch: int = 1, bytes_per_value: int = 4
+) -> int:
     """Memory of a full cache: keys and values (the 2), per layer, per position, per sequence.
 
     kv_cache_bytes(12, 768, 1024)  ->  75497472    (GPT-2 small, 1,024 tokens, float32: 72 MiB)

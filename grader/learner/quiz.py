@@ -108,8 +108,11 @@ def _feedback(console: Console, question: Question, letter: str) -> bool:
 def show(console: Console, quiz: Quiz, entry: Lesson, answers: dict[str, Any]) -> None:
     chapter = entry.chapter.number
     console.print(Text(f"Quiz {quiz.id} · {quiz.title or entry.chapter.title}", style="bold"))
-    marks = {"right": ("✓ right", "green"), "wrong": ("✗ wrong", "red"),
-             "unanswered": ("· unanswered", "yellow")}
+    marks = {
+        "right": ("✓ right", "green"),
+        "wrong": ("✗ wrong", "red"),
+        "unanswered": ("· unanswered", "yellow"),
+    }
     counts = {"right": 0, "wrong": 0, "unanswered": 0}
     for q in quiz.questions:
         status = _status(q, answers)
@@ -163,17 +166,25 @@ def _ask(
         prompt = f"Try again ({', '.join(LETTERS)}), or press Enter to move on: "
 
 
-def interactive(console: Console, quiz: Quiz, entry: Lesson, answers: dict[str, Any],
-                ask_all: bool) -> int:
+def interactive(
+    console: Console, quiz: Quiz, entry: Lesson, answers: dict[str, Any], ask_all: bool
+) -> int:
     chapter = entry.chapter.number
     todo = [q for q in quiz.questions if ask_all or _status(q, answers) != "right"]
     total = len(quiz.questions)
     if not todo:
-        console.print(f"All {total} answers of quiz {quiz.id} are right already. "
-                      f"To take it again: hexahype quiz {chapter} --all")
+        console.print(
+            f"All {total} answers of quiz {quiz.id} are right already. "
+            f"To take it again: hexahype quiz {chapter} --all"
+        )
         return 0
-    console.print(Text(f"Quiz {quiz.id} · {quiz.title or entry.chapter.title}: "
-                       f"{len(todo)} of {total} questions to answer", style="bold"))
+    console.print(
+        Text(
+            f"Quiz {quiz.id} · {quiz.title or entry.chapter.title}: "
+            f"{len(todo)} of {total} questions to answer",
+            style="bold",
+        )
+    )
     where = _rel(entry.exercise_path, entry.root)
     try:
         for n, question in enumerate(todo, 1):

@@ -347,8 +347,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) == 2 and args[0] == "seal":
         print(json.dumps(seal(args[1]), indent=2, ensure_ascii=False, sort_keys=True))
         return 0
-    print("usage: python -m grader.learner.quizbank hash QUIZ QUESTION LETTER | seal QUIZ.toml",
-          file=sys.stderr)
+    print(
+        "usage: python -m grader.learner.quizbank hash QUIZ QUESTION LETTER | seal QUIZ.toml",
+        file=sys.stderr,
+    )
     return 2
 
 

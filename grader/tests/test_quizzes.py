@@ -152,14 +152,17 @@ def test_fact_questions_key_matches_the_recomputed_answer(entry, question):
     value = FACTS[question.fact](question.fact_input)
     values = [c.value for c in question.choices]
     assert None not in values and len({json.dumps(v) for v in values}) == 4, (
-        f"{entry.id} {question.id}: every choice of a fact question needs a distinct value")
+        f"{entry.id} {question.id}: every choice of a fact question needs a distinct value"
+    )
     matching = [c.letter for c in question.choices if c.value == value]
     assert len(matching) == 1, (
         f"{entry.id} {question.id}: {question.fact}({question.fact_input!r}) = {value!r}, "
-        f"which matches choices {matching}")
+        f"which matches choices {matching}"
+    )
     assert question.is_right(matching[0]), (
         f"{entry.id} {question.id}: the stored key is stale; {question.fact} now gives {value!r} "
-        f"(choice {matching[0]})")
+        f"(choice {matching[0]})"
+    )
 
 
 # -- the visible tests ------------------------------------------------------------------------
@@ -193,8 +196,9 @@ def test_reference_answers_pass_one_visible_test_per_question():
 
 def test_empty_answers_read_not_started_and_wrong_ones_fail_without_the_key(tmp_path):
     quiz1 = _quiz(COURSE.get("1.10"))
-    wrong = {q.id: next(c.letter for c in q.choices if not q.is_right(c.letter))
-             for q in quiz1.questions}
+    wrong = {
+        q.id: next(c.letter for c in q.choices if not q.is_right(c.letter)) for q in quiz1.questions
+    }
     got = _suite(_impl_with(tmp_path, {"1.10": wrong, "2.7": {}}))
     for t in got["2.7"]:
         assert t["status"] == "not started", t
@@ -328,8 +332,9 @@ def test_interactive_quiz_keeps_answers_on_ctrl_c_and_skips_right_ones_next_time
 
 def test_show_summarises_progress(course_copy, capsys):
     quiz = _quiz(course_copy.get("1.10"))
-    wrong = next(c.letter for c in quiz.questions[1].choices
-                 if not quiz.questions[1].is_right(c.letter))
+    wrong = next(
+        c.letter for c in quiz.questions[1].choices if not quiz.questions[1].is_right(c.letter)
+    )
     answers = {"q1": _right(quiz.questions[0]), "q2": wrong}
     quizbank.record_answers(course_copy.get("1.10").exercise_path, answers)
     assert cli.main(["quiz", "1", "--show"]) == 0

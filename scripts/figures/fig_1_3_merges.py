@@ -38,14 +38,35 @@ def make(out_dir: Path) -> list[Path]:
         for tok in seq:
             width = len(vocab[tok])
             new = tok >= 256
-            ax.add_patch(plt.Rectangle((x + 0.05, y - 0.35), width - 0.1, 0.7,
-                                       facecolor="#f4b860" if new else "#dbe9f6",
-                                       edgecolor="#333333", linewidth=0.8))
+            ax.add_patch(
+                plt.Rectangle(
+                    (x + 0.05, y - 0.35),
+                    width - 0.1,
+                    0.7,
+                    facecolor="#f4b860" if new else "#dbe9f6",
+                    edgecolor="#333333",
+                    linewidth=0.8,
+                )
+            )
             text = vocab[tok].decode("utf-8")
-            ax.text(x + width / 2, y + 0.08, text, ha="center", va="center", fontsize=10,
-                    family="monospace")
-            ax.text(x + width / 2, y - 0.22, str(tok), ha="center", va="center", fontsize=7,
-                    color="#555555")
+            ax.text(
+                x + width / 2,
+                y + 0.08,
+                text,
+                ha="center",
+                va="center",
+                fontsize=10,
+                family="monospace",
+            )
+            ax.text(
+                x + width / 2,
+                y - 0.22,
+                str(tok),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#555555",
+            )
             x += width
         ax.text(11.4, y, f"{len(seq)} tokens", va="center", ha="left", fontsize=9)
     fig.tight_layout()

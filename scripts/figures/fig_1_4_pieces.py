@@ -36,12 +36,20 @@ def make(out_dir: Path) -> list[Path]:
         ax.text(0, y + 0.62, f"{label}: {len(toks)} tokens", fontsize=9, ha="left", va="center")
         x = 0.0
         for k, tok in enumerate(toks):
-            ax.add_patch(plt.Rectangle((x + 0.04, y - 0.35), len(tok) - 0.08, 0.7,
-                                       facecolor=COLOURS[k % len(COLOURS)], edgecolor="#333333",
-                                       linewidth=0.6))
+            ax.add_patch(
+                plt.Rectangle(
+                    (x + 0.04, y - 0.35),
+                    len(tok) - 0.08,
+                    0.7,
+                    facecolor=COLOURS[k % len(COLOURS)],
+                    edgecolor="#333333",
+                    linewidth=0.6,
+                )
+            )
             shown = tok.decode("utf-8", errors="replace").replace(" ", "\u2423")
-            ax.text(x + len(tok) / 2, y, shown, ha="center", va="center", fontsize=9,
-                    family="monospace")
+            ax.text(
+                x + len(tok) / 2, y, shown, ha="center", va="center", fontsize=9, family="monospace"
+            )
             x += len(tok)
     fig.tight_layout()
     out = out_dir / "1.4-token-pieces.svg"

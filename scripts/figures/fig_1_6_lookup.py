@@ -23,8 +23,16 @@ def _grid(ax, x0, y0, values, cmap, edge="#444444"):
     rows, cols = values.shape
     for r in range(rows):
         for c in range(cols):
-            ax.add_patch(Rectangle((x0 + c, y0 - r - 1), 1, 1, facecolor=cmap(values[r, c]),
-                                   edgecolor=edge, linewidth=0.6))
+            ax.add_patch(
+                Rectangle(
+                    (x0 + c, y0 - r - 1),
+                    1,
+                    1,
+                    facecolor=cmap(values[r, c]),
+                    edgecolor=edge,
+                    linewidth=0.6,
+                )
+            )
 
 
 def make(out_dir: pathlib.Path) -> list[pathlib.Path]:
@@ -45,8 +53,16 @@ def make(out_dir: pathlib.Path) -> list[pathlib.Path]:
     ax.text(-2.6, 1.0, "ids", ha="center", fontweight="bold")
     for k, token in enumerate(IDS):
         y = -2.5 - 2 * k
-        ax.add_patch(Rectangle((-3.2, y - 0.5), 1.2, 1, facecolor="white",
-                               edgecolor=HIGHLIGHT[token], linewidth=1.6))
+        ax.add_patch(
+            Rectangle(
+                (-3.2, y - 0.5),
+                1.2,
+                1,
+                facecolor="white",
+                edgecolor=HIGHLIGHT[token],
+                linewidth=1.6,
+            )
+        )
         ax.text(-2.6, y, str(token), ha="center", va="center", color=HIGHLIGHT[token])
 
     # the table, middle
@@ -54,16 +70,32 @@ def make(out_dir: pathlib.Path) -> list[pathlib.Path]:
     ax.text(x0 + 2, 1.0, "table  (V = 8, d = 4)", ha="center", fontweight="bold")
     _grid(ax, x0, 0, shade, cmap)
     for r, word in enumerate(WORDS):
-        ax.text(x0 - 0.25, -r - 0.5, f"{r}  {word}", ha="right", va="center", fontsize=8.5,
-                color=HIGHLIGHT.get(r, "#444444"))
+        ax.text(
+            x0 - 0.25,
+            -r - 0.5,
+            f"{r}  {word}",
+            ha="right",
+            va="center",
+            fontsize=8.5,
+            color=HIGHLIGHT.get(r, "#444444"),
+        )
         if r in HIGHLIGHT:
-            ax.add_patch(Rectangle((x0, -r - 1), 4, 1, fill=False,
-                                   edgecolor=HIGHLIGHT[r], linewidth=2.2))
+            ax.add_patch(
+                Rectangle((x0, -r - 1), 4, 1, fill=False, edgecolor=HIGHLIGHT[r], linewidth=2.2)
+            )
     for k, token in enumerate(IDS):
         y = -2.5 - 2 * k
-        ax.add_patch(FancyArrowPatch((-2.0, y), (x0 - 2.0, -token - 0.5), arrowstyle="-|>",
-                                     mutation_scale=10, color=HIGHLIGHT[token], linewidth=1.0,
-                                     connectionstyle="arc3,rad=0.0"))
+        ax.add_patch(
+            FancyArrowPatch(
+                (-2.0, y),
+                (x0 - 2.0, -token - 0.5),
+                arrowstyle="-|>",
+                mutation_scale=10,
+                color=HIGHLIGHT[token],
+                linewidth=1.0,
+                connectionstyle="arc3,rad=0.0",
+            )
+        )
 
     # the output, right
     x1 = 10.2
@@ -71,17 +103,33 @@ def make(out_dir: pathlib.Path) -> list[pathlib.Path]:
     out = shade[IDS]
     for k, token in enumerate(IDS):
         y_top = -2 - 2 * k
-        _grid(ax, x1, y_top, out[k:k + 1], cmap)
-        ax.add_patch(Rectangle((x1, y_top - 1), 4, 1, fill=False,
-                               edgecolor=HIGHLIGHT[token], linewidth=2.2))
-        ax.text(x1 + 4.3, y_top - 0.5, f"row {token}", va="center", fontsize=8.5,
-                color=HIGHLIGHT[token])
-        ax.add_patch(FancyArrowPatch((x0 + 4.1, -token - 0.5), (x1 - 0.1, y_top - 0.5),
-                                     arrowstyle="-|>", mutation_scale=10,
-                                     color=HIGHLIGHT[token], linewidth=1.0))
+        _grid(ax, x1, y_top, out[k : k + 1], cmap)
+        ax.add_patch(
+            Rectangle((x1, y_top - 1), 4, 1, fill=False, edgecolor=HIGHLIGHT[token], linewidth=2.2)
+        )
+        ax.text(
+            x1 + 4.3, y_top - 0.5, f"row {token}", va="center", fontsize=8.5, color=HIGHLIGHT[token]
+        )
+        ax.add_patch(
+            FancyArrowPatch(
+                (x0 + 4.1, -token - 0.5),
+                (x1 - 0.1, y_top - 0.5),
+                arrowstyle="-|>",
+                mutation_scale=10,
+                color=HIGHLIGHT[token],
+                linewidth=1.0,
+            )
+        )
     ax.text(x1 + 2, -8.6, "shape ids.shape + (d,) = (3, 4)", ha="center", fontsize=8.5)
-    ax.text(x0 + 2, -9.2, "only rows 2 and 5 are read,\nso only they receive a gradient",
-            ha="center", va="top", fontsize=8.5, color="#444444")
+    ax.text(
+        x0 + 2,
+        -9.2,
+        "only rows 2 and 5 are read,\nso only they receive a gradient",
+        ha="center",
+        va="top",
+        fontsize=8.5,
+        color="#444444",
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "1.6-lookup.svg"

@@ -30,8 +30,15 @@ def make(out_dir: Path) -> list[Path]:
     ax.set_yticks(range(len(WORDS)), WORDS, family="monospace")
     for i in range(len(WORDS)):
         for j in range(len(WORDS)):
-            ax.text(j, i, f"{sims[i, j]:.2f}", ha="center", va="center", fontsize=7,
-                    color="white" if abs(sims[i, j]) > 0.6 else "black")
+            ax.text(
+                j,
+                i,
+                f"{sims[i, j]:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if abs(sims[i, j]) > 0.6 else "black",
+            )
     ax.set_title("cosine similarity of the kit's word vectors", fontsize=10)
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     fig.tight_layout()

@@ -31,8 +31,7 @@ def make(out_dir: pathlib.Path) -> list[pathlib.Path]:
     plt.rcParams["font.size"] = 10
     table = sinusoids(N_POSITIONS, D_MODEL)
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
-    image = ax.imshow(table, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto",
-                      interpolation="nearest")
+    image = ax.imshow(table, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
     ax.set_xlabel("dimension  (even columns: sin, odd columns: cos)")
     ax.set_ylabel("position p")
     ax.set_title(f"sinusoidal_positions({N_POSITIONS}, {D_MODEL})")

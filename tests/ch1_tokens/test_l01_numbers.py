@@ -47,10 +47,12 @@ def test_encode_chars_raises_keyerror_naming_the_character(numbers):
         got = numbers.encode_chars("help", vocab)
         raise AssertionError(
             f"{call('encode_chars', 'help', vocab)} returned {got!r} instead of raising KeyError. "
-            "Hint: an unknown character must not be skipped or given a made-up id.")
+            "Hint: an unknown character must not be skipped or given a made-up id."
+        )
     assert "p" in str(info.value), (
         f"encode_chars('help', {vocab}) raised KeyError({str(info.value)}); "
-        "the message should name the missing character 'p'.")
+        "the message should name the missing character 'p'."
+    )
 
 
 def test_decode_chars_inverts_encode_chars(numbers):
@@ -93,7 +95,8 @@ def test_utf8_bytes_returns_a_list_of_ints(numbers):
     got = numbers.utf8_bytes("ok")
     assert isinstance(got, list) and all(type(v) is int for v in got), (
         f"utf8_bytes('ok') returned {got!r} of type {type(got).__name__}; "
-        "expected a list of ints: wrap the bytes in list(...).")
+        "expected a list of ints: wrap the bytes in list(...)."
+    )
 
 
 def test_utf8_bytes_of_emoji_takes_four_bytes(numbers):
@@ -116,9 +119,14 @@ def test_from_utf8_bytes_replaces_a_cut_off_character(numbers):
     except UnicodeDecodeError as exc:
         raise AssertionError(
             f"{call('from_utf8_bytes', values)} raised UnicodeDecodeError: {exc}. Hint: decode "
-            "with errors='replace' so broken bytes become '\\ufffd' instead of crashing.") from None
+            "with errors='replace' so broken bytes become '\\ufffd' instead of crashing."
+        ) from None
     want = "h\ufffd"
-    hint = "decode with errors='replace', not 'ignore': the reader must see that something broke." if got == "h" else ""
+    hint = (
+        "decode with errors='replace', not 'ignore': the reader must see that something broke."
+        if got == "h"
+        else ""
+    )
     assert got == want, explain(call("from_utf8_bytes", values), got, want, hint)
 
 
@@ -128,7 +136,8 @@ def test_from_utf8_bytes_rejects_non_bytes(numbers, values):
         got = numbers.from_utf8_bytes(values)
         raise AssertionError(
             f"{call('from_utf8_bytes', values)} returned {got!r} instead of raising ValueError. "
-            "Hint: a byte is 0..255; do not wrap or mask larger values.")
+            "Hint: a byte is 0..255; do not wrap or mask larger values."
+        )
 
 
 def test_byte_round_trip(numbers):

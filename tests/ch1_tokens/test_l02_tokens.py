@@ -85,7 +85,8 @@ def test_build_word_vocab_size_counts_unk(tokens):
     if isinstance(got, dict) and len(got) == 4:
         hint = "max_size counts every entry, unk included: keep max_size - 1 words."
     assert isinstance(got, dict) and len(got) == 3, explain(
-        call("build_word_vocab", texts, 3), got, expected_text="3 entries", hint=hint)
+        call("build_word_vocab", texts, 3), got, expected_text="3 entries", hint=hint
+    )
 
 
 def test_build_word_vocab_uses_the_unk_it_is_given(tokens):
@@ -110,8 +111,9 @@ def test_encode_words_uses_the_id_of_the_given_unk(tokens):
     vocab = {"hi": 0, "?": 1, "[UNK]": 2}
     got = tokens.encode_words("hi there?", vocab, unk="[UNK]")
     hint = "an unknown word gets vocab[unk], whatever that id is." if got == [0, 0, 1] else ""
-    assert got == [0, 2, 1], explain(call("encode_words", "hi there?", vocab, unk="[UNK]"), got,
-                                     [0, 2, 1], hint)
+    assert got == [0, 2, 1], explain(
+        call("encode_words", "hi there?", vocab, unk="[UNK]"), got, [0, 2, 1], hint
+    )
 
 
 def test_unknown_rate_counts_words(tokens):
@@ -144,11 +146,18 @@ def test_sequence_lengths_order_on_english(tokens):
     text = "Subword tokens are the compromise every modern model uses."
     got = tokens.sequence_lengths(text)
     assert set(got) == {"bytes", "chars", "words", "cl100k"}, (
-        f"sequence_lengths(...) has keys {sorted(got)}, expected bytes, chars, words and cl100k.")
+        f"sequence_lengths(...) has keys {sorted(got)}, expected bytes, chars, words and cl100k."
+    )
     assert got["bytes"] == got["chars"] == len(text), explain(
-        call("sequence_lengths", text), got, expected_text=f"bytes == chars == {len(text)} for ASCII")
-    assert got["words"] == 10, explain(call("sequence_lengths", text), got,
-                                       expected_text="'words': 10")
+        call("sequence_lengths", text),
+        got,
+        expected_text=f"bytes == chars == {len(text)} for ASCII",
+    )
+    assert got["words"] == 10, explain(
+        call("sequence_lengths", text), got, expected_text="'words': 10"
+    )
     assert got["words"] <= got["cl100k"] < got["chars"], explain(
-        call("sequence_lengths", text), got,
-        expected_text="words <= cl100k < chars: subwords sit between words and characters")
+        call("sequence_lengths", text),
+        got,
+        expected_text="words <= cl100k < chars: subwords sit between words and characters",
+    )

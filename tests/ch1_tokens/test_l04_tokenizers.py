@@ -63,8 +63,10 @@ def test_pieces_keep_half_characters_as_bytes(tokenizers):
     want = [b"\xc3", b"\xa9"]
     hint = ""
     if isinstance(got, list) and any(isinstance(p, bytes) and b"\xef\xbf\xbd" in p for p in got):
-        hint = ("a token can be half a character; take its bytes with decode_single_token_bytes, "
-                "do not decode it to str.")
+        hint = (
+            "a token can be half a character; take its bytes with decode_single_token_bytes, "
+            "do not decode it to str."
+        )
     assert got == want, explain(call("pieces", "<tiny>", "é"), got, want, hint)
 
 
@@ -73,10 +75,16 @@ def test_pieces_treat_special_strings_as_text(tokenizers):
     try:
         got = tokenizers.pieces(tiny_encoding(), text)
     except ValueError as exc:
-        pytest.fail(f"{call('pieces', '<tiny>', text)} raised ValueError ({line(exc)}). Hint: use "
-                    "encode_ordinary, which treats special strings as plain text.", pytrace=False)
+        pytest.fail(
+            f"{call('pieces', '<tiny>', text)} raised ValueError ({line(exc)}). Hint: use "
+            "encode_ordinary, which treats special strings as plain text.",
+            pytrace=False,
+        )
     assert b"".join(got) == text.encode() and EOT.encode() not in got, explain(
-        call("pieces", "<tiny>", text), got, expected_text=f"plain-text pieces that join to {text!r}")
+        call("pieces", "<tiny>", text),
+        got,
+        expected_text=f"plain-text pieces that join to {text!r}",
+    )
 
 
 def test_count_tokens_of_hello_world(tokenizers):
@@ -90,10 +98,14 @@ def test_count_tokens_counts_special_strings_as_text(tokenizers):
     try:
         got = tokenizers.count_tokens(tiny_encoding(), text)
     except ValueError as exc:
-        pytest.fail(f"{call('count_tokens', '<tiny>', text)} raised ValueError ({line(exc)}). Hint: "
-                    "encode() refuses special strings in user text; count with encode_ordinary.",
-                    pytrace=False)
-    hint = "that counts <|endoftext|> as one special token; use encode_ordinary." if got == 3 else ""
+        pytest.fail(
+            f"{call('count_tokens', '<tiny>', text)} raised ValueError ({line(exc)}). Hint: "
+            "encode() refuses special strings in user text; count with encode_ordinary.",
+            pytrace=False,
+        )
+    hint = (
+        "that counts <|endoftext|> as one special token; use encode_ordinary." if got == 3 else ""
+    )
     assert got == 15, explain(call("count_tokens", "<tiny>", text), got, 15, hint)
 
 
@@ -104,8 +116,9 @@ def test_encode_with_ranks_merges_by_lowest_rank(tokenizers):
     hint = ""
     if got == [AB, 99]:
         hint = "merge the pair with the lowest rank first, not the leftmost pair."
-    assert got == [97, BC], explain(call("encode_with_ranks", "abc", "<ranks>", "<pattern>"),
-                                    got, [97, BC], hint)
+    assert got == [97, BC], explain(
+        call("encode_with_ranks", "abc", "<ranks>", "<pattern>"), got, [97, BC], hint
+    )
 
 
 def test_encode_with_ranks_hello_world(tokenizers):
@@ -113,12 +126,15 @@ def test_encode_with_ranks_hello_world(tokenizers):
     want = [HE, LLO, WOR, LD]
     hint = ""
     if isinstance(got, list) and O_SPACE in got:
-        hint = ('token "o " crossed the word boundary: split the text with the pattern first, '
-                "then merge inside each piece.")
+        hint = (
+            'token "o " crossed the word boundary: split the text with the pattern first, '
+            "then merge inside each piece."
+        )
     elif isinstance(got, list) and LL in got:
         hint = "keep merging after a merge: ll + o is llo."
-    assert got == want, explain(call("encode_with_ranks", "hello world", "<ranks>", "<pattern>"),
-                                got, want, hint)
+    assert got == want, explain(
+        call("encode_with_ranks", "hello world", "<ranks>", "<pattern>"), got, want, hint
+    )
 
 
 def test_encode_with_ranks_of_empty_text(tokenizers):
@@ -130,16 +146,18 @@ def test_encode_with_ranks_starts_from_utf8_bytes(tokenizers):
     got = encode(tokenizers, "é!")
     want = [0xC3, 0xA9, 33]
     hint = "start from text.encode('utf-8'), not from characters." if got == [233, 33] else ""
-    assert got == want, explain(call("encode_with_ranks", "é!", "<ranks>", "<pattern>"),
-                                got, want, hint)
+    assert got == want, explain(
+        call("encode_with_ranks", "é!", "<ranks>", "<pattern>"), got, want, hint
+    )
 
 
 def test_encode_with_ranks_uses_unicode_letter_classes(tokenizers):
     # \p{L} makes "wörld" one piece, so " w" still merges; `re` does not know \p{L} at all.
     got = encode(tokenizers, "hello wörld")
     want = [HE, LLO, W, 0xC3, 0xB6, 114, LD]
-    assert got == want, explain(call("encode_with_ranks", "hello wörld", "<ranks>", "<pattern>"),
-                                got, want)
+    assert got == want, explain(
+        call("encode_with_ranks", "hello wörld", "<ranks>", "<pattern>"), got, want
+    )
 
 
 def test_encode_with_ranks_matches_tiktoken_on_small_texts(tokenizers):
@@ -147,15 +165,20 @@ def test_encode_with_ranks_matches_tiktoken_on_small_texts(tokenizers):
     for text in ["hello hello  world\n\nabcabc", "I'll say hello, 42 times!", "  he  ll  o  "]:
         got = encode(tokenizers, text)
         want = enc.encode_ordinary(text)
-        assert got == want, explain(call("encode_with_ranks", text, "<ranks>", "<pattern>"), got,
-                                    want, first_difference(got, want))
+        assert got == want, explain(
+            call("encode_with_ranks", text, "<ranks>", "<pattern>"),
+            got,
+            want,
+            first_difference(got, want),
+        )
 
 
 # -- cross_decode -------------------------------------------------------------------------
 def test_cross_decode_with_the_right_encoding(tokenizers):
     got = tokenizers.cross_decode([HE, LLO, WOR, LD], tiny_encoding())
-    assert got == "hello world", explain(call("cross_decode", [HE, LLO, WOR, LD], "<tiny>"), got,
-                                         "hello world")
+    assert got == "hello world", explain(
+        call("cross_decode", [HE, LLO, WOR, LD], "<tiny>"), got, "hello world"
+    )
 
 
 def test_cross_decode_with_another_tokenizer_gives_other_text(tokenizers):
@@ -172,8 +195,11 @@ def test_cross_decode_replaces_invalid_utf8(tokenizers):
     try:
         got = tokenizers.cross_decode(ids, tiny_encoding())
     except UnicodeDecodeError:
-        pytest.fail(f"{call('cross_decode', ids, '<tiny>')} raised UnicodeDecodeError. Hint: "
-                    "decode the bytes with errors='replace', as tiktoken does.", pytrace=False)
+        pytest.fail(
+            f"{call('cross_decode', ids, '<tiny>')} raised UnicodeDecodeError. Hint: "
+            "decode the bytes with errors='replace', as tiktoken does.",
+            pytrace=False,
+        )
     assert got == "\ufffd", explain(call("cross_decode", ids, "<tiny>"), got, "\ufffd")
 
 
@@ -183,8 +209,11 @@ def test_cross_decode_rejects_unknown_ids(tokenizers):
         with pytest.raises(ValueError):
             tokenizers.cross_decode(ids, tiny_encoding())
     except KeyError as exc:
-        pytest.fail(f"{call('cross_decode', ids, '<tiny>')} raised KeyError({line(exc)}). Hint: catch "
-                    "tiktoken's KeyError and raise ValueError naming the id.", pytrace=False)
+        pytest.fail(
+            f"{call('cross_decode', ids, '<tiny>')} raised KeyError({line(exc)}). Hint: catch "
+            "tiktoken's KeyError and raise ValueError naming the id.",
+            pytrace=False,
+        )
 
 
 # -- properties ---------------------------------------------------------------------------
@@ -195,4 +224,6 @@ def test_round_trip_through_pieces_and_cross_decode(tokenizers):
     assert joined == text.encode(), f"the pieces of {text!r} join to {joined!r}, not to its bytes."
     ids = encode(tokenizers, text)
     back = tokenizers.cross_decode(ids, enc)
-    assert back == text, explain(call("cross_decode", "encode_with_ranks(text)", "<tiny>"), back, text)
+    assert back == text, explain(
+        call("cross_decode", "encode_with_ranks(text)", "<tiny>"), back, text
+    )

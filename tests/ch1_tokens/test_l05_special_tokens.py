@@ -29,11 +29,16 @@ def expect_value_error(fn, call_text, name=None, hint=""):
     except ValueError as exc:
         if name is not None:
             assert name in str(exc), (
-                f"{call_text} raised ValueError({str(exc)!r}), which should name {name!r}.")
+                f"{call_text} raised ValueError({str(exc)!r}), which should name {name!r}."
+            )
         return
-    pytest.fail(f"{call_text} returned {got!r}, expected ValueError"
-                + (f" naming {name!r}" if name else "") + "." + (f" Hint: {hint}" if hint else ""),
-                pytrace=False)
+    pytest.fail(
+        f"{call_text} returned {got!r}, expected ValueError"
+        + (f" naming {name!r}" if name else "")
+        + "."
+        + (f" Hint: {hint}" if hint else ""),
+        pytrace=False,
+    )
 
 
 # -- split_on_special ---------------------------------------------------------------------
@@ -79,62 +84,82 @@ def test_split_on_special_longer_wins_at_the_same_position(special_tokens):
 def test_encode_with_special_allowed_all(special_tokens):
     got = encode(special_tokens, "hello<|eot|>", "all")
     want = [HE, LLO, 300]
-    assert got == want, explain(call("encode_with_special", "hello<|eot|>", allowed="all"), got, want)
+    assert got == want, explain(
+        call("encode_with_special", "hello<|eot|>", allowed="all"), got, want
+    )
 
 
 def test_encode_with_special_without_specials_is_encode_with_ranks(special_tokens):
     got = encode(special_tokens, "hello world", "none")
     want = [HE, LLO, WOR, LD]
-    assert got == want, explain(call("encode_with_special", "hello world", allowed="none"), got, want)
+    assert got == want, explain(
+        call("encode_with_special", "hello world", allowed="none"), got, want
+    )
 
 
 def test_encode_with_special_allowed_set(special_tokens):
     got = encode(special_tokens, "a<|eot|>b", {EOT})
-    assert got == [97, 300, 98], explain(call("encode_with_special", "a<|eot|>b", allowed={EOT}),
-                                         got, [97, 300, 98])
+    assert got == [97, 300, 98], explain(
+        call("encode_with_special", "a<|eot|>b", allowed={EOT}), got, [97, 300, 98]
+    )
 
 
 def test_encode_with_special_text_after_a_special_is_split_again(special_tokens):
     got = encode(special_tokens, "<|eot|> world", "all")
     want = [300, WOR, LD]
-    assert got == want, explain(call("encode_with_special", "<|eot|> world", allowed="all"), got, want)
+    assert got == want, explain(
+        call("encode_with_special", "<|eot|> world", allowed="all"), got, want
+    )
 
 
 def test_encode_with_special_disallowed_raises(special_tokens):
     text = "hello<|eot|>"
     expect_value_error(
         lambda: encode(special_tokens, text, "none"),
-        call("encode_with_special", text, allowed="none"), EOT,
+        call("encode_with_special", text, allowed="none"),
+        EOT,
         "a special string that is not allowed must raise, not be encoded as text: user text "
-        "must never smuggle in a control token.")
+        "must never smuggle in a control token.",
+    )
 
 
 def test_encode_with_special_default_allows_none(special_tokens):
     text = "x<|eot|>"
     expect_value_error(
         lambda: special_tokens.encode_with_special(text, RANKS, PATTERN, SPECIALS),
-        call("encode_with_special", text, "<ranks>", "<pattern>", SPECIALS), EOT,
-        'the default is allowed="none".')
+        call("encode_with_special", text, "<ranks>", "<pattern>", SPECIALS),
+        EOT,
+        'the default is allowed="none".',
+    )
 
 
 def test_encode_with_special_names_the_disallowed_one(special_tokens):
     text = "x<|pad|>y<|eot|>"
     expect_value_error(
         lambda: encode(special_tokens, text, {EOT}),
-        call("encode_with_special", text, allowed={EOT}), PAD,
-        "every special that is not in `allowed` is disallowed.")
+        call("encode_with_special", text, allowed={EOT}),
+        PAD,
+        "every special that is not in `allowed` is disallowed.",
+    )
 
 
 def test_encode_with_special_rejects_other_strings(special_tokens):
-    expect_value_error(lambda: encode(special_tokens, "hi", "some"),
-                       call("encode_with_special", "hi", allowed="some"), None,
-                       'only "all" and "none" are accepted as strings.')
+    expect_value_error(
+        lambda: encode(special_tokens, "hi", "some"),
+        call("encode_with_special", "hi", allowed="some"),
+        None,
+        'only "all" and "none" are accepted as strings.',
+    )
 
 
 # -- add_bos_eos --------------------------------------------------------------------------
 def test_add_bos_eos(special_tokens):
-    for bos, eos, want in [(1, 2, [1, 5, 6, 2]), (None, 2, [5, 6, 2]), (1, None, [1, 5, 6]),
-                           (None, None, [5, 6])]:
+    for bos, eos, want in [
+        (1, 2, [1, 5, 6, 2]),
+        (None, 2, [5, 6, 2]),
+        (1, None, [1, 5, 6]),
+        (None, None, [5, 6]),
+    ]:
         got = special_tokens.add_bos_eos([5, 6], bos, eos)
         assert got == want, explain(call("add_bos_eos", [5, 6], bos, eos), got, want)
 
@@ -163,8 +188,9 @@ def check_pad(special_tokens, seqs, pad_id, side, want_ids, want_mask):
     args = (seqs, pad_id) if side is None else (seqs, pad_id, side)
     shown = call("pad_batch", *args)
     got = special_tokens.pad_batch(*args)
-    assert isinstance(got, tuple) and len(got) == 2, explain(shown, got,
-                                                             expected_text="(ids, attention_mask)")
+    assert isinstance(got, tuple) and len(got) == 2, explain(
+        shown, got, expected_text="(ids, attention_mask)"
+    )
     ids, mask = (np.asarray(g) for g in got)
     want_ids, want_mask = np.array(want_ids), np.array(want_mask)
     other = "left" if side in (None, "right") else "right"
@@ -172,23 +198,27 @@ def check_pad(special_tokens, seqs, pad_id, side, want_ids, want_mask):
     if ids.shape == want_ids.shape and np.array_equal(ids, padded(seqs, pad_id, other)):
         hint = f"that is {other} padding; pad on the side you were asked."
     assert ids.shape == want_ids.shape and np.array_equal(ids, want_ids), explain(
-        shown + "[0]", ids.tolist(), want_ids.tolist(), hint)
+        shown + "[0]", ids.tolist(), want_ids.tolist(), hint
+    )
     if mask.shape == want_mask.shape and np.array_equal(mask, 1 - want_mask):
         hint = "the mask is inverted: 1 for real tokens, 0 for padding."
     elif mask.shape == want_mask.shape and np.array_equal(mask, (want_ids != pad_id).astype(int)):
         hint = "pad_id can be a real token too: build the mask from the lengths, not from ids."
     assert mask.shape == want_mask.shape and np.array_equal(mask, want_mask), explain(
-        shown + "[1]", mask.tolist(), want_mask.tolist(), hint)
+        shown + "[1]", mask.tolist(), want_mask.tolist(), hint
+    )
 
 
 def test_pad_batch_right(special_tokens):
-    check_pad(special_tokens, [[1, 2, 3], [4]], 0, None, [[1, 2, 3], [4, 0, 0]],
-              [[1, 1, 1], [1, 0, 0]])
+    check_pad(
+        special_tokens, [[1, 2, 3], [4]], 0, None, [[1, 2, 3], [4, 0, 0]], [[1, 1, 1], [1, 0, 0]]
+    )
 
 
 def test_pad_batch_left(special_tokens):
-    check_pad(special_tokens, [[1, 2, 3], [4]], 0, "left", [[1, 2, 3], [0, 0, 4]],
-              [[1, 1, 1], [0, 0, 1]])
+    check_pad(
+        special_tokens, [[1, 2, 3], [4]], 0, "left", [[1, 2, 3], [0, 0, 4]], [[1, 1, 1], [0, 0, 1]]
+    )
 
 
 def test_pad_batch_mask_comes_from_lengths(special_tokens):
@@ -200,16 +230,20 @@ def test_pad_batch_returns_integer_arrays(special_tokens):
     ids, mask = special_tokens.pad_batch([[3, 4], [5, 6]], 9)
     for name, arr in (("ids", ids), ("attention_mask", mask)):
         assert isinstance(arr, np.ndarray) and arr.shape == (2, 2), explain(
-            call("pad_batch", [[3, 4], [5, 6]], 9) + f" {name}", arr,
-            expected_text="a numpy array of shape (2, 2)")
+            call("pad_batch", [[3, 4], [5, 6]], 9) + f" {name}",
+            arr,
+            expected_text="a numpy array of shape (2, 2)",
+        )
     assert np.issubdtype(ids.dtype, np.integer), f"ids have dtype {ids.dtype}; use integers."
-    assert np.array_equal(mask, [[1, 1], [1, 1]]), explain("the mask without padding", mask,
-                                                           np.ones((2, 2), int))
+    assert np.array_equal(mask, [[1, 1], [1, 1]]), explain(
+        "the mask without padding", mask, np.ones((2, 2), int)
+    )
 
 
 def test_pad_batch_rejects_other_sides(special_tokens):
-    expect_value_error(lambda: special_tokens.pad_batch([[1]], 0, "middle"),
-                       call("pad_batch", [[1]], 0, "middle"))
+    expect_value_error(
+        lambda: special_tokens.pad_batch([[1]], 0, "middle"), call("pad_batch", [[1]], 0, "middle")
+    )
 
 
 # -- properties ---------------------------------------------------------------------------
@@ -219,5 +253,8 @@ def test_split_segments_join_back_to_the_text(special_tokens):
     joined = "".join(seg for seg, _ in got)
     assert joined == text, f"the segments of {text!r} join to {joined!r}, not to the text."
     flags = [seg for seg, special in got if special]
-    assert flags == [PAD, EOT, EOT, PAD], explain(call("split_on_special", text, [EOT, PAD])
-                                                  + " special segments", flags, [PAD, EOT, EOT, PAD])
+    assert flags == [PAD, EOT, EOT, PAD], explain(
+        call("split_on_special", text, [EOT, PAD]) + " special segments",
+        flags,
+        [PAD, EOT, EOT, PAD],
+    )

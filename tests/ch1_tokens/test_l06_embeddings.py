@@ -42,9 +42,11 @@ def test_init_embeddings_uses_the_pinned_generator(embeddings):
             hint = "use the new generator, np.random.default_rng(seed), not np.random.seed/RandomState."
     problem = close(got, want, atol=1e-12)
     assert not problem, explain(
-        call("init_embeddings", 5, 4, 7), got,
+        call("init_embeddings", 5, 4, 7),
+        got,
         expected_text="np.random.default_rng(7).normal(0.0, 0.02, size=(5, 4)) (" + problem + ")",
-        hint=hint)
+        hint=hint,
+    )
 
 
 def test_init_embeddings_depends_only_on_the_seed(embeddings):
@@ -77,8 +79,11 @@ def test_embed_keeps_the_shape_of_ids(embeddings):
     got = embeddings.embed(ids, TABLE)
     shape = getattr(got, "shape", None)
     assert shape == (2, 3, 2), explain(
-        call("embed", ids, TABLE) + ".shape", shape, (2, 3, 2),
-        "the result is ids.shape + (d,): do not flatten the ids.")
+        call("embed", ids, TABLE) + ".shape",
+        shape,
+        (2, 3, 2),
+        "the result is ids.shape + (d,): do not flatten the ids.",
+    )
     problem = close(got, TABLE[ids])
     assert not problem, explain(call("embed", ids, TABLE), got, TABLE[ids], problem)
 
@@ -86,13 +91,15 @@ def test_embed_keeps_the_shape_of_ids(embeddings):
 def test_embed_rejects_a_negative_id(embeddings):
     message = _raises_index_error(embeddings.embed, np.array([0, -1]), TABLE)
     assert "-1" in message, (
-        f"embed([0, -1], table) raised IndexError({message!r}); name the negative id -1 in it.")
+        f"embed([0, -1], table) raised IndexError({message!r}); name the negative id -1 in it."
+    )
 
 
 def test_embed_rejects_an_id_past_the_table(embeddings):
     message = _raises_index_error(embeddings.embed, np.array([1, 3]), TABLE)
     assert "3" in message, (
-        f"embed([1, 3], table) raised IndexError({message!r}); name the id 3 in it.")
+        f"embed([1, 3], table) raised IndexError({message!r}); name the id 3 in it."
+    )
 
 
 # -- one_hot ----------------------------------------------------------------------------------
@@ -104,16 +111,20 @@ def test_one_hot_puts_a_single_one_per_id(embeddings):
     if isinstance(got, np.ndarray) and got.shape == (3, 2) and np.array_equal(got, want.T):
         hint = "that is the transpose: one row per id, one column per vocabulary entry."
     assert isinstance(got, np.ndarray) and got.shape == want.shape and np.array_equal(got, want), (
-        explain(call("one_hot", ids, 3), got, want, hint))
+        explain(call("one_hot", ids, 3), got, want, hint)
+    )
 
 
 def test_one_hot_is_float64(embeddings):
     got = embeddings.one_hot(np.array([1]), 2)
     dtype = getattr(got, "dtype", None)
     assert dtype == np.float64, explain(
-        call("one_hot", np.array([1]), 2) + ".dtype", dtype, expected_text="float64",
+        call("one_hot", np.array([1]), 2) + ".dtype",
+        dtype,
+        expected_text="float64",
         hint="build it with float64 zeros and ones (np.zeros(..., dtype=np.float64)), like the "
-        "table it multiplies; integer or bool one-hots change the dtype of embed_by_matmul.")
+        "table it multiplies; integer or bool one-hots change the dtype of embed_by_matmul.",
+    )
 
 
 def test_one_hot_keeps_the_shape_of_ids(embeddings):
@@ -122,7 +133,10 @@ def test_one_hot_keeps_the_shape_of_ids(embeddings):
     shape = getattr(got, "shape", None)
     assert shape == (2, 2, 4), explain(call("one_hot", ids, 4) + ".shape", shape, (2, 2, 4))
     assert np.array_equal(got.argmax(-1), ids) and np.array_equal(got.sum(-1), np.ones((2, 2))), (
-        explain(call("one_hot", ids, 4), got, hint="the last axis must hold a single 1.0 at the id."))
+        explain(
+            call("one_hot", ids, 4), got, hint="the last axis must hold a single 1.0 at the id."
+        )
+    )
 
 
 def test_one_hot_rejects_a_negative_id(embeddings):
@@ -145,9 +159,11 @@ def test_embed_by_matmul_equals_embed(embeddings):
     got = embeddings.embed_by_matmul(ids, table)
     problem = close(got, table[ids], atol=1e-12)
     assert not problem, explain(
-        call("embed_by_matmul", ids, "<6x4 table>"), got,
+        call("embed_by_matmul", ids, "<6x4 table>"),
+        got,
         expected_text=f"the same as embed ({problem})",
-        hint="one_hot(ids, V) has shape ids.shape + (V,); multiply it by the (V, d) table.")
+        hint="one_hot(ids, V) has shape ids.shape + (V,); multiply it by the (V, d) table.",
+    )
 
 
 # -- embedding_gradient -----------------------------------------------------------------------
@@ -159,11 +175,14 @@ def test_gradient_of_a_repeated_id_accumulates(embeddings):
     hint = ""
     if isinstance(got, np.ndarray) and got.shape == (3, 2):
         if np.allclose(got[1], grad_out[1]) or np.allclose(got[1], grad_out[0]):
-            hint = ("a repeated id must accumulate: grad[ids] = ... and grad[ids] += ... keep "
-                    "only one write per id; use np.add.at(grad, ids, grad_out).")
+            hint = (
+                "a repeated id must accumulate: grad[ids] = ... and grad[ids] += ... keep "
+                "only one write per id; use np.add.at(grad, ids, grad_out)."
+            )
     problem = close(got, want)
-    assert not problem, explain(call("embedding_gradient", ids, grad_out, 3), got, want,
-                                hint or problem)
+    assert not problem, explain(
+        call("embedding_gradient", ids, grad_out, 3), got, want, hint or problem
+    )
 
 
 def test_gradient_rows_of_unseen_ids_are_zero(embeddings):
@@ -172,8 +191,12 @@ def test_gradient_rows_of_unseen_ids_are_zero(embeddings):
     got = embeddings.embedding_gradient(ids, grad_out, 4)
     want = np.array([[1.0, -1.0, 0.5], [0.0, 0.0, 0.0], [2.0, 0.0, -3.0], [0.0, 0.0, 0.0]])
     problem = close(got, want)
-    assert not problem, explain(call("embedding_gradient", ids, grad_out, 4), got, want,
-                                problem + "; the result has one row per vocabulary entry")
+    assert not problem, explain(
+        call("embedding_gradient", ids, grad_out, 4),
+        got,
+        want,
+        problem + "; the result has one row per vocabulary entry",
+    )
 
 
 def test_gradient_accepts_a_batch_of_ids(embeddings):
@@ -182,8 +205,12 @@ def test_gradient_accepts_a_batch_of_ids(embeddings):
     got = embeddings.embedding_gradient(ids, grad_out, 2)
     want = np.array([[0.0, 1.0], [2.0 + 4.0 + 6.0, 3.0 + 5.0 + 7.0]])
     problem = close(got, want)
-    assert not problem, explain(call("embedding_gradient", ids, grad_out, 2), got, want,
-                                problem + "; flatten ids to (N,) and grad_out to (N, d) first")
+    assert not problem, explain(
+        call("embedding_gradient", ids, grad_out, 2),
+        got,
+        want,
+        problem + "; flatten ids to (N,) and grad_out to (N, d) first",
+    )
 
 
 # -- properties -------------------------------------------------------------------------------
@@ -195,5 +222,8 @@ def test_gradient_is_one_hot_transposed_times_grad_out(embeddings):
     want = np.eye(5)[ids].T @ grad_out
     got = embeddings.embedding_gradient(ids, grad_out, 5)
     problem = close(got, want)
-    assert not problem, explain(call("embedding_gradient", ids, "<12x3 grad_out>", 5), got,
-                                expected_text=f"one_hot(ids).T @ grad_out ({problem})")
+    assert not problem, explain(
+        call("embedding_gradient", ids, "<12x3 grad_out>", 5),
+        got,
+        expected_text=f"one_hot(ids).T @ grad_out ({problem})",
+    )

@@ -43,10 +43,17 @@ def test_cosine_ignores_length(similarity):
     a, b = np.array([1.0, 3.0, -2.0]), np.array([0.5, 1.0, 4.0])
     small = similarity.cosine_similarity(a, b)
     big = similarity.cosine_similarity(10 * a, 0.1 * b)
-    hint = "that is the bare dot product; divide by both lengths." if not np.isclose(small, big) else ""
+    hint = (
+        "that is the bare dot product; divide by both lengths."
+        if not np.isclose(small, big)
+        else ""
+    )
     assert big == pytest.approx(small), explain(
-        call("cosine_similarity", 10 * a, 0.1 * b), big, small, hint
-        + " Scaling a vector must not change its cosine.")
+        call("cosine_similarity", 10 * a, 0.1 * b),
+        big,
+        small,
+        hint + " Scaling a vector must not change its cosine.",
+    )
 
 
 def test_cosine_of_opposite_vectors_is_minus_one(similarity):
@@ -62,14 +69,18 @@ def test_cosine_is_clipped_into_minus_one_to_one(similarity):
     for x, y, bound in ((a, b, 1.0), (a, -b, -1.0)):
         got = similarity.cosine_similarity(x, y)
         assert -1.0 <= got <= 1.0, explain(
-            call("cosine_similarity", x, y), got, bound,
-            "rounding pushes the ratio just past the bound; clip it with np.clip(value, -1.0, 1.0).")
+            call("cosine_similarity", x, y),
+            got,
+            bound,
+            "rounding pushes the ratio just past the bound; clip it with np.clip(value, -1.0, 1.0).",
+        )
 
 
 def test_cosine_returns_a_float(similarity):
     got = similarity.cosine_similarity(np.array([1.0, 2.0]), np.array([3.0, 1.0]))
     assert isinstance(got, float), (
-        f"cosine_similarity(...) returned a {type(got).__name__}, expected a float; wrap it in float().")
+        f"cosine_similarity(...) returned a {type(got).__name__}, expected a float; wrap it in float()."
+    )
 
 
 def test_cosine_rejects_a_zero_vector(similarity):
@@ -93,8 +104,10 @@ def matrix_hint(got, A, B):
         return " Hint: that is the bare dot product; divide each row by its length."
     cols = (A / np.linalg.norm(A, axis=0)) @ (B / np.linalg.norm(B, axis=0)).T
     if np.allclose(got, cols):
-        return (" Hint: you divided by the column lengths (axis=0); each row is a vector, so"
-                " use np.linalg.norm(A, axis=1, keepdims=True).")
+        return (
+            " Hint: you divided by the column lengths (axis=0); each row is a vector, so"
+            " use np.linalg.norm(A, axis=1, keepdims=True)."
+        )
     return ""
 
 
@@ -122,8 +135,11 @@ def test_cosine_matrix_has_shape_n_by_m(similarity):
     A, B = np.ones((4, 3)), np.arange(1.0, 7.0).reshape(2, 3)
     got = similarity.cosine_matrix(A, B)
     assert getattr(got, "shape", None) == (4, 2), explain(
-        call("cosine_matrix", A, B) + ".shape", getattr(got, "shape", got), (4, 2),
-        "rows of A index the rows of the result: (n, d) @ (d, m) -> (n, m).")
+        call("cosine_matrix", A, B) + ".shape",
+        getattr(got, "shape", got),
+        (4, 2),
+        "rows of A index the rows of the result: (n, d) @ (d, m) -> (n, m).",
+    )
 
 
 def test_cosine_matrix_rejects_a_zero_row(similarity):
@@ -145,22 +161,29 @@ def test_cosine_matrix_is_vectorised(similarity):
     loops = [n for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.For, ast.While))]
     assert not loops, (
         f"cosine_matrix has a Python loop (line {loops[0].lineno} of the function). The lesson asks"
-        " for one matrix product: normalise the rows of A and of B, then A_unit @ B_unit.T.")
+        " for one matrix product: normalise the rows of A and of B, then A_unit @ B_unit.T."
+    )
 
 
 # -- most_similar ---------------------------------------------------------------------------
 def test_most_similar_by_hand(similarity):
     query = np.array([1.0, 0.2])
     got = similarity.most_similar(query, TABLE, WORDS, 2)
-    want = [("east", 1 / np.hypot(1.0, 0.2)), ("northeast", 1.2 / (np.sqrt(2) * np.hypot(1.0, 0.2)))]
+    want = [
+        ("east", 1 / np.hypot(1.0, 0.2)),
+        ("northeast", 1.2 / (np.sqrt(2) * np.hypot(1.0, 0.2))),
+    ]
     names = [w for w, _ in got] if isinstance(got, list) else got
     hint = ""
     if names == ["northeast", "east"]:
         hint = "rank by cosine, not by the bare dot product: a long vector is not a closer one."
     assert names == [w for w, _ in want], explain(
-        call("most_similar", query, "TABLE", WORDS, 2), got, want, hint)
+        call("most_similar", query, "TABLE", WORDS, 2), got, want, hint
+    )
     for (_, g), (_, w) in zip(got, want):
-        assert g == pytest.approx(w), explain(call("most_similar", query, "TABLE", WORDS, 2), got, want)
+        assert g == pytest.approx(w), explain(
+            call("most_similar", query, "TABLE", WORDS, 2), got, want
+        )
 
 
 def test_most_similar_breaks_ties_in_table_order(similarity):
@@ -171,10 +194,13 @@ def test_most_similar_breaks_ties_in_table_order(similarity):
     names = [w for w, _ in got] if isinstance(got, list) else got
     hint = ""
     if names == ["c", "b", "a"]:
-        hint = ("reversing an ascending argsort also reverses the ties; sort -scores with"
-                " np.argsort(..., kind='stable') instead.")
+        hint = (
+            "reversing an ascending argsort also reverses the ties; sort -scores with"
+            " np.argsort(..., kind='stable') instead."
+        )
     assert names == ["a", "b", "c"], explain(
-        call("most_similar", query, table, words, 3) + " words", names, ["a", "b", "c"], hint)
+        call("most_similar", query, table, words, 3) + " words", names, ["a", "b", "c"], hint
+    )
 
 
 def test_most_similar_skips_excluded_words(similarity):
@@ -183,23 +209,29 @@ def test_most_similar_skips_excluded_words(similarity):
     names = [w for w, _ in got] if isinstance(got, list) else got
     assert names == ["northeast", "north"], explain(
         call("most_similar", query, "TABLE", WORDS, 2, exclude=["east"]) + " words",
-        names, ["northeast", "north"], "leave excluded words out and still return k pairs.")
+        names,
+        ["northeast", "north"],
+        "leave excluded words out and still return k pairs.",
+    )
 
 
 def test_most_similar_returns_at_most_k_plain_pairs(similarity):
     got = similarity.most_similar(np.array([0.0, 1.0]), TABLE, WORDS, 10)
     assert isinstance(got, list) and len(got) == 4, explain(
-        call("most_similar", "[0, 1]", "TABLE", WORDS, 10), got, expected_text="all 4 words")
+        call("most_similar", "[0, 1]", "TABLE", WORDS, 10), got, expected_text="all 4 words"
+    )
     word, score = got[0]
     assert isinstance(word, str) and isinstance(score, float), (
-        f"most_similar returned pairs like {got[0]!r}; expected (str, float) pairs such as ('north', 1.0).")
+        f"most_similar returned pairs like {got[0]!r}; expected (str, float) pairs such as ('north', 1.0)."
+    )
 
 
 # -- analogy --------------------------------------------------------------------------------
 ANALOGY_WORDS = ["man", "woman", "king", "queen", "apple"]
 # woman - man = queen - king = (0, 1, 0): the "female" direction.
 ANALOGY_TABLE = np.array(
-    [[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0], [1.0, -1.0, 1.0]])
+    [[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0], [1.0, -1.0, 1.0]]
+)
 
 
 def test_analogy_by_hand(similarity):
@@ -210,10 +242,11 @@ def test_analogy_by_hand(similarity):
     elif got and got[0][0] == "apple":
         hint = "the target is b - a + c (woman - man + king), not a - b + c."
     assert isinstance(got, list) and len(got) == 1 and got[0][0] == "queen", explain(
-        call("analogy", "man", "woman", "king", "TABLE", ANALOGY_WORDS), got,
-        [("queen", 1.0)], hint)
+        call("analogy", "man", "woman", "king", "TABLE", ANALOGY_WORDS), got, [("queen", 1.0)], hint
+    )
     assert got[0][1] == pytest.approx(1.0), explain(
-        call("analogy", "man", "woman", "king", "TABLE", ANALOGY_WORDS), got, [("queen", 1.0)])
+        call("analogy", "man", "woman", "king", "TABLE", ANALOGY_WORDS), got, [("queen", 1.0)]
+    )
 
 
 def test_analogy_excludes_the_question_words(similarity):
@@ -221,7 +254,10 @@ def test_analogy_excludes_the_question_words(similarity):
     names = [w for w, _ in got] if isinstance(got, list) else got
     assert names == ["queen", "apple"], explain(
         call("analogy", "man", "woman", "king", "TABLE", ANALOGY_WORDS, k=5) + " words",
-        names, ["queen", "apple"], "a, b and c are never answers: exclude them.")
+        names,
+        ["queen", "apple"],
+        "a, b and c are never answers: exclude them.",
+    )
 
 
 def test_analogy_rejects_an_unknown_word(similarity):

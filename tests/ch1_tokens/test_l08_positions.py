@@ -21,8 +21,9 @@ def _sinusoid_hint(got, n, d):
     candidates = {
         "interleave: sin in column 2i, cos in column 2i+1, not all the sines then all the "
         "cosines.": lambda a: np.concatenate([np.sin(a), np.cos(a)], axis=1),
-        "cos goes in the odd columns and sin in the even ones, not the other way round.":
-            lambda a: np.stack([np.cos(a), np.sin(a)], axis=-1).reshape(n, d),
+        "cos goes in the odd columns and sin in the even ones, not the other way round.": lambda a: (
+            np.stack([np.cos(a), np.sin(a)], axis=-1).reshape(n, d)
+        ),
     }
     for hint, build in candidates.items():
         if np.allclose(got, build(p / 10000 ** (2 * i / d))):
@@ -32,7 +33,7 @@ def _sinusoid_hint(got, n, d):
         "the exponent is 2i/d, divided by d, not d - 1.": 2 * i / max(d - 1, 1),
     }
     for hint, exponent in wrong_exponents.items():
-        a = p / 10000 ** exponent
+        a = p / 10000**exponent
         if np.allclose(got, np.stack([np.sin(a), np.cos(a)], axis=-1).reshape(n, d)):
             return hint
     return ""
@@ -43,26 +44,30 @@ def test_sinusoids_tiny_table(positions):
     got = positions.sinusoidal_positions(2, 2)
     want = np.array([[0.0, 1.0], [S1, C1]])
     problem = close(got, want)
-    assert not problem, explain(call("sinusoidal_positions", 2, 2), got, want,
-                                _sinusoid_hint(got, 2, 2) or problem)
+    assert not problem, explain(
+        call("sinusoidal_positions", 2, 2), got, want, _sinusoid_hint(got, 2, 2) or problem
+    )
 
 
 def test_sinusoids_are_interleaved_with_exponent_2i_over_d(positions):
     # d = 4: pair 0 turns at speed 1, pair 1 at 10000^(-2/4) = 1/100.
     got = positions.sinusoidal_positions(3, 4)
-    want = np.array([[math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)]
-                     for p in range(3)])
+    want = np.array(
+        [[math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)] for p in range(3)]
+    )
     problem = close(got, want)
-    assert not problem, explain(call("sinusoidal_positions", 3, 4), got, want,
-                                _sinusoid_hint(got, 3, 4) or problem)
+    assert not problem, explain(
+        call("sinusoidal_positions", 3, 4), got, want, _sinusoid_hint(got, 3, 4) or problem
+    )
 
 
 def test_sinusoids_row_zero_is_sin0_cos0(positions):
     got = positions.sinusoidal_positions(1, 6)
     want = np.array([[0.0, 1.0, 0.0, 1.0, 0.0, 1.0]])
     problem = close(got, want)
-    assert not problem, explain(call("sinusoidal_positions", 1, 6), got, want,
-                                _sinusoid_hint(got, 1, 6) or problem)
+    assert not problem, explain(
+        call("sinusoidal_positions", 1, 6), got, want, _sinusoid_hint(got, 1, 6) or problem
+    )
 
 
 def test_sinusoids_reject_an_odd_d_model(positions):
@@ -75,10 +80,12 @@ def test_sinusoids_pairs_lie_on_the_unit_circle(positions):
     radius = table[:, 0::2] ** 2 + table[:, 1::2] ** 2
     problem = close(radius, np.ones((50, 8)))
     assert not problem, explain(
-        "sin^2 + cos^2 of the pairs (columns 2i, 2i+1) of sinusoidal_positions(50, 16)", radius,
+        "sin^2 + cos^2 of the pairs (columns 2i, 2i+1) of sinusoidal_positions(50, 16)",
+        radius,
         expected_text=f"all 1.0 ({problem})",
-        hint=_sinusoid_hint(table, 50, 16) or "column 2i+1 must be the cosine of the angle "
-        "whose sine is in column 2i.")
+        hint=_sinusoid_hint(table, 50, 16)
+        or "column 2i+1 must be the cosine of the angle whose sine is in column 2i.",
+    )
 
 
 # -- add_positions ----------------------------------------------------------------------------
@@ -99,11 +106,15 @@ def test_add_positions_handles_a_batch(positions):
     x = np.stack([np.ones((3, 2)), -np.ones((3, 2))])  # (B=2, T=3, d=2)
     got = positions.add_positions(x, table)
     want = x + table[:3]
-    hint = "" if not isinstance(got, np.ndarray) or not np.array_equal(got, x + table[-3:]) else (
-        "use the first T rows, where T = x.shape[-2].")
+    hint = (
+        ""
+        if not isinstance(got, np.ndarray) or not np.array_equal(got, x + table[-3:])
+        else ("use the first T rows, where T = x.shape[-2].")
+    )
     problem = close(got, want)
-    assert not problem, explain(call("add_positions", "<(2, 3, 2) batch>", table), got, want,
-                                hint or problem)
+    assert not problem, explain(
+        call("add_positions", "<(2, 3, 2) batch>", table), got, want, hint or problem
+    )
 
 
 def test_add_positions_rejects_a_sequence_longer_than_the_table(positions):
@@ -139,8 +150,10 @@ def test_rotate_pairs_uses_interleaved_pairs(positions):
     half_split = np.array([[1 * C1 - 3 * S1, 2 * c2 - 4 * s2, 1 * S1 + 3 * C1, 2 * s2 + 4 * c2]])
     hint = ""
     if isinstance(got, np.ndarray) and np.allclose(got, half_split):
-        hint = ("those are half-split pairs (x[i], x[i + d/2]); here the pairs are interleaved, "
-                "(x[2i], x[2i+1]).")
+        hint = (
+            "those are half-split pairs (x[i], x[i + d/2]); here the pairs are interleaved, "
+            "(x[2i], x[2i+1])."
+        )
     problem = close(got, want)
     assert not problem, explain(call("rotate_pairs", x, pos), got, want, hint or problem)
 
@@ -173,9 +186,12 @@ def test_rotate_pairs_keeps_lengths(positions):
     got = positions.rotate_pairs(x, pos)
     lengths = np.linalg.norm(got, axis=-1)
     problem = close(lengths, np.linalg.norm(x, axis=-1))
-    assert not problem, explain("the row lengths of " + call("rotate_pairs", "<5x8 x>", pos),
-                                lengths, expected_text=f"the lengths of x ({problem})",
-                                hint="a rotation never changes a length.")
+    assert not problem, explain(
+        "the row lengths of " + call("rotate_pairs", "<5x8 x>", pos),
+        lengths,
+        expected_text=f"the lengths of x ({problem})",
+        hint="a rotation never changes a length.",
+    )
 
 
 # -- relative_invariance ----------------------------------------------------------------------
@@ -184,11 +200,18 @@ def test_relative_invariance_by_hand(positions):
     q, k = np.array([1.0, 0.0]), np.array([0.0, 1.0])
     got = positions.relative_invariance(q, k, 0, 1, 5)
     assert isinstance(got, tuple) and len(got) == 2, explain(
-        call("relative_invariance", q, k, 0, 1, 5), got, expected_text="a tuple of two floats")
+        call("relative_invariance", q, k, 0, 1, 5), got, expected_text="a tuple of two floats"
+    )
     assert got == pytest.approx((-S1, -S1)), explain(
-        call("relative_invariance", q, k, 0, 1, 5), got, (-S1, -S1),
+        call("relative_invariance", q, k, 0, 1, 5),
+        got,
+        (-S1, -S1),
         "score = rotate_pairs(q at m) . rotate_pairs(k at n), before and after adding the shift "
-        "to both m and n.")
+        "to both m and n.",
+    )
     assert all(type(v) is float for v in got), explain(
-        call("relative_invariance", q, k, 0, 1, 5) + " types", [type(v).__name__ for v in got],
-        ["float", "float"], "convert with float(...).")
+        call("relative_invariance", q, k, 0, 1, 5) + " types",
+        [type(v).__name__ for v in got],
+        ["float", "float"],
+        "convert with float(...).",
+    )

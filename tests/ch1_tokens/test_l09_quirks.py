@@ -23,10 +23,16 @@ def toy():
     import tiktoken
 
     ranks = {bytes([i]): i for i in range(256)}
-    digits = [bytes("".join(p), "ascii") for n in (2, 3) for p in itertools.product("0123456789", repeat=n)]
+    digits = [
+        bytes("".join(p), "ascii")
+        for n in (2, 3)
+        for p in itertools.product("0123456789", repeat=n)
+    ]
     for piece in TOY_MERGES + digits:
         ranks[piece] = len(ranks)
-    return tiktoken.Encoding(name="toy", pat_str=TOY_PATTERN, mergeable_ranks=ranks, special_tokens={})
+    return tiktoken.Encoding(
+        name="toy", pat_str=TOY_PATTERN, mergeable_ranks=ranks, special_tokens={}
+    )
 
 
 def ids(text):
@@ -53,8 +59,10 @@ def test_letters_hidden_pieces_spell_the_word(quirks):
     word = "strawberries"
     got = quirks.letters_hidden(toy(), word)
     assert isinstance(got, list) and "".join(got) == word and len(got) < len(word), explain(
-        call("letters_hidden", "<toy>", word), got,
-        expected_text=f"pieces that join back to {word!r}, fewer than its letters")
+        call("letters_hidden", "<toy>", word),
+        got,
+        expected_text=f"pieces that join back to {word!r}, fewer than its letters",
+    )
 
 
 # -- digit_groups ---------------------------------------------------------------------------
@@ -86,8 +94,15 @@ def variants_hint(got, word):
 
 def test_whitespace_variants_has_the_four_keys(quirks):
     got = quirks.whitespace_variants(toy(), "hi")
-    want = {"plain": ids("hi"), "leading_space": ids(" hi"), "capitalized": ids("Hi"), "upper": ids("HI")}
-    assert got == want, explain(call("whitespace_variants", "<toy>", "hi"), got, want, variants_hint(got, "hi"))
+    want = {
+        "plain": ids("hi"),
+        "leading_space": ids(" hi"),
+        "capitalized": ids("Hi"),
+        "upper": ids("HI"),
+    }
+    assert got == want, explain(
+        call("whitespace_variants", "<toy>", "hi"), got, want, variants_hint(got, "hi")
+    )
 
 
 def test_whitespace_variants_space_goes_in_front(quirks):
@@ -96,7 +111,10 @@ def test_whitespace_variants_space_goes_in_front(quirks):
     hint = variants_hint(got, "new york")
     assert isinstance(got, dict) and got.get("leading_space") == want, explain(
         call("whitespace_variants", "<toy>", "new york") + '["leading_space"]',
-        got.get("leading_space") if isinstance(got, dict) else got, want, hint)
+        got.get("leading_space") if isinstance(got, dict) else got,
+        want,
+        hint,
+    )
 
 
 def test_whitespace_variants_capitalize_only_the_first_letter(quirks):
@@ -105,7 +123,10 @@ def test_whitespace_variants_capitalize_only_the_first_letter(quirks):
     hint = variants_hint(got, "new york")
     assert isinstance(got, dict) and got.get("capitalized") == want, explain(
         call("whitespace_variants", "<toy>", "new york") + '["capitalized"]',
-        got.get("capitalized") if isinstance(got, dict) else got, want, hint)
+        got.get("capitalized") if isinstance(got, dict) else got,
+        want,
+        hint,
+    )
 
 
 # -- token_tax ------------------------------------------------------------------------------
@@ -120,17 +141,22 @@ def test_token_tax_by_hand(quirks):
         hint = 'divide every language by the "en" value, so that "en" maps to 1.0.'
     elif isinstance(got, dict) and got.get("fr") == pytest.approx(2.0):
         hint = "count tokens per character (len(text)), not tokens per word."
-    assert isinstance(got, dict) and got.keys() == want.keys() and all(
-        got[k] == pytest.approx(v) for k, v in want.items()), explain(
-        call("token_tax", "<toy>", texts), got, want, hint)
+    assert (
+        isinstance(got, dict)
+        and got.keys() == want.keys()
+        and all(got[k] == pytest.approx(v) for k, v in want.items())
+    ), explain(call("token_tax", "<toy>", texts), got, want, hint)
 
 
 def test_token_tax_english_is_one(quirks):
     texts = {"de": "abcdef", "en": "hi there"}
     got = quirks.token_tax(toy(), texts)
     assert isinstance(got, dict) and got.get("en") == pytest.approx(1.0), explain(
-        call("token_tax", "<toy>", texts), got, expected_text='{"en": 1.0, ...}',
-        hint='divide every language by the "en" value.')
+        call("token_tax", "<toy>", texts),
+        got,
+        expected_text='{"en": 1.0, ...}',
+        hint='divide every language by the "en" value.',
+    )
 
 
 def test_token_tax_needs_english(quirks):
@@ -142,16 +168,26 @@ def test_token_tax_needs_english(quirks):
 def test_trailing_space_effect_adds_a_lone_space(quirks):
     got = quirks.trailing_space_effect(toy(), "hi")
     want = (ids("hi"), ids("hi "))
-    hint = "the second list is the prompt with a space at the end." if got == (ids("hi"), ids(" hi")) else ""
-    assert tuple(got) == want, explain(call("trailing_space_effect", "<toy>", "hi"), got, want, hint)
+    hint = (
+        "the second list is the prompt with a space at the end."
+        if got == (ids("hi"), ids(" hi"))
+        else ""
+    )
+    assert tuple(got) == want, explain(
+        call("trailing_space_effect", "<toy>", "hi"), got, want, hint
+    )
 
 
 # -- reversal_cost --------------------------------------------------------------------------
 def test_reversal_cost_counts_tokens(quirks):
     # "strawberry" is str|aw|berry; "yrrebwarts" only finds "rr": y|rr|e|b|w|a|r|t|s.
     got = quirks.reversal_cost(toy(), "strawberry")
-    hint = "count tokens, len(encoding.encode(...)), not characters." if tuple(got) == (10, 10) else ""
-    assert tuple(got) == (3, 9), explain(call("reversal_cost", "<toy>", "strawberry"), got, (3, 9), hint)
+    hint = (
+        "count tokens, len(encoding.encode(...)), not characters." if tuple(got) == (10, 10) else ""
+    )
+    assert tuple(got) == (3, 9), explain(
+        call("reversal_cost", "<toy>", "strawberry"), got, (3, 9), hint
+    )
 
 
 def test_reversal_cost_of_a_palindrome_is_even(quirks):

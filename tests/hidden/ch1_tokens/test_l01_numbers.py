@@ -38,7 +38,12 @@ def utf8_oracle(text: str) -> list[int]:
         elif cp < 0x10000:
             out += [0xE0 | cp >> 12, 0x80 | cp >> 6 & 0x3F, 0x80 | cp & 0x3F]
         else:
-            out += [0xF0 | cp >> 18, 0x80 | cp >> 12 & 0x3F, 0x80 | cp >> 6 & 0x3F, 0x80 | cp & 0x3F]
+            out += [
+                0xF0 | cp >> 18,
+                0x80 | cp >> 12 & 0x3F,
+                0x80 | cp >> 6 & 0x3F,
+                0x80 | cp & 0x3F,
+            ]
     return out
 
 
@@ -92,8 +97,9 @@ def test_char_vocab_and_round_trip_on_multilingual_text(numbers, text):
         hint = "number the characters in sorted (code point) order, from 0."
     assert vocab == want, explain(call("build_char_vocab", text), vocab, want, hint)
     ids = numbers.encode_chars(text, vocab)
-    assert ids == [want[c] for c in text], explain(call("encode_chars", text, "<vocab>"), ids,
-                                                   [want[c] for c in text])
+    assert ids == [want[c] for c in text], explain(
+        call("encode_chars", text, "<vocab>"), ids, [want[c] for c in text]
+    )
     back = numbers.decode_chars(ids, vocab)
     assert back == text, explain(call("decode_chars", ids, "<vocab>"), back, text)
 
@@ -101,11 +107,15 @@ def test_char_vocab_and_round_trip_on_multilingual_text(numbers, text):
 def test_emoji_sequence_is_several_characters(numbers):
     family = "👩\u200d👩\u200d👧"  # one picture on screen, five code points
     vocab = numbers.build_char_vocab(family)
-    assert len(vocab) == 3, explain(call("build_char_vocab", family), vocab,
-                                    expected_text="3 entries: 👩, 👧 and the zero-width joiner")
+    assert len(vocab) == 3, explain(
+        call("build_char_vocab", family),
+        vocab,
+        expected_text="3 entries: 👩, 👧 and the zero-width joiner",
+    )
     ids = numbers.encode_chars(family, vocab)
-    assert len(ids) == 5, explain(call("encode_chars", family, vocab), ids,
-                                  expected_text="5 ids, one per code point")
+    assert len(ids) == 5, explain(
+        call("encode_chars", family, vocab), ids, expected_text="5 ids, one per code point"
+    )
 
 
 def test_char_round_trip_on_large_random_text(numbers):
@@ -114,11 +124,13 @@ def test_char_round_trip_on_large_random_text(numbers):
     text = "".join(rng.choice(pool) for _ in range(20_000))
     vocab = numbers.build_char_vocab(text)
     assert list(vocab.values()) == list(range(len(vocab))), (
-        "build_char_vocab(<20,000 random characters>) must number its entries 0, 1, 2, ... in order.")
+        "build_char_vocab(<20,000 random characters>) must number its entries 0, 1, 2, ... in order."
+    )
     keys = list(vocab)
     assert keys == sorted(set(text)), (
         "build_char_vocab(<20,000 random characters>): the characters are not in sorted order: "
-        + first_difference(keys, sorted(set(text))))
+        + first_difference(keys, sorted(set(text)))
+    )
     ids = numbers.encode_chars(text, vocab)
     assert numbers.decode_chars(ids, vocab) == text, "decode_chars(encode_chars(text)) != text"
 
@@ -135,7 +147,8 @@ def test_encode_chars_unknown_emoji_names_it(numbers):
     with pytest.raises(KeyError) as info:
         numbers.encode_chars("ab😀", vocab)
     assert "😀" in str(info.value) or "\\U0001f600" in str(info.value), (
-        f"the KeyError {info.value} should name the missing character '😀'.")
+        f"the KeyError {info.value} should name the missing character '😀'."
+    )
 
 
 def test_encode_chars_does_not_skip_unknown_characters(numbers):
@@ -144,7 +157,8 @@ def test_encode_chars_does_not_skip_unknown_characters(numbers):
         got = numbers.encode_chars("a-b", vocab)
         raise AssertionError(
             f"{call('encode_chars', 'a-b', vocab)} returned {got!r} instead of raising KeyError: "
-            "an unknown character must not be skipped or given a made-up id.")
+            "an unknown character must not be skipped or given a made-up id."
+        )
 
 
 # -- utf8_bytes, from_utf8_bytes ------------------------------------------------------------------
@@ -188,8 +202,9 @@ def test_from_utf8_bytes_replaces_each_invalid_sequence(numbers, values):
     try:
         got = numbers.from_utf8_bytes(values)
     except UnicodeDecodeError as exc:
-        raise AssertionError(f"{call('from_utf8_bytes', values)} raised {exc!r}. Hint: decode "
-                             "with errors='replace'.") from None
+        raise AssertionError(
+            f"{call('from_utf8_bytes', values)} raised {exc!r}. Hint: decode with errors='replace'."
+        ) from None
     assert got == want, explain(call("from_utf8_bytes", values), got, want)
 
 
@@ -206,12 +221,15 @@ def test_from_utf8_bytes_on_large_random_bytes(numbers):
         if got != want:
             raise AssertionError(
                 f"from_utf8_bytes(<{len(values)} random bytes, seed 7 trial {trial}>) is wrong: "
-                + first_difference(list(got), list(want)))
+                + first_difference(list(got), list(want))
+            )
 
 
 def test_from_utf8_bytes_rejects_a_late_bad_value(numbers):
     values = [65] * 5000 + [300]
     with pytest.raises(ValueError):
         got = numbers.from_utf8_bytes(values)
-        raise AssertionError(f"from_utf8_bytes([65, ..., 300]) returned text of length {len(got)} "
-                             "instead of raising ValueError for 300.")
+        raise AssertionError(
+            f"from_utf8_bytes([65, ..., 300]) returned text of length {len(got)} "
+            "instead of raising ValueError for 300."
+        )

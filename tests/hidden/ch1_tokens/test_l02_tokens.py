@@ -29,8 +29,12 @@ MULTILINGUAL = [
 
 POOL = (
     list("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789") * 3
-    + list("äöüßéèçñåøæ") + list("дежзиклмн") + list("αβγδε") + list("日本語東京中文")
-    + list("٠١٢٣") + list("ⅠⅡ²³½")  # numerics: some are alnum, some are not
+    + list("äöüßéèçñåøæ")
+    + list("дежзиклмн")
+    + list("αβγδε")
+    + list("日本語東京中文")
+    + list("٠١٢٣")
+    + list("ⅠⅡ²³½")  # numerics: some are alnum, some are not
     + list(" \t\n\r\u00a0\u2003\u3000") * 4
     + list(".,;:!?-_()[]{}'\"/\\@#$%^&*+=<>|~`")
     + ["😀", "👍", "🏽", "\u200d", "\u0301", "🇫", "🇷"]
@@ -81,14 +85,17 @@ def test_split_words_on_large_random_text(tokens):
         if got != want:
             raise AssertionError(
                 f"split_words(<5,000 random characters, seed 2024 trial {trial}>) is wrong: "
-                + first_difference(got, want))
+                + first_difference(got, want)
+            )
 
 
 def test_split_words_text_ending_in_a_word(tokens):
     for text in ("x", "end", "a,b", "ok 7"):
         got = tokens.split_words(text)
         want = words_oracle(text)
-        hint = "the run still open at the end of the text is a word too." if got == want[:-1] else ""
+        hint = (
+            "the run still open at the end of the text is a word too." if got == want[:-1] else ""
+        )
         assert got == want, explain(call("split_words", text), got, want, hint)
 
 
@@ -103,7 +110,9 @@ def test_build_word_vocab_on_large_random_corpus(tokens):
     rng = random.Random(99)
     words = ["w" + str(i) for i in range(300)] + ["Zeta", "alpha", "Élan", "éclair", "日本", "ß"]
     texts = [
-        " ".join(rng.choice(words[: rng.randrange(5, len(words))]) for _ in range(rng.randrange(0, 60)))
+        " ".join(
+            rng.choice(words[: rng.randrange(5, len(words))]) for _ in range(rng.randrange(0, 60))
+        )
         for _ in range(200)
     ]
     for max_size in (1, 2, 10, 57, 200, 10_000):
@@ -113,16 +122,19 @@ def test_build_word_vocab_on_large_random_corpus(tokens):
             g, w = list(got.items()), list(want.items())
             raise AssertionError(
                 f"build_word_vocab(<200 random texts, seed 99>, {max_size}) is wrong: "
-                + first_difference(g, w))
+                + first_difference(g, w)
+            )
 
 
 def test_build_word_vocab_ids_are_consecutive(tokens):
     texts = ["a b c a b a", "d e"]
     got = tokens.build_word_vocab(texts, 100)
     assert sorted(got.values()) == list(range(len(got))), (
-        f"build_word_vocab({texts}, 100) returned {got}; ids must be 0, 1, 2, ... with no gaps.")
-    assert len(got) == 6, explain(call("build_word_vocab", texts, 100), got,
-                                  expected_text="unk and the 5 distinct words")
+        f"build_word_vocab({texts}, 100) returned {got}; ids must be 0, 1, 2, ... with no gaps."
+    )
+    assert len(got) == 6, explain(
+        call("build_word_vocab", texts, 100), got, expected_text="unk and the 5 distinct words"
+    )
 
 
 def test_build_word_vocab_is_case_sensitive_and_sorts_by_code_point(tokens):
@@ -171,12 +183,15 @@ def test_encode_words_and_unknown_rate_on_random_text(tokens):
         if got != want:
             raise AssertionError(
                 f"encode_words(<2,000 random characters, seed 5 trial {trial}>, <40-entry vocab>) "
-                "is wrong: " + first_difference(got, want))
+                "is wrong: " + first_difference(got, want)
+            )
         rate = tokens.unknown_rate(text, vocab)
         want_rate = sum(w not in vocab for w in words) / len(words)
         assert rate == pytest.approx(want_rate), explain(
             f"unknown_rate(<2,000 random characters, seed 5 trial {trial}>, <40-entry vocab>)",
-            rate, want_rate)
+            rate,
+            want_rate,
+        )
 
 
 def test_encode_words_with_a_multilingual_vocab(tokens):
@@ -192,7 +207,8 @@ def test_encode_words_does_not_change_the_vocab(tokens):
     tokens.encode_words("a b c", vocab)
     assert vocab == {"<unk>": 0, "a": 1}, (
         f"encode_words changed the vocab it was given to {vocab}; an unknown word maps to unk, "
-        "it is not added.")
+        "it is not added."
+    )
 
 
 def test_encode_words_of_empty_text_is_empty(tokens):
@@ -203,8 +219,12 @@ def test_encode_words_of_empty_text_is_empty(tokens):
 @pytest.mark.parametrize("text", ["", "   \n\t"])
 def test_unknown_rate_of_text_without_words_is_zero(tokens, text):
     got = tokens.unknown_rate(text, VOCAB)
-    assert got == 0.0, explain(call("unknown_rate", text, VOCAB), got, 0.0,
-                               "a text with no words has no unknown words: return 0.0.")
+    assert got == 0.0, explain(
+        call("unknown_rate", text, VOCAB),
+        got,
+        0.0,
+        "a text with no words has no unknown words: return 0.0.",
+    )
 
 
 def test_unknown_rate_with_a_custom_unk_at_another_id(tokens):
@@ -212,8 +232,9 @@ def test_unknown_rate_with_a_custom_unk_at_another_id(tokens):
     text = "x y z z"
     got = tokens.unknown_rate(text, vocab, unk="UNK")
     hint = "compare with vocab[unk], not with 0." if got == pytest.approx(0.25) else ""
-    assert got == pytest.approx(0.5), explain(call("unknown_rate", text, vocab, unk="UNK"), got,
-                                              0.5, hint)
+    assert got == pytest.approx(0.5), explain(
+        call("unknown_rate", text, vocab, unk="UNK"), got, 0.5, hint
+    )
 
 
 def test_unknown_rate_weights_every_occurrence(tokens):
@@ -254,10 +275,12 @@ def test_sequence_lengths_treats_special_token_text_as_plain_text(tokens):
         raise AssertionError(
             f"{call('sequence_lengths', text)} raised ValueError for the special-token text in "
             "it. Hint: count with encode_ordinary, which treats '<|endoftext|>' in user text as "
-            "plain text.") from None
+            "plain text."
+        ) from None
     want = cl100k_count(text)
-    assert got["cl100k"] == want, explain(call("sequence_lengths", text) + "['cl100k']",
-                                          got["cl100k"], want)
+    assert got["cl100k"] == want, explain(
+        call("sequence_lengths", text) + "['cl100k']", got["cl100k"], want
+    )
 
 
 def test_sequence_lengths_on_large_random_text(tokens):

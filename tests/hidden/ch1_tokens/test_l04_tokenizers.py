@@ -27,11 +27,15 @@ if __name__ == "__main__":
     print({"fib": [fib(i) for i in range(10)]}, end="\\n")
 int main(void) { return x->y[0] != NULL && i++ >= 0x7f; }
 '''
-NUMBERS = ("0 7 42 123 1234 12345 123456789 3.14159 -2.5e-10 1,000,000 2024-01-15 0x1F "
-           "98765432109876543210 $19.99 50% 1st 2nd 3rd 10:45pm v1.2.3 #12")
+NUMBERS = (
+    "0 7 42 123 1234 12345 123456789 3.14159 -2.5e-10 1,000,000 2024-01-15 0x1F "
+    "98765432109876543210 $19.99 50% 1st 2nd 3rd 10:45pm v1.2.3 #12"
+)
 SPACES = "a  b   c    d\n\n\ne \t\t f\r\n g   \n   h\n \n  \n\n   end   "
-CONTRACTIONS = ("I'll go. DON'T stop! it's fine, We've seen they're here; I'd say YOU'RE "
-                "right. She'S SHE'LL he'd... 'quoted' rock'n'roll o'clock I'M WE'VE")
+CONTRACTIONS = (
+    "I'll go. DON'T stop! it's fine, We've seen they're here; I'd say YOU'RE "
+    "right. She'S SHE'LL he'd... 'quoted' rock'n'roll o'clock I'M WE'VE"
+)
 SCRIPTS = {
     "latin-accents": "Ça coûte cher, déjà vu: naïve façade, Ærøskøbing, Łódź, Straße, São Paulo.",
     "cyrillic": "Съешь же ещё этих мягких французских булок, да выпей чаю. Привет, мир!",
@@ -44,8 +48,7 @@ SCRIPTS = {
     "korean": "안녕하세요 세계! 한국어는 한글로 씁니다.",
     "mixed": "English, Ελληνικά, русский, 中文, 日本語, 한국어, العربية, עברית, हिन्दी.",
 }
-EMOJI = ("👍 👍🏽 👋🏿 👨‍👩‍👧‍👦 🏳️‍🌈 👩🏿‍💻 🧑🏻‍🤝‍🧑🏾 🇫🇷🇯🇵 ❤️ ✌🏼 1️⃣ "
-         "I ❤️ tokens 😀😀😀 🤖!")
+EMOJI = "👍 👍🏽 👋🏿 👨‍👩‍👧‍👦 🏳️‍🌈 👩🏿‍💻 🧑🏻‍🤝‍🧑🏾 🇫🇷🇯🇵 ❤️ ✌🏼 1️⃣ I ❤️ tokens 😀😀😀 🤖!"
 SPECIALS_AS_TEXT = "a <|endoftext|> b <|fim_prefix|>x<|fim_middle|>y<|fim_suffix|>z <|endofprompt|>"
 
 CORPUS = {
@@ -74,8 +77,11 @@ def _bytes_of(enc, token_id):
 def _mismatch(enc, label, text, got, want):
     """One readable line: the first differing token, its neighbours and its regex piece."""
     if not isinstance(got, list):
-        return explain(call("encode_with_ranks", f"<{label}>", "<cl100k ranks>", "<pattern>"), got,
-                       expected_text="a list of ids")
+        return explain(
+            call("encode_with_ranks", f"<{label}>", "<cl100k ranks>", "<pattern>"),
+            got,
+            expected_text="a list of ids",
+        )
     i = next((k for k, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
     window = slice(max(0, i - 2), i + 3)
     show = lambda ids: " ".join(repr(_bytes_of(enc, t)) for t in ids[window])  # noqa: E731
@@ -135,9 +141,12 @@ def test_encode_with_ranks_rechecks_ranks_after_each_merge(tokenizers):
     # After "bc" merges, the new pair a+bc (257) beats c+d (258): "abcd" -> abc, d.
     ranks = {bytes([b]): b for b in range(256)} | {b"bc": 256, b"abc": 257, b"cd": 258}
     got = tokenizers.encode_with_ranks("abcd", ranks, r"\S+|\s+")
-    hint = "after every merge, look at the new adjacent pairs again." if got == [97, 256, 100] else ""
-    assert got == [257, 100], explain(call("encode_with_ranks", "abcd", "<ranks>", r"\S+|\s+"), got,
-                                      [257, 100], hint)
+    hint = (
+        "after every merge, look at the new adjacent pairs again." if got == [97, 256, 100] else ""
+    )
+    assert got == [257, 100], explain(
+        call("encode_with_ranks", "abcd", "<ranks>", r"\S+|\s+"), got, [257, 100], hint
+    )
 
 
 def test_encode_with_ranks_is_not_greedy_longest_match(tokenizers):
@@ -145,8 +154,9 @@ def test_encode_with_ranks_is_not_greedy_longest_match(tokenizers):
     ranks = {bytes([b]): b for b in range(256)} | {b"bc": 256, b"ab": 257, b"cd": 258}
     got = tokenizers.encode_with_ranks("abcd", ranks, r"\S+")
     hint = "BPE is not longest-match: follow the ranks." if got == [257, 258] else ""
-    assert got == [97, 256, 100], explain(call("encode_with_ranks", "abcd", "<ranks>", r"\S+"),
-                                          got, [97, 256, 100], hint)
+    assert got == [97, 256, 100], explain(
+        call("encode_with_ranks", "abcd", "<ranks>", r"\S+"), got, [97, 256, 100], hint
+    )
 
 
 # -- pieces, count_tokens on the real tokenizers -------------------------------------------
@@ -155,8 +165,9 @@ def test_pieces_match_tiktoken(tokenizers, label):
     enc, text = assets.cl100k(), CORPUS[label]
     got = tokenizers.pieces(enc, text)
     want = [enc.decode_single_token_bytes(t) for t in enc.encode_ordinary(text)]
-    assert got == want, explain(call("pieces", "<cl100k>", f"<{label}>"), got, want,
-                                first_difference(got, want))
+    assert got == want, explain(
+        call("pieces", "<cl100k>", f"<{label}>"), got, want, first_difference(got, want)
+    )
 
 
 def test_count_tokens_on_both_tokenizers(tokenizers):
@@ -164,8 +175,9 @@ def test_count_tokens_on_both_tokenizers(tokenizers):
     for enc in (assets.cl100k(), assets.kit_bpe_encoding()):
         got = tokenizers.count_tokens(enc, text)
         want = len(enc.encode_ordinary(text))
-        assert got == want, explain(call("count_tokens", f"<{enc.name}>", "<prose + specials>"),
-                                    got, want)
+        assert got == want, explain(
+            call("count_tokens", f"<{enc.name}>", "<prose + specials>"), got, want
+        )
 
 
 # -- cross_decode ----------------------------------------------------------------------------
@@ -184,8 +196,9 @@ def test_cross_decode_round_trips_on_the_right_tokenizer(tokenizers):
     for label in ("mixed", "emoji", "spaces"):
         ids = cl.encode_ordinary(CORPUS[label])
         got = tokenizers.cross_decode(ids, cl)
-        assert got == CORPUS[label], explain(call("cross_decode", f"<ids of {label}>", "<cl100k>"),
-                                             got, CORPUS[label])
+        assert got == CORPUS[label], explain(
+            call("cross_decode", f"<ids of {label}>", "<cl100k>"), got, CORPUS[label]
+        )
 
 
 def test_cross_decode_of_cut_characters_matches_tiktoken(tokenizers):
@@ -200,16 +213,20 @@ def test_cross_decode_of_cut_characters_matches_tiktoken(tokenizers):
 
 def test_cross_decode_special_ids_decode_to_their_text(tokenizers):
     got = tokenizers.cross_decode([100257], assets.cl100k())
-    assert got == "<|endoftext|>", explain(call("cross_decode", [100257], "<cl100k>"), got,
-                                           "<|endoftext|>")
+    assert got == "<|endoftext|>", explain(
+        call("cross_decode", [100257], "<cl100k>"), got, "<|endoftext|>"
+    )
 
 
-@pytest.mark.parametrize("ids,which", [
-    ([791, 8415], "kit"),          # cl100k ids beyond the kit's 1,024
-    ([40, 100261], "cl100k"),      # a hole in cl100k between its special tokens
-    ([40, -1], "cl100k"),          # negative ids exist nowhere
-    ([40, 10**12], "cl100k"),
-])
+@pytest.mark.parametrize(
+    "ids,which",
+    [
+        ([791, 8415], "kit"),  # cl100k ids beyond the kit's 1,024
+        ([40, 100261], "cl100k"),  # a hole in cl100k between its special tokens
+        ([40, -1], "cl100k"),  # negative ids exist nowhere
+        ([40, 10**12], "cl100k"),
+    ],
+)
 def test_cross_decode_rejects_ids_the_encoding_lacks(tokenizers, ids, which):
     enc = assets.kit_bpe_encoding() if which == "kit" else assets.cl100k()
     try:
@@ -219,7 +236,12 @@ def test_cross_decode_rejects_ids_the_encoding_lacks(tokenizers, ids, which):
     except NotImplementedError:
         raise
     except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"{call('cross_decode', ids, f'<{which}>')} raised {type(exc).__name__}: {str(exc).splitlines()[:1]}; "
-                    "expected ValueError.", pytrace=False)
-    pytest.fail(f"{call('cross_decode', ids, f'<{which}>')} returned {got!r}; expected ValueError.",
-                pytrace=False)
+        pytest.fail(
+            f"{call('cross_decode', ids, f'<{which}>')} raised {type(exc).__name__}: {str(exc).splitlines()[:1]}; "
+            "expected ValueError.",
+            pytrace=False,
+        )
+    pytest.fail(
+        f"{call('cross_decode', ids, f'<{which}>')} returned {got!r}; expected ValueError.",
+        pytrace=False,
+    )

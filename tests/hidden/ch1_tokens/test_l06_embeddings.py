@@ -36,15 +36,19 @@ def test_init_matches_default_rng_for_many_shapes(embeddings, shape, seed):
     got = embeddings.init_embeddings(shape[0], shape[1], seed)
     want = np.random.default_rng(seed).normal(0.0, 0.02, size=shape)
     problem = close(got, want, atol=1e-12)
-    assert not problem, explain(call("init_embeddings", *shape, seed), got,
-                                expected_text=f"default_rng({seed}).normal(0.0, 0.02, ...) ({problem})")
+    assert not problem, explain(
+        call("init_embeddings", *shape, seed),
+        got,
+        expected_text=f"default_rng({seed}).normal(0.0, 0.02, ...) ({problem})",
+    )
 
 
 def test_init_has_the_pinned_spread(embeddings):
     table = embeddings.init_embeddings(400, 50, 9)
     spread = float(np.std(table))
     assert 0.019 < spread < 0.021, explain(
-        "np.std(init_embeddings(400, 50, 9))", spread, 0.02, "the standard deviation is 0.02.")
+        "np.std(init_embeddings(400, 50, 9))", spread, 0.02, "the standard deviation is 0.02."
+    )
     assert abs(float(np.mean(table))) < 0.001, "the draws should be centred on 0.0."
 
 
@@ -57,8 +61,11 @@ def test_embed_matches_a_loop_for_any_id_shape(embeddings, ids_shape):
     got = embeddings.embed(ids, table)
     want = _loop_embed(ids, table)
     problem = close(got, want, atol=0)
-    assert not problem, explain(call("embed", ids, "<9x5 table>"), got,
-                                expected_text=f"table rows of shape {want.shape} ({problem})")
+    assert not problem, explain(
+        call("embed", ids, "<9x5 table>"),
+        got,
+        expected_text=f"table rows of shape {want.shape} ({problem})",
+    )
 
 
 def test_embed_accepts_a_python_list(embeddings):
@@ -78,7 +85,8 @@ def test_embed_rejects_ids_that_numpy_would_accept_or_wrap(embeddings, bad):
         embeddings.embed(ids, table)
     assert str(bad) in str(info.value), (
         f"embed(ids containing {bad}, 4-row table) raised IndexError({str(info.value)!r}); "
-        f"name the id {bad} in it.")
+        f"name the id {bad} in it."
+    )
 
 
 def test_embed_leaves_the_table_alone(embeddings):
@@ -86,7 +94,8 @@ def test_embed_leaves_the_table_alone(embeddings):
     got = embeddings.embed(np.array([0, 2]), table)
     got[...] = -1.0  # writing to the result must not write into the table
     assert np.array_equal(table, np.arange(6.0).reshape(3, 2)), (
-        "embed returned a view of the table: changing the result changed the table.")
+        "embed returned a view of the table: changing the result changed the table."
+    )
 
 
 # -- one_hot ----------------------------------------------------------------------------------
@@ -115,8 +124,11 @@ def test_embed_by_matmul_matches_a_loop(embeddings, ids_shape):
     ids = rng.integers(0, 11, size=ids_shape)
     got = embeddings.embed_by_matmul(ids, table)
     problem = close(got, _loop_embed(ids, table), atol=1e-12)
-    assert not problem, explain(call("embed_by_matmul", ids, "<11x4 table>"), got,
-                                expected_text=f"the rows of the table ({problem})")
+    assert not problem, explain(
+        call("embed_by_matmul", ids, "<11x4 table>"),
+        got,
+        expected_text=f"the rows of the table ({problem})",
+    )
 
 
 def test_embed_by_matmul_rejects_a_negative_id(embeddings):
@@ -134,8 +146,12 @@ def test_gradient_matches_a_loop_with_many_repeats(embeddings, ids_shape):
     want = _loop_gradient(ids, grad_out, 8)
     problem = close(got, want, atol=1e-12)
     hint = "use np.add.at so that every occurrence of an id adds its gradient."
-    assert not problem, explain(call("embedding_gradient", ids, "<random grad_out>", 8), got,
-                                expected_text=f"the per-id sums ({problem})", hint=hint)
+    assert not problem, explain(
+        call("embedding_gradient", ids, "<random grad_out>", 8),
+        got,
+        expected_text=f"the per-id sums ({problem})",
+        hint=hint,
+    )
     assert np.array_equal(got[5:], np.zeros((3, 3))), "rows of ids that never occur must be zero."
 
 
@@ -159,8 +175,11 @@ def test_gradient_agrees_with_finite_differences(embeddings):
             want[r, c] = loss(nudged) - loss(table)
     got = embeddings.embedding_gradient(ids, grad_out, vocab)
     problem = close(got, want, atol=1e-9)
-    assert not problem, explain(call("embedding_gradient", ids, "<4x2 grad_out>", vocab), got,
-                                expected_text=f"the finite-difference gradient ({problem})")
+    assert not problem, explain(
+        call("embedding_gradient", ids, "<4x2 grad_out>", vocab),
+        got,
+        expected_text=f"the finite-difference gradient ({problem})",
+    )
 
 
 def test_gradient_does_not_change_its_inputs(embeddings):
@@ -168,7 +187,8 @@ def test_gradient_does_not_change_its_inputs(embeddings):
     grad_out = np.ones((3, 2))
     embeddings.embedding_gradient(ids, grad_out, 2)
     assert np.array_equal(ids, [1, 1, 0]) and np.array_equal(grad_out, np.ones((3, 2))), (
-        "embedding_gradient changed the ids or grad_out it was given.")
+        "embedding_gradient changed the ids or grad_out it was given."
+    )
 
 
 def test_gradient_rejects_an_out_of_range_id(embeddings):

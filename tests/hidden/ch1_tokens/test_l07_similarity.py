@@ -31,9 +31,12 @@ def check_pairs(got, want, what):
     names = [w for w, _ in got] if isinstance(got, list) else got
     assert names == [w for w, _ in want], (
         f"{what} gave the words {names}, expected {[w for w, _ in want]}: "
-        f"{first_difference(list(names), [w for w, _ in want])}")
+        f"{first_difference(list(names), [w for w, _ in want])}"
+    )
     for (w, g), (_, e) in zip(got, want):
-        assert g == pytest.approx(e, abs=1e-9), f"{what}: the score of {w!r} is {g!r}, expected {e!r}"
+        assert g == pytest.approx(e, abs=1e-9), (
+            f"{what}: the score of {w!r} is {g!r}, expected {e!r}"
+        )
 
 
 # -- cosine_similarity ----------------------------------------------------------------------
@@ -45,7 +48,9 @@ def test_cosine_matches_plain_python_on_random_vectors(similarity, seed):
     got = similarity.cosine_similarity(a, b)
     want = py_cosine(a, b)
     hint = "that is the bare dot product; divide by both lengths." if np.isclose(got, a @ b) else ""
-    assert got == pytest.approx(want, abs=1e-12), explain(call("cosine_similarity", a, b), got, want, hint)
+    assert got == pytest.approx(want, abs=1e-12), explain(
+        call("cosine_similarity", a, b), got, want, hint
+    )
 
 
 def test_cosine_never_leaves_minus_one_to_one(similarity):
@@ -56,8 +61,11 @@ def test_cosine_never_leaves_minus_one_to_one(similarity):
         for b, want in ((a * scale, 1.0), (-a * scale, -1.0)):
             got = similarity.cosine_similarity(a, b)
             assert -1.0 <= got <= 1.0 and got == pytest.approx(want), explain(
-                call("cosine_similarity", a, b), got, want,
-                "rounding can push the ratio past +-1; clip it into [-1.0, 1.0].")
+                call("cosine_similarity", a, b),
+                got,
+                want,
+                "rounding can push the ratio past +-1; clip it into [-1.0, 1.0].",
+            )
 
 
 def test_cosine_rejects_shapes_that_differ_only_by_nesting(similarity):
@@ -88,9 +96,11 @@ def test_cosine_matrix_of_a_table_with_itself(similarity):
     A = rng.normal(size=(6, 5)) * np.arange(1, 7)[:, None]
     got = similarity.cosine_matrix(A, A)
     assert isinstance(got, np.ndarray) and got.shape == (6, 6), explain(
-        "cosine_matrix(A, A) with A of shape (6, 5)", got, expected_text="a (6, 6) array")
+        "cosine_matrix(A, A) with A of shape (6, 5)", got, expected_text="a (6, 6) array"
+    )
     assert np.allclose(np.diag(got), 1.0) and np.allclose(got, got.T), (
-        f"cosine_matrix(A, A) should be symmetric with ones on the diagonal; the diagonal is {np.diag(got)}.")
+        f"cosine_matrix(A, A) should be symmetric with ones on the diagonal; the diagonal is {np.diag(got)}."
+    )
 
 
 def test_cosine_matrix_rejects_a_zero_row_in_the_middle(similarity):
@@ -112,7 +122,11 @@ def test_most_similar_on_the_kit_word_vectors(similarity):
         query = table[i]
         got = similarity.most_similar(query, table, words, 6, exclude=[words[i]])
         want = ranking(query, table, words, 6, exclude=[words[i]])
-        check_pairs(got, want, f"most_similar(<vector of {words[i]!r}>, kit table, k=6, exclude=[{words[i]!r}])")
+        check_pairs(
+            got,
+            want,
+            f"most_similar(<vector of {words[i]!r}>, kit table, k=6, exclude=[{words[i]!r}])",
+        )
 
 
 def test_most_similar_many_ties_keep_table_order(similarity):

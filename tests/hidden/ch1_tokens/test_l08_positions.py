@@ -29,7 +29,7 @@ def _loop_rope(x, positions, base):
     for t in range(T):
         for i in range(d // 2):
             theta = float(positions[t]) * base ** (-2 * i / d)
-            out[t, 2 * i: 2 * i + 2] = _rotation(theta) @ x[t, 2 * i: 2 * i + 2]
+            out[t, 2 * i : 2 * i + 2] = _rotation(theta) @ x[t, 2 * i : 2 * i + 2]
     return out
 
 
@@ -39,8 +39,9 @@ def test_sinusoids_match_a_loop(positions, n, d):
     got = positions.sinusoidal_positions(n, d)
     want = _loop_sinusoids(n, d)
     problem = close(got, want, atol=1e-9)
-    assert not problem, explain(call("sinusoidal_positions", n, d), got,
-                                expected_text=f"the interleaved table ({problem})")
+    assert not problem, explain(
+        call("sinusoidal_positions", n, d), got, expected_text=f"the interleaved table ({problem})"
+    )
 
 
 @pytest.mark.parametrize("d", [1, 3, 7, 511])
@@ -55,8 +56,11 @@ def test_sinusoid_columns_slow_down_along_d(positions):
     want = 10000 ** (-6 / 8)
     got = float(np.arctan2(table[1, 6], table[1, 7]))
     assert got == pytest.approx(want), explain(
-        "the angle of pair 3 at position 1 of sinusoidal_positions(2, 8)", got, want,
-        "the exponent is 2i/d with i the pair index.")
+        "the angle of pair 3 at position 1 of sinusoidal_positions(2, 8)",
+        got,
+        want,
+        "the exponent is 2i/d with i the pair index.",
+    )
 
 
 # -- add_positions ----------------------------------------------------------------------------
@@ -72,8 +76,11 @@ def test_add_positions_matches_a_loop(positions, shape):
         for t in range(shape[-2]):
             rows[b, t] += table[t]
     problem = close(got, want, atol=1e-12)
-    assert not problem, explain(call("add_positions", f"<{shape} x>", "<9-row table>"), got,
-                                expected_text=f"x + table[:T] ({problem})")
+    assert not problem, explain(
+        call("add_positions", f"<{shape} x>", "<9-row table>"),
+        got,
+        expected_text=f"x + table[:T] ({problem})",
+    )
 
 
 def test_add_positions_leaves_x_alone(positions):
@@ -95,8 +102,9 @@ def test_add_positions_rejects_a_long_batch(positions):
 
 
 # -- rotate_pairs -----------------------------------------------------------------------------
-@pytest.mark.parametrize("T, d, base", [(1, 2, 10000.0), (6, 8, 10000.0), (11, 16, 500.0),
-                                        (4, 32, 10000.0)])
+@pytest.mark.parametrize(
+    "T, d, base", [(1, 2, 10000.0), (6, 8, 10000.0), (11, 16, 500.0), (4, 32, 10000.0)]
+)
 def test_rotate_pairs_matches_rotation_matrices(positions, T, d, base):
     rng = np.random.default_rng(T * d)
     x = rng.normal(size=(T, d))
@@ -104,9 +112,11 @@ def test_rotate_pairs_matches_rotation_matrices(positions, T, d, base):
     got = positions.rotate_pairs(x, pos, base=base)
     want = _loop_rope(x, pos, base)
     problem = close(got, want, atol=1e-9)
-    assert not problem, explain(call("rotate_pairs", f"<{T}x{d} x>", pos, base=base), got,
-                                expected_text=f"each interleaved pair turned counter-clockwise "
-                                f"({problem})")
+    assert not problem, explain(
+        call("rotate_pairs", f"<{T}x{d} x>", pos, base=base),
+        got,
+        expected_text=f"each interleaved pair turned counter-clockwise ({problem})",
+    )
 
 
 def test_rotate_pairs_back_by_minus_the_position_undoes_it(positions):
@@ -115,8 +125,9 @@ def test_rotate_pairs_back_by_minus_the_position_undoes_it(positions):
     there = positions.rotate_pairs(x, pos)
     back = positions.rotate_pairs(there, -pos)
     problem = close(back, x, atol=1e-9)
-    assert not problem, explain("rotate_pairs(rotate_pairs(x, p), -p)", back,
-                                expected_text=f"x again ({problem})")
+    assert not problem, explain(
+        "rotate_pairs(rotate_pairs(x, p), -p)", back, expected_text=f"x again ({problem})"
+    )
 
 
 def test_rotate_pairs_compose_by_adding_positions(positions):
@@ -126,8 +137,11 @@ def test_rotate_pairs_compose_by_adding_positions(positions):
     twice = positions.rotate_pairs(positions.rotate_pairs(x, p1), p2)
     once = positions.rotate_pairs(x, p1 + p2)
     problem = close(twice, once, atol=1e-9)
-    assert not problem, explain("rotate_pairs(rotate_pairs(x, p1), p2)", twice,
-                                expected_text=f"rotate_pairs(x, p1 + p2) ({problem})")
+    assert not problem, explain(
+        "rotate_pairs(rotate_pairs(x, p1), p2)",
+        twice,
+        expected_text=f"rotate_pairs(x, p1 + p2) ({problem})",
+    )
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -138,9 +152,12 @@ def test_rotate_pairs_keeps_every_pair_length(positions, seed):
     got = positions.rotate_pairs(x, rng.integers(0, 4096, size=T))
     pair_len = lambda a: np.hypot(a[:, 0::2], a[:, 1::2])  # noqa: E731
     problem = close(pair_len(got), pair_len(x), atol=1e-9)
-    assert not problem, explain(f"pair lengths of rotate_pairs(<{T}x{2 * half} x>, ...)",
-                                pair_len(got), expected_text=f"unchanged ({problem})",
-                                hint="each pair (x[2i], x[2i+1]) is rotated on its own.")
+    assert not problem, explain(
+        f"pair lengths of rotate_pairs(<{T}x{2 * half} x>, ...)",
+        pair_len(got),
+        expected_text=f"unchanged ({problem})",
+        hint="each pair (x[2i], x[2i+1]) is rotated on its own.",
+    )
 
 
 def test_rotate_pairs_leaves_x_alone(positions):
@@ -161,19 +178,28 @@ def test_relative_invariance_for_random_vectors(positions, seed):
     rel = _loop_rope(k[None, :], np.array([n - m]), 10000.0)[0]
     want = float(q @ rel)
     assert isinstance(got, tuple) and len(got) == 2, explain(
-        call("relative_invariance", "<q>", "<k>", m, n, shift), got,
-        expected_text="a tuple of two floats")
+        call("relative_invariance", "<q>", "<k>", m, n, shift),
+        got,
+        expected_text="a tuple of two floats",
+    )
     assert got[0] == pytest.approx(want, abs=1e-9) and got[1] == pytest.approx(want, abs=1e-9), (
-        explain(call("relative_invariance", "<q>", "<k>", m, n, shift), got, (want, want),
-                "both numbers equal q . rot(k, n - m): only the distance n - m matters."))
+        explain(
+            call("relative_invariance", "<q>", "<k>", m, n, shift),
+            got,
+            (want, want),
+            "both numbers equal q . rot(k, n - m): only the distance n - m matters.",
+        )
+    )
 
 
 def test_relative_invariance_depends_on_the_distance(positions):
     q = k = np.array([1.0, 0.0, 1.0, 0.0])
     near = positions.relative_invariance(q, k, 3, 3, 0)[0]
     far = positions.relative_invariance(q, k, 3, 4, 0)[0]
-    assert near == pytest.approx(2.0), explain(call("relative_invariance", q, k, 3, 3, 0), near,
-                                               2.0, "at distance 0 the score is q . k.")
+    assert near == pytest.approx(2.0), explain(
+        call("relative_invariance", q, k, 3, 3, 0), near, 2.0, "at distance 0 the score is q . k."
+    )
     want = math.cos(1.0) + math.cos(0.01)
-    assert far == pytest.approx(want), explain(call("relative_invariance", q, k, 3, 4, 0), far,
-                                               want)
+    assert far == pytest.approx(want), explain(
+        call("relative_invariance", q, k, 3, 4, 0), far, want
+    )

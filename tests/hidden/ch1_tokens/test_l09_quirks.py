@@ -10,24 +10,43 @@ from grader.testing import call, explain, first_difference
 
 def pieces(text):
     enc = cl100k()
-    return [enc.decode_single_token_bytes(t).decode("utf-8", errors="replace") for t in enc.encode(text)]
+    return [
+        enc.decode_single_token_bytes(t).decode("utf-8", errors="replace") for t in enc.encode(text)
+    ]
 
 
 def n_tokens(text):
     return len(cl100k().encode(text))
 
 
-@pytest.mark.parametrize("word", ["strawberry", "raspberry", "Mississippi", "antidisestablishmentarianism",
-                                  "naïve", "Straße", "日本語", "🙂"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "strawberry",
+        "raspberry",
+        "Mississippi",
+        "antidisestablishmentarianism",
+        "naïve",
+        "Straße",
+        "日本語",
+        "🙂",
+    ],
+)
 def test_letters_hidden_matches_tiktoken(quirks, word):
     got = quirks.letters_hidden(cl100k(), word)
     want = pieces(word)
     hint = "return one piece of text per token id." if got == list(word) else ""
-    assert got == want, explain(call("letters_hidden", "cl100k", word), got, want,
-                                hint or first_difference(list(got or []), want))
+    assert got == want, explain(
+        call("letters_hidden", "cl100k", word),
+        got,
+        want,
+        hint or first_difference(list(got or []), want),
+    )
 
 
-@pytest.mark.parametrize("number", ["3141592653589793", "1000000", "7", "20240131", "9876543210123"])
+@pytest.mark.parametrize(
+    "number", ["3141592653589793", "1000000", "7", "20240131", "9876543210123"]
+)
 def test_digit_groups_matches_tiktoken(quirks, number):
     got = quirks.digit_groups(cl100k(), number)
     want = pieces(number)
@@ -47,7 +66,10 @@ def test_whitespace_variants_match_tiktoken(quirks, word):
         "upper": enc.encode(word.upper()),
     }
     hint = ""
-    if isinstance(got, dict) and got.get("capitalized") == enc.encode(word.title()) != want["capitalized"]:
+    if (
+        isinstance(got, dict)
+        and got.get("capitalized") == enc.encode(word.title()) != want["capitalized"]
+    ):
         hint = "use word.capitalize(), not word.title()."
     elif isinstance(got, dict) and got.get("leading_space") == enc.encode(word + " "):
         hint = 'the space goes in front: " " + word.'
@@ -77,10 +99,16 @@ def test_token_tax_matches_tiktoken_in_eleven_languages(quirks):
     if isinstance(got, dict) and got.get("en") != pytest.approx(1.0):
         hint = 'divide by the "en" value, so that "en" maps to 1.0.'
     elif isinstance(got, dict) and got.get("de") == pytest.approx(
-            n_tokens(TEXTS["de"]) / len(TEXTS["de"].split()) / (n_tokens(TEXTS["en"]) / len(TEXTS["en"].split()))):
+        n_tokens(TEXTS["de"])
+        / len(TEXTS["de"].split())
+        / (n_tokens(TEXTS["en"]) / len(TEXTS["en"].split()))
+    ):
         hint = "count tokens per character, not per word."
-    ok = isinstance(got, dict) and got.keys() == want.keys() and all(
-        got[k] == pytest.approx(v, rel=1e-9) for k, v in want.items())
+    ok = (
+        isinstance(got, dict)
+        and got.keys() == want.keys()
+        and all(got[k] == pytest.approx(v, rel=1e-9) for k, v in want.items())
+    )
     assert ok, explain(call("token_tax", "cl100k", "<11 languages>"), got, want, hint)
 
 
@@ -89,8 +117,11 @@ def test_token_tax_when_english_is_not_first(quirks):
     got = quirks.token_tax(cl100k(), texts)
     english = n_tokens(texts["en"]) / len(texts["en"])
     want = {"pl": n_tokens(texts["pl"]) / len(texts["pl"]) / english, "en": 1.0}
-    ok = isinstance(got, dict) and got.keys() == want.keys() and all(
-        got[k] == pytest.approx(v, rel=1e-9) for k, v in want.items())
+    ok = (
+        isinstance(got, dict)
+        and got.keys() == want.keys()
+        and all(got[k] == pytest.approx(v, rel=1e-9) for k, v in want.items())
+    )
     assert ok, explain(call("token_tax", "cl100k", texts), got, want)
 
 
@@ -99,19 +130,25 @@ def test_token_tax_rejects_a_missing_english_text(quirks):
         quirks.token_tax(cl100k(), {"ja": "こんにちは", "ko": "안녕하세요"})
 
 
-@pytest.mark.parametrize("prompt", ["Once upon a", "def main(", "The answer is", "Translate to French:"])
+@pytest.mark.parametrize(
+    "prompt", ["Once upon a", "def main(", "The answer is", "Translate to French:"]
+)
 def test_trailing_space_effect_matches_tiktoken(quirks, prompt):
     enc = cl100k()
     got = quirks.trailing_space_effect(enc, prompt)
     want = (enc.encode(prompt), enc.encode(prompt + " "))
     assert isinstance(got, tuple) and got == want, explain(
-        call("trailing_space_effect", "cl100k", prompt), got, want)
+        call("trailing_space_effect", "cl100k", prompt), got, want
+    )
 
 
-@pytest.mark.parametrize("word", ["information", "Wednesday", "racecar", "hello world", "tokenization"])
+@pytest.mark.parametrize(
+    "word", ["information", "Wednesday", "racecar", "hello world", "tokenization"]
+)
 def test_reversal_cost_matches_tiktoken(quirks, word):
     got = quirks.reversal_cost(cl100k(), word)
     want = (n_tokens(word), n_tokens(word[::-1]))
     hint = "count tokens, not characters." if tuple(got) == (len(word), len(word)) else ""
     assert isinstance(got, tuple) and got == want, explain(
-        call("reversal_cost", "cl100k", word), got, want, hint)
+        call("reversal_cost", "cl100k", word), got, want, hint
+    )

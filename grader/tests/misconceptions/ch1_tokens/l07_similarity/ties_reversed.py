@@ -4,6 +4,8 @@ EXPECT = "stable"
 
 
 def most_similar(query, table, words, k, exclude=()):
-    scores = cosine_matrix(np.asarray(query, dtype=float)[None, :], np.asarray(table, dtype=float))[0]
+    scores = cosine_matrix(np.asarray(query, dtype=float)[None, :], np.asarray(table, dtype=float))[
+        0
+    ]
     order = np.argsort(scores, kind="stable")[::-1]
     return [(words[i], float(scores[i])) for i in order if words[i] not in set(exclude)][:k]
