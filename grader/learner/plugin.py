@@ -104,8 +104,10 @@ class LessonRun:
 
     def message(self) -> str:
         todo = [r for r in self.results if r.status == NOT_STARTED_CAT]
-        if todo and len(todo) < len(self.results) and all(
-            r.status in (NOT_STARTED_CAT, "passed") for r in self.results
+        if (
+            todo
+            and len(todo) < len(self.results)
+            and all(r.status in (NOT_STARTED_CAT, "passed") for r in self.results)
         ):
             names = re.findall(r": (\w+) is not written yet", " ".join(r.message for r in todo))
             if names:
@@ -250,30 +252,60 @@ class HexaHype:
             if lesson is not None:
                 self._run(lesson).deselected += 1
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-        outcome = yield
-        report: pytest.TestReport = outcome.get_result()
+    def _short_report(
+        self, item: pytest.Item, call: pytest.CallInfo[None], text: str, props: list
+    ) -> pytest.TestReport:
+        """A failed report whose longrepr is one line. Building it here spares pytest from
+        formatting a traceback that nobody will read (that costs ~50 ms a test)."""
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            {name: 1 for name in item.keywords},
+            "failed",
+            text,
+            call.when,
+            [],
+            call.duration,
+            start=call.start,
+            stop=call.stop,
+            user_properties=[*item.user_properties, *props],
+        )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> pytest.TestReport | None:
         lesson = self.lesson_of(item)
-        if lesson is None or call.excinfo is None or not report.failed:
-            return
+        if lesson is None or call.excinfo is None:
+            return None
         exc = call.excinfo.value
         if isinstance(exc, loader.LessonLoadError):
-            report.longrepr = str(exc)
-            report.user_properties.append(("hexahype", BROKEN_CAT))
-            report.user_properties.append(("hexahype_message", str(exc)))
-        elif _other_lesson(exc, lesson):
-            msg = (
-                f"this check needs lesson {_other_lesson(exc, lesson)} first, which is not "
-                f"written yet ({exc})"
+            msg = str(exc)
+            return self._short_report(
+                item, call, msg, [("hexahype", BROKEN_CAT), ("hexahype_message", msg)]
             )
-            report.longrepr = msg
-            report.user_properties.append(("hexahype_message", msg))
-        elif _is_not_started(exc, lesson, call.excinfo):
-            report.longrepr = f"not started: {exc}"
-            report.user_properties.append(("hexahype", NOT_STARTED_CAT))
-            report.user_properties.append(("hexahype_message", f"not started: {exc}"))
-        else:
+        other = _other_lesson(exc, lesson)
+        if other:
+            msg = f"this check needs lesson {other} first, which is not written yet ({exc})"
+            return self._short_report(item, call, msg, [("hexahype_message", msg)])
+        if _is_not_started(exc, lesson, call.excinfo):
+            msg = f"not started: {exc}"
+            return self._short_report(
+                item, call, msg, [("hexahype", NOT_STARTED_CAT), ("hexahype_message", msg)]
+            )
+        return None  # pytest builds the report, with the real traceback
+
+    @pytest.hookimpl(hookwrapper=True, specname="pytest_runtest_makereport")
+    def pytest_runtest_makereport_messages(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Any:
+        """Attach the one-line message of an ordinary failure (the traceback stays)."""
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        props = dict(report.user_properties)
+        if call.excinfo is None or not report.failed or "hexahype_message" in props:
+            return
+        if self.lesson_of(item) is not None:
             msg = failure_message(call.excinfo, self.impl_dir)
             report.user_properties.append(("hexahype_message", msg))
 
