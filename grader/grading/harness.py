@@ -139,6 +139,8 @@ def collect(root: Path, files: list[Path], workdir: Path, timeout: float = 300) 
         *pytest_args(root, workdir, 60),
         "--collect-only",
         f"--hexahype-collected={out}",
+        f"--hexahype-results={workdir / 'collect-results.json'}",
+        "--hexahype-no-state",
         *[str(f) for f in files],
     ]
     try:

@@ -1,7 +1,7 @@
 """How the worker process is started: under bubblewrap when it works, else as a plain process.
 
 Always: resource limits (memory, CPU time, processes, file size, open files) set before exec,
-`python -I -B` with a private pycache prefix, a scrubbed environment, a new session so the whole
+`python -I -B` (no bytecode written), a scrubbed environment, a new session so the whole
 tree can be killed, and a separate unprivileged user (nobody) when the grader runs as root.
 
 With bubblewrap (`bwrap`): no network, new PID/IPC/UTS namespaces killed as a whole with the
@@ -77,8 +77,11 @@ def _bootstrap(kit: str, uid: int | None) -> str:
     )
 
 
-def _python_flags(pycache: str) -> list[str]:
-    return ["-I", "-B", "-X", f"pycache_prefix={pycache}"]
+def _python_flags() -> list[str]:
+    """Isolated mode (no environment variables, no user site, no script folder on sys.path)
+    and no bytecode written. Nothing of the submission has bytecode: staging copies sources
+    only, onto a read-only mount."""
+    return ["-I", "-B"]
 
 
 def environment(home: str, token: str) -> dict[str, str]:
@@ -172,7 +175,7 @@ def bwrap_command(spec: Spec) -> list[str]:
     if _is_root():
         uid = NOBODY
         cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    cmd += ["--", sys.executable, *_python_flags("/tmp/.pycache")]
+    cmd += ["--", sys.executable, *_python_flags()]
     return [*cmd, "-c", _bootstrap(KIT_MOUNT, uid), SUB_MOUNT]
 
 
@@ -180,7 +183,7 @@ def process_command(spec: Spec) -> list[str]:
     kit = str(spec.scratch / "kit")
     return [
         sys.executable,
-        *_python_flags(str(spec.scratch / "home" / ".pycache")),
+        *_python_flags(),
         "-c",
         _bootstrap(kit, None),
         str(spec.impl),

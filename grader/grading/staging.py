@@ -52,7 +52,8 @@ def check(rel: str, data: bytes) -> bytes:
 def stage(
     course: Course, lessons: list[Lesson], source: Source, dest: Path, limit: int = MAX_FILE_BYTES
 ) -> Staged:
-    """Stage `lessons` of `source` into `dest/exercises` (created fresh)."""
+    """Stage the course's exercise modules of `source` into `dest/exercises` (created fresh).
+    A problem with a module is recorded for a graded lesson (one of `lessons`) only."""
     impl = dest / "exercises"
     impl.mkdir(parents=True, exist_ok=False)
     for folder in (dest, impl):
@@ -63,12 +64,16 @@ def stage(
         pkg.mkdir(mode=0o755)
         init = course.root / "exercises" / chapter.package / "__init__.py"
         (pkg / "__init__.py").write_bytes(init.read_bytes() if init.is_file() else b"")
-    for lesson in lessons:
+    graded = {lesson.id for lesson in lessons}
+    for lesson in course.entries:  # every module: a lesson may import an earlier one
         rel = exercise_rel(lesson)
+        if lesson.id not in graded and rel not in source.files():
+            continue
         try:
             data = check(rel, source.read(rel, limit))
         except SourceError as exc:
-            staged.problems[lesson.id] = f"lesson {lesson.id}: {exc}"
+            if lesson.id in graded:
+                staged.problems[lesson.id] = f"lesson {lesson.id}: {exc}"
             continue
         target = impl / lesson.package / lesson.exercise_path.name
         target.write_bytes(data)

