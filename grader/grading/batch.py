@@ -194,6 +194,11 @@ def _run(
     return merged, f"the full run {outcome.problem}; graded lesson by lesson", per_lesson
 
 
+def _short(text: str, limit: int = 160) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
 def _cap(text: str) -> str:
     return text if len(text) <= MESSAGE_CAP else text[: MESSAGE_CAP - 3] + "..."
 
@@ -285,6 +290,8 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
             broken = [t for t in by_lesson.get(row.lesson, []) if t.status == "cannot load"]
             if broken:
                 causes.append(broken[0].message)
+            elif row.status == "failing" and row.points == 0 and row.message:
+                causes.append(f"lesson {row.lesson}: {_short(row.message)}")
     if graded.tamper:
         more = f" (+{len(graded.tamper) - 1} more)" if len(graded.tamper) > 1 else ""
         causes.append(f"TAMPERED: {graded.tamper[0]}{more}")
