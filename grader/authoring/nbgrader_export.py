@@ -93,9 +93,10 @@ def _ends(stmts: list[ast.stmt]) -> bool:
 
 
 def _group(names: list[str], stmts: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
-    """Statements by answer cell: everything before the first of the stub's definitions is the
-    header; other statements go with the next definition, trailing ones with the last. A name
-    defined twice keeps its last definition (the one Python would use)."""
+    """Statements by answer cell: the statements before the first of the stub's definitions
+    (up to the first helper function) are the header; other statements go with the next
+    definition, trailing ones with the last. A name defined twice keeps its last definition
+    (the one Python would use)."""
     last = {s.name: i for i, s in enumerate(stmts) if _is_def(s) and s.name in names}  # type: ignore[attr-defined]
     groups: dict[str, list[ast.stmt]] = {"header": [], **{n: [] for n in names}}
     pending: list[ast.stmt] = []
@@ -105,8 +106,11 @@ def _group(names: list[str], stmts: list[ast.stmt]) -> dict[str, list[ast.stmt]]
         if name in last:
             if last[name] != i:
                 continue
-            target = "header" if key == "header" else name
-            groups[target] += pending
+            if key == "header":  # imports and constants are the header; helpers go with name
+                cut = next((k for k, n in enumerate(pending) if _is_def(n)), len(pending))
+                groups["header"] += pending[:cut]
+                pending = pending[cut:]
+            groups[name] += pending
             groups[name].append(s)
             pending = []
             key = name
@@ -125,7 +129,7 @@ def _reindent(lines: list[str], old: int, new: int) -> list[str]:
         return lines
     out = []
     for line in lines:
-        if line.strip() and line[: old].strip() == "":
+        if line.strip() and line[:old].strip() == "":
             out.append(" " * new + line[old:])
         else:
             out.append(line)
@@ -154,7 +158,9 @@ def _merge_function(s: ast.stmt, i: ast.stmt, slines: list[str], ilines: list[st
     return head + doc + _region(ibody, indent) + tail
 
 
-def _merge_class(s: ast.ClassDef, i: ast.ClassDef, slines: list[str], ilines: list[str]) -> list[str]:
+def _merge_class(
+    s: ast.ClassDef, i: ast.ClassDef, slines: list[str], ilines: list[str]
+) -> list[str]:
     sdoc = _docstring(s.body)
     sbody = s.body[1:] if sdoc is not None else s.body
     ibody = i.body[1:] if _docstring(i.body) is not None else i.body
@@ -204,7 +210,9 @@ def _merge_groups(
                 lines.append("\n")
             lines += _region(body, indent)
         sdef = next((n for n in sgroups[key] if _is_def(n)), None)
-        idef = next((n for n in igroups[key] if _is_def(n) and getattr(n, "name", None) == key), None)
+        idef = next(
+            (n for n in igroups[key] if _is_def(n) and getattr(n, "name", None) == key), None
+        )
         if sdef is not None:
             if lines:
                 lines.append("\n")
@@ -251,7 +259,11 @@ def answer_cells(stub_src: str, impl_src: str, markers: bool = True) -> dict[str
 
 # -- notebooks --------------------------------------------------------------------------------
 def _nbgrader(
-    grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
+    grade_id: str,
+    *,
+    grade: bool = False,
+    solution: bool = False,
+    locked: bool = False,
     points: float | None = None,
 ) -> dict[str, Any]:
     meta: dict[str, Any] = {
@@ -606,15 +618,17 @@ def fill_notebook(nb: Notebook, entry: Lesson, impl_dir: Path) -> Notebook:
             cell["source"] = nbs._lines(cells.pop(meta.get("part"), ""))
     extra = "\n\n".join(v for v in cells.values() if v.strip())
     if extra:  # code for cells the notebook does not have: add it to the last answer cell
-        last = [c for c in out["cells"] if c.get("metadata", {}).get(META_KEY, {}).get("role") == "module"]
+        last = [
+            c
+            for c in out["cells"]
+            if c.get("metadata", {}).get(META_KEY, {}).get("role") == "module"
+        ]
         if last:
             last[-1]["source"] = nbs._lines(nbs.source_of(last[-1]) + "\n\n" + extra)
     return out
 
 
-def fill_assignment(
-    course: Course, release_dir: Path, impl_dir: Path, out_dir: Path
-) -> list[Path]:
+def fill_assignment(course: Course, release_dir: Path, impl_dir: Path, out_dir: Path) -> list[Path]:
     """Write `release_dir`'s notebooks into `out_dir`, filled from `impl_dir` (fill_notebook)."""
     by_name = {notebook_name(e): e for e in course.entries}
     written = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 from ..learner.notebook import HIDDEN_BEGIN, HIDDEN_END, META_KEY
 
@@ -70,7 +71,9 @@ def redact_outputs(outputs: list[Any]) -> list[Any]:
         "data": {"text/plain": text},
         "metadata": {META_KEY: {"part": "hidden-summary"}},
     }
-    at = next((i for i, o in enumerate(kept) if o.get("output_type") == "execute_result"), len(kept))
+    at = next(
+        (i for i, o in enumerate(kept) if o.get("output_type") == "execute_result"), len(kept)
+    )
     kept.insert(at, _node(note))
     return kept
 
@@ -105,6 +108,8 @@ def redact_cell(cell: Any) -> bool:
 
 class RedactHiddenTests(Preprocessor):  # type: ignore[misc]  # nbconvert ships no types
     """nbconvert preprocessor for `nbgrader generate_feedback` (see the module docstring)."""
+
+    enabled = Bool(True, help="redact hidden tests (nbconvert runs only enabled preprocessors)")
 
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
         for cell in nb.cells:

@@ -92,9 +92,20 @@ def check(lesson_id: str, verbose: bool = False) -> int:
     if verbose:
         print(out)
         return code
-    at = out.find(PROGRESS_RULE)
-    print(out[at:].rstrip() if at >= 0 else out.rstrip())
+    print(progress_block(out))
     return code
+
+
+def progress_block(output: str) -> str:
+    """The plugin's progress block out of pytest's output (all of it when there is none)."""
+    at = output.find(PROGRESS_RULE)
+    if at < 0:
+        return output.rstrip()
+    lines = output[at:].splitlines()
+    for i, line in enumerate(lines[1:], start=1):
+        if re.sub(r"\x1b\[[0-9;]*m", "", line).startswith("── "):  # the closing line
+            return "\n".join(lines[: i + 1]) + "\x1b[0m"
+    return "\n".join(lines)
 
 
 # -- nbgrader notebooks: the notebook as a lesson module --------------------------------------
@@ -222,7 +233,10 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                 module.__path__ = []
             return
         name = str(found[1])
-        candidates = [self.state.folder / name, self.state.folder.parent / self.state.package / name]
+        candidates = [
+            self.state.folder / name,
+            self.state.folder.parent / self.state.package / name,
+        ]
         path = next((p for p in candidates if p.is_file()), None)
         if path is None:
             raise ModuleNotFoundError(
@@ -518,7 +532,9 @@ def _report(run: TestRun, hidden: bool) -> tuple[str, dict[str, Any]]:
     meta: dict[str, Any] = {"part": "hidden" if hidden else "visible"}
     if hidden:
         meta.update(passed=passed, total=len(part))
-        lines = [f"hidden checks: {passed} of {len(part)} pass (instructor detail; not in feedback)"]
+        lines = [
+            f"hidden checks: {passed} of {len(part)} pass (instructor detail; not in feedback)"
+        ]
         lines += [f"  ✗ {o.name}: {o.message}" for o in part if o.status != "passed"]
         return "\n".join(lines), meta
     lines = [f"── HexaHype checks: {run.lesson_id} {run.title} " + "─" * 20]
@@ -537,8 +553,9 @@ def _report(run: TestRun, hidden: bool) -> tuple[str, dict[str, Any]]:
             lines.append(f"  ✗ {o.name}: " + wrapped[0])
             lines += ["      " + w for w in wrapped[1:4]]
     if any(o.status == "not started" for o in part) and statuses != {"not started"}:
-        lines.append("  · not started yet: " + ", ".join(
-            o.name for o in part if o.status == "not started"))
+        lines.append(
+            "  · not started yet: " + ", ".join(o.name for o in part if o.status == "not started")
+        )
     return "\n".join(lines), meta
 
 
