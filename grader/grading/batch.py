@@ -46,6 +46,7 @@ class Plan:
     expected: dict[str, list[str]]  # lesson id -> test ids
     docs: dict[tuple[str, str], str]
     level: str
+    preload: list[str] = field(default_factory=list)  # tokenizers the tests send the worker
 
 
 @dataclass
@@ -156,6 +157,7 @@ def _worker_config(plan: Plan, staged: Path, work: Path, opts: Options) -> tuple
                 "limits": vars(opts.worker),
                 "token": "hexahype-worker-" + _tag() + secrets.token_hex(8),
                 "call_timeout": opts.limits.test_timeout,
+                "preload": plan.preload,
             }
         ),
         encoding="utf-8",
@@ -345,7 +347,16 @@ def plan(course: Course, opts: Options) -> Plan:
     lessons = gradable(course)
     with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
         expected = expected_tests(course, lessons, Path(tmp))
-    return Plan(lessons, expected, test_docs(course, lessons), sandbox.choose(opts.sandbox_mode))
+    text = "\n".join(p.read_text("utf-8", "replace") for p in suite_files(lessons))
+    marks = {"cl100k_base": "cl100k()", "kit_bpe": "kit_bpe_encoding()"}
+    preload = [name for name, mark in marks.items() if mark in text]
+    return Plan(
+        lessons,
+        expected,
+        test_docs(course, lessons),
+        sandbox.choose(opts.sandbox_mode),
+        preload,
+    )
 
 
 def grade_all(

@@ -3,6 +3,8 @@
 - Once a test of a lesson has timed out (pytest-timeout, or a worker call that did not answer
   in time), the lesson's remaining tests are skipped, so a hanging lesson costs one timeout, not
   one per test. Other lessons run as usual.
+- In grading mode the worker is started as the session starts, so that it boots while the
+  tests are collected.
 - `--hexahype-collected PATH` writes the collected test ids as a JSON list: the grader's list of
   expected tests, from which scores are computed.
 """
@@ -34,6 +36,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     out = session.config.getoption("hexahype_collected", None)
     if out:
         Path(out).write_text(json.dumps([item.nodeid for item in session.items]), "utf-8")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Grading mode: start the worker while the tests are collected."""
+    config = session.config.getoption("hexahype_worker", None)
+    if config:
+        from . import proxy
+
+        proxy.client_from(Path(config)).warm_up()
 
 
 def _lesson_id(item: pytest.Item) -> str | None:

@@ -195,6 +195,7 @@ class Client:
         self.sent = wire.Sent()
         self.encodings: dict[int, Any] = {}
         self.current: Lesson | None = None  # the lesson of the call being decoded
+        self.ready = False  # the current worker answered its first ping
         if spec.level != "bwrap":
             sandbox.prepare_process_scratch(spec)
         atexit.register(self.close)
@@ -202,12 +203,23 @@ class Client:
     def close(self) -> None:
         self.worker.stop()
 
+    def warm_up(self) -> None:
+        """Start the worker now, so that it boots while pytest collects the tests."""
+        if not self.worker.alive():
+            self._restart()
+
+    def _restart(self) -> None:
+        self.worker.start()
+        self.loaded.clear()
+        self.sent.clear()
+        self.ready = False
+
     def _ensure(self) -> None:
-        if not self.worker.alive() or self.worker.pending():
-            self.worker.start()
-            self.loaded.clear()
-            self.sent.clear()
+        if not self.worker.alive() or (self.ready and self.worker.pending()):
+            self._restart()
+        if not self.ready:
             self.worker.request({"op": "ping"}, STARTUP_TIMEOUT)
+            self.ready = True
 
     def load(self, lesson: Lesson) -> dict[str, Any]:
         """Import the lesson's module in the worker; LessonLoadError when it cannot."""
@@ -483,6 +495,7 @@ def client_from(config_path: Path) -> Client:
             scratch=Path(cfg["scratch"]),
             limits=sandbox.Limits(**cfg["limits"]),
             token=str(cfg["token"]),
+            preload=tuple(str(n) for n in cfg.get("preload", [])),
         )
         _CLIENT = Client(spec, float(cfg["call_timeout"]))
     return _CLIENT

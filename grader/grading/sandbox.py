@@ -61,6 +61,7 @@ class Spec:
     scratch: Path  # a private folder for the worker (process levels)
     limits: Limits
     token: str  # a marker in the worker's environment, to find strays
+    preload: tuple[str, ...] = ()  # tokenizers to build before the first request
 
 
 def grader_dir() -> Path:
@@ -176,7 +177,7 @@ def bwrap_command(spec: Spec) -> list[str]:
         uid = NOBODY
         cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     cmd += ["--", sys.executable, *_python_flags()]
-    return [*cmd, "-c", _bootstrap(KIT_MOUNT, uid), SUB_MOUNT]
+    return [*cmd, "-c", _bootstrap(KIT_MOUNT, uid), SUB_MOUNT, *spec.preload]
 
 
 def process_command(spec: Spec) -> list[str]:
@@ -187,6 +188,7 @@ def process_command(spec: Spec) -> list[str]:
         "-c",
         _bootstrap(kit, None),
         str(spec.impl),
+        *spec.preload,
     ]
 
 
