@@ -2,6 +2,8 @@
 child-process harness with its limits, the tamper check, the batch runner and the SQLite
 gradebook with its exports.
 
-Grading reaches student code only through the staged implementation folder that the harness
-passes to pytest as `--impl`; nothing here imports it.
+Nothing here imports student code. The harness (pytest running the instructor's tests) hands
+tests module proxies (`proxy`); their calls cross as plain data (`wire`) to one long-lived
+worker process per submission (`worker`), started under bubblewrap when it works, with resource
+limits and an unprivileged user always (`sandbox`).
 """

@@ -3,8 +3,9 @@
 with COMMAND.
 
 Files are capped (an output flood fails the writing test with EFBIG rather than filling the
-disk), and so are memory and CPU time, where the OS offers `resource`. This is the seam where a
-stronger sandbox (a container, seccomp, a user namespace) goes later.
+disk), and so are memory and CPU time, where the OS offers `resource`. These caps apply to the
+harness; the worker that runs student code gets its own, stricter ones and the sandbox
+(`grader.grading.sandbox`).
 """
 
 from __future__ import annotations
