@@ -1,4 +1,4 @@
-"""Resource limits for the child that runs student code: `python -m grader.grading.limits
+"""Resource limits for the grading harness: `python -m grader.grading.limits
 [--file-mb N] [--memory-mb N] [--cpu-seconds N] -- COMMAND...` sets them, then replaces itself
 with COMMAND.
 

@@ -68,8 +68,10 @@ def test_large_values_are_sent_once() -> None:
     assert wire.decode(again, cache=cache)[0] == ranks
 
 
-@pytest.fixture()
-def client(tmp_path: Path) -> Iterator[proxy.Client]:
+@pytest.fixture(params=["auto", "process"])
+def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Client]:
+    """A client for the reference solutions plus a few hostile functions, under the best
+    sandbox here (auto) and as a plain process with limits (process)."""
     course = manifest.load(KIT)
     impl = tmp_path / "exercises"
     for lesson in course.entries:
@@ -90,7 +92,11 @@ def client(tmp_path: Path) -> Iterator[proxy.Client]:
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     spec = sandbox.Spec(
-        sandbox.choose("auto"), impl, tmp_path / "scratch", sandbox.Limits(), "t-" + tmp_path.name
+        sandbox.choose(request.param),
+        impl,
+        tmp_path / "scratch",
+        sandbox.Limits(),
+        "t-" + tmp_path.name,
     )
     spec.scratch.mkdir()
     made = proxy.Client(spec, call_timeout=20)
