@@ -29,6 +29,7 @@ from ..manifest import Lesson
 from . import sandbox, wire
 
 MAX_ANSWER = 256 * 1024 * 1024
+MAX_DEATHS = 3  # a lesson whose code ended the worker this often gets no fresh worker again
 STARTUP_TIMEOUT = 60.0
 TIMEOUT_TEXT = "timed out"
 RAISED = {
@@ -196,6 +197,7 @@ class Client:
         self.encodings: dict[int, Any] = {}
         self.current: Lesson | None = None  # the lesson of the call being decoded
         self.ready = False  # the current worker answered its first ping
+        self.deaths: dict[str, int] = {}  # lesson module -> workers its calls ended
         if spec.level != "bwrap":
             sandbox.prepare_process_scratch(spec)
         atexit.register(self.close)
@@ -295,6 +297,10 @@ class Client:
 
     # -- calls ----------------------------------------------------------------------------------
     def call(self, lesson: Lesson, message: dict[str, Any], what: str) -> Any:
+        if self.deaths.get(lesson.module, 0) >= MAX_DEATHS:
+            raise WorkerError(
+                f"{what} not run: this lesson's code ended the worker {MAX_DEATHS} times"
+            )
         self.load(lesson)
         encoded = dict(message)
         if message["op"] != "getattr":
@@ -314,6 +320,7 @@ class Client:
                 "(the worker was stopped)"
             ) from None
         except WorkerError as exc:
+            self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
             raise WorkerError(f"{what} failed: {exc}") from None
         if "ok" in answer:
             self.current = lesson
