@@ -93,19 +93,21 @@ def _ends(stmts: list[ast.stmt]) -> bool:
 
 
 def _group(names: list[str], stmts: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
-    """Statements by answer cell: the statements before the first of the stub's definitions
-    (up to the first helper function) are the header; other statements go with the next
-    definition, trailing ones with the last. A name defined twice keeps its last definition
-    (the one Python would use)."""
-    last = {s.name: i for i, s in enumerate(stmts) if _is_def(s) and s.name in names}  # type: ignore[attr-defined]
+    """Statements by answer cell, keeping the module's order: the statements before the first
+    of the stub's definitions (up to the first helper function) are the header; a definition
+    of a stub name opens that name's cell, and the statements after it (helpers, constants) go
+    with the next such definition, trailing ones with the last. A name defined again later
+    (say `_old = f` then a new `def f`) stays where it is in that flow, as Python runs it."""
+    first = {}
+    for i, s in enumerate(stmts):
+        if _is_def(s) and s.name in names:  # type: ignore[attr-defined]
+            first.setdefault(s.name, i)  # type: ignore[attr-defined]
     groups: dict[str, list[ast.stmt]] = {"header": [], **{n: [] for n in names}}
     pending: list[ast.stmt] = []
     key = "header"
     for i, s in enumerate(stmts):
         name = getattr(s, "name", None) if _is_def(s) else None
-        if name in last:
-            if last[name] != i:
-                continue
+        if name is not None and first.get(name) == i:
             if key == "header":  # imports and constants are the header; helpers go with name
                 cut = next((k for k, n in enumerate(pending) if _is_def(n)), len(pending))
                 groups["header"] += pending[:cut]
