@@ -158,20 +158,22 @@ def bwrap_command(spec: Spec) -> list[str]:
         "--hostname",
         "sandbox",
     ]
-    cmd += _system_binds()
+    mounts = _system_binds()
     for name in ETC_FILES:
         if (Path("/etc") / name).exists():
-            cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+            mounts += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     for root in _minimal(_python_roots()):
         if not str(root).startswith("/usr/"):
-            cmd += ["--ro-bind", str(root), str(root)]
+            mounts += ["--ro-bind", str(root), str(root)]
     kit = grader_dir()
     for rel in RUNTIME:
-        cmd += ["--ro-bind", str(kit / rel), f"{KIT_MOUNT}/grader/{rel}"]
-    cmd += ["--ro-bind", str(spec.impl), SUB_MOUNT]
-    cmd = [*cmd[:10], *_parents(cmd[10:]), *cmd[10:]]
+        mounts += ["--ro-bind", str(kit / rel), f"{KIT_MOUNT}/grader/{rel}"]
+    mounts += ["--ro-bind", str(spec.impl), SUB_MOUNT]
+    # The private /tmp comes first: the interpreter or its virtualenv may itself live under
+    # /tmp (a CI clone, say), and binds made after the tmpfs show through it.
     cmd += ["--proc", "/proc", "--dev", "/dev"]
-    cmd += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    cmd += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
+    cmd += [*_parents(mounts), *mounts, "--chdir", "/tmp"]
     uid = None
     if _is_root():
         uid = NOBODY
