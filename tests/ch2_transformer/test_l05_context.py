@@ -2,113 +2,16 @@
 pinned conventions, then properties. The `context` fixture is your
 exercises/ch2_transformer/l05_context.py.
 
-The model here is a small seeded GPT built in this file, and the expected logits and tokens come
-from the independent reference below, not from the lesson's own code."""
+The model here is a small seeded GPT (grader/oracles.py), and the expected logits and tokens come
+from the independent reference in grader/oracles.py, not from the lesson's own code."""
 
 import numpy as np
 import pytest
 
+from grader.oracles import gpt_params, ref_forward, ref_generate
 from grader.testing import call, close, explain, first_difference
 
 CFG = {"vocab_size": 13, "context_length": 8, "d_model": 8, "n_heads": 2, "n_layers": 2}
-
-
-# -- an independent small GPT, written here: the expected values come from it -----------------
-def ref_layer_norm(x, g, b, eps=1e-5):
-    mu = x.mean(axis=-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * g + b
-
-
-def ref_forward(p, ids, cfg, positions=None):
-    """Logits (T, V) of the course's GPT layout; `positions` defaults to 0..T-1."""
-    ids = list(ids)
-    T, d, H = len(ids), cfg["d_model"], cfg["n_heads"]
-    dh = d // H
-    pos = list(range(T)) if positions is None else list(positions)
-    x = p["wte"][ids] + p["wpe"][pos]
-    allowed = np.tril(np.ones((T, T), dtype=bool))
-    for b in p["blocks"]:
-        h = ref_layer_norm(x, b["ln1_g"], b["ln1_b"])
-        q, k, v = (h @ b[f"w_{n}"] + b[f"b_{n}"] for n in "qkv")
-        att = np.zeros((T, d))
-        for head in range(H):
-            c = slice(head * dh, (head + 1) * dh)
-            s = np.where(allowed, q[:, c] @ k[:, c].T / np.sqrt(dh), -np.inf)
-            w = np.exp(s - s.max(axis=1, keepdims=True))
-            att[:, c] = (w / w.sum(axis=1, keepdims=True)) @ v[:, c]
-        x = x + att @ b["w_o"] + b["b_o"]
-        f = ref_layer_norm(x, b["ln2_g"], b["ln2_b"]) @ b["w_in"] + b["b_in"]
-        f = 0.5 * f * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (f + 0.044715 * f**3)))
-        x = x + f @ b["w_out"] + b["b_out"]
-    return ref_layer_norm(x, p["lnf_g"], p["lnf_b"]) @ p["wte"].T
-
-
-def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
-    if temperature == 0:
-        return int(np.argmax(logits))
-    z = np.asarray(logits, dtype=float) / temperature
-    if top_k is not None and top_k < len(z):
-        z = np.where(z >= np.sort(z)[-top_k], z, -np.inf)
-    if top_p is not None:
-        pr = np.exp(z - z.max())
-        pr /= pr.sum()
-        order = np.argsort(-pr, kind="stable")
-        hits = np.cumsum(pr[order]) >= top_p
-        n_keep = int(np.argmax(hits)) + 1 if hits.any() else len(z)
-        keep = np.zeros(len(z), dtype=bool)
-        keep[order[:n_keep]] = True
-        z = np.where(keep, z, -np.inf)
-    pr = np.exp(z - z.max())
-    pr /= pr.sum()
-    return int(np.searchsorted(np.cumsum(pr), u, side="right"))
-
-
-def ref_generate(p, prompt, n_new, cfg, us, **sampler):
-    ids = list(prompt)
-    for step in range(n_new):
-        window = ids[-cfg["context_length"] :]
-        ids.append(ref_sample(ref_forward(p, window, cfg)[-1], us[step], **sampler))
-    return ids[len(prompt) :]
-
-
-def gpt_params(cfg, seed):
-    """Seeded weights in the course layout, large enough that the logits differ clearly."""
-    rng = np.random.default_rng(seed)
-    V, C, d = cfg["vocab_size"], cfg["context_length"], cfg["d_model"]
-
-    def w(*shape, s=0.4):
-        return rng.normal(0.0, s, shape)
-
-    blocks = []
-    for _ in range(cfg["n_layers"]):
-        blocks.append(
-            {
-                "ln1_g": 1.0 + w(d, s=0.1),
-                "ln1_b": w(d, s=0.1),
-                "w_q": w(d, d),
-                "w_k": w(d, d),
-                "w_v": w(d, d),
-                "w_o": w(d, d),
-                "b_q": w(d, s=0.1),
-                "b_k": w(d, s=0.1),
-                "b_v": w(d, s=0.1),
-                "b_o": w(d, s=0.1),
-                "ln2_g": 1.0 + w(d, s=0.1),
-                "ln2_b": w(d, s=0.1),
-                "w_in": w(d, 4 * d),
-                "b_in": w(4 * d, s=0.1),
-                "w_out": w(4 * d, d),
-                "b_out": w(d, s=0.1),
-            }
-        )
-    return {
-        "wte": w(V, d, s=1.0),
-        "wpe": w(C, d, s=0.5),
-        "lnf_g": 1.0 + w(d, s=0.1),
-        "lnf_b": w(d, s=0.1),
-        "blocks": blocks,
-    }
 
 
 P = gpt_params(CFG, seed=2025)
