@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import re
 import sys
 import types
 from pathlib import Path
@@ -83,6 +84,8 @@ def load(lesson: Lesson, impl_dir: Path) -> Any:
             if Path(tb.tb_frame.f_code.co_filename).resolve() == path.resolve():
                 line = f", line {tb.tb_lineno}"
             tb = tb.tb_next
+        # ImportError names the file it looked in: a path of this machine, never shown.
+        detail = re.sub(r" \((?:/|[A-Za-z]:\\)[^()]*\)", "", str(exc))
         raise LessonLoadError(
-            f"lesson {lesson.id}: importing {shown}{line} raised {type(exc).__name__}: {exc}"
+            f"lesson {lesson.id}: importing {shown}{line} raised {type(exc).__name__}: {detail}"
         ) from None
