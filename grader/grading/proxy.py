@@ -32,25 +32,7 @@ MAX_ANSWER = 256 * 1024 * 1024
 MAX_DEATHS = 3  # a lesson whose code ended the worker this often gets no fresh worker again
 STARTUP_TIMEOUT = 60.0
 TIMEOUT_TEXT = "timed out"
-RAISED = {
-    name: getattr(builtins, name)
-    for name in (
-        "NotImplementedError",
-        "ZeroDivisionError",
-        "OverflowError",
-        "FloatingPointError",
-        "KeyError",
-        "IndexError",
-        "UnicodeError",
-        "ValueError",
-        "TypeError",
-        "AttributeError",
-        "LookupError",
-        "ArithmeticError",
-        "RecursionError",
-        "MemoryError",
-    )
-}
+RAISED = {name: getattr(builtins, name) for name in wire.EXCEPTIONS}
 
 
 class WorkerError(Exception):

@@ -27,6 +27,25 @@ from typing import Any
 
 import numpy as np
 
+# Built-in exceptions that cross the wire as themselves; anything else raised by student code
+# becomes a generic error on the harness side.
+EXCEPTIONS = (
+    "NotImplementedError",
+    "ZeroDivisionError",
+    "OverflowError",
+    "FloatingPointError",
+    "KeyError",
+    "IndexError",
+    "UnicodeError",
+    "ValueError",
+    "TypeError",
+    "AttributeError",
+    "LookupError",
+    "ArithmeticError",
+    "RecursionError",
+    "MemoryError",
+)
+
 MAX_DEPTH = 64
 MAX_DIMS = 32
 CACHE_BYTES = 32 * 1024  # arrays at least this large are sent once, then by digest

@@ -25,23 +25,7 @@ PACKAGE = "exercises"
 MAX_REQUEST = 512 * 1024 * 1024
 MESSAGE_CAP = 2000
 CACHE_LIMIT = 256 * 1024 * 1024
-# Exceptions that cross as themselves; anything else becomes a generic error on the other side.
-EXCEPTIONS = (
-    "NotImplementedError",
-    "ZeroDivisionError",
-    "OverflowError",
-    "FloatingPointError",
-    "KeyError",
-    "IndexError",
-    "UnicodeError",
-    "ValueError",
-    "TypeError",
-    "AttributeError",
-    "LookupError",
-    "ArithmeticError",
-    "RecursionError",
-    "MemoryError",
-)
+EXCEPTIONS = wire.EXCEPTIONS
 
 
 class Worker:

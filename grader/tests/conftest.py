@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,17 @@ def copy_course(dest: Path, parts: tuple[str, ...] = COURSE_PARTS) -> Path:
 def course_copy(tmp_path: Path) -> Path:
     """A throw-away copy of the course, safe to write into."""
     return copy_course(tmp_path / "course")
+
+
+def gradebook_points(db: Path) -> dict[str, dict[str, float]]:
+    """Every lesson row of a gradebook, as {student: {lesson: points}} (raw SQL, so the tests do
+    not trust the gradebook module they check)."""
+    with sqlite3.connect(db) as con:
+        rows = con.execute(
+            "SELECT s.student, l.lesson, l.points FROM lessons l JOIN submissions s "
+            "ON s.id = l.submission_id"
+        ).fetchall()
+    out: dict[str, dict[str, float]] = {}
+    for student, lesson, pts in rows:
+        out.setdefault(student, {})[lesson] = pts
+    return out

@@ -31,6 +31,8 @@ from grader import manifest, runs
 from grader.authoring import classroom, release
 from grader.manifest import Course, Lesson
 
+from .conftest import gradebook_points as _points
+
 KIT = Path(__file__).resolve().parents[2]
 MAX_LESSONS = 3
 TEST_TIMEOUT = "4"
@@ -498,18 +500,6 @@ def graded(kit: Kit, template: Path, tmp_path_factory: pytest.TempPathFactory) -
         "elapsed": elapsed,
         "args": args,
     }
-
-
-def _points(db: Path) -> dict[str, dict[str, float]]:
-    with sqlite3.connect(db) as con:
-        rows = con.execute(
-            "SELECT s.student, l.lesson, l.points FROM lessons l JOIN submissions s "
-            "ON s.id = l.submission_id"
-        ).fetchall()
-    out: dict[str, dict[str, float]] = {}
-    for student, lesson, points in rows:
-        out.setdefault(student, {})[lesson] = points
-    return out
 
 
 def test_batch_resumes_after_a_kill_without_loss_or_duplicates(graded: dict, kit: Kit) -> None:

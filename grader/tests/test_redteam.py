@@ -37,6 +37,8 @@ from grader import manifest, runs
 from grader.grading import sandbox
 from grader.manifest import Lesson
 
+from .conftest import gradebook_points as points
+
 KIT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "redteam"
 PREFERRED = ("1.1", "1.3")  # the small course the corpus is graded on
@@ -206,18 +208,6 @@ def grade_env(tmp: Path) -> dict[str, str]:
     env.update(TMPDIR=str(tmp), HEXAHYPE_GRADE_TAG=TAG, HEXAHYPE_CANARY=CANARY_ENV)
     env["SECRET_API_TOKEN"] = CANARY_ENV
     return env
-
-
-def points(db: Path) -> dict[str, dict[str, float]]:
-    with sqlite3.connect(db) as con:
-        rows = con.execute(
-            "SELECT s.student, l.lesson, l.points FROM lessons l JOIN submissions s "
-            "ON s.id = l.submission_id"
-        ).fetchall()
-    out: dict[str, dict[str, float]] = {}
-    for student, lesson, pts in rows:
-        out.setdefault(student, {})[lesson] = pts
-    return out
 
 
 @pytest.fixture(scope="module")
