@@ -6,15 +6,14 @@ pytest with the kit's plugin, never the learner's own pytest configuration beyon
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from .manifest import Lesson
+from .results import ResultsDoc, ResultsError
 
 
 def test_files(lessons: list[Lesson], hidden: bool = False) -> list[Path]:
@@ -34,7 +33,7 @@ def run_suite(
     timeout: float | None = None,
     capture: bool = True,
     env: dict[str, str] | None = None,
-) -> tuple[int, dict[str, Any] | None, str]:
+) -> tuple[int, ResultsDoc | None, str]:
     """Run pytest on `files` against `impl`; return (exit code, results document, output)."""
     with tempfile.TemporaryDirectory(prefix="hexahype-run-") as tmp:
         results = Path(tmp) / "results.json"
@@ -66,6 +65,9 @@ def run_suite(
             return 124, None, f"pytest did not finish within {timeout}s"
         doc = None
         if results.exists():
-            doc = json.loads(results.read_text(encoding="utf-8"))
+            try:
+                doc = ResultsDoc.read(results)
+            except ResultsError:
+                doc = None
         out = (proc.stdout or "") + (proc.stderr or "") if capture else ""
         return proc.returncode, doc, out

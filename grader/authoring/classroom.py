@@ -33,6 +33,7 @@ from typing import Any
 
 from .. import manifest, runs
 from ..manifest import Course, Lesson
+from ..results import ResultsDoc, Status
 
 WORKFLOW_NAME = "Autograding Tests"
 JOB_ID = "run-autograding-tests"
@@ -135,15 +136,11 @@ def gradable(course: Course) -> list[Lesson]:
     return [e for e in course.entries if e.test_path.exists()]
 
 
-def classroom_result(
-    course: Course, doc: dict[str, Any] | None, problem: str = ""
-) -> dict[str, Any]:
+def classroom_result(course: Course, doc: ResultsDoc | None, problem: str = "") -> dict[str, Any]:
     """The GitHub Classroom result for one visible run (the plugin's results document)."""
     entries = gradable(course)
-    lessons = {info["id"]: info for info in (doc or {}).get("lessons", [])}
-    durations: dict[str, float] = {}
-    for t in (doc or {}).get("tests", []):
-        durations[t["lesson"]] = durations.get(t["lesson"], 0.0) + float(t.get("duration", 0.0))
+    lessons = {o.id: o for o in doc.lessons} if doc is not None else {}
+    durations = {o.id: sum(t.duration for t in o.tests) for o in lessons.values()}
     tests = []
     for e in entries:
         info = lessons.get(e.id)
@@ -151,14 +148,13 @@ def classroom_result(
             status, score = ("error" if doc is None else "fail"), 0.0
             message = problem or "no test of this lesson ran"
         else:
-            status = "pass" if info["status"] == "done" else "fail"
-            score = float(info["points"])
+            status = "pass" if info.status is Status.DONE else "fail"
+            score = info.points
+            first = info.first_message()
             message = (
-                f"{info['passed']} of {info['total']} checks pass"
-                if status == "pass"
-                else f"{info['status']}: {info['message']}"
-                if info["message"]
-                else f"{info['passed']} of {info['total']} checks pass"
+                f"{info.status.value}: {first}"
+                if status == "fail" and first
+                else f"{info.passed} of {info.total} checks pass"
             )
         rel = e.test_path.relative_to(course.root).as_posix()
         tests.append(
@@ -221,11 +217,11 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def run_visible(course: Course, impl: Path | None = None) -> tuple[dict[str, Any] | None, str]:
+def run_visible(course: Course, impl: Path | None = None) -> tuple[ResultsDoc | None, str]:
     """Run the visible suites against `impl` (default exercises/); return (results, problem)."""
     files = runs.test_files(gradable(course))
     if not files:
-        return {"lessons": [], "tests": []}, ""
+        return ResultsDoc(course.name, course.version, "exercises"), ""
     extra = []
     if importlib.util.find_spec("pytest_timeout") is not None:
         extra = [f"--timeout={TEST_TIMEOUT}", "--timeout-method=signal"]

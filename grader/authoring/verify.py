@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .. import runs
 from ..manifest import Course, Lesson
+from ..results import ResultsDoc, TestOutcome, TestStatus
 from . import markdown
 
 MIN_MISCONCEPTIONS = 3
@@ -200,10 +201,10 @@ def check_strays(course: Course, authored: Iterable[Lesson], report: Report) -> 
 
 
 # -- running tests ----------------------------------------------------------------------------
-def _by_lesson(doc: dict | None) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for t in (doc or {}).get("tests", []):
-        out.setdefault(t["lesson"], []).append(t)
+def _by_lesson(doc: ResultsDoc | None) -> dict[str, list[TestOutcome]]:
+    out: dict[str, list[TestOutcome]] = {}
+    for t in doc.tests if doc is not None else []:
+        out.setdefault(t.lesson, []).append(t)
     return out
 
 
@@ -221,10 +222,10 @@ def check_suites(course: Course, authored: list[Lesson], report: Report) -> None
         if not tests:
             report.add(f"{entry.id} {entry.title}", "no test ran against the solution")
         for t in tests:
-            if t["status"] != "passed":
+            if not t.passed:
                 report.add(
                     f"{entry.id} {entry.title}",
-                    f"the solution fails {t['name']}: {t['message']}",
+                    f"the solution fails {t.nodeid}: {t.message}",
                 )
     with tempfile.TemporaryDirectory(prefix="hexahype-stubs-") as tmp:
         stubs = Path(tmp) / "exercises"
@@ -241,12 +242,12 @@ def check_suites(course: Course, authored: list[Lesson], report: Report) -> None
         return
     for entry in authored:
         for t in _by_lesson(doc).get(entry.id, []):
-            if t["status"] == "passed":
-                report.add(f"{entry.id} {entry.title}", f"the untouched stub passes {t['name']}")
-            elif t["status"] != "not started":
+            if t.passed:
+                report.add(f"{entry.id} {entry.title}", f"the untouched stub passes {t.nodeid}")
+            elif t.status is not TestStatus.NOT_STARTED:
                 report.add(
                     f"{entry.id} {entry.title}",
-                    f"the stub fails {t['name']} with {t['message']!r}, not as 'not started'",
+                    f"the stub fails {t.nodeid} with {t.message!r}, not as 'not started'",
                 )
 
 
@@ -274,10 +275,10 @@ def run_misconception(entry: Lesson, path: Path) -> tuple[bool, str, str]:
         )
     if doc is None:
         return False, f"pytest did not run: {out.strip()[-300:]}", expect
-    failing = [t for t in doc["tests"] if t["status"] != "passed"]
+    failing = [t for t in doc.tests if not t.passed]
     if not failing:
         return False, "", expect
-    return True, failing[0]["message"], expect
+    return True, failing[0].message, expect
 
 
 def check_misconceptions(course: Course, authored: list[Lesson], report: Report) -> None:

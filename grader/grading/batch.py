@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import __version__
 from ..manifest import Course, Lesson
+from ..results import LessonOutcome, ResultsDoc, Status, TestOutcome, TestStatus, is_hidden
 from . import harness, sandbox, staging, tamper
 from .budget import timed_out
 from .gradebook import Graded, LessonRow, TestRow
@@ -172,7 +173,7 @@ def _run(
     work: Path,
     limits: harness.Limits,
     config: Path | None = None,
-) -> tuple[dict[str, Any], str, dict[str, str]]:
+) -> tuple[ResultsDoc | None, str, dict[str, str]]:
     """Run every suite at once; if that run dies, run lesson by lesson so that only the
     lesson that brings pytest down loses its points. Returns (results, problem, per-lesson
     problems)."""
@@ -180,7 +181,7 @@ def _run(
     outcome = harness.run(course.root, files, impl, work, limits, "all", config)
     if outcome.doc is not None:
         return outcome.doc, "", {}
-    merged: dict[str, Any] = {"lessons": [], "tests": []}
+    merged = ResultsDoc(course.name, course.version, impl.name)
     per_lesson: dict[str, str] = {}
     share = max(limits.timeout / max(len(lessons), 1), 3 * limits.test_timeout + 10)
     one = harness.Limits(limits.test_timeout, share, limits.file_mb, limits.memory_mb)
@@ -191,8 +192,7 @@ def _run(
         if single.doc is None:
             per_lesson[lesson.id] = f"lesson {lesson.id}: pytest {single.problem}"
             continue
-        merged["lessons"] += single.doc.get("lessons", [])
-        merged["tests"] += single.doc.get("tests", [])
+        merged.lessons += single.doc.lessons
     return merged, f"the full run {outcome.problem}; graded lesson by lesson", per_lesson
 
 
@@ -205,76 +205,65 @@ def _cap(text: str) -> str:
     return text if len(text) <= MESSAGE_CAP else text[: MESSAGE_CAP - 3] + "..."
 
 
-def _status(rows: list[TestRow], passed: int, total: int) -> str:
-    if total and passed == total:
-        return "done"
-    ran = [t for t in rows if t.status != "missing"]
-    if ran and all(t.status == "not started" for t in ran):
-        return "not started"
-    return "failing" if ran else "error"
-
-
 def _rows(
     course: Course,
     plan: Plan,
-    doc: dict[str, Any],
+    doc: ResultsDoc | None,
     problems: dict[str, str],
 ) -> tuple[list[LessonRow], list[TestRow]]:
     """Score every lesson from its expected tests: a test counts only when the harness saw it
     pass; a missing, skipped or errored test scores 0, and unexpected ones are ignored."""
     order = {e.id: i for i, e in enumerate(course.entries)}
-    seen: dict[str, dict[str, Any]] = {}
-    for t in doc.get("tests", []):
-        if isinstance(t, dict) and isinstance(t.get("name"), str):
-            seen[t["name"]] = t
-    infos = {info.get("id"): info for info in doc.get("lessons", []) if isinstance(info, dict)}
+    seen = {t.nodeid: t for t in doc.tests} if doc is not None else {}
+    infos = {o.id: o for o in doc.lessons} if doc is not None else {}
     tests: list[TestRow] = []
     rows: list[LessonRow] = []
     for e in plan.lessons:
-        mine: list[TestRow] = []
+        mine: list[TestOutcome] = []
+        docs: list[str] = []
         for name in plan.expected.get(e.id, []):
-            t = seen.get(name)
             file, _, rest = name.partition("::")
             func = rest.split("::")[-1].split("[", 1)[0]
-            hidden = "/hidden/" in "/" + file
+            docs.append(plan.docs.get((file, func), ""))
+            t = seen.get(name)
             if t is None:
                 why = problems.get(e.id, NOT_RUN)
-                row = TestRow(
-                    name, e.id, hidden, "missing", _cap(why), plan.docs.get((file, func), ""), 0.0
-                )
+                mine.append(TestOutcome(name, e.id, TestStatus.MISSING, _cap(why)))
             else:
-                row = TestRow(
-                    name=name,
-                    lesson=e.id,
-                    hidden=hidden,
-                    status=str(t.get("status", "failed")),
-                    message=_cap(str(t.get("message", ""))),
-                    doc=plan.docs.get((file, func), ""),
-                    duration=float(t.get("duration", 0.0) or 0.0),
+                mine.append(
+                    TestOutcome(name, e.id, t.status, _cap(t.message), max(t.duration, 0.0))
                 )
-            mine.append(row)
-        passed = sum(t.status == "passed" for t in mine)
-        total = len(mine)
-        status = _status(mine, passed, total)
-        info = infos.get(e.id) or {}
-        message = problems.get(e.id) or ("" if status == "done" else str(info.get("message", "")))
-        if not message and status != "done":
-            message = next((t.message for t in mine if t.status != "passed"), "")
+        info = infos.get(e.id)
+        message = problems.get(e.id) or (info.first_message() if info is not None else None)
+        outcome = LessonOutcome(e.id, e.title, float(e.points), mine, message=message)
+        if outcome.status is Status.DONE or not outcome.first_message():
+            outcome.message = None
         rows.append(
             LessonRow(
                 lesson=e.id,
                 title=e.title,
                 position=order[e.id],
-                status=status,
-                passed=passed,
-                total=total,
-                points=round(e.points * passed / total, 2) if total else 0.0,
-                max_points=float(e.points),
+                status=outcome.status.value,
+                passed=outcome.passed,
+                total=outcome.total,
+                points=outcome.points,
+                max_points=outcome.max_points,
                 duration=round(sum(t.duration for t in mine), 4),
-                message=_cap(message),
+                message=_cap(outcome.first_message()),
             )
         )
-        tests += mine
+        tests += [
+            TestRow(
+                name=t.nodeid,
+                lesson=e.id,
+                hidden=is_hidden(t.nodeid),
+                status=t.status.value,
+                message=t.message,
+                doc=doc_line,
+                duration=t.duration,
+            )
+            for t, doc_line in zip(mine, docs)
+        ]
     return rows, tests
 
 
@@ -289,10 +278,12 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
         elif any(timed_out(t.message) for t in by_lesson.get(row.lesson, [])):
             causes.append(f"lesson {row.lesson}: a test timed out")
         else:
-            broken = [t for t in by_lesson.get(row.lesson, []) if t.status == "cannot load"]
+            broken = [
+                t for t in by_lesson.get(row.lesson, []) if t.status == TestStatus.CANNOT_LOAD
+            ]
             if broken:
                 causes.append(broken[0].message)
-            elif row.status == "failing" and row.points == 0 and row.message:
+            elif row.status == Status.FAILING and row.points == 0 and row.message:
                 causes.append(f"lesson {row.lesson}: {_short(row.message)}")
     if graded.tamper:
         more = f" (+{len(graded.tamper) - 1} more)" if len(graded.tamper) > 1 else ""
@@ -320,7 +311,7 @@ def grade_one(
             )
         except SourceError as exc:
             base.problem = f"cannot read the submission: {exc}"
-            base.lessons, _ = _rows(course, plan, {}, {})
+            base.lessons, _ = _rows(course, plan, None, {})
             return Result(sub, base, causes=[base.problem])
         base.commit = source.commit or staged.fingerprint()
         if skip(sub.student, base.commit):

@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from ..learner import plugin as hexahype
+from .. import manifest
 
 TIMED_OUT = pytest.StashKey[dict[str, str]]()
+COURSE = pytest.StashKey["manifest.Course | None"]()
 TIMEOUT_MARKS = ("from pytest-timeout", "timed out: no answer within")
 
 
@@ -48,8 +49,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def _lesson_id(item: pytest.Item) -> str | None:
-    session = hexahype.active(item.config)
-    lesson = session.lesson_of(item) if session is not None else None
+    config = item.config
+    if COURSE not in config.stash:
+        try:
+            config.stash[COURSE] = manifest.load(config.rootpath)
+        except manifest.ManifestError:
+            config.stash[COURSE] = None
+    course = config.stash[COURSE]
+    lesson = course.for_test_file(item.path) if course is not None else None
     return lesson.id if lesson is not None else None
 
 

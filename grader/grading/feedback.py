@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import sqlite3
 
-PASSED = "passed"
+from ..results import Status, TestStatus
+
+PASSED = TestStatus.PASSED.value
 MAX_VISIBLE = 8
 
 
@@ -57,7 +59,7 @@ def render(sub: sqlite3.Row, lessons: list[sqlite3.Row], tests: list[sqlite3.Row
     for t in tests:
         by_lesson.setdefault(t["lesson"], []).append(t)
     for r in lessons:
-        if r["status"] == "done":
+        if r["status"] == Status.DONE:
             continue
         lines += ["", f"## {r['lesson']} {r['title']}", ""]
         lines += _lesson_lines(r, by_lesson.get(r["lesson"], []))
@@ -66,18 +68,18 @@ def render(sub: sqlite3.Row, lessons: list[sqlite3.Row], tests: list[sqlite3.Row
 
 def _lesson_lines(lesson: sqlite3.Row, tests: list[sqlite3.Row]) -> list[str]:
     failed = [t for t in tests if t["status"] != PASSED]
-    if lesson["status"] == "error" or not tests:
+    if lesson["status"] == Status.ERROR or not tests:
         return ["- No check of this lesson could run for this submission."]
-    waiting = [t for t in failed if t["status"] == "not started"]
-    failed = [t for t in failed if t["status"] != "not started"]
+    waiting = [t for t in failed if t["status"] == TestStatus.NOT_STARTED]
+    failed = [t for t in failed if t["status"] != TestStatus.NOT_STARTED]
     out: list[str] = (
         [f"- Not started yet: {len(waiting)} checks wait for your work."] if waiting else []
     )
-    broken = [t for t in failed if t["status"] == "cannot load" and not t["hidden"]]
+    broken = [t for t in failed if t["status"] == TestStatus.CANNOT_LOAD and not t["hidden"]]
     if broken:
         return out + [f"- Your module could not be loaded: {_one_line(broken[0]['message'])}"]
-    skipped = [t for t in failed if t["status"] == "skipped"]
-    visible = [t for t in failed if not t["hidden"] and t["status"] != "skipped"]
+    skipped = [t for t in failed if t["status"] == TestStatus.SKIPPED]
+    visible = [t for t in failed if not t["hidden"] and t["status"] != TestStatus.SKIPPED]
     seen: set[str] = set()
     shown = 0
     for t in visible:
@@ -94,7 +96,7 @@ def _lesson_lines(lesson: sqlite3.Row, tests: list[sqlite3.Row]) -> list[str]:
         shown += 1
     hidden: dict[str, list[sqlite3.Row]] = {}
     for t in failed:
-        if t["hidden"] and t["status"] != "skipped":
+        if t["hidden"] and t["status"] != TestStatus.SKIPPED:
             hidden.setdefault(_base_name(t["name"]), []).append(t)
     for name, group in hidden.items():
         cases = f", {len(group)} cases" if len(group) > 1 else ""

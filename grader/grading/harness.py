@@ -20,7 +20,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from ..results import ResultsDoc, ResultsError
 
 OUTPUT_TAIL = 2000
 
@@ -35,7 +36,7 @@ class Limits:
 
 @dataclass
 class Outcome:
-    doc: dict[str, Any] | None
+    doc: ResultsDoc | None
     problem: str  # one line, empty when pytest ran to the end and wrote its results
     output: str  # the tail of pytest's own output
     duration: float
@@ -218,13 +219,11 @@ def run(
             _kill(proc)
     duration = time.monotonic() - started
     tail = _tail(log)
-    doc: dict[str, Any] | None = None
+    doc: ResultsDoc | None = None
     try:
         if results.stat().st_size <= limits.file_mb * 1024 * 1024:
-            loaded = json.loads(results.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict) and loaded.get("version") == 1:
-                doc = loaded
-    except (OSError, ValueError):
+            doc = ResultsDoc.read(results)
+    except (OSError, ResultsError):
         doc = None
     if doc is None:
         if code < 0:

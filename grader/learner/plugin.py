@@ -26,11 +26,12 @@ import pytest
 
 from .. import loader, manifest
 from ..manifest import Course, Lesson
+from ..results import LessonOutcome, ResultsDoc, TestOutcome, TestStatus
 from . import state
 
-RESULTS_VERSION = 1
-NOT_STARTED_CAT = "not started"
-BROKEN_CAT = "cannot load"
+NOT_STARTED_CAT = TestStatus.NOT_STARTED.value
+BROKEN_CAT = TestStatus.CANNOT_LOAD.value
+NEEDS_CAT = TestStatus.NEEDS_LESSON.value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,61 +69,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @dataclass
-class TestResult:
-    nodeid: str
-    lesson: str
-    status: str  # passed | failed | not started | cannot load | skipped
-    message: str
-    duration: float
-    hidden: bool
-    name: str
-
-
-@dataclass
 class LessonRun:
+    """One lesson's tests in this session: how many were collected and deselected, and the
+    outcome of each that ran."""
+
     lesson: Lesson
     expected: int = 0
     deselected: int = 0
-    results: list[TestResult] = field(default_factory=list)
+    results: list[TestOutcome] = field(default_factory=list)
 
-    @property
-    def complete(self) -> bool:
-        return self.deselected == 0 and len(self.results) >= self.expected > 0
-
-    @property
-    def passed(self) -> int:
-        return sum(r.status == "passed" for r in self.results)
-
-    def status(self) -> str:
-        if not self.results:
-            return state.UNKNOWN
-        if all(r.status == "passed" for r in self.results):
-            return state.DONE if self.complete else state.FAILING
-        if all(r.status == NOT_STARTED_CAT for r in self.results):
-            return state.NOT_STARTED
-        return state.FAILING
-
-    def message(self) -> str:
-        todo = [r for r in self.results if r.status == NOT_STARTED_CAT]
-        if (
-            todo
-            and len(todo) < len(self.results)
-            and all(r.status in (NOT_STARTED_CAT, "passed") for r in self.results)
-        ):
-            names = re.findall(r": (\w+) is not written yet", " ".join(r.message for r in todo))
-            if names:
-                return "still to write: " + ", ".join(dict.fromkeys(names))
-        for wanted in (BROKEN_CAT, "failed", "skipped", NOT_STARTED_CAT):
-            for r in self.results:
-                if r.status == wanted:
-                    return r.message
-        return ""
-
-    def points(self) -> float:
-        if not self.results:
-            return 0.0
-        total = max(self.expected + self.deselected, len(self.results))
-        return round(self.lesson.points * self.passed / total, 2)
+    def outcome(self) -> LessonOutcome:
+        return LessonOutcome(
+            id=self.lesson.id,
+            title=self.lesson.title,
+            max_points=float(self.lesson.points),
+            tests=list(self.results),
+            total=self.expected + self.deselected,
+            complete=self.deselected == 0 and len(self.results) >= self.expected > 0,
+        )
 
 
 def _first_line(text: str, limit: int = 400) -> str:
@@ -287,7 +251,9 @@ class HexaHype:
         other = _other_lesson(exc, lesson)
         if other:
             msg = f"this check needs lesson {other} first, which is not written yet ({exc})"
-            return self._short_report(item, call, msg, [("hexahype_message", msg)])
+            return self._short_report(
+                item, call, msg, [("hexahype", NEEDS_CAT), ("hexahype_message", msg)]
+            )
         if _is_not_started(exc, lesson, call.excinfo):
             msg = f"not started: {exc}"
             return self._short_report(
@@ -322,105 +288,81 @@ class HexaHype:
         if lesson is None:
             return
         props = dict(report.user_properties)
-        status = ""
+        status: TestStatus | None = None
         if report.when == "call":
-            status = "passed" if report.passed else "skipped" if report.skipped else "failed"
+            status = (
+                TestStatus.PASSED
+                if report.passed
+                else TestStatus.SKIPPED
+                if report.skipped
+                else TestStatus.FAILED
+            )
         elif report.when == "setup" and not report.passed:
-            status = "skipped" if report.skipped else "failed"
+            status = TestStatus.SKIPPED if report.skipped else TestStatus.FAILED
         elif report.when == "teardown" and report.failed:
-            status = "failed"
-        if not status:
+            status = TestStatus.FAILED
+        if status is None:
             return
-        if props.get("hexahype") in (NOT_STARTED_CAT, BROKEN_CAT):
-            status = props["hexahype"]
+        if props.get("hexahype") in (NOT_STARTED_CAT, BROKEN_CAT, NEEDS_CAT):
+            status = TestStatus(props["hexahype"])
         message = props.get("hexahype_message", "")
-        if status == "skipped":
+        if status is TestStatus.SKIPPED:
             reason = report.longrepr
             if isinstance(reason, tuple) and len(reason) == 3:
                 reason = reason[2]  # (path, line, reason): never show the machine's path
             message = f"skipped: {_first_line(str(reason))}"
-        elif status == "failed" and not message:
+        elif status is TestStatus.FAILED and not message:
             message = _first_line(getattr(report, "longreprtext", "") or "failed")
         run = self._run(lesson)
         # A teardown failure replaces the call's result for the same test.
         run.results = [r for r in run.results if r.nodeid != report.nodeid]
         run.results.append(
-            TestResult(
-                nodeid=report.nodeid,
+            TestOutcome(
+                nodeid=report.nodeid.replace(os.sep, "/"),
                 lesson=lesson.id,
                 status=status,
                 message=message,
                 duration=round(report.duration, 4),
-                hidden="/hidden/" in "/" + report.nodeid.replace(os.sep, "/"),
-                name=report.nodeid.split("::")[-1],
             )
         )
 
     # -- the end of the session -----------------------------------------------------------
-    def lesson_results(self) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for lid, run in self.runs.items():
-            if not run.results:
-                continue
-            out[lid] = {
-                "status": run.status(),
-                "passed": run.passed,
-                "total": max(run.expected + run.deselected, len(run.results)),
-                "complete": run.complete,
-                "message": run.message(),
-                "points": run.points(),
-                "max_points": run.lesson.points,
-            }
-        return out
+    def outcomes(self) -> list[LessonOutcome]:
+        """The outcome of every lesson that ran, in course order."""
+        order = {e.id: i for i, e in enumerate(self.course.entries)}
+        runs = sorted(self.runs.values(), key=lambda run: order[run.lesson.id])
+        return [run.outcome() for run in runs if run.results]
 
-    def results_document(self, exitstatus: int) -> dict[str, Any]:
-        lessons = self.lesson_results()
-        tests = [
-            {
-                "name": r.nodeid,
-                "lesson": r.lesson,
-                "status": r.status,
-                "message": r.message,
-                "duration": r.duration,
-                "hidden": r.hidden,
-            }
-            for run in self.runs.values()
-            for r in run.results
-        ]
-        return {
-            "version": RESULTS_VERSION,
-            "course": self.course.name,
-            "course_version": self.course.version,
-            "impl": self.impl_dir.name,
-            "exit_status": int(exitstatus),
-            "duration": round(time.time() - self.started, 3),
-            "lessons": [
-                {"id": lid, "title": self.course.get(lid).title, **info}
-                for lid, info in sorted(lessons.items(), key=lambda kv: _order(self.course, kv[0]))
-            ],
-            "tests": tests,
-        }
+    def results_document(self, exitstatus: int) -> ResultsDoc:
+        return ResultsDoc(
+            course=self.course.name,
+            course_version=self.course.version,
+            impl=self.impl_dir.name,
+            exit_status=int(exitstatus),
+            duration=time.time() - self.started,
+            lessons=self.outcomes(),
+        )
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.runs:
             return
         results_opt = self.config.getoption("hexahype_results")
-        doc = self.results_document(exitstatus)
+        doc = self.results_document(exitstatus).to_json()
         if results_opt:
             state.write_json(Path(results_opt), doc)
         elif self.learner_run:
             state.write_json(state.state_dir(self.course.root) / "results.json", doc)
         if self.learner_run and not self.config.getoption("hexahype_no_state"):
             fresh = {}
-            for lid, info in self.lesson_results().items():
-                if not info["complete"] or any(r.hidden for r in self.runs[lid].results):
+            for outcome in self.outcomes():
+                if not outcome.complete or any(t.hidden for t in outcome.tests):
                     continue
-                lesson = self.course.get(lid)
-                fresh[lid] = {
-                    "status": info["status"],
-                    "passed": info["passed"],
-                    "total": info["total"],
-                    "message": info["message"],
+                lesson = self.course.get(outcome.id)
+                fresh[outcome.id] = {
+                    "status": outcome.status.value,
+                    "passed": outcome.passed,
+                    "total": outcome.total,
+                    "message": outcome.first_message(),
                     "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                     "fingerprint": state.fingerprint(lesson.exercise_path),
                 }
@@ -435,12 +377,12 @@ class HexaHype:
             return
         from .progress import render_block
 
-        for line, markup in render_block(self):
+        saved = None
+        if self.learner_run:
+            lessons = state.load(self.course.root)["lessons"]
+            saved = {lid: str(info.get("status", "")) for lid, info in lessons.items()}
+        for line, markup in render_block(self.course, self.outcomes(), saved):
             terminalreporter.write_line(line, **markup)
-
-
-def _order(course: Course, lesson_id: str) -> int:
-    return [e.id for e in course.entries].index(lesson_id)
 
 
 def resolve_impl(value: str | None, root: Path) -> Path:

@@ -11,24 +11,30 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from . import state
+from ..manifest import Course
+from ..results import MARKS, LessonOutcome, Status
 
-if TYPE_CHECKING:
-    from .plugin import HexaHype
-
-COLOURS = {
-    state.DONE: {"green": True},
-    state.FAILING: {"red": True},
-    state.NOT_STARTED: {"yellow": True},
-    state.UNKNOWN: {},
+COLOURS: dict[Status, dict[str, bool]] = {
+    Status.DONE: {"green": True},
+    Status.FAILING: {"red": True},
+    Status.NOT_STARTED: {"yellow": True},
+    Status.UNKNOWN: {},
+    Status.ERROR: {"red": True},
 }
 
 
-def render_block(plugin: HexaHype) -> list[tuple[str, dict[str, Any]]]:
-    course = plugin.course
-    results = plugin.lesson_results()
+def render_block(
+    course: Course,
+    outcomes: Sequence[LessonOutcome],
+    saved: Mapping[str, str] | None = None,
+) -> list[tuple[str, dict[str, Any]]]:
+    """The block's lines with their terminal markup. `outcomes` are this run's lessons;
+    `saved` maps lesson ids to the statuses of earlier runs (the learner's state file), which
+    this run's complete outcomes override in the footer."""
+    results = {o.id: o for o in outcomes}
     lines: list[tuple[str, dict[str, Any]]] = [
         ("", {}),
         ("── HexaHype progress " + "─" * 50, {"bold": True}),
@@ -38,20 +44,21 @@ def render_block(plugin: HexaHype) -> list[tuple[str, dict[str, Any]]]:
         info = results.get(entry.id)
         if info is None:
             continue
-        status = info["status"]
-        status_text = f"{status} {state.MARKS[status]}"
+        status = info.status
+        status_text = f"{status.value} {MARKS[status.value]}"
         label = f"{entry.id:<5}{entry.title:<{width}}"
         extra = ""
-        ran = sum(1 for r in plugin.runs[entry.id].results)
-        if not info["complete"] and info["passed"] == ran:
+        ran = len(info.tests)
+        if not info.complete and info.passed == ran:
             status_text = "partly checked"
-            extra = f"   {ran} of {info['total']} checks ran, all pass: run every check to finish"
-        elif status == state.FAILING:
-            extra = f"   {info['passed']}/{info['total']} checks pass"
-        elif status == state.DONE:
-            extra = f"   {info['total']} checks"
+            extra = f"   {ran} of {info.total} checks ran, all pass: run every check to finish"
+        elif status is Status.FAILING:
+            extra = f"   {info.passed}/{info.total} checks pass"
+        elif status is Status.DONE:
+            extra = f"   {info.total} checks"
         lines.append((f"{label}{status_text}{extra}", COLOURS[status]))
-        if status == state.NOT_STARTED:
+        message = info.first_message()
+        if status is Status.NOT_STARTED:
             lines.append(
                 (
                     " " * 5
@@ -61,29 +68,31 @@ def render_block(plugin: HexaHype) -> list[tuple[str, dict[str, Any]]]:
                     {},
                 )
             )
-        elif status == state.FAILING and info["message"]:
-            for part in textwrap.wrap(info["message"], 95)[:4]:
+        elif status is Status.FAILING and message:
+            for part in textwrap.wrap(message, 95)[:4]:
                 lines.append((" " * 5 + part, {}))
             if entry.hints:
                 lines.append((" " * 5 + f"stuck? hexahype hint {entry.id}", {"cyan": True}))
-    lines.append(_footer(plugin, results))
+    lines.append(_footer(course, results, saved))
     return lines
 
 
-def _footer(plugin: HexaHype, results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    course = plugin.course
-    if plugin.learner_run:
-        saved = state.load(course.root)["lessons"]
-        statuses = {lid: info.get("status") for lid, info in saved.items()}
-        statuses.update({lid: info["status"] for lid, info in results.items() if info["complete"]})
+def _footer(
+    course: Course, results: Mapping[str, LessonOutcome], saved: Mapping[str, str] | None
+) -> tuple[str, dict[str, Any]]:
+    if saved is not None:
+        statuses = dict(saved)
+        statuses.update({lid: o.status.value for lid, o in results.items() if o.complete})
     else:
-        statuses = {lid: info["status"] for lid, info in results.items()}
-    done = sum(statuses.get(e.id) == state.DONE for e in course.lessons)
+        statuses = {lid: o.status.value for lid, o in results.items()}
+    done = sum(statuses.get(e.id) == Status.DONE for e in course.lessons)
     text = f"── {done} of {len(course.lessons)} lessons done"
-    quizzes = [q for q in course.quizzes if statuses.get(q.id) == state.DONE]
+    quizzes = [q for q in course.quizzes if statuses.get(q.id) == Status.DONE]
     if quizzes:
         text += " · quizzes done: " + ", ".join(q.id for q in quizzes)
-    nxt = next((e for e in course.entries if statuses.get(e.id) != state.DONE and e.authored), None)
+    nxt = next(
+        (e for e in course.entries if statuses.get(e.id) != Status.DONE and e.authored), None
+    )
     if nxt is not None:
         verb = f"hexahype quiz {nxt.chapter.number}" if nxt.is_quiz else f"hexahype check {nxt.id}"
         text += f" · next: {verb}"

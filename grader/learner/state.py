@@ -15,9 +15,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..results import MARKS, Status
+
 VERSION = 1
-DONE, FAILING, NOT_STARTED, UNKNOWN = "done", "failing", "not started", "unknown"
-MARKS = {DONE: "✓", FAILING: "✗", NOT_STARTED: "·", UNKNOWN: "?"}
+# Statuses as stored in the state file: the text of results.Status.
+DONE, FAILING, NOT_STARTED, UNKNOWN = (
+    s.value for s in (Status.DONE, Status.FAILING, Status.NOT_STARTED, Status.UNKNOWN)
+)
+__all__ = ["DONE", "FAILING", "MARKS", "NOT_STARTED", "UNKNOWN"]
 
 
 def state_dir(root: Path) -> Path:
