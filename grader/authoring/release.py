@@ -24,7 +24,7 @@ from typing import Any
 
 from .. import __version__
 from ..manifest import Course, Lesson
-from . import classroom
+from . import workflow
 
 RELEASE_FILE = "hexahype-release.json"
 RELEASE_FORMAT = "hexahype-release"
@@ -193,7 +193,7 @@ def template_files(course: Course) -> dict[str, bytes | Path]:
         files[name] = root / name
     files["README.md"] = learner_readme(course, entries).encode("utf-8")
     files[".gitignore"] = GITIGNORE.encode("utf-8")
-    files[classroom.TEMPLATE_COPY.as_posix()] = classroom.workflow_text(course).encode("utf-8")
+    files[workflow.TEMPLATE_COPY.as_posix()] = workflow.workflow_text(course).encode("utf-8")
     _refuse_secrets(files)
     return dict(sorted(files.items()))
 

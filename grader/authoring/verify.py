@@ -318,7 +318,7 @@ def check_code_blocks(course: Course, authored: list[Lesson], report: Report) ->
                 report.add(f"{entry.id} {entry.title}", p)
 
 
-from .classroom import check_workflow  # noqa: E402 - the workflow staleness check
+from .workflow import check_workflow  # noqa: E402 - the workflow staleness check
 
 EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = [check_workflow]
 

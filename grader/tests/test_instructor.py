@@ -28,7 +28,8 @@ from pathlib import Path
 import pytest
 
 from grader import manifest, runs
-from grader.authoring import classroom, release
+from grader.authoring import release
+from grader.authoring import workflow as classroom
 from grader.manifest import Course, Lesson
 
 from .conftest import gradebook_points as _points
@@ -675,7 +676,7 @@ def _classroom_step(repo: Path, tmp: Path) -> tuple[dict, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HEXAHYPE_"))}
     env.update(GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary))
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.authoring.classroom"],
+        [sys.executable, "-m", "grader.integrations.github_classroom"],
         cwd=repo,
         env=env,
         capture_output=True,

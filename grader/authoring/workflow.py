@@ -1,0 +1,132 @@
+"""The student template's progress workflow, `Autograding Tests`.
+
+`workflow_text(course)` renders `.github/workflows/classroom.yml` from the manifest alone, so the
+kit can commit it (as `.github/classroom/classroom.yml`) and `hexahype verify` can tell when it is
+stale. It keeps the shape GitHub Classroom expected (the name `Autograding Tests`, one job
+`run-autograding-tests`, triggers on `push` and `repository_dispatch`), so repositories that
+Classroom created keep running it: on every push it runs the visible suites through
+`python -m grader.integrations.github_classroom` and writes the learner's progress table to the
+job summary. The grade it computes is advisory: the student controls that CI.
+
+`python -m grader.authoring.workflow` prints the workflow.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import manifest
+from ..manifest import Course, Lesson
+
+WORKFLOW_NAME = "Autograding Tests"
+JOB_ID = "run-autograding-tests"
+STEP_ID = "hexahype"
+SOURCE_COPY = Path(".github") / "classroom" / "classroom.yml"  # in the kit
+TEMPLATE_COPY = Path(".github") / "workflows" / "classroom.yml"  # in the student template
+PYTHON_VERSION = "3.11"
+TEST_TIMEOUT = 60  # seconds per test in the student's CI
+SUITE_TIMEOUT = 600  # seconds for the whole visible run
+
+# Actions pinned by full commit SHA (the tag is a comment only).
+CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0"
+SETUP_PYTHON = "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c # v6.0.0"
+# The reporter is published only as the moving tag v1 (re-tagged on a release branch), so there
+# is no release commit to pin to; pin it here once a reviewed commit is chosen.
+REPORTER = "classroom-resources/autograding-grading-reporter@v1"
+
+
+# -- the workflow -----------------------------------------------------------------------------
+def workflow_text(course: Course) -> str:
+    """The template's workflow, from the manifest alone (never from which files exist)."""
+    total = sum(e.points for e in course.entries)
+    lines = [
+        f"# GitHub Classroom autograding for {course.name} {course.version}.",
+        "# Generated from course.toml by grader/authoring/workflow.py: do not edit by hand.",
+        "# Regenerate with: python -m grader.authoring.workflow",
+        "#",
+        "# One result per lesson, with partial credit from the manifest's points:",
+    ]
+    lines += [f"#   {e.id:<5} {e.title} ({e.points} points)" for e in course.entries]
+    lines += [
+        f"# Up to {total} points once every lesson is released. The visible tests run here;",
+        "# this grade is advisory, and the instructor's `hexahype grade` is authoritative.",
+        f"name: {WORKFLOW_NAME}",
+        "",
+        "on:",
+        "  push:",
+        "  repository_dispatch:",
+        "",
+        "permissions:",
+        "  contents: read",
+        "  checks: write  # the reporter writes the score onto the check run",
+        "  actions: read  # the reporter looks up this workflow run",
+        "",
+        "jobs:",
+        f"  {JOB_ID}:",
+        "    runs-on: ubuntu-latest",
+        "    if: github.actor != 'github-classroom[bot]'",
+        "    timeout-minutes: 20",
+        "    steps:",
+        "      - name: Check out the repository",
+        f"        uses: {CHECKOUT}",
+        "        with:",
+        "          persist-credentials: false",
+        "      - name: Set up Python",
+        f"        uses: {SETUP_PYTHON}",
+        "        with:",
+        f'          python-version: "{PYTHON_VERSION}"',
+        "      - name: Install the course",
+        "        run: python -m pip install --disable-pip-version-check -e .",
+        "      - name: Run the visible tests",
+        f"        id: {STEP_ID}",
+        "        run: python -m grader.integrations.github_classroom",
+        "      - name: Autograding Reporter",
+        f"        uses: {REPORTER}",
+        "        env:",
+        f"          {STEP_ID.upper()}_RESULTS: ${{{{ steps.{STEP_ID}.outputs.result }}}}",
+        "        with:",
+        f"          runners: {STEP_ID}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def check_workflow(course: Course, authored: list[Lesson], report: Any) -> None:
+    """verify: every committed copy of the Classroom workflow equals the generated one. The kit
+    (it has solutions/) must commit its source copy."""
+    want = workflow_text(course)
+    copies = [SOURCE_COPY, TEMPLATE_COPY]
+    for rel in copies:
+        path = course.root / rel
+        if not path.exists():
+            if rel == SOURCE_COPY and (course.root / "solutions").is_dir():
+                report.add(
+                    "workflow",
+                    f"{rel.as_posix()} is missing; regenerate it with "
+                    f"`python -m grader.authoring.workflow > {rel.as_posix()}`",
+                )
+            continue
+        if path.read_text(encoding="utf-8") != want:
+            report.add(
+                "workflow",
+                f"{rel.as_posix()} is stale against course.toml; regenerate "
+                f"it with `python -m grader.authoring.workflow > {rel.as_posix()}`",
+            )
+
+
+# -- the result -------------------------------------------------------------------------------
+
+
+def main() -> int:
+    try:
+        course = manifest.load()
+    except manifest.ManifestError as exc:
+        print(f"hexahype workflow: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(workflow_text(course))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
