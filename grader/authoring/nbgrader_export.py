@@ -326,7 +326,7 @@ def setup_spec(entry: Lesson, siblings: dict[str, str]) -> dict[str, Any]:
         "quiz": None,
     }
     if entry.is_quiz and entry.quiz_path.exists():
-        from ..learner.quizbank import seal
+        from ..quizbank import seal
 
         spec["quiz"] = _strip_explanations(seal(entry.quiz_path))
     return spec
@@ -459,7 +459,7 @@ def quiz_answers_source(quiz_ids: list[str], answers: dict[str, Any] | None) -> 
 
 
 def quiz_source_notebook(entry: Lesson, course: Course, siblings: dict[str, str]) -> Notebook:
-    from ..learner.quizbank import load_quiz
+    from ..quizbank import load_quiz
 
     cells: list[Cell] = [
         markdown_cell(

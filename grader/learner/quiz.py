@@ -22,10 +22,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from .. import quizbank
 from ..cli import UsageError, lesson_arg
 from ..manifest import Course, Lesson
-from . import quizbank
-from .quizbank import LETTERS, Question, Quiz, QuizError
+from ..quizbank import LETTERS, Question, Quiz, QuizError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from ..files import write_json
 from ..results import MARKS, Status
 
 VERSION = 1
@@ -22,7 +21,7 @@ VERSION = 1
 DONE, FAILING, NOT_STARTED, UNKNOWN = (
     s.value for s in (Status.DONE, Status.FAILING, Status.NOT_STARTED, Status.UNKNOWN)
 )
-__all__ = ["DONE", "FAILING", "MARKS", "NOT_STARTED", "UNKNOWN"]
+__all__ = ["DONE", "FAILING", "MARKS", "NOT_STARTED", "UNKNOWN", "write_json"]
 
 
 def state_dir(root: Path) -> Path:
@@ -59,16 +58,6 @@ def load(root: Path) -> dict[str, Any]:
     data.setdefault("lessons", {})
     data.setdefault("hints", {})
     return data
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temp file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False)
-        fh.write("\n")
-    os.replace(tmp, path)
 
 
 def save(root: Path, data: dict[str, Any]) -> None:

@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from grader import assets, cli, manifest, runs
-from grader.learner import quizbank
-from grader.learner.quizbank import LETTERS, Question, Quiz
+from grader import assets, cli, manifest, quizbank, runs
+from grader.quizbank import LETTERS, Question, Quiz
 from grader.testing import NotStarted
 
 if sys.version_info >= (3, 11):

@@ -2,7 +2,7 @@
 each. The `quiz1` fixture is your answers file, exercises/ch1_tokens/q10_quiz.json, which
 `hexahype quiz 1` fills in. A wrong answer names the question, never the right letter."""
 
-from grader.learner.quizbank import check_answer
+from grader.quizbank import check_answer
 
 QUIZ = "1.10"
 

@@ -2,7 +2,7 @@
 The `quiz2` fixture is your answers file, exercises/ch2_transformer/q07_quiz.json, which
 `hexahype quiz 2` fills in. A wrong answer names the question, never the right letter."""
 
-from grader.learner.quizbank import check_answer
+from grader.quizbank import check_answer
 
 QUIZ = "2.7"
 

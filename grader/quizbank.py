@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..manifest import Lesson
-from ..testing import NotStarted
-from . import state
+from .files import write_json
+from .manifest import Lesson
+from .testing import NotStarted
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -194,7 +194,7 @@ def seal(quiz_toml_path: str | Path) -> dict[str, Any]:
     next to the TOML's place and ships it instead of the TOML:
 
         doc = seal("lessons/ch1_tokens/1.10-chapter-quiz.toml")
-        state.write_json(sealed_path(toml_path), doc)   # lessons/ch1_tokens/1.10-chapter-quiz.json
+        write_json(sealed_path(toml_path), doc)   # lessons/ch1_tokens/1.10-chapter-quiz.json
 
     `load_quiz()` reads the sealed form whenever the TOML is absent, and
     `parse_quiz(unseal(doc))` equals the quiz parsed from the TOML. Raises QuizError when the
@@ -302,7 +302,7 @@ def record_answers(path: Path, updates: dict[str, str]) -> dict[str, Any]:
     """Merge `updates` into the answers file at `path`, written atomically; return the doc."""
     doc = read_answers(path)
     doc["answers"].update(updates)
-    state.write_json(path, doc)
+    write_json(path, doc)
     return doc
 
 
@@ -338,8 +338,8 @@ def check_answer(course: Any, quiz_id: str, doc: Any, question_id: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Maintainers: `python -m grader.learner.quizbank hash 1.10 q3 b` prints a key;
-    `python -m grader.learner.quizbank seal QUIZ.toml` prints the sealed JSON."""
+    """Maintainers: `python -m grader.quizbank hash 1.10 q3 b` prints a key;
+    `python -m grader.quizbank seal QUIZ.toml` prints the sealed JSON."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) == 4 and args[0] == "hash":
         print(key_hash(args[1], args[2], args[3]))
@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(seal(args[1]), indent=2, ensure_ascii=False, sort_keys=True))
         return 0
     print(
-        "usage: python -m grader.learner.quizbank hash QUIZ QUESTION LETTER | seal QUIZ.toml",
+        "usage: python -m grader.quizbank hash QUIZ QUESTION LETTER | seal QUIZ.toml",
         file=sys.stderr,
     )
     return 2
