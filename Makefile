@@ -15,6 +15,8 @@ dashboard: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest grader/tests -p no:cacheprovider -n auto
 
 setup: $(VENV)/.installed

@@ -27,8 +27,9 @@ import time
 from pathlib import Path
 
 from grader import manifest, runs
-from grader.authoring import nbgrader_export as nx
-from grader.authoring import notebooks as nbs
+from grader import notebooks as nbs
+from grader.integrations.nbgrader import export as nx
+from grader.tests.nbgrader_helpers import fill_notebook
 
 
 def _env() -> dict[str, str]:
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     for impl in impls:
         for entry in entries:
             release = out / "release" / entry.package / nx.notebook_name(entry)
-            nb = nx.fill_notebook(json.loads(release.read_text(encoding="utf-8")), entry, impl)
+            nb = fill_notebook(json.loads(release.read_text(encoding="utf-8")), entry, impl)
             nbs.write(nb, out / "submitted" / impl.name / entry.package / nx.notebook_name(entry))
 
     print(f"{args.submissions} submissions, {len(entries)} entries each, {os.cpu_count()} cores")
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         for impl in impls:
             _, doc, _ = runs.run_suite(course.root, files, impl, env=_env())
-            kit_points[impl.name] = {x["id"]: x["points"] for x in (doc or {}).get("lessons", [])}
+            kit_points[impl.name] = {x.id: x.points for x in (doc.lessons if doc else [])}
         kit_time = time.perf_counter() - start
 
     agree = all(

@@ -10,8 +10,12 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__, manifest
+from .usage import UsageError, lesson_arg
+
+__all__ = ["VERBS", "UsageError", "lesson_arg", "main"]
 
 # verb -> (module, one-line description), in the order `hexahype --help` lists them
 VERBS: dict[str, tuple[str, str]] = {
@@ -31,16 +35,12 @@ VERBS: dict[str, tuple[str, str]] = {
     "release": ("grader.authoring.release", "instructors: build the student template"),
     "grade": ("grader.grading.grade", "instructors: grade submissions with the hidden suites"),
     "gradebook": ("grader.grading.export", "instructors: export grades and feedback"),
-    "nbgrader": ("grader.authoring.nbgrader_export", "instructors: write an nbgrader course"),
+    "nbgrader": ("grader.integrations.nbgrader.export", "instructors: write an nbgrader course"),
 }
 
 
-class UsageError(Exception):
-    """A bad argument: one clear line, exit status 2."""
-
-
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -101,16 +101,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def lesson_arg(course: manifest.Course, value: str) -> manifest.Lesson:
-    """Resolve a lesson id argument or raise UsageError with the known ids."""
-    try:
-        return course.get(value)
-    except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None  # main() adds "hexahype VERB: "
-
-
 if __name__ == "__main__":
-    # Run through the package module, so the verbs and this file share one UsageError class.
-    from grader.cli import main as _main
-
-    sys.exit(_main())
+    sys.exit(main())

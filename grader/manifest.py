@@ -28,7 +28,7 @@ from typing import Any
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 MANIFEST_NAME = "course.toml"
 _ID = re.compile(r"^(\d+)\.(\d+)$")

@@ -7,16 +7,18 @@ Visible and hidden tests of lessons 2.5 and 2.6 share it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
-def ref_layer_norm(x, g, b, eps=1e-5):
+def ref_layer_norm(x: Any, g: Any, b: Any, eps: float = 1e-5) -> Any:
     mu = x.mean(axis=-1, keepdims=True)
     var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
     return (x - mu) / np.sqrt(var + eps) * g + b
 
 
-def ref_forward(p, ids, cfg, positions=None):
+def ref_forward(p: Any, ids: Any, cfg: Any, positions: Any = None) -> Any:
     """Logits (T, V) of the course's GPT layout; `positions` defaults to 0..T-1."""
     ids = list(ids)
     T, d, H = len(ids), cfg["d_model"], cfg["n_heads"]
@@ -40,7 +42,9 @@ def ref_forward(p, ids, cfg, positions=None):
     return ref_layer_norm(x, p["lnf_g"], p["lnf_b"]) @ p["wte"].T
 
 
-def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
+def ref_sample(
+    logits: Any, u: float, temperature: float = 0.0, top_k: Any = None, top_p: Any = None
+) -> int:
     if temperature == 0:
         return int(np.argmax(logits))
     z = np.asarray(logits, dtype=float) / temperature
@@ -60,7 +64,7 @@ def ref_sample(logits, u, temperature=0.0, top_k=None, top_p=None):
     return int(np.searchsorted(np.cumsum(pr), u, side="right"))
 
 
-def ref_generate(p, prompt, n_new, cfg, us, **sampler):
+def ref_generate(p: Any, prompt: Any, n_new: int, cfg: Any, us: Any, **sampler: Any) -> list[int]:
     ids = list(prompt)
     for step in range(n_new):
         window = ids[-cfg["context_length"] :]
@@ -68,12 +72,12 @@ def ref_generate(p, prompt, n_new, cfg, us, **sampler):
     return ids[len(prompt) :]
 
 
-def gpt_params(cfg, seed):
+def gpt_params(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
     """Seeded weights in the course layout, large enough that the logits differ clearly."""
     rng = np.random.default_rng(seed)
     V, C, d = cfg["vocab_size"], cfg["context_length"], cfg["d_model"]
 
-    def w(*shape, s=0.4):
+    def w(*shape: int, s: float = 0.4) -> np.ndarray:
         return rng.normal(0.0, s, shape)
 
     blocks = []

@@ -35,7 +35,7 @@ import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .files import write_json
 from .manifest import Lesson
@@ -44,7 +44,7 @@ from .testing import NotStarted
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 LETTERS = ("a", "b", "c", "d")
 SALT = "hexahype-quiz"
@@ -225,7 +225,8 @@ def sealed_path(quiz_toml_path: Path) -> Path:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data
     except FileNotFoundError:
         raise QuizError(f"{path.name} is missing") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -295,7 +296,7 @@ def read_answers(path: Path) -> dict[str, Any]:
         ) from None
     answers_of(doc, path.name)
     doc.setdefault("answers", {})
-    return doc
+    return cast(dict[str, Any], doc)
 
 
 def record_answers(path: Path, updates: dict[str, str]) -> dict[str, Any]:

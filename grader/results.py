@@ -39,7 +39,7 @@ class Status(str, Enum):
     ERROR = "error"  # grading: none of the lesson's tests ran
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class TestStatus(str, Enum):
@@ -56,7 +56,7 @@ class TestStatus(str, Enum):
     MISSING = "missing"  # grading: expected, but never reported
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 # The mark shown after a status, keyed by the status text (as stored in state files).

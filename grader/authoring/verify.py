@@ -23,10 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import lessontext as markdown
 from .. import runs
 from ..manifest import Course, Lesson
 from ..results import ResultsDoc, TestOutcome, TestStatus
-from . import markdown
 
 MIN_MISCONCEPTIONS = 3
 IGNORED_FILES = {"__init__.py", "conftest.py"}
@@ -318,7 +318,7 @@ def check_code_blocks(course: Course, authored: list[Lesson], report: Report) ->
                 report.add(f"{entry.id} {entry.title}", p)
 
 
-from .workflow import check_workflow  # noqa: E402 - the workflow staleness check
+from ..workflow import check_workflow  # noqa: E402 - the workflow staleness check
 
 EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = [check_workflow]
 

@@ -383,5 +383,5 @@ def grade_all(
                     problem=f"grading failed: {exc}",
                 )
                 graded.isolation = the_plan.level
-                graded.lessons, _ = _rows(course, the_plan, {}, {})
+                graded.lessons, _ = _rows(course, the_plan, None, {})
                 yield Result(sub, graded, causes=[graded.problem])

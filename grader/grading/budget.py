@@ -5,6 +5,8 @@
   one per test. Other lessons run as usual.
 - In grading mode the worker is started as the session starts, so that it boots while the
   tests are collected.
+- `--hexahype-worker CONFIG` is grading mode: through the kit plugin's loader hook, tests get
+  proxies whose calls run in the sandboxed worker.
 - `--hexahype-collected PATH` writes the collected test ids as a JSON list: the grader's list of
   expected tests, from which scores are computed.
 """
@@ -25,12 +27,31 @@ TIMEOUT_MARKS = ("from pytest-timeout", "timed out: no answer within")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("hexahype").addoption(
+    group = parser.getgroup("hexahype")
+    group.addoption(
         "--hexahype-collected",
         default=None,
         metavar="PATH",
         help="write the ids of the collected tests to PATH (JSON)",
     )
+    group.addoption(
+        "--hexahype-worker",
+        default=None,
+        metavar="CONFIG",
+        help="grading mode: run lesson code in a sandboxed worker process described by CONFIG "
+        "(written by `hexahype grade`); tests get proxies, never the modules themselves",
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_hexahype_load_module(config: pytest.Config, lesson: manifest.Lesson) -> Any:
+    """The kit plugin's loader seam: in grading mode, lessons (not quizzes) are proxies."""
+    worker = config.getoption("hexahype_worker", None)
+    if not worker or lesson.is_quiz:
+        return None
+    from . import proxy
+
+    return proxy.module(Path(worker), lesson)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

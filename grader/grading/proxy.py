@@ -22,7 +22,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..loader import LessonLoadError
 from ..manifest import Lesson
@@ -228,8 +228,9 @@ class Client:
             if "load_error" in answer:
                 self.load_errors[lesson.module] = str(answer["load_error"])[:2000]
             elif _listing_ok(answer.get("ok")):
-                self.loaded[lesson.module] = answer["ok"]
-                return answer["ok"]
+                listing: dict[str, Any] = answer["ok"]
+                self.loaded[lesson.module] = listing
+                return listing
             else:
                 self.load_errors[lesson.module] = f"lesson {lesson.id}: a bad module listing"
         raise LessonLoadError(self.load_errors[lesson.module])
@@ -347,10 +348,10 @@ def _rebuild(err: dict[str, Any], what: str) -> BaseException:
     args = err.get("args")
     if type(args) is list and all(type(a) in (str, int, float) for a in args):
         try:
-            return kind(*args)
+            return cast(BaseException, kind(*args))
         except Exception:  # noqa: BLE001 - e.g. UnicodeError wants other arguments
             pass
-    return kind(message)
+    return cast(BaseException, kind(message))
 
 
 class RemoteFunction:

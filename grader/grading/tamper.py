@@ -3,11 +3,10 @@ course.toml differ from the released template (`hexahype-release.json`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from ..authoring import release
+from .. import template
 from ..manifest import Course
 from .sources import Source
 
@@ -18,24 +17,19 @@ def load_release(course: Course, path: Path | None) -> dict[str, Any]:
     """The release to compare with: a hexahype-release.json (or a template folder holding one),
     or, by default, the release this kit builds now (the build is reproducible)."""
     if path is None:
-        return release.expected_release(course)
-    if path.is_dir():
-        path = path / release.RELEASE_FILE
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("format") != release.RELEASE_FORMAT or not isinstance(data.get("files"), dict):
-        raise ValueError(f"{path} is not a hexahype release manifest")
-    return data
+        return template.expected_release(course)
+    return template.read_release(path)
 
 
 def changes(source: Source, released: dict[str, Any]) -> list[str]:
     """One short line per protected file that was changed, removed or added."""
     want: dict[str, str] = {
-        rel: sha for rel, sha in released["files"].items() if release.is_protected(rel)
+        rel: sha for rel, sha in released["files"].items() if template.is_protected(rel)
     }
     have = {
         rel
         for rel in source.files()
-        if release.is_protected(rel)
+        if template.is_protected(rel)
         and not set(rel.split("/")) & IGNORED_PARTS
         and not rel.endswith((".pyc", ".pyo"))
     }

@@ -82,7 +82,7 @@ class Sent:
 
 def digest(arr: np.ndarray) -> str:
     h = hashlib.sha1(arr.dtype.str.encode() + repr(arr.shape).encode())
-    h.update(memoryview(np.ascontiguousarray(arr)).cast("B"))
+    h.update(np.ascontiguousarray(arr).tobytes())
     return h.hexdigest()
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import manifest, runs
-from ..authoring.workflow import SUITE_TIMEOUT, TEST_TIMEOUT
 from ..manifest import Course, Lesson
 from ..results import ResultsDoc, Status
+from ..workflow import SUITE_TIMEOUT, TEST_TIMEOUT
 
 
 def gradable(course: Course) -> list[Lesson]:

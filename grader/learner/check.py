@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from .. import runs
-from ..cli import UsageError, lesson_arg
 from ..manifest import Course
+from ..usage import UsageError, lesson_arg
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

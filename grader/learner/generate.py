@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import loader
-from ..cli import UsageError
 from ..manifest import Course, Lesson
+from ..usage import UsageError
 
 # the chapter 2 lessons that generation runs, in teaching order; 2.5 is not needed (no cache)
 NEEDED = ("2.1", "2.2", "2.3", "2.4", "2.6")
@@ -135,7 +135,9 @@ def _not_ready(exc: BaseException, impl_dir: Path, lessons: dict[str, Lesson]) -
     )
 
 
-def _probe(modules: dict[str, Any], params: dict, config: dict, ids: list[int]) -> None:
+def _probe(
+    modules: dict[str, Any], params: dict[str, Any], config: dict[str, Any], ids: list[int]
+) -> None:
     """Call each needed lesson once on the prompt, in teaching order, so that the first lesson
     that is not done is the one named (generate_cached alone would name 2.6 first)."""
     import numpy as np

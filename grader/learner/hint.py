@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli import UsageError, lesson_arg
 from ..manifest import Course
+from ..usage import UsageError, lesson_arg
 from . import state
 
 

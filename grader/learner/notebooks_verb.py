@@ -15,8 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, course: Course) -> int:
-    from ..authoring.notebooks import write_learner_notebooks
-    from ..cli import lesson_arg
+    from ..notebooks import write_learner_notebooks
+    from ..usage import lesson_arg
 
     ids = [lesson_arg(course, i).id for i in args.lessons]
     out = Path(args.out) if args.out else course.root / "notebooks"

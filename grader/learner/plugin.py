@@ -20,7 +20,7 @@ import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import pytest
 
@@ -32,6 +32,12 @@ from . import state
 NOT_STARTED_CAT = TestStatus.NOT_STARTED.value
 BROKEN_CAT = TestStatus.CANNOT_LOAD.value
 NEEDS_CAT = TestStatus.NEEDS_LESSON.value
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from . import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,13 +59,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--hexahype-no-state",
         action="store_true",
         help="do not update the learner's progress file",
-    )
-    group.addoption(
-        "--hexahype-worker",
-        default=None,
-        metavar="CONFIG",
-        help="grading mode: run lesson code in a sandboxed worker process described by CONFIG "
-        "(written by `hexahype grade`); tests get proxies, never the modules themselves",
     )
     group.addoption(
         "--hexahype-no-progress",
@@ -161,11 +160,9 @@ class HexaHype:
         return self.modules[lesson.id]
 
     def _load(self, lesson: Lesson) -> Any:
-        worker = self.config.getoption("hexahype_worker", None)
-        if worker and not lesson.is_quiz:  # grading: the module stays in the worker process
-            from ..grading import proxy
-
-            return proxy.module(Path(worker), lesson)
+        other = self.config.hook.pytest_hexahype_load_module(config=self.config, lesson=lesson)
+        if other is not None:  # grading: the module stays in the worker process
+            return other
         return loader.load(lesson, self.impl_dir)
 
     def fixture_module(self) -> types.ModuleType:
@@ -217,7 +214,7 @@ class HexaHype:
                 self._run(lesson).deselected += 1
 
     def _short_report(
-        self, item: pytest.Item, call: pytest.CallInfo[None], text: str, props: list
+        self, item: pytest.Item, call: pytest.CallInfo[None], text: str, props: list[Any]
     ) -> pytest.TestReport:
         """A failed report whose longrepr is one line. Building it here spares pytest from
         formatting a traceback that nobody will read (that costs ~50 ms a test)."""
@@ -227,7 +224,7 @@ class HexaHype:
             {name: 1 for name in item.keywords},
             "failed",
             text,
-            call.when,
+            cast(Literal["setup", "call", "teardown"], call.when),
             [],
             call.duration,
             start=call.start,
@@ -321,7 +318,7 @@ class HexaHype:
                 nodeid=report.nodeid.replace(os.sep, "/"),
                 lesson=lesson.id,
                 status=status,
-                message=message,
+                message=str(message),
                 duration=round(report.duration, 4),
             )
         )

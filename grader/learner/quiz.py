@@ -23,9 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import quizbank
-from ..cli import UsageError, lesson_arg
 from ..manifest import Course, Lesson
 from ..quizbank import LETTERS, Question, Quiz, QuizError
+from ..usage import UsageError, lesson_arg
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -41,7 +41,7 @@ def refresh(course: Course) -> dict[str, Any]:
     if todo:
         runs.run_suite(course.root, runs.test_files(todo), course.root / "exercises")
         saved = state.load(course.root)["lessons"]
-    return saved
+    return dict(saved)
 
 
 def statuses(course: Course, fresh: bool = True) -> list[EntryStatus]:

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from .. import runs
-from ..cli import lesson_arg
 from ..manifest import Course, Lesson
+from ..usage import lesson_arg
 from .status import next_step, statuses
 
 
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _mtimes(course: Course) -> dict[Path, float]:
-    out = {}
+    out: dict[Path, float] = {}
     for e in course.entries:
         try:
             out[e.exercise_path] = e.exercise_path.stat().st_mtime_ns

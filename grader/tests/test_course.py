@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from grader import lessontext as markdown
 from grader import manifest, runs
-from grader.authoring import markdown, verify
+from grader.authoring import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = manifest.load(ROOT)
@@ -32,7 +33,7 @@ def _by_lesson(doc: dict | None) -> dict[str, list[dict]]:
 def solution_results() -> dict[str, list[dict]]:
     _, doc, out = runs.run_suite(ROOT, runs.test_files(AUTHORED, hidden=True), ROOT / "solutions")
     assert doc is not None, out[-2000:]
-    return _by_lesson(doc)
+    return _by_lesson(doc.to_json())
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def stub_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dic
         assert q.exercise_path.read_text(encoding="utf-8").strip() == '{"answers": {}}'
     _, doc, out = runs.run_suite(ROOT, runs.test_files(AUTHORED, hidden=True), stubs)
     assert doc is not None, out[-2000:]
-    return _by_lesson(doc)
+    return _by_lesson(doc.to_json())
 
 
 def test_the_whole_course_is_authored():

@@ -27,10 +27,12 @@ from pathlib import Path
 
 import pytest
 
+import grader
 from grader import manifest, runs
+from grader import workflow as classroom
 from grader.authoring import release
-from grader.authoring import workflow as classroom
 from grader.manifest import Course, Lesson
+from grader.results import ResultsDoc
 
 from .conftest import gradebook_points as _points
 
@@ -74,9 +76,9 @@ def _complete(entry: Lesson) -> bool:
     return all(p.exists() for p in need)
 
 
-def _by_lesson(doc: dict | None) -> dict[str, list[dict]]:
+def _by_lesson(doc: ResultsDoc | None) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for t in (doc or {}).get("tests", []):
+    for t in doc.to_json()["tests"] if doc is not None else []:
         out.setdefault(t["lesson"], []).append(t)
     return out
 
@@ -516,7 +518,7 @@ def test_batch_resumes_after_a_kill_without_loss_or_duplicates(graded: dict, kit
             "SELECT DISTINCT grader_version, course_version FROM submissions"
         ).fetchall()
     assert sorted(subs) == sorted((s, 1) for s in STUDENTS)
-    assert meta == [(release.__version__, kit.course.version)]
+    assert meta == [(grader.__version__, kit.course.version)]
     # Re-running the whole batch grades nothing again and changes nothing.
     again = graded["again"]
     assert again.returncode == 0 and again.stdout.count("skipped, already graded") == 6

@@ -31,9 +31,11 @@ from nbclient import NotebookClient
 from nbgrader.nbgraderformat import MetadataValidator
 
 from grader import manifest, runs
-from grader.authoring import nbgrader_export as nx
-from grader.authoring import nbgrader_feedback as nf
-from grader.authoring import notebooks as nbs
+from grader import notebooks as nbs
+from grader.integrations.nbgrader import export as nx
+from grader.integrations.nbgrader import feedback as nf
+
+from .nbgrader_helpers import fill_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = manifest.load(ROOT)
@@ -280,7 +282,7 @@ def _kit_points(tmp: Path, students: dict[str, Path]) -> dict[str, dict[str, flo
             files = runs.test_files(list(COMPLETE), hidden=True)
             _, doc, text = runs.run_suite(ROOT, files, impl, env=_env())
             assert doc is not None, text[-2000:]
-            out[student] = {lesson["id"]: lesson["points"] for lesson in doc["lessons"]}
+            out[student] = {lesson.id: lesson.points for lesson in doc.lessons}
         return out
     batch = tmp / "repos"
     for student, impl in students.items():
@@ -315,7 +317,7 @@ def graded(course_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         submitted = set(ids) | {d for i in ids for d in _deps(COURSE.get(i))}
         for entry in (e for e in AUTHORED if e.id in submitted):
             release = json.loads(_release(course_dir, entry).read_text(encoding="utf-8"))
-            nb = release if student == "stubs" else nx.fill_notebook(release, entry, impls[student])
+            nb = release if student == "stubs" else fill_notebook(release, entry, impls[student])
             dest = course_dir / "submitted" / student / entry.package / nx.notebook_name(entry)
             nbs.write(nb, dest)
     assignments = sorted({e.package for e in AUTHORED})

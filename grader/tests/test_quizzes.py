@@ -169,7 +169,7 @@ def _suite(impl: Path) -> dict[str, list[dict[str, Any]]]:
     code, doc, out = runs.run_suite(ROOT, [e.test_path for e in QUIZZES], impl, timeout=300)
     assert doc is not None, f"pytest did not run ({code}): {out[-400:]}"
     by_quiz: dict[str, list[dict[str, Any]]] = {}
-    for t in doc["tests"]:
+    for t in doc.to_json()["tests"]:
         by_quiz.setdefault(t["lesson"], []).append(t)
     return by_quiz
 

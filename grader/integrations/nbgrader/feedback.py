@@ -18,7 +18,7 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from ..learner.notebook import HIDDEN_BEGIN, HIDDEN_END, META_KEY
+from .markers import HIDDEN_BEGIN, HIDDEN_END, META_KEY
 
 NEUTRAL_SOURCE = "# (hidden tests: run at grading; not shown)"
 
@@ -82,7 +82,7 @@ def _node(data: dict[str, Any]) -> Any:
     try:
         from nbformat import from_dict
 
-        return from_dict(data)
+        return from_dict(data)  # type: ignore[no-untyped-call]
     except ImportError:  # pragma: no cover - nbconvert depends on nbformat
         return data
 

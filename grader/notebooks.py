@@ -7,29 +7,24 @@ reads the same wherever it is opened.
 
 The learner's notebook starts with a setup cell (it finds the course and makes `exercises`
 importable, with the course root as the working directory, like the lesson runner does) and
-ends with a check cell that runs the lesson's visible tests:
-
-    python -m grader.authoring.notebooks            # every authored lesson, into notebooks/
-    python -m grader.authoring.notebooks 1.3 --out /some/folder
+ends with a check cell that runs the lesson's visible tests. `hexahype notebook` writes them.
 
 The notebooks are plain nbformat 4.5 JSON; building them needs nothing beyond the kit.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
 import mimetypes
 import re
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..manifest import Course, Lesson
-from . import markdown
+from . import lessontext as markdown
+from .manifest import Course, Lesson
 
 NBFORMAT = 4
 NBFORMAT_MINOR = 5
@@ -250,30 +245,3 @@ def write_learner_notebooks(course: Course, out: Path, ids: Iterable[str] = ()) 
         write(learner_notebook(lesson), out / notebook_name(lesson))
         for lesson in learner_lessons(course, ids)
     ]
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .. import manifest
-
-    parser = argparse.ArgumentParser(
-        prog="python -m grader.authoring.notebooks",
-        description="write lesson notebooks (lesson text, runnable examples, a check cell)",
-    )
-    parser.add_argument("lessons", nargs="*", help="lesson ids (default: every authored lesson)")
-    parser.add_argument("--out", default=None, help="folder to write to (default: notebooks/)")
-    args = parser.parse_args(argv)
-    try:
-        course = manifest.load()
-        out = Path(args.out) if args.out else course.root / "notebooks"
-        paths = write_learner_notebooks(course, out, args.lessons)
-    except (manifest.ManifestError, KeyError) as exc:
-        print(f"notebooks: {exc}", file=sys.stderr)
-        return 2
-    for p in paths:
-        print(p)
-    print(f"{len(paths)} notebooks; open one with: jupyter lab {out}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,7 +8,7 @@ Classroom created keep running it: on every push it runs the visible suites thro
 `python -m grader.integrations.github_classroom` and writes the learner's progress table to the
 job summary. The grade it computes is advisory: the student controls that CI.
 
-`python -m grader.authoring.workflow` prints the workflow.
+`python -m grader.workflow` prints the workflow.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import manifest
-from ..manifest import Course, Lesson
+from . import manifest
+from .manifest import Course, Lesson
 
 WORKFLOW_NAME = "Autograding Tests"
 JOB_ID = "run-autograding-tests"
@@ -43,8 +43,8 @@ def workflow_text(course: Course) -> str:
     total = sum(e.points for e in course.entries)
     lines = [
         f"# GitHub Classroom autograding for {course.name} {course.version}.",
-        "# Generated from course.toml by grader/authoring/workflow.py: do not edit by hand.",
-        "# Regenerate with: python -m grader.authoring.workflow",
+        "# Generated from course.toml by grader/workflow.py: do not edit by hand.",
+        "# Regenerate with: python -m grader.workflow",
         "#",
         "# One result per lesson, with partial credit from the manifest's points:",
     ]
@@ -104,14 +104,14 @@ def check_workflow(course: Course, authored: list[Lesson], report: Any) -> None:
                 report.add(
                     "workflow",
                     f"{rel.as_posix()} is missing; regenerate it with "
-                    f"`python -m grader.authoring.workflow > {rel.as_posix()}`",
+                    f"`python -m grader.workflow > {rel.as_posix()}`",
                 )
             continue
         if path.read_text(encoding="utf-8") != want:
             report.add(
                 "workflow",
                 f"{rel.as_posix()} is stale against course.toml; regenerate "
-                f"it with `python -m grader.authoring.workflow > {rel.as_posix()}`",
+                f"it with `python -m grader.workflow > {rel.as_posix()}`",
             )
 
 

@@ -5,7 +5,7 @@
     OUT/source/ch1_tokens/1.10-chapter-quiz.ipynb        one notebook per lesson and quiz
 
 A lesson notebook holds, in order:
-- a read-only setup cell (`grader.learner.notebook.nbgrader_setup`): the notebook's code becomes
+- a read-only setup cell (`grader.integrations.nbgrader.runtime.nbgrader_setup`): the notebook's code becomes
   the lesson module for the lesson's examples and tests;
 - the lesson text as markdown cells, its python blocks as code cells;
 - before the first example that calls the learner's code: the answer cells, one for the module's
@@ -28,7 +28,6 @@ entries that are not authored yet are left out.
 from __future__ import annotations
 
 import argparse
-import ast
 import base64
 import json
 import pprint
@@ -38,225 +37,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..learner.notebook import HIDDEN_BEGIN, HIDDEN_END, MAGIC
-from ..manifest import Course, Lesson
-from . import notebooks as nbs
-from .notebooks import META_KEY, Cell, Notebook, code_cell, markdown_cell
-
-SOLUTION_BEGIN = "### BEGIN SOLUTION"
-SOLUTION_END = "### END SOLUTION"
-CODE_STUB = "# YOUR CODE HERE"
-NBGRADER_SCHEMA = 3
-
-
-# -- stub + solution -> answer cells -----------------------------------------------------------
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def _is_def(node: ast.stmt) -> bool:
-    return isinstance(node, _DEFS)
-
-
-def _docstring(body: list[ast.stmt]) -> ast.stmt | None:
-    first = body[0] if body else None
-    if (
-        isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-    ):
-        return first
-    return None
-
-
-def _start(node: ast.stmt) -> int:
-    decorators = getattr(node, "decorator_list", [])
-    return min([node.lineno, *(d.lineno for d in decorators)])
-
-
-def _text(node: ast.stmt, lines: list[str]) -> str:
-    return "".join(lines[_start(node) - 1 : node.end_lineno])
-
-
-def _ends(stmts: list[ast.stmt]) -> bool:
-    """True when running `stmts` can never fall off their end."""
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if isinstance(last, (ast.Return, ast.Raise)):
-        return True
-    if isinstance(last, ast.If):
-        return _ends(last.body) and _ends(last.orelse)
-    if isinstance(last, (ast.With, ast.AsyncWith)):
-        return _ends(last.body)
-    return False
-
-
-def _group(names: list[str], stmts: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
-    """Statements by answer cell, keeping the module's order: the statements before the first
-    of the stub's definitions (up to the first helper function) are the header; a definition
-    of a stub name opens that name's cell, and the statements after it (helpers, constants) go
-    with the next such definition, trailing ones with the last. A name defined again later
-    (say `_old = f` then a new `def f`) stays where it is in that flow, as Python runs it."""
-    first = {}
-    for i, s in enumerate(stmts):
-        if _is_def(s) and s.name in names:  # type: ignore[attr-defined]
-            first.setdefault(s.name, i)  # type: ignore[attr-defined]
-    groups: dict[str, list[ast.stmt]] = {"header": [], **{n: [] for n in names}}
-    pending: list[ast.stmt] = []
-    key = "header"
-    for i, s in enumerate(stmts):
-        name = getattr(s, "name", None) if _is_def(s) else None
-        if name is not None and first.get(name) == i:
-            if key == "header":  # imports and constants are the header; helpers go with name
-                cut = next((k for k, n in enumerate(pending) if _is_def(n)), len(pending))
-                groups["header"] += pending[:cut]
-                pending = pending[cut:]
-            groups[name] += pending
-            groups[name].append(s)
-            pending = []
-            key = name
-        else:
-            pending.append(s)
-    groups[key] += pending
-    return groups
-
-
-def _region(body: list[str], indent: str) -> list[str]:
-    return [f"{indent}{SOLUTION_BEGIN}\n", *body, f"{indent}{SOLUTION_END}\n"]
-
-
-def _reindent(lines: list[str], old: int, new: int) -> list[str]:
-    if old == new:
-        return lines
-    out = []
-    for line in lines:
-        if line.strip() and line[:old].strip() == "":
-            out.append(" " * new + line[old:])
-        else:
-            out.append(line)
-    return out
-
-
-def _merge_function(s: ast.stmt, i: ast.stmt, slines: list[str], ilines: list[str]) -> list[str]:
-    assert isinstance(s, _FUNCS) and isinstance(i, _FUNCS)
-    if s.body[0].lineno == s.lineno or i.body[0].lineno == i.lineno:
-        return _region(_text(i, ilines).splitlines(keepends=True), "")  # one-liners: whole def
-    sdoc, idoc = _docstring(s.body), _docstring(i.body)
-    head = slines[_start(s) - 1 : s.body[0].lineno - 1]
-    doc = slines[sdoc.lineno - 1 : sdoc.end_lineno] if sdoc is not None else []
-    tail_from = sdoc.end_lineno if sdoc is not None else s.body[0].lineno - 1
-    tail = slines[tail_from : s.end_lineno]
-    ibody_stmts = i.body[1:] if idoc is not None else i.body
-    if not ibody_stmts:
-        ibody: list[str] = []
-    else:
-        first = idoc.end_lineno if idoc is not None else ibody_stmts[0].lineno - 1
-        ibody = ilines[first : i.end_lineno]
-    indent = " " * s.body[0].col_offset
-    ibody = _reindent(ibody, ibody_stmts[0].col_offset if ibody_stmts else 0, len(indent))
-    if tail and not _ends(ibody_stmts):
-        ibody.append(f"{indent}return None  # the stub's lines below are never reached\n")
-    return head + doc + _region(ibody, indent) + tail
-
-
-def _merge_class(
-    s: ast.ClassDef, i: ast.ClassDef, slines: list[str], ilines: list[str]
-) -> list[str]:
-    sdoc = _docstring(s.body)
-    sbody = s.body[1:] if sdoc is not None else s.body
-    ibody = i.body[1:] if _docstring(i.body) is not None else i.body
-    if not sbody or s.body[0].lineno == s.lineno:
-        return _region(_text(i, ilines).splitlines(keepends=True), "")
-    head = slines[_start(s) - 1 : s.body[0].lineno - 1]
-    doc = slines[sdoc.lineno - 1 : sdoc.end_lineno] if sdoc is not None else []
-    indent = " " * sbody[0].col_offset
-    names = [n.name for n in sbody if isinstance(n, _DEFS)]
-    parts = _merge_groups(names, sbody, ibody, slines, ilines, indent)
-    out = head + doc
-    for key in ["header", *names]:
-        if parts[key]:
-            if out and out[-1].strip() and key != "header":
-                out.append("\n")
-            out += parts[key]
-    return out
-
-
-def _merge_groups(
-    names: list[str],
-    sstmts: list[ast.stmt],
-    istmts: list[ast.stmt],
-    slines: list[str],
-    ilines: list[str],
-    indent: str,
-) -> dict[str, list[str]]:
-    """Per answer key, the merged lines: the stub's other statements, the solution's own
-    statements in a solution region, then the stub's definition with the reference body."""
-    sgroups, igroups = _group(names, sstmts), _group(names, istmts)
-    shared = {ast.dump(n) for n in sstmts if not _is_def(n)}
-    out: dict[str, list[str]] = {}
-    for key in ["header", *names]:
-        lines: list[str] = []
-        plain = [n for n in sgroups[key] if not _is_def(n)]
-        if plain:
-            lines += slines[_start(plain[0]) - 1 : plain[-1].end_lineno]
-        own = [n for n in igroups[key] if getattr(n, "name", None) != key or not _is_def(n)]
-        own = [n for n in own if ast.dump(n) not in shared]
-        if own:
-            body: list[str] = []
-            for n in own:
-                if body:
-                    body.append("\n")
-                body += _text(n, ilines).splitlines(keepends=True)
-            if lines:
-                lines.append("\n")
-            lines += _region(body, indent)
-        sdef = next((n for n in sgroups[key] if _is_def(n)), None)
-        idef = next(
-            (n for n in igroups[key] if _is_def(n) and getattr(n, "name", None) == key), None
-        )
-        if sdef is not None:
-            if lines:
-                lines.append("\n")
-            if idef is None:
-                lines += _text(sdef, slines).splitlines(keepends=True)
-            elif isinstance(sdef, ast.ClassDef) and isinstance(idef, ast.ClassDef):
-                lines += _merge_class(sdef, idef, slines, ilines)
-            elif isinstance(sdef, _FUNCS) and isinstance(idef, _FUNCS):
-                lines += _merge_function(sdef, idef, slines, ilines)
-            else:
-                lines += _region(_text(idef, ilines).splitlines(keepends=True), indent)
-        out[key] = lines
-    return out
-
-
-def _module_body(tree: ast.Module) -> list[ast.stmt]:
-    return tree.body[1:] if _docstring(tree.body) is not None else tree.body
-
-
-def _stub_names(stub_src: str) -> list[str]:
-    return [n.name for n in _module_body(ast.parse(stub_src)) if isinstance(n, _DEFS)]
-
-
-def answer_cells(stub_src: str, impl_src: str, markers: bool = True) -> dict[str, str]:
-    """The answer cells of a lesson, keyed `header` and then by the stub's top-level names.
-
-    markers=True (the source notebook): the stub merged with `impl_src` (the reference
-    solution) as described in the module docstring. markers=False: `impl_src`'s own code, cut
-    into the same cells (how a student's module reads as notebook cells)."""
-    names = _stub_names(stub_src)
-    ilines = impl_src.splitlines(keepends=True)
-    istmts = _module_body(ast.parse(impl_src))
-    if markers:
-        slines = stub_src.splitlines(keepends=True)
-        sstmts = _module_body(ast.parse(stub_src))
-        merged = _merge_groups(names, sstmts, istmts, slines, ilines, "")
-        return {k: "".join(v).strip("\n") for k, v in merged.items()}
-    groups = _group(names, istmts)
-    out: dict[str, str] = {}
-    for key in ["header", *names]:
-        out[key] = "\n\n".join(_text(n, ilines).rstrip("\n") for n in groups[key])
-    return out
+from ... import notebooks as nbs
+from ...manifest import Course, Lesson
+from ...notebooks import META_KEY, Cell, Notebook, code_cell, markdown_cell
+from .markers import (
+    CODE_STUB,
+    HIDDEN_BEGIN,
+    HIDDEN_END,
+    MAGIC,
+    NBGRADER_SCHEMA,
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+)
+from .merge import answer_cells
 
 
 # -- notebooks --------------------------------------------------------------------------------
@@ -326,7 +119,7 @@ def setup_spec(entry: Lesson, siblings: dict[str, str]) -> dict[str, Any]:
         "quiz": None,
     }
     if entry.is_quiz and entry.quiz_path.exists():
-        from ..quizbank import seal
+        from ...quizbank import seal
 
         spec["quiz"] = _strip_explanations(seal(entry.quiz_path))
     return spec
@@ -343,7 +136,7 @@ def _setup_cell(entry: Lesson, course: Course, siblings: dict[str, str]) -> Cell
         "# HexaHype setup: run this cell first (it is read-only). It loads the kit's notebook\n"
         f"# helpers, makes this notebook's code importable as exercises.{entry.module}\n"
         "# (the examples and the tests use it) and defines the test cell's %%hexahype_tests.\n"
-        "from grader.learner.notebook import nbgrader_setup\n\n"
+        "from grader.integrations.nbgrader.runtime import nbgrader_setup\n\n"
         f"nbgrader_setup({pprint.pformat(spec, width=96, sort_dicts=False)})"
     )
     meta = {
@@ -459,7 +252,7 @@ def quiz_answers_source(quiz_ids: list[str], answers: dict[str, Any] | None) -> 
 
 
 def quiz_source_notebook(entry: Lesson, course: Course, siblings: dict[str, str]) -> Notebook:
-    from ..quizbank import load_quiz
+    from ...quizbank import load_quiz
 
     cells: list[Cell] = [
         markdown_cell(
@@ -518,7 +311,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
-from grader.authoring.nbgrader_feedback import RedactHiddenTests
+from grader.integrations.nbgrader.feedback import RedactHiddenTests
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 
@@ -591,57 +384,6 @@ def write_course(course: Course, out: Path, ids: list[str] | None = None) -> Exp
             encoding="utf-8",
         )
     return export
-
-
-# -- students' modules as notebooks (for grading an exercises/-style folder with nbgrader) ----
-def fill_notebook(nb: Notebook, entry: Lesson, impl_dir: Path) -> Notebook:
-    """A copy of a (release) notebook whose answer cells hold the code of `impl_dir`'s module
-    for this entry, cut into the same cells; unchanged when `impl_dir` has no such file."""
-    path = impl_dir / entry.package / entry.exercise_path.name
-    if not path.is_file():
-        return nb
-    out = json.loads(json.dumps(nb))
-    if entry.is_quiz:
-        answers = json.loads(path.read_text(encoding="utf-8")).get("answers", {})
-        for cell in out["cells"]:
-            if cell.get("metadata", {}).get(META_KEY, {}).get("role") == "answers":
-                cell["source"] = nbs._lines(quiz_answers_source([], answers))
-        return out
-    if not entry.exercise_path.exists():
-        return nb
-    cells = answer_cells(
-        entry.exercise_path.read_text(encoding="utf-8"),
-        path.read_text(encoding="utf-8"),
-        markers=False,
-    )
-    for cell in out["cells"]:
-        meta = cell.get("metadata", {}).get(META_KEY, {})
-        if meta.get("role") == "module":
-            cell["source"] = nbs._lines(cells.pop(meta.get("part"), ""))
-    extra = "\n\n".join(v for v in cells.values() if v.strip())
-    if extra:  # code for cells the notebook does not have: add it to the last answer cell
-        last = [
-            c
-            for c in out["cells"]
-            if c.get("metadata", {}).get(META_KEY, {}).get("role") == "module"
-        ]
-        if last:
-            last[-1]["source"] = nbs._lines(nbs.source_of(last[-1]) + "\n\n" + extra)
-    return out
-
-
-def fill_assignment(course: Course, release_dir: Path, impl_dir: Path, out_dir: Path) -> list[Path]:
-    """Write `release_dir`'s notebooks into `out_dir`, filled from `impl_dir` (fill_notebook)."""
-    by_name = {notebook_name(e): e for e in course.entries}
-    written = []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path in sorted(release_dir.glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        entry = by_name.get(path.name)
-        if entry is not None:
-            nb = fill_notebook(nb, entry, impl_dir)
-        written.append(nbs.write(nb, out_dir / path.name))
-    return written
 
 
 # -- the verb ---------------------------------------------------------------------------------

@@ -1,0 +1,215 @@
+"""The student template: which files it holds and the manifest of hashes that describes it.
+
+This is the course's definition of a release, shared by `hexahype release` (which writes it)
+and grading (whose tamper check compares submissions with it): a pure function of the kit's
+files and course.toml.
+
+The template holds the stubs, the visible tests, the lesson texts and figures, the grader package
+(without its own tests and misconception bank), pyproject.toml, course.toml, a learner README, a
+.gitignore and the progress workflow. It never holds solutions/, tests/hidden/, the
+misconception bank or a quiz key in clear text: quizzes ship in their sealed JSON form.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from . import __version__, quizbank, workflow
+from .manifest import Course, Lesson
+
+RELEASE_FILE = "hexahype-release.json"
+RELEASE_FORMAT = "hexahype-release"
+# Files a student has no reason to change; a difference flags the submission.
+PROTECTED = ("tests/**", ".github/**", "grader/**", "pyproject.toml", "course.toml")
+SKIP_NAMES = {"__pycache__", ".DS_Store"}
+SKIP_SUFFIXES = {".pyc", ".pyo"}
+
+GITIGNORE = """\
+# Python
+__pycache__/
+*.py[cod]
+*.egg-info/
+build/
+dist/
+.venv*/
+.pytest_cache/
+# Your local progress (hexahype keeps it here)
+.hexahype/
+"""
+
+
+class TemplateError(Exception):
+    """The template cannot be built (one clear line)."""
+
+
+# -- what goes in -----------------------------------------------------------------------------
+def _keep(path: Path) -> bool:
+    return not (set(path.parts) & SKIP_NAMES) and path.suffix not in SKIP_SUFFIXES
+
+
+def _tree(base: Path) -> list[Path]:
+    if not base.is_dir():
+        return []
+    return sorted(
+        (p for p in base.rglob("*") if p.is_file() and _keep(p.relative_to(base))),
+        key=lambda p: p.relative_to(base).as_posix(),
+    )
+
+
+def json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _lesson_files(course: Course, entry: Lesson) -> dict[str, bytes | Path]:
+    out: dict[str, bytes | Path] = {}
+    root = course.root
+
+    def add(path: Path) -> None:
+        if path.is_file():
+            out[path.relative_to(root).as_posix()] = path
+
+    add(entry.exercise_path)
+    add(entry.test_path)
+    if entry.is_quiz:
+        if entry.quiz_path.is_file():
+            sealed = quizbank.sealed_path(entry.quiz_path).relative_to(root).as_posix()
+            out[sealed] = json_bytes(quizbank.seal(entry.quiz_path))
+    else:
+        add(entry.text_path)
+    return out
+
+
+def learner_readme(course: Course, entries: list[Lesson]) -> str:
+    lines = [
+        f"# {course.name}",
+        "",
+        "Build the pieces of a large language model yourself, one lesson at a time.",
+        "",
+        "## Getting started",
+        "",
+        "```sh",
+        "python -m venv .venv && . .venv/bin/activate",
+        "pip install -e .",
+        "hexahype            # your dashboard: lessons, progress and the next step",
+        "pytest              # every visible check, with a progress block at the end",
+        "```",
+        "",
+        "Write your code in `exercises/`. Each lesson text in `lessons/` ends with a **Your turn**",
+        "section; `hexahype check 1.1` runs one lesson's checks and `hexahype hint 1.1` gives a",
+        "hint when you are stuck. Chapter quizzes run with `hexahype quiz 1`.",
+        "",
+        "## Lessons",
+        "",
+        "| Lesson | Title | Reading | Points |",
+        "|---|---|---:|---:|",
+    ]
+    for e in entries:
+        lines.append(f"| {e.id} | {e.title} | {e.minutes} min | {e.points} |")
+    lines += [
+        "",
+        "## Grading",
+        "",
+        "Every push runs the visible checks on GitHub (the **Autograding Tests** workflow) and",
+        "shows your progress in the run's summary. Your instructor grades the final version with",
+        "further checks. Do not change `tests/`, `grader/`, `.github/`, `pyproject.toml` or",
+        "`course.toml`: grading always uses the course's own copies, and changes to them are",
+        "flagged.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def template_files(course: Course) -> dict[str, bytes | Path]:
+    """Every file of the template except hexahype-release.json: relative path -> source path
+    or content. Driven by the manifest: only authored entries contribute."""
+    root = course.root
+    files: dict[str, bytes | Path] = {}
+    entries = [e for e in course.entries if e.exercise_path.exists()]
+    for chapter in course.chapters:
+        for top in ("exercises",):
+            init = root / top / chapter.package / "__init__.py"
+            if init.is_file():
+                files[init.relative_to(root).as_posix()] = init
+    for support in sorted((root / "tests").glob("conftest.py")) + sorted(
+        (root / "tests").glob("*/conftest.py")
+    ):
+        if "hidden" not in support.relative_to(root).parts:
+            files[support.relative_to(root).as_posix()] = support
+    for entry in entries:
+        files.update(_lesson_files(course, entry))
+    for fig in _tree(root / "lessons" / "figures"):
+        files[fig.relative_to(root).as_posix()] = fig
+    for path in _tree(root / "grader"):
+        rel = path.relative_to(root)
+        if rel.parts[1] == "tests":
+            continue
+        files[rel.as_posix()] = path
+    for name in ("pyproject.toml", "course.toml"):
+        files[name] = root / name
+    files["README.md"] = learner_readme(course, entries).encode("utf-8")
+    files[".gitignore"] = GITIGNORE.encode("utf-8")
+    files[workflow.TEMPLATE_COPY.as_posix()] = workflow.workflow_text(course).encode("utf-8")
+    _refuse_secrets(files)
+    return dict(sorted(files.items()))
+
+
+def _refuse_secrets(files: dict[str, bytes | Path]) -> None:
+    for rel in files:
+        parts = rel.split("/")
+        if (
+            parts[0] == "solutions"
+            or rel.startswith("tests/hidden/")
+            or rel.startswith("grader/tests/")
+        ):
+            raise TemplateError(f"{rel} must never ship to students")
+        if rel.startswith("lessons/") and rel.endswith(".toml"):
+            raise TemplateError(f"{rel} holds a quiz in clear text")
+
+
+def _content(source: bytes | Path) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()
+
+
+def is_protected(rel: str) -> bool:
+    return any(fnmatch.fnmatchcase(rel, pattern) for pattern in PROTECTED)
+
+
+def release_manifest(course: Course, contents: dict[str, bytes]) -> dict[str, Any]:
+    """The file list of a release, with sha256s: what grading compares submissions with."""
+    return {
+        "format": RELEASE_FORMAT,
+        "version": 1,
+        "course": course.name,
+        "course_version": course.version,
+        "grader_version": __version__,
+        "protected": list(PROTECTED),
+        "files": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(contents.items())},
+    }
+
+
+def contents(course: Course) -> dict[str, bytes]:
+    """The template's files with their bytes."""
+    return {rel: _content(src) for rel, src in template_files(course).items()}
+
+
+def expected_release(course: Course) -> dict[str, Any]:
+    """The release manifest this kit would write, computed without writing anything."""
+    return release_manifest(course, contents(course))
+
+
+def read_release(path: Path) -> dict[str, Any]:
+    """A hexahype-release.json (or a template folder holding one); ValueError if it is not."""
+    if path.is_dir():
+        path = path / RELEASE_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != RELEASE_FORMAT
+        or not isinstance(data.get("files"), dict)
+    ):
+        raise ValueError(f"{path} is not a hexahype release manifest")
+    return data
