@@ -112,6 +112,20 @@ def failure_message(excinfo: pytest.ExceptionInfo[BaseException], impl_dir: Path
     return f"{type(exc).__name__}: {_first_line(str(exc), 300)}{where}"
 
 
+def report_status(report: pytest.TestReport) -> TestStatus | None:
+    """What one phase's report says of its test: the call's outcome, or a failed or skipped
+    setup, or a failed teardown; None for the phases that say nothing."""
+    if report.when == "call":
+        if report.passed:
+            return TestStatus.PASSED
+        return TestStatus.SKIPPED if report.skipped else TestStatus.FAILED
+    if report.when == "setup" and not report.passed:
+        return TestStatus.SKIPPED if report.skipped else TestStatus.FAILED
+    if report.when == "teardown" and report.failed:
+        return TestStatus.FAILED
+    return None
+
+
 def _other_lesson(exc: BaseException, lesson: Lesson) -> str:
     """The id of another lesson whose unwritten stub this test ran into, or ''."""
     if not isinstance(exc, NotImplementedError):
@@ -285,19 +299,7 @@ class HexaHype:
         if lesson is None:
             return
         props = dict(report.user_properties)
-        status: TestStatus | None = None
-        if report.when == "call":
-            status = (
-                TestStatus.PASSED
-                if report.passed
-                else TestStatus.SKIPPED
-                if report.skipped
-                else TestStatus.FAILED
-            )
-        elif report.when == "setup" and not report.passed:
-            status = TestStatus.SKIPPED if report.skipped else TestStatus.FAILED
-        elif report.when == "teardown" and report.failed:
-            status = TestStatus.FAILED
+        status = report_status(report)
         if status is None:
             return
         if props.get("hexahype") in (NOT_STARTED_CAT, BROKEN_CAT, NEEDS_CAT):

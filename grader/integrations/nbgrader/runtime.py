@@ -332,19 +332,9 @@ class _Collector:
         )
 
     def pytest_runtest_logreport(self, report: Any) -> None:
-        status: TestStatus | None = None
-        if report.when == "call":
-            status = (
-                TestStatus.PASSED
-                if report.passed
-                else TestStatus.SKIPPED
-                if report.skipped
-                else TestStatus.FAILED
-            )
-        elif report.when in ("setup", "teardown") and report.failed:
-            status = TestStatus.FAILED
-        elif report.when == "setup" and report.skipped:
-            status = TestStatus.SKIPPED
+        from ...learner.plugin import report_status
+
+        status = report_status(report)
         if status is None:
             return
         props = dict(report.user_properties)
