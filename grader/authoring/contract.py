@@ -5,7 +5,8 @@
   every task of the lesson;
 - a stub and its solution carry the same docstrings (the module's, every function's and
   method's): docstrings are the contract as the learner reads it;
-- no stub docstring and no manifest summary is still a `new-lesson` placeholder (`TODO(...)`);
+- no placeholder of `hexahype new-lesson` is left (`TODO(<id>)` in a stub docstring, the lesson
+  text, its API section or a misconception; a summary starting with `TODO`);
 - `requires` in course.toml is true: a lesson module (stub or solution) imports, relatively or
   absolutely, only lessons in its `requires` closure. The one exception is a forward reference:
   an import inside a function of a later lesson that itself builds on this one (2.2's
@@ -97,6 +98,7 @@ class Section:
     heading: str
     line: int
     code: list[tuple[int, str]] = field(default_factory=list)  # (line, source) per block
+    text: str = ""
 
 
 def api_sections(markdown: str) -> dict[str, Section]:
@@ -111,8 +113,10 @@ def api_sections(markdown: str) -> dict[str, Section]:
         if len(head.group(1)) != 3 or not m:
             continue
         end = heads[i + 1].start() if i + 1 < len(heads) else len(markdown)
-        section = Section(m.group(1), head.group(2).strip(), markdown.count("\n", 0, head.start()))
-        section.line += 1
+        line = markdown.count("\n", 0, head.start()) + 1
+        section = Section(
+            m.group(1), head.group(2).strip(), line, text=markdown[head.start() : end]
+        )
         for f in fences:
             if head.end() <= f.start() < end and f.group(2).lower() in ("python", "py"):
                 section.code.append((markdown.count("\n", 0, f.start()) + 2, f.group(3)))
@@ -146,6 +150,8 @@ def check_api(course: Course, authored: Iterable[Lesson], report: Problems) -> N
         named = _FILE.findall(section.heading)
         if named and named != [f"{entry.name}.py"]:
             report.add(where, f"{api} names {named[0]} for {entry.id}; the stub is {entry.name}.py")
+        if PLACEHOLDER in section.text:
+            report.add(where, f"{api} section {entry.id} still holds a TODO placeholder")
         if not section.code:
             report.add(where, f"{api} section {entry.id} has no ```python block of signatures")
             continue
@@ -213,8 +219,6 @@ def check_docstrings(course: Course, authored: Iterable[Lesson], report: Problem
         if entry.is_quiz:
             continue
         where = _where(entry)
-        if entry.summary.startswith("TODO"):
-            report.add(where, "its summary in course.toml is still a placeholder")
         if not (entry.exercise_path.exists() and entry.solution_path.exists()):
             continue
         try:
@@ -225,7 +229,7 @@ def check_docstrings(course: Course, authored: Iterable[Lesson], report: Problem
         for name, doc in stub.items():
             label = "the module docstring" if name == "module" else f"the docstring of {name}"
             if doc is not None and PLACEHOLDER in doc:
-                report.add(where, f"{label} in the stub is still a placeholder ({PLACEHOLDER}...)")
+                report.add(where, f"{label} in the stub still holds a TODO placeholder")
             if name not in sol:
                 continue  # a stub-only helper; check_structure covers the tasks
             other = sol[name]
@@ -239,6 +243,30 @@ def check_docstrings(course: Course, authored: Iterable[Lesson], report: Problem
                     where,
                     f"{label} differs between stub and solution ({detail}); they must be the same",
                 )
+
+
+def check_placeholders(course: Course, authored: Iterable[Lesson], report: Problems) -> None:
+    """What `new-lesson` leaves to write outside the stub, the API section and the tests."""
+    for entry in authored:
+        if entry.is_quiz:
+            continue
+        where = _where(entry)
+        if entry.summary.startswith("TODO"):
+            report.add(where, "its summary in course.toml is still a placeholder")
+        if entry.text_path.exists():
+            for n, line in enumerate(entry.text_path.read_text(encoding="utf-8").splitlines(), 1):
+                if PLACEHOLDER in line:
+                    report.add(where, f"the lesson text still has a placeholder at line {n}")
+                    break
+        folder = course.root / "grader" / "tests" / "misconceptions" / entry.package / entry.name
+        for path in sorted(folder.glob("*.py")):
+            try:
+                doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+            except SyntaxError:
+                report.add(where, f"misconception {path.stem} has a syntax error")
+                continue
+            if PLACEHOLDER in doc:
+                report.add(where, f"misconception {path.stem} is still a placeholder")
 
 
 # -- requires ----------------------------------------------------------------------------------
@@ -370,4 +398,5 @@ def check_contract(course: Course, authored: list[Lesson], report: Problems) -> 
     """Every contract check above, for the authored entries."""
     check_api(course, authored, report)
     check_docstrings(course, authored, report)
+    check_placeholders(course, authored, report)
     check_requires(course, authored, report)

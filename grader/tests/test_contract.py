@@ -129,8 +129,8 @@ def test_a_placeholder_docstring_fails(copy):
     )
     problems = _problems(copy)
     assert problems == [
-        "1.1 Why models need numbers: the docstring of build_char_vocab in the stub is still a "
-        "placeholder (TODO(...)"
+        "1.1 Why models need numbers: the docstring of build_char_vocab in the stub still holds "
+        "a TODO placeholder"
     ]
 
 
