@@ -134,13 +134,11 @@ def check_api(course: Course, authored: Iterable[Lesson], report: Problems) -> N
         return
     sections = api_sections(path.read_text(encoding="utf-8"))
     api = API_PATH.as_posix()
-    for sid, section in sections.items():
+    for sid, found in sections.items():
         try:
             course.get(sid)
         except KeyError:
-            report.add(
-                "API", f"{api} line {section.line}: section {sid} is no entry of course.toml"
-            )
+            report.add("API", f"{api} line {found.line}: section {sid} is no entry of course.toml")
     for entry in lessons:
         where = _where(entry)
         section = sections.get(entry.id)
