@@ -32,6 +32,10 @@ VERBS: dict[str, tuple[str, str]] = {
     "generate": ("grader.learner.generate", "generate text with your chapter 2 code"),
     "notebook": ("grader.learner.notebooks_verb", "write lessons as Jupyter notebooks"),
     "verify": ("grader.authoring.verify", "maintainers: check the whole course"),
+    "new-lesson": (
+        "grader.authoring.scaffold",
+        "maintainers: add a lesson, every file a failing stub: hexahype new-lesson 2.8",
+    ),
     "release": ("grader.authoring.release", "instructors: build the student template"),
     "grade": ("grader.grading.grade", "instructors: grade submissions with the hidden suites"),
     "gradebook": ("grader.grading.export", "instructors: export grades and feedback"),

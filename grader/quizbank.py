@@ -2,14 +2,14 @@
 
 A quiz lives in `lessons/<chapter>/<id>-chapter-quiz.toml`:
 
-    quiz = "1.10"
+    chapter = "ch1_tokens"
     title = "Tokenization & Embeddings"
 
     [[questions]]
     id = "q1"
     topic = "byte pair encoding"
     prompt = "..."
-    key = "<sha256 of 'hexahype-quiz:1.10:q1:<right letter>'>"
+    key = "<sha256 of 'hexahype-quiz:ch1_tokens:q1:<right letter>'>"
     fact = "cl100k_token_count"        # optional: the kit's tests recompute this answer
     fact_input = " strawberry"
 
@@ -18,9 +18,11 @@ A quiz lives in `lessons/<chapter>/<id>-chapter-quiz.toml`:
     explanation = "..."                # why this choice is right or wrong
     value = 1                          # optional, what a fact check compares with
 
-The right letter never appears in clear text: the key is `key_hash(quiz, question, letter)`, and a
-letter is right when its hash equals the key. `seal()` turns the TOML into the form that ships to
-students (explanations encoded, hashes kept); `load_quiz()` reads either form.
+The right letter never appears in clear text: the key is `key_hash(chapter, question, letter)`,
+and a letter is right when its hash equals the key. The key is bound to the chapter package, not
+to the quiz's id (its position), so a quiz keeps its keys when a lesson is added before it.
+`seal()` turns the TOML into the form that ships to students (explanations encoded, hashes
+kept); `load_quiz()` reads either form.
 
 The learner's answers are `exercises/<chapter>/qNN_quiz.json`, `{"answers": {"q1": "b", ...}}`,
 written by `hexahype quiz N` and checked by the visible tests through `check_answer()`.
@@ -47,6 +49,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 LETTERS = ("a", "b", "c", "d")
+QUESTION_IDS = tuple(f"q{i}" for i in range(1, 7))  # every chapter quiz: six questions, q1-q6
 SALT = "hexahype-quiz"
 SEALED_FORMAT = "hexahype-sealed-quiz"
 SEALED_VERSION = 1
@@ -56,9 +59,10 @@ class QuizError(ValueError):
     """A quiz file or an answers file is missing or malformed (one clear line)."""
 
 
-def key_hash(quiz_id: str, question_id: str, letter: str) -> str:
-    """The stored key for a right answer: sha256 of `hexahype-quiz:<quiz>:<question>:<letter>`."""
-    return hashlib.sha256(f"{SALT}:{quiz_id}:{question_id}:{letter}".encode()).hexdigest()
+def key_hash(chapter: str, question_id: str, letter: str) -> str:
+    """The stored key for a right answer: sha256 of `hexahype-quiz:<chapter>:<question>:<letter>`,
+    where <chapter> is the chapter package (`ch1_tokens`)."""
+    return hashlib.sha256(f"{SALT}:{chapter}:{question_id}:{letter}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class Choice:
 
 @dataclass(frozen=True)
 class Question:
-    quiz: str
+    chapter: str
     id: str
     topic: str
     prompt: str
@@ -87,12 +91,12 @@ class Question:
         raise KeyError(letter)
 
     def is_right(self, letter: str) -> bool:
-        return key_hash(self.quiz, self.id, letter) == self.key
+        return key_hash(self.chapter, self.id, letter) == self.key
 
 
 @dataclass(frozen=True)
 class Quiz:
-    id: str
+    chapter: str  # the chapter package: what the keys are bound to
     title: str
     questions: tuple[Question, ...]
 
@@ -117,7 +121,7 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
 
 def parse_quiz(data: dict[str, Any], where: str = "quiz") -> Quiz:
     """Build and validate a Quiz from parsed TOML (or an unsealed dict). Raises QuizError."""
-    quiz_id = _text(data, "quiz", where)
+    chapter = _text(data, "chapter", where)
     questions: list[Question] = []
     raw_questions = data.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
@@ -141,7 +145,7 @@ def parse_quiz(data: dict[str, Any], where: str = "quiz") -> Quiz:
         )
         key = _text(raw, "key", w)
         question = Question(
-            quiz=quiz_id,
+            chapter=chapter,
             id=qid,
             topic=str(raw.get("topic", "")).strip(),
             prompt=_text(raw, "prompt", w),
@@ -154,7 +158,9 @@ def parse_quiz(data: dict[str, Any], where: str = "quiz") -> Quiz:
         if len(right) != 1:
             raise QuizError(f"{w}: the key matches {len(right)} choices, not exactly one")
         questions.append(question)
-    return Quiz(id=quiz_id, title=str(data.get("title", "")).strip(), questions=tuple(questions))
+    return Quiz(
+        chapter=chapter, title=str(data.get("title", "")).strip(), questions=tuple(questions)
+    )
 
 
 def _encode(text: str) -> str:
@@ -270,8 +276,11 @@ def load_quiz(entry: Lesson) -> Quiz:
     if cached and cached[0] == mtime:
         return cached[1]
     quiz = load_quiz_file(path)
-    if quiz.id != entry.id:
-        raise QuizError(f"{path.name} says quiz = {quiz.id!r}, but course.toml has {entry.id!r}")
+    if quiz.chapter != entry.package:
+        raise QuizError(
+            f"{path.name} says chapter = {quiz.chapter!r}, but course.toml puts quiz {entry.id} "
+            f"in {entry.package!r}"
+        )
     _CACHE[path] = (mtime, quiz)
     return quiz
 
@@ -339,7 +348,7 @@ def check_answer(course: Any, quiz_id: str, doc: Any, question_id: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Maintainers: `python -m grader.quizbank hash 1.10 q3 b` prints a key;
+    """Maintainers: `python -m grader.quizbank hash ch1_tokens q3 b` prints a key;
     `python -m grader.quizbank seal QUIZ.toml` prints the sealed JSON."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) == 4 and args[0] == "hash":
@@ -349,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(seal(args[1]), indent=2, ensure_ascii=False, sort_keys=True))
         return 0
     print(
-        "usage: python -m grader.quizbank hash QUIZ QUESTION LETTER | seal QUIZ.toml",
+        "usage: python -m grader.quizbank hash CHAPTER QUESTION LETTER | seal QUIZ.toml",
         file=sys.stderr,
     )
     return 2

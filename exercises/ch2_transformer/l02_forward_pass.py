@@ -2,7 +2,8 @@
 
 ids (T,) -> embeddings (T, d) -> transformer blocks (T, d) -> final LayerNorm -> logits (T, V).
 In scope: the parameter layout, embeddings, LayerNorm, the language-model head and the loop
-that ties them together. Left out: what happens inside a block (lesson 2.4).
+that ties them together. Left out: what happens inside a block (lesson 2.4). The parameter
+layout of every chapter 2 lesson, each key and shape, is in init_params's docstring below.
 Read lessons/ch2_transformer/2.2-components-of-the-forward-pass.md first.
 Check your work with:  hexahype check 2.2
 """
@@ -15,7 +16,26 @@ import numpy as np
 def init_params(config: dict, seed: int) -> dict:
     """Random parameters in the course layout: weights N(0, 0.02^2), biases 0, gains 1.
 
-    wte (V, d)  wpe (C, d)  lnf_g lnf_b (d,)  blocks: one dict per layer.
+    config holds vocab_size (V), context_length (C), d_model (d), n_heads and n_layers. The
+    result is a dict with exactly these keys and shapes (chapter 2 shares it):
+
+        params["wte"]      (V, d)   token embeddings; also the LM head (tied)
+        params["wpe"]      (C, d)   position embeddings
+        params["lnf_g"]    (d,)     final LayerNorm gain
+        params["lnf_b"]    (d,)     final LayerNorm bias
+        params["blocks"]   a list of n_layers dicts; params["blocks"][i] holds
+            "ln1_g", "ln1_b"               (d,)      LayerNorm before attention
+            "w_q", "w_k", "w_v", "w_o"     (d, d)    attention projections
+            "b_q", "b_k", "b_v", "b_o"     (d,)      their biases
+            "ln2_g", "ln2_b"               (d,)      LayerNorm before the feed-forward network
+            "w_in"                         (d, 4d)   feed-forward, first layer
+            "b_in"                         (4d,)
+            "w_out"                        (4d, d)   feed-forward, second layer
+            "b_out"                        (d,)
+
+    Every linear layer computes x @ w + b. Head h of n_heads uses the columns h*dh:(h+1)*dh of
+    q, k and v, with dh = d // n_heads. Weights (w_*, wte, wpe) are N(0, 0.02^2) draws from one
+    np.random.default_rng(seed); biases (b_*, ln*_b, lnf_b) are 0; gains (ln*_g, lnf_g) are 1.
     """
     # TODO(2.2): one np.random.default_rng(seed); rng.normal(0.0, 0.02, size=shape) for every
     #   weight, zeros for biases, ones for gains.

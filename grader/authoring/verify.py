@@ -2,6 +2,9 @@
 
 - drift between course.toml and the files (a half-authored entry, missing hints, a stub or
   solution that does not define a task, different signatures in stub and solution);
+- a break of the contract (grader/authoring/contract.py): docs/API.md and the stubs' signatures
+  disagree, stub and solution docstrings differ, a placeholder is left, or a lesson module
+  imports a lesson outside its `requires` closure;
 - stray modules, tests or texts that belong to no entry;
 - a stub that passes any test, or does not raise NotImplementedError naming its lesson;
 - a solution that fails any visible or hidden test;
@@ -27,6 +30,7 @@ from .. import lessontext as markdown
 from .. import runs
 from ..manifest import Course, Lesson
 from ..results import ResultsDoc, TestOutcome, TestStatus
+from . import contract
 
 MIN_MISCONCEPTIONS = 3
 IGNORED_FILES = {"__init__.py", "conftest.py"}
@@ -327,6 +331,7 @@ def verify(course: Course, only: list[str] | None = None, quick: bool = False) -
     report = Report()
     authored = check_structure(course, report)
     check_strays(course, authored, report)
+    contract.check_contract(course, authored, report)
     if only:
         wanted = {course.get(i).id for i in only}
         authored = [e for e in authored if e.id in wanted]

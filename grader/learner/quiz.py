@@ -73,7 +73,7 @@ def _rel(path: Path, root: Path) -> str:
         return path.name
 
 
-def _parse_answers(quiz: Quiz, pairs: list[str]) -> dict[str, str]:
+def _parse_answers(quiz: Quiz, entry: Lesson, pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         qid, sep, letter = (s.strip() for s in pair.partition("="))
@@ -85,7 +85,7 @@ def _parse_answers(quiz: Quiz, pairs: list[str]) -> dict[str, str]:
             raise UsageError(f"hexahype quiz: --answer {pair!r} must look like q1=b")
         if qid not in quiz.ids:
             raise UsageError(
-                f"hexahype quiz: --answer {pair!r}: quiz {quiz.id} has no question {qid!r} "
+                f"hexahype quiz: --answer {pair!r}: quiz {entry.id} has no question {qid!r} "
                 f"(questions: {', '.join(quiz.ids)})"
             )
         if letter not in LETTERS:
@@ -107,7 +107,7 @@ def _feedback(console: Console, question: Question, letter: str) -> bool:
 
 def show(console: Console, quiz: Quiz, entry: Lesson, answers: dict[str, Any]) -> None:
     chapter = entry.chapter.number
-    console.print(Text(f"Quiz {quiz.id} · {quiz.title or entry.chapter.title}", style="bold"))
+    console.print(Text(f"Quiz {entry.id} · {quiz.title or entry.chapter.title}", style="bold"))
     marks = {
         "right": ("✓ right", "green"),
         "wrong": ("✗ wrong", "red"),
@@ -174,13 +174,13 @@ def interactive(
     total = len(quiz.questions)
     if not todo:
         console.print(
-            f"All {total} answers of quiz {quiz.id} are right already. "
+            f"All {total} answers of quiz {entry.id} are right already. "
             f"To take it again: hexahype quiz {chapter} --all"
         )
         return 0
     console.print(
         Text(
-            f"Quiz {quiz.id} · {quiz.title or entry.chapter.title}: "
+            f"Quiz {entry.id} · {quiz.title or entry.chapter.title}: "
             f"{len(todo)} of {total} questions to answer",
             style="bold",
         )
@@ -215,10 +215,10 @@ def run(args: argparse.Namespace, course: Course) -> int:
         raise UsageError(f"hexahype quiz: {exc}") from None
     console = Console(highlight=False)
     if args.answer:
-        given = _parse_answers(quiz, args.answer)
+        given = _parse_answers(quiz, entry, args.answer)
         quizbank.record_answers(entry.exercise_path, given)
         for qid, letter in given.items():
-            console.print(Text(f"{quiz.id} {qid}: {letter}", style="bold"))
+            console.print(Text(f"{entry.id} {qid}: {letter}", style="bold"))
             _feedback(console, quiz.question(qid), letter)
         console.print(f"Recorded in {_rel(entry.exercise_path, entry.root)}.")
         return 0

@@ -7,6 +7,7 @@ is recomputed here from the real component, so a stale key fails this file.
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import sys
@@ -96,8 +97,8 @@ FACT_QUESTIONS = [
 
 
 # -- the data ---------------------------------------------------------------------------------
-def test_every_chapter_has_a_quiz_with_its_files():
-    assert [q.id for q in QUIZZES] == ["1.10", "2.7"]
+def test_every_chapter_has_one_quiz_with_its_files():
+    assert [q.chapter.number for q in QUIZZES] == [c.number for c in COURSE.chapters]
     for entry in QUIZZES:
         for role, path in entry.files().items():
             assert path.is_file(), f"quiz {entry.id}: {role} {path.name} is missing"
@@ -106,8 +107,8 @@ def test_every_chapter_has_a_quiz_with_its_files():
 @pytest.mark.parametrize("entry", QUIZZES, ids=lambda e: e.id)
 def test_quiz_has_six_questions_with_an_explanation_for_every_choice(entry):
     quiz = _quiz(entry)
-    assert quiz.id == entry.id
-    assert quiz.ids == [f"q{i}" for i in range(1, 7)], f"quiz {entry.id}: ids {quiz.ids}"
+    assert quiz.chapter == entry.package
+    assert quiz.ids == list(quizbank.QUESTION_IDS), f"quiz {entry.id}: ids {quiz.ids}"
     for q in quiz.questions:
         assert [c.letter for c in q.choices] == list(LETTERS)
         assert q.prompt.strip() and q.topic.strip(), f"{entry.id} {q.id}: prompt and topic"
@@ -125,9 +126,10 @@ def test_answer_key_is_only_stored_as_salted_hashes(entry):
         assert set(data) <= {"id", "topic", "prompt", "key", "fact", "fact_input", "choices"}
         assert len(q.key) == 64 and all(ch in "0123456789abcdef" for ch in q.key)
         right = _right(q)
-        assert q.key == quizbank.key_hash(entry.id, q.id, right)
-        for c in q.choices:  # the salt binds a key to its quiz and question
-            assert not quizbank.key_hash("9.9", q.id, c.letter) == q.key
+        assert q.key == quizbank.key_hash(entry.package, q.id, right)
+        for c in q.choices:  # the salt binds a key to its chapter and question, not to the id
+            assert quizbank.key_hash("ch9_other", q.id, c.letter) != q.key
+            assert quizbank.key_hash(entry.id, q.id, c.letter) != q.key
     # The learner's file starts empty; only the reference answers name letters.
     assert json.loads(entry.exercise_path.read_text(encoding="utf-8")) == {"answers": {}}
     solution = json.loads(entry.solution_path.read_text(encoding="utf-8"))
@@ -189,8 +191,20 @@ def test_reference_answers_pass_one_visible_test_per_question():
         tests = got.get(entry.id, [])
         quiz = _quiz(entry)
         assert [t["status"] for t in tests] == ["passed"] * len(quiz.questions), tests
-        for qid in quiz.ids:  # each question has exactly one test, named after it
-            assert sum(f"test_{qid}_" in t["name"] for t in tests) == 1, (qid, tests)
+        for qid in quiz.ids:  # one parametrized test, one case per question
+            assert sum(t["name"].endswith(f"::test_question[{qid}]") for t in tests) == 1, (
+                qid,
+                tests,
+            )
+
+
+@pytest.mark.parametrize("entry", QUIZZES, ids=lambda e: e.id)
+def test_quiz_test_file_only_imports_the_shared_parametrized_test(entry):
+    tree = ast.parse(entry.test_path.read_text(encoding="utf-8"))
+    code = [node for node in tree.body if not isinstance(node, ast.Expr)]  # past the docstring
+    assert [ast.unparse(node) for node in code] == ["from grader.quizcheck import test_question"], (
+        f"{entry.test_path.name} should hold no test of its own and no quiz id"
+    )
 
 
 def test_empty_answers_read_not_started_and_wrong_ones_fail_without_the_key(tmp_path):

@@ -1,9 +1,11 @@
-"""Lesson 1.1 - Why models need numbers (reference solution).
+"""Lesson 1.1 - Why models need numbers.
 
 A model computes with numbers, so text is turned into a list of integers on the way in and
 back into text on the way out. In scope: a character vocabulary (every distinct character gets
 an id) and UTF-8 bytes (every text is a list of values 0..255). Left out: words and subwords
 (lessons 1.2 and 1.3).
+Read lessons/ch1_tokens/1.1-why-models-need-numbers.md first.
+Check your work with:  hexahype check 1.1
 """
 
 from __future__ import annotations

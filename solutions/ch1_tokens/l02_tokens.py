@@ -1,9 +1,11 @@
-"""Lesson 1.2 - What is a token? (reference solution).
+"""Lesson 1.2 - What is a token?
 
 A token is the unit of text that gets one id. In scope: word tokens (a vocabulary of the most
 frequent words, with an `<unk>` id for everything else), how often that vocabulary fails on new
 text, and how long the same text is as bytes, characters, words and real subword tokens.
 Left out: how subword vocabularies are learned (lesson 1.3).
+Read lessons/ch1_tokens/1.2-what-is-a-token.md first.
+Check your work with:  hexahype check 1.2
 """
 
 from __future__ import annotations

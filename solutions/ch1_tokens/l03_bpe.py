@@ -1,8 +1,10 @@
-"""Lesson 1.3 - Byte pair encoding (reference solution).
+"""Lesson 1.3 - Byte pair encoding.
 
 Byte-level BPE with no pre-splitting: the base vocabulary is the 256 byte values, and every
 merge learned adds one new id (256, 257, ...). In scope: counting pairs, merging, training,
 encoding and decoding. Left out: regex pre-splitting and special tokens (lessons 1.4 and 1.5).
+Read lessons/ch1_tokens/1.3-byte-pair-encoding.md first.
+Check your work with:  hexahype check 1.3
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ def merge(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
 
 def train_bpe(text: str, vocab_size: int) -> Merges:
     """Learn `vocab_size - 256` merges (fewer if no pair occurs twice), in order.
+
+    Each step merges the most frequent pair; ties go to the pair that appears first in the
+    current sequence. Stop early when the best count is below 2. A vocab_size below 256 raises
+    ValueError.
 
     train_bpe("aaabdaaabac", 259)  ->  [((97, 97), 256), ((256, 97), 257), ((257, 98), 258)]
     """
@@ -93,6 +99,7 @@ def vocab_bytes(merges: Merges) -> dict[int, bytes]:
 def decode(ids: list[int], merges: Merges) -> str:
     """Turn ids back into text: join their bytes, decode UTF-8 with errors="replace".
 
+    An id that is not in the vocabulary raises ValueError.
     decode([258, 100, 258, 97, 99], merges)  ->  "aaabdaaabac"
     """
     vocab = vocab_bytes(merges)

@@ -1,9 +1,14 @@
-"""Lesson 1.4 - Tokenizers in practice (reference solution).
+"""Lesson 1.4 - Tokenizers in practice.
 
 Production tokenizers such as GPT-4's `cl100k_base` are byte-level BPE plus a regex that splits
 the text into pieces first, so that no token crosses a word, number or space boundary. In scope:
 counting and inspecting real tokens, the production encoding algorithm (split, then merge by
 lowest rank) and decoding ids with the wrong tokenizer. Left out: special tokens (lesson 1.5).
+Read lessons/ch1_tokens/1.4-tokenizers-in-practice.md first.
+Check your work with:  hexahype check 1.4
+
+`encoding` is a tiktoken Encoding, such as grader.assets.cl100k(). You need three of its methods:
+encode_ordinary(text) -> ids, decode_single_token_bytes(id) -> bytes, and its `name`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-"""Lesson 1.5 - Special tokens (reference solution).
+"""Lesson 1.5 - Special tokens.
 
 Special tokens are ids with a control meaning, such as <|endoftext|>, that the pipeline inserts
 on purpose; user text never produces them by accident. In scope: finding special strings in
 text, encoding them with tiktoken's allowed/disallowed rules, adding BOS/EOS ids and padding a
 batch with an attention mask. Left out: how a model learns what these ids mean.
+Read lessons/ch1_tokens/1.5-special-tokens.md first.
+Check your work with:  hexahype check 1.5
 """
 
 from __future__ import annotations

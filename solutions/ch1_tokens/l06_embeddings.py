@@ -1,9 +1,11 @@
-"""Lesson 1.6 - From token IDs to vectors (reference solution).
+"""Lesson 1.6 - From token IDs to vectors.
 
 An embedding layer is a table with one row per token id: embedding a token means reading its
 row. In scope: initialising the table, the lookup, the same lookup written as a one-hot matrix
 product, and the gradient that training sends back into the table. Left out: comparing the
 vectors (lesson 1.7) and adding positions (lesson 1.8).
+Read lessons/ch1_tokens/1.6-from-token-ids-to-vectors.md first.
+Check your work with:  hexahype check 1.6
 """
 
 from __future__ import annotations

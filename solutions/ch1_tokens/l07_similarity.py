@@ -1,9 +1,11 @@
-"""Lesson 1.7 - Measuring similarity (reference solution).
+"""Lesson 1.7 - Measuring similarity.
 
 Cosine similarity compares the direction of two vectors and ignores their length. In scope: the
 cosine of two vectors, of every pair of rows of two matrices, nearest neighbours in a table of
 word vectors, and analogies by vector arithmetic. Left out: how the vectors are learned
 (scripts/word_vectors.py does it for the kit; lesson 1.6 covers embedding tables).
+Read lessons/ch1_tokens/1.7-measuring-similarity.md first.
+Check your work with:  hexahype check 1.7
 """
 
 from __future__ import annotations

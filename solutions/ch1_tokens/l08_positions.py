@@ -1,9 +1,11 @@
-"""Lesson 1.8 - Position matters (reference solution).
+"""Lesson 1.8 - Position matters.
 
 Attention compares every token with every other one and never looks at where they stand, so
 the model is told the positions. In scope: the sinusoidal table added to the embeddings (the
 original transformer) and rotary position embedding, RoPE (most current LLMs), with its
 relative-position property. Left out: learned position tables and attention itself (chapter 2).
+Read lessons/ch1_tokens/1.8-position-matters.md first.
+Check your work with:  hexahype check 1.8
 """
 
 from __future__ import annotations

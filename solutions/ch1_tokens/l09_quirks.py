@@ -1,9 +1,11 @@
-"""Lesson 1.9 - Why LLMs act the way they do (reference solution).
+"""Lesson 1.9 - Why LLMs act the way they do.
 
 Six everyday quirks of language models, each made measurable with a tokenizer. The lesson passes
 in the real `cl100k_base`, the visible tests a toy tokenizer you can follow by hand; both are
 tiktoken encodings (`encode`, `decode`, `decode_single_token_bytes`). In scope: what the model
 receives. Left out: the model itself.
+Read lessons/ch1_tokens/1.9-why-llms-act-the-way-they-do.md first.
+Check your work with:  hexahype check 1.9
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-"""Lesson 2.1 - Inputs and outputs of a trained LLM (reference solution).
+"""Lesson 2.1 - Inputs and outputs of a trained LLM.
 
 A language model reads token ids of shape (T,) and returns logits of shape (T, V): one score per
 vocabulary entry at every position. Softmax turns the last row into the distribution of the next
 token. In scope: softmax, reading the next-token distribution, cross-entropy and perplexity.
 Left out: how the logits are computed (lessons 2.2 and 2.4) and how a token is chosen (2.3).
+Read lessons/ch2_transformer/2.1-inputs-and-outputs-of-a-trained-llm.md first.
+Check your work with:  hexahype check 2.1
 """
 
 from __future__ import annotations

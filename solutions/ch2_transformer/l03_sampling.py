@@ -1,8 +1,10 @@
-"""Lesson 2.3 - Sampling and decoding (reference solution).
+"""Lesson 2.3 - Sampling and decoding.
 
 A model gives logits (V,) for the next token; a decoding rule turns them into one id. In scope:
 greedy, temperature, top-k, top-p (nucleus) and inverse-CDF sampling with a given uniform draw u.
 Left out: the generation loop (lesson 2.5) and beam search.
+Read lessons/ch2_transformer/2.3-sampling-and-decoding.md first.
+Check your work with:  hexahype check 2.3
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-"""Lesson 2.4 - Inside the transformer block (reference solution).
+"""Lesson 2.4 - Inside the transformer block.
 
 One GPT-2 block: causal multi-head self-attention, which moves information between positions,
 then a feed-forward network, which works on each position alone. Both sit on a pre-LayerNorm
 residual path. In scope: GELU, the causal mask, scaled dot-product attention, heads, the
 feed-forward network and the block. Left out: dropout, batches, and training.
+Read lessons/ch2_transformer/2.4-inside-the-transformer-block.md first.
+Check your work with:  hexahype check 2.4
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Lesson 2.5 - Parallel processing and context size (reference solution).
+"""Lesson 2.5 - Parallel processing and context size.
 
 A prompt goes through the model in one pass (prefill): every position's logits at once, because
 the causal mask already stops each position from seeing later ones. Generation then runs one
 token at a time. In scope: prefill, the same logits recomputed prefix by prefix, the quadratic
 number of attention scores, fitting a context window, and a plain generation loop. Left out:
 the KV cache (lesson 2.6) and batching.
+Read lessons/ch2_transformer/2.5-parallel-processing-and-context-size.md first.
+Check your work with:  hexahype check 2.5
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-"""Lesson 2.6 - Speeding up generation with the KV cache (reference solution).
+"""Lesson 2.6 - Speeding up generation with the KV cache.
 
 Keys and values of past positions never change: a position only attends to itself and earlier
 ones. So generation can keep them, and run only the newest token through the model at each
 step. In scope: the cache, a forward pass over new tokens only, cached generation, and the
 cache's memory. Left out: batching, paging and quantised caches.
+Read lessons/ch2_transformer/2.6-speeding-up-generation-with-the-kv-cache.md first.
+Check your work with:  hexahype check 2.6
 """
 
 from __future__ import annotations
