@@ -2,7 +2,8 @@
 
 Each module `scripts/figures/fig_*.py` has `make(out_dir) -> list[Path]` and writes SVG files into
 `lessons/figures/`. Figures are committed; re-run this script when their data changes.
-matplotlib is a maintainer-only dependency (`pip install matplotlib`).
+matplotlib is a maintainer-only dependency: the `figures` extra, part of `dev`
+(`pip install -e ".[figures]"`).
 """
 
 from __future__ import annotations

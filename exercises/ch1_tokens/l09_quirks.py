@@ -65,7 +65,7 @@ def trailing_space_effect(encoding, prompt: str) -> tuple[list[int], list[int]]:
 def reversal_cost(encoding, word: str) -> tuple[int, int]:
     """The number of tokens of `word` and of the word spelled backwards, `word[::-1]`.
 
-    reversal_cost(cl100k, "strawberry")  ->  (3, 3)   ("yrrebwarts": "yr", "re", "bw", "arts")
+    reversal_cost(cl100k, "strawberry")  ->  (3, 3)   ("yrrebwarts": "yr", "reb", "warts")
     """
     # TODO(1.9): count the tokens of word and of word[::-1].
     raise NotImplementedError("lesson 1.9: reversal_cost is not written yet")

@@ -142,6 +142,44 @@ def test_right_letters_are_spread_over_the_choices():
         assert len(set(letters)) >= 3, f"quiz {entry.id}: right letters {letters}"
 
 
+MAX_LONGEST_RIGHT = 2  # of the 6 questions of a quiz
+
+
+def _right_is_longest(quiz: Quiz) -> list[str]:
+    """The questions whose right choice is at least as long as every other one, as
+    "q1 (c: 93 characters, the others 71, 62, 60)"."""
+    found = []
+    for q in quiz.questions:
+        right = _right(q)
+        others = [len(c.text) for c in q.choices if c.letter != right]
+        if len(q.choice(right).text) >= max(others):
+            lengths = ", ".join(map(str, others))
+            found.append(
+                f"{q.id} ({right}: {len(q.choice(right).text)} characters, the others {lengths})"
+            )
+    return found
+
+
+@pytest.mark.parametrize("entry", QUIZZES, ids=lambda e: e.id)
+def test_the_right_answer_is_rarely_the_longest_choice(entry):
+    longest = _right_is_longest(_quiz(entry))
+    assert len(longest) <= MAX_LONGEST_RIGHT, (
+        f"quiz {entry.id}: the right answer is the longest choice in {len(longest)} of 6 "
+        f"questions (at most {MAX_LONGEST_RIGHT} allowed), a giveaway: {'; '.join(longest)}. "
+        "Shorten those right answers or give a wrong choice the same care."
+    )
+
+
+def test_the_length_rule_catches_quizzes_that_give_the_answer_away():
+    raw = tomllib.loads(COURSE.get("1.10").quiz_path.read_text(encoding="utf-8"))
+    quiz = _quiz(COURSE.get("1.10"))
+    for data, q in zip(raw["questions"], quiz.questions):  # pad every right answer
+        data["choices"][_right(q)]["text"] += " (which is the one correct reading here)" * 3
+    padded = quizbank.parse_quiz(raw, "padded 1.10")
+    assert len(_right_is_longest(padded)) == 6
+    assert _right_is_longest(padded)[0].startswith("q1 (")
+
+
 def test_chapter_one_quiz_checks_at_least_two_tokenizer_facts():
     facts = [q.fact for q in _quiz(COURSE.get("1.10")).questions if q.fact.startswith("cl100k")]
     assert len(facts) >= 2, facts

@@ -50,13 +50,23 @@ def make(out_dir: Path) -> list[Path]:
     right.bar(x, probs[order], color=colors)
     right.plot(x, cum, "o-", color="#333333", markersize=3, label="cumulative probability")
     right.axhline(TOP_P, color="#c44e52", linestyle="--", linewidth=1)
+    cross = int(np.argmax(cum >= TOP_P))  # the first sorted token whose running sum reaches p
+    right.annotate(
+        f"'{labels[cross]}' crosses p = {TOP_P} and is kept:\n"
+        f"the running sum goes {cum[cross - 1]:.3f} -> {cum[cross]:.3f}",
+        xy=(cross, cum[cross]),
+        xytext=(cross - 3.6, 0.45),
+        fontsize=8,
+        family="monospace",
+        arrowprops={"arrowstyle": "->", "color": "#333333", "linewidth": 0.8},
+    )
     right.text(shown - 0.5, TOP_P + 0.02, f"p = {TOP_P}", ha="right", color="#c44e52", fontsize=9)
     right.set_xticks(x, labels, rotation=60, family="monospace", fontsize=8)
     right.set_ylim(0, 1.05)
     right.set_title(
         f"Top-p = {TOP_P}: blue tokens are kept, including the one that crosses p", fontsize=10
     )
-    right.legend(fontsize=8, loc="center right")
+    right.legend(fontsize=8, loc="upper left")
     for ax in (left, right):
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)

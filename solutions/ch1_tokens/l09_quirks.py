@@ -82,6 +82,6 @@ def trailing_space_effect(encoding, prompt: str) -> tuple[list[int], list[int]]:
 def reversal_cost(encoding, word: str) -> tuple[int, int]:
     """The number of tokens of `word` and of the word spelled backwards, `word[::-1]`.
 
-    reversal_cost(cl100k, "strawberry")  ->  (3, 3)   ("yrrebwarts": "yr", "re", "bw", "arts")
+    reversal_cost(cl100k, "strawberry")  ->  (3, 3)   ("yrrebwarts": "yr", "reb", "warts")
     """
     return len(encoding.encode(word)), len(encoding.encode(word[::-1]))
