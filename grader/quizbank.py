@@ -50,6 +50,9 @@ LETTERS = ("a", "b", "c", "d")
 SALT = "hexahype-quiz"
 SEALED_FORMAT = "hexahype-sealed-quiz"
 SEALED_VERSION = 1
+# The feedback every front end of a quiz gives (`hexahype quiz` and the site's quiz pages).
+RIGHT = "✓ Right."
+NOT_QUITE = "✗ Not quite."
 
 
 class QuizError(ValueError):
@@ -274,6 +277,16 @@ def load_quiz(entry: Lesson) -> Quiz:
         raise QuizError(f"{path.name} says quiz = {quiz.id!r}, but course.toml has {entry.id!r}")
     _CACHE[path] = (mtime, quiz)
     return quiz
+
+
+def score_line(right: int, wrong: int, unanswered: int) -> str:
+    """A quiz's score as every front end shows it: `4 of 6 right, 1 wrong, 1 unanswered`."""
+    line = f"{right} of {right + wrong + unanswered} right"
+    if wrong:
+        line += f", {wrong} wrong"
+    if unanswered:
+        line += f", {unanswered} unanswered"
+    return line
 
 
 # -- the learner's answers ---------------------------------------------------------------------
