@@ -7,8 +7,7 @@
     serve.py     `--serve`: a loopback-only preview server
     command.py   the verb
 
-The GitHub Pages workflow that publishes the site is part of the student template:
-grader/site_workflow.py.
-Only model.py, pages.py, serve.py and command.py import nothing outside the standard library,
-so the verb can name the missing `site` extra instead of failing on an import.
+model.py, serve.py and command.py import only the standard library and the kit, so the verb can
+name the missing `site` extra instead of failing on an import. The GitHub Pages workflow that
+publishes the site is part of the student template: grader/site_workflow.py.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -151,8 +152,8 @@ def build(course: Course, out: Path) -> Result:
                 page.source,
                 page.path,
                 linker,
-                lambda e=entry: your_turn.render(  # type: ignore[misc]
-                    stub=_rel_stub(e), tasks=list(e.tasks), id=e.id
+                partial(
+                    your_turn.render, stub=_rel_stub(entry), tasks=list(entry.tasks), id=entry.id
                 ),
                 md,
             )
@@ -175,13 +176,10 @@ def build(course: Course, out: Path) -> Result:
     written["index.html"] = home
     static = resources.files("grader.authoring.site") / "static"
     for name in STATIC:
-        written[f"assets/{name}"] = static.joinpath(name).read_bytes()
-    written["assets/site.css"] = (
-        bytes(written["assets/site.css"])  # type: ignore[arg-type]
-        + b"\n/* code highlighting (Pygments) */\n"
-        + render.pygments_css().encode("utf-8")
-        + b"\n"
-    )
+        content = static.joinpath(name).read_bytes()
+        if name == "site.css":
+            content += f"\n/* code highlighting (Pygments) */\n{render.pygments_css()}\n".encode()
+        written[f"assets/{name}"] = content
     for rel, src in sorted(linker.assets.items()):
         written[rel] = src.read_bytes()
     out = _prepare(out, course)

@@ -41,7 +41,7 @@ def code_html(code: str, lang: str) -> str:
     except ClassNotFound:
         lexer = TextLexer()
     body = highlight(code, lexer, HtmlFormatter(nowrap=True))
-    kind = "output" if lang in ("", "text") else "source"
+    kind = "output" if lang == "text" else "source"  # ```text blocks show what code prints
     label = "Copy the output" if kind == "output" else "Copy the code"
     lang_class = f' class="language-{lang}"' if lang else ""
     return (
