@@ -183,8 +183,8 @@ def build(course: Course, out: Path) -> Result:
     for rel, src in sorted(linker.assets.items()):
         written[rel] = src.read_bytes()
     out = _prepare(out, course)
-    for rel, content in sorted(written.items()):
+    for rel, body in sorted(written.items()):
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        target.write_bytes(body.encode("utf-8") if isinstance(body, str) else body)
     return Result(out=out, files=sorted(written), pages=len(plan.pages))

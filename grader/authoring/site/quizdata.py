@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ... import quizbank
-from ...quizbank import Quiz
 from ...manifest import Lesson
+from ...quizbank import Quiz
 from .errors import SiteError
 from .render import inline_code
 

@@ -16,14 +16,15 @@ end).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -52,22 +53,30 @@ def code_html(code: str, lang: str) -> str:
     )
 
 
-def _fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+def _fence(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     info = token.info.strip().split()
     return code_html(token.content, info[0].lower() if info else "")
 
 
-def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+def _table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     # A wide table scrolls inside its own box on a narrow screen, never the page.
     return '<div class="table" tabindex="0">' + self.renderToken(tokens, idx, options, env)
 
 
-def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+def _table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
-def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+def _image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     token.attrSet("alt", self.renderInlineAsText(token.children or [], options, env))
     token.attrSet("loading", "lazy")
@@ -207,4 +216,5 @@ PYGMENTS_STYLE = "xcode"
 
 def pygments_css() -> str:
     """The highlighting colours."""
-    return str(HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(".highlight"))
+    formatter = HtmlFormatter(style=PYGMENTS_STYLE)
+    return str(formatter.get_style_defs(".highlight"))  # type: ignore[no-untyped-call]  # stubs

@@ -2,7 +2,7 @@
  *
  * State lives in localStorage under one key per site (the site's address), as
  *   {"version": 1, "read": {"1.3": true}, "quiz": {"1.10": {"q1": "b"}}}
- * A quiz answer is checked the way the kit checks it (grader/learner/quizbank.py): a letter is
+ * A quiz answer is checked the way the kit checks it (grader/quizbank.py): a letter is
  * right when sha256("<salt>:<quiz>:<question>:<letter>") equals the question's key.
  */
 (function () {
