@@ -31,6 +31,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "quiz": ("grader.learner.quiz", "take a chapter quiz: hexahype quiz 1"),
     "generate": ("grader.learner.generate", "generate text with your chapter 2 code"),
     "notebook": ("grader.learner.notebooks_verb", "write lessons as Jupyter notebooks"),
+    "site": ("grader.authoring.site.command", "the course as a web site: hexahype site --serve"),
     "verify": ("grader.authoring.verify", "maintainers: check the whole course"),
     "new-lesson": (
         "grader.authoring.scaffold",

@@ -6,7 +6,8 @@ files and course.toml.
 
 The template holds the stubs, the visible tests, the lesson texts and figures, the grader package
 (without its own tests and misconception bank), pyproject.toml, course.toml, a learner README, a
-.gitignore and the progress workflow. It never holds solutions/, tests/hidden/, the
+.gitignore, the progress workflow and the course site's GitHub Pages workflow (off until the
+repository turns it on). It never holds solutions/, tests/hidden/, the
 misconception bank or a quiz key in clear text: quizzes ship in their sealed JSON form.
 """
 
@@ -18,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import __version__, quizbank, workflow
+from . import __version__, quizbank, site_workflow, workflow
 from .manifest import Course, Lesson
 
 RELEASE_FILE = "hexahype-release.json"
@@ -153,6 +154,7 @@ def template_files(course: Course) -> dict[str, bytes | Path]:
     files["README.md"] = learner_readme(course, entries).encode("utf-8")
     files[".gitignore"] = GITIGNORE.encode("utf-8")
     files[workflow.TEMPLATE_COPY.as_posix()] = workflow.workflow_text(course).encode("utf-8")
+    files[site_workflow.TEMPLATE_COPY.as_posix()] = site_workflow.workflow_text(course).encode()
     _refuse_secrets(files)
     return dict(sorted(files.items()))
 
