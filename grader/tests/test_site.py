@@ -143,7 +143,7 @@ def test_quiz_pages_keep_the_key_hashed_and_explain_every_choice(
         quiz = quizbank.load_quiz(entry)
         html = (site / model.page_path(entry)).read_text(encoding="utf-8")
         data = json.loads(html.split('id="quiz-data">', 1)[1].split("</script>", 1)[0])
-        assert data["quiz"] == quiz.id
+        assert data["quiz"] == entry.id and data["chapter"] == quiz.chapter
         assert [q["id"] for q in data["questions"]] == quiz.ids
         for q, shown in zip(quiz.questions, data["questions"]):
             assert shown["key"] == q.key
@@ -579,7 +579,7 @@ def test_quiz_payload_is_quizbanks_quiz(course: manifest.Course) -> None:
         assert qp.quiz == quizbank.load_quiz(entry)
         assert qp.data["right"] == quizbank.RIGHT and qp.data["wrong"] == quizbank.NOT_QUITE
         assert qp.data["salt"] == quizbank.SALT
-        # the page's check is key_hash: salt, quiz, question and letter joined by ':'
+        # the page's check is key_hash: salt, chapter, question and letter joined by ':'
         q = qp.quiz.questions[0]
         right = next(x for x in quizbank.LETTERS if q.is_right(x))
-        assert quizbank.key_hash(qp.data["quiz"], q.id, right) == qp.data["questions"][0]["key"]
+        assert quizbank.key_hash(qp.data["chapter"], q.id, right) == qp.data["questions"][0]["key"]

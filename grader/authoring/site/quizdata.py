@@ -49,7 +49,8 @@ def quiz_page(entry: Lesson) -> QuizPage:
         for n, q in enumerate(quiz.questions, 1)
     ]
     data = {
-        "quiz": quiz.id,
+        "quiz": entry.id,  # where the page keeps its answers
+        "chapter": quiz.chapter,  # what the keys are bound to
         "salt": quizbank.SALT,
         "right": quizbank.RIGHT,
         "wrong": quizbank.NOT_QUITE,

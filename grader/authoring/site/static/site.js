@@ -3,7 +3,7 @@
  * State lives in localStorage under one key per site (the site's address), as
  *   {"version": 1, "read": {"1.3": true}, "quiz": {"1.10": {"q1": "b"}}}
  * A quiz answer is checked the way the kit checks it (grader/quizbank.py): a letter is
- * right when sha256("<salt>:<quiz>:<question>:<letter>") equals the question's key.
+ * right when sha256("<salt>:<chapter>:<question>:<letter>") equals the question's key.
  */
 (function () {
   "use strict";
@@ -68,7 +68,7 @@
   }
 
   function isRight(quiz, question, letter) {
-    return sha256(quiz.salt + ":" + quiz.quiz + ":" + question.id + ":" + letter)
+    return sha256(quiz.salt + ":" + quiz.chapter + ":" + question.id + ":" + letter)
       .then(function (h) { return h === question.key; });
   }
 
