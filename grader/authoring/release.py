@@ -124,7 +124,17 @@ def _lesson_files(course: Course, entry: Lesson) -> dict[str, bytes | Path]:
     return out
 
 
-def learner_readme(course: Course, entries: list[Lesson]) -> str:
+GRADING = [
+    "Every push runs the visible checks on GitHub (the **Autograding Tests** workflow) and",
+    "shows your progress in the run's summary. Your instructor grades the final version with",
+    "further checks. Do not change `tests/`, `grader/`, `.github/`, `pyproject.toml` or",
+    "`course.toml`: grading always uses the course's own copies, and changes to them are",
+    "flagged.",
+]
+
+
+def learner_readme(course: Course, entries: list[Lesson], grading: list[str] | None = None) -> str:
+    """The template's README; `grading` replaces the lines of its Grading section."""
     lines = [
         f"# {course.name}",
         "",
@@ -154,11 +164,7 @@ def learner_readme(course: Course, entries: list[Lesson]) -> str:
         "",
         "## Grading",
         "",
-        "Every push runs the visible checks on GitHub (the **Autograding Tests** workflow) and",
-        "shows your progress in the run's summary. Your instructor grades the final version with",
-        "further checks. Do not change `tests/`, `grader/`, `.github/`, `pyproject.toml` or",
-        "`course.toml`: grading always uses the course's own copies, and changes to them are",
-        "flagged.",
+        *(GRADING if grading is None else grading),
         "",
     ]
     return "\n".join(lines)
@@ -238,8 +244,14 @@ def expected_release(course: Course) -> dict[str, Any]:
     return release_manifest(course, contents)
 
 
-def build(course: Course, out: Path, force: bool = False) -> list[str]:
-    """Write the template into `out`; return the relative paths written, sorted."""
+def build(
+    course: Course,
+    out: Path,
+    force: bool = False,
+    files: dict[str, bytes | Path] | None = None,
+) -> list[str]:
+    """Write the template into `out`; return the relative paths written, sorted. `files`
+    replaces `template_files(course)` (a platform's variant of the template)."""
     out = out.resolve()
     root = course.root.resolve()
     if out == root or root.is_relative_to(out):
@@ -250,7 +262,9 @@ def build(course: Course, out: Path, force: bool = False) -> list[str]:
         if not (out / RELEASE_FILE).is_file():
             raise ReleaseError(f"{out} is not empty and holds no earlier release; not replacing it")
         shutil.rmtree(out)
-    contents = {rel: _content(src) for rel, src in template_files(course).items()}
+    chosen = template_files(course) if files is None else files
+    _refuse_secrets(chosen)
+    contents = {rel: _content(src) for rel, src in sorted(chosen.items())}
     for rel, data in contents.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
