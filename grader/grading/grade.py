@@ -132,6 +132,8 @@ def _submissions(
     subs, problems = discover(plain) if plain else ([], [])
     seen = {s.student for s in subs}
     for folder in downloads:
+        if not folder.repos:
+            problems.append(f"{folder.folder}: no student repository in it yet")
         for sub in folder.submissions():
             if sub.student in seen:
                 problems.append(

@@ -435,9 +435,10 @@ class Submissions:
     repos: dict[str, Path]
     tags: dict[str, str]
     modules: dict[str, dict[str, str]]
+    crash: Path  # Classroom 50 only: 1.1 ends the process at import, 1.3's file is deleted
 
 
-def _student_repo(template: Path, repo: Path, modules: dict[str, str], when: str) -> str:
+def _student_repo(template: Path, repo: Path, modules: dict[str, str | None], when: str) -> str:
     shutil.copytree(template, repo)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
@@ -447,7 +448,10 @@ def _student_repo(template: Path, repo: Path, modules: dict[str, str], when: str
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "Accept", "--date", "2027-01-05T09:01:00Z")
     for rel, text in modules.items():
-        (repo / rel).write_text(text, encoding="utf-8")
+        if text is None:
+            (repo / rel).unlink()
+        else:
+            (repo / rel).write_text(text, encoding="utf-8")
     _git(repo, "add", "-A")
     env = {**os.environ, "GIT_COMMITTER_DATE": when}
     subprocess.run(
@@ -494,10 +498,14 @@ def submissions(kit: Kit, built: Path, tmp_path_factory: pytest.TempPathFactory)
             rows.append([student, "", "", "", "", "1", "20", "2027-01-01T08:00:00Z", old])
             rows[-1] += [student, review + "-old", "false", "false"]
     rows.append([ABSENT, "Ab", "Sent", "", "", "", "", "", "", "", "", "", ""])
+    crash = folder.parent / "crash"
+    rel = {e.id: e.exercise_path.relative_to(kit.root).as_posix() for e in kit.lessons}
+    crashing = {rel["1.1"]: "import os\n\nos._exit(3)\n", rel["1.3"]: None}
+    _student_repo(built / "template", crash, crashing, "2027-01-14T12:00:00Z")
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([list(download.COLUMNS), *rows])
     (folder / download.SCORES_CSV).write_text(buf.getvalue(), encoding="utf-8")
-    return Submissions(folder, repos, tags, modules)
+    return Submissions(folder, repos, tags, modules, crash)
 
 
 # -- the four paths -------------------------------------------------------------------------------
@@ -692,6 +700,7 @@ def graded(
             )
             for s in STUDENTS
         }
+        c50_jobs["crash"] = pool.submit(_classroom50, kit, built, "crash", submissions.crash, work)
         nb = _nbgrader_points(kit, submissions.modules, work)
         classroom = {s: job.result() for s, job in c50_jobs.items()}
         gradescope = {s: job.result() for s, job in gs_jobs.items()}
@@ -776,6 +785,10 @@ def _check_classroom50(kit: Kit, graded: dict[str, Any]) -> None:
     syntax = {t["test-name"][:3]: t for t in graded["classroom50"]["syntax"]["result"]["tests"]}
     assert "could not be loaded" in syntax["1.3"]["output"]
     assert "SyntaxError" in syntax["1.3"]["output"] or "syntax" in syntax["1.3"]["output"].lower()
+    crash = graded["classroom50"]["crash"]["result"]  # the autograder still exited 0
+    check_result(crash)
+    assert crash["score"] == 0 and [t["score"] for t in crash["tests"]] == [0, 0]
+    assert "is missing" in crash["tests"][1]["output"], crash["tests"][1]
     hang = {t["test-name"][:3]: t for t in graded["classroom50"]["hang"]["result"]["tests"]}
     assert "timed out" in hang["1.3"]["output"] or "time" in hang["1.3"]["output"]
 
@@ -808,14 +821,15 @@ def _check_gradescope(kit: Kit, graded: dict[str, Any]) -> None:
 
 def _student_texts(graded: dict[str, Any]) -> dict[str, str]:
     texts = {}
-    for student in STUDENTS:
+    for student in [*STUDENTS, "crash"]:
         c = graded["classroom50"][student]
         texts[f"{student} release-body.md"] = c["body"]
         texts[f"{student} result.json"] = json.dumps(c["result"], ensure_ascii=False)
         texts[f"{student} autograder log"] = c["log"]
-        texts[f"{student} results.json"] = json.dumps(
-            graded["gradescope"][student], ensure_ascii=False
-        )
+        if student in graded["gradescope"]:
+            texts[f"{student} results.json"] = json.dumps(
+                graded["gradescope"][student], ensure_ascii=False
+            )
     return texts
 
 
