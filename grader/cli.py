@@ -41,6 +41,11 @@ VERBS: dict[str, tuple[str, str]] = {
     "grade": ("grader.grading.grade", "instructors: grade submissions with the hidden suites"),
     "gradebook": ("grader.grading.export", "instructors: export grades and feedback"),
     "nbgrader": ("grader.integrations.nbgrader.export", "instructors: write an nbgrader course"),
+    "classroom50": (
+        "grader.integrations.classroom50",
+        "instructors: a Classroom 50 template and autograder",
+    ),
+    "gradescope": ("grader.integrations.gradescope", "instructors: a Gradescope autograder zip"),
 }
 
 

@@ -84,7 +84,17 @@ def _lesson_files(course: Course, entry: Lesson) -> dict[str, bytes | Path]:
     return out
 
 
-def learner_readme(course: Course, entries: list[Lesson]) -> str:
+GRADING = [
+    "Every push runs the visible checks on GitHub (the **Autograding Tests** workflow) and",
+    "shows your progress in the run's summary. Your instructor grades the final version with",
+    "further checks. Do not change `tests/`, `grader/`, `.github/`, `pyproject.toml` or",
+    "`course.toml`: grading always uses the course's own copies, and changes to them are",
+    "flagged.",
+]
+
+
+def learner_readme(course: Course, entries: list[Lesson], grading: list[str] | None = None) -> str:
+    """The template's README; `grading` replaces the lines of its Grading section."""
     lines = [
         f"# {course.name}",
         "",
@@ -110,17 +120,7 @@ def learner_readme(course: Course, entries: list[Lesson]) -> str:
     ]
     for e in entries:
         lines.append(f"| {e.id} | {e.title} | {e.minutes} min | {e.points} |")
-    lines += [
-        "",
-        "## Grading",
-        "",
-        "Every push runs the visible checks on GitHub (the **Autograding Tests** workflow) and",
-        "shows your progress in the run's summary. Your instructor grades the final version with",
-        "further checks. Do not change `tests/`, `grader/`, `.github/`, `pyproject.toml` or",
-        "`course.toml`: grading always uses the course's own copies, and changes to them are",
-        "flagged.",
-        "",
-    ]
+    lines += ["", "## Grading", "", *(GRADING if grading is None else grading), ""]
     return "\n".join(lines)
 
 
@@ -155,11 +155,11 @@ def template_files(course: Course) -> dict[str, bytes | Path]:
     files[".gitignore"] = GITIGNORE.encode("utf-8")
     files[workflow.TEMPLATE_COPY.as_posix()] = workflow.workflow_text(course).encode("utf-8")
     files[site_workflow.TEMPLATE_COPY.as_posix()] = site_workflow.workflow_text(course).encode()
-    _refuse_secrets(files)
+    refuse_secrets(files)
     return dict(sorted(files.items()))
 
 
-def _refuse_secrets(files: dict[str, bytes | Path]) -> None:
+def refuse_secrets(files: dict[str, bytes | Path]) -> None:
     for rel in files:
         parts = rel.split("/")
         if (
@@ -172,7 +172,7 @@ def _refuse_secrets(files: dict[str, bytes | Path]) -> None:
             raise TemplateError(f"{rel} holds a quiz in clear text")
 
 
-def _content(source: bytes | Path) -> bytes:
+def content(source: bytes | Path) -> bytes:
     return source if isinstance(source, bytes) else source.read_bytes()
 
 
@@ -195,7 +195,7 @@ def release_manifest(course: Course, contents: dict[str, bytes]) -> dict[str, An
 
 def contents(course: Course) -> dict[str, bytes]:
     """The template's files with their bytes."""
-    return {rel: _content(src) for rel, src in template_files(course).items()}
+    return {rel: content(src) for rel, src in template_files(course).items()}
 
 
 def expected_release(course: Course) -> dict[str, Any]:

@@ -44,8 +44,14 @@ def run(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
-def build(course: Course, out: Path, force: bool = False) -> list[str]:
-    """Write the template into `out`; return the relative paths written, sorted."""
+def build(
+    course: Course,
+    out: Path,
+    force: bool = False,
+    files: dict[str, bytes | Path] | None = None,
+) -> list[str]:
+    """Write the template into `out`; return the relative paths written, sorted. `files`
+    replaces `template.template_files(course)` (a platform's variant of the template)."""
     out = out.resolve()
     root = course.root.resolve()
     if out == root or root.is_relative_to(out):
@@ -56,7 +62,9 @@ def build(course: Course, out: Path, force: bool = False) -> list[str]:
         if not (out / RELEASE_FILE).is_file():
             raise ReleaseError(f"{out} is not empty and holds no earlier release; not replacing it")
         shutil.rmtree(out)
-    contents = template.contents(course)
+    chosen = template.template_files(course) if files is None else files
+    template.refuse_secrets(chosen)
+    contents = {rel: template.content(src) for rel, src in sorted(chosen.items())}
     for rel, data in contents.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,16 @@
 """`hexahype grade SUBMISSION...`: the authoritative grading, with the hidden suites.
 
-Each submission (a student repository folder, a git URL or path, or a folder of them) is graded
-at one commit: its exercise modules are staged by whitelist and the instructor's visible and
-hidden tests run against them in a child process. Results go to the SQLite gradebook, one
-transaction per submission, so a killed batch resumes where it stopped.
+Each submission (a student repository folder, a git URL or path, a folder of them, or the folder
+`gh teacher download` writes for a Classroom 50 assignment) is graded at one commit: its
+exercise modules are staged by whitelist and the instructor's visible and hidden tests run
+against them in a child process. Results go to the SQLite gradebook, one
+transaction per submission, so a killed batch resumes where it stopped. A `gh teacher download`
+folder (it has a `scores.csv`) is graded under its students' usernames, the files Classroom 50
+adds on accept never flag a repository, and `--scores-csv` writes the points back out in that
+`scores.csv` layout (`grader.grading.download`).
+
+`options(args, released)` turns this verb's arguments into the batch options; the platform
+integrations build theirs from the same arguments, so they grade with the same limits.
 """
 
 from __future__ import annotations
@@ -12,11 +19,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..manifest import Course
-from . import batch, harness, sandbox, staging, tamper
+from . import batch, download, harness, sandbox, staging, tamper
 from .gradebook import DEFAULT_PATH, Gradebook
-from .sources import discover
+from .sources import Submission, discover
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,26 +93,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="grade again submissions whose commit is already in the gradebook",
     )
+    parser.add_argument(
+        "--scores-csv",
+        type=Path,
+        default=None,
+        metavar="OUT.csv",
+        help="also write the points in the scores.csv layout of `gh teacher download` "
+        "(every SUBMISSION must then be such a folder)",
+    )
 
 
-def run(args: argparse.Namespace, course: Course) -> int:
-    if not harness.timeout_available():
-        print(
-            "hexahype grade: pytest-timeout is not installed (pip install pytest-timeout)",
-            file=sys.stderr,
-        )
-        return 2
-    subs, problems = discover(args.submissions)
-    for line in problems:
-        print(f"hexahype grade: {line}", file=sys.stderr)
-    if not subs:
-        return 2
-    try:
-        released = tamper.load_release(course, args.release)
-    except (OSError, ValueError) as exc:
-        print(f"hexahype grade: cannot read the release manifest: {exc}", file=sys.stderr)
-        return 2
-    opts = batch.Options(
+def options(args: argparse.Namespace, released: dict[str, Any] | None) -> batch.Options:
+    """The batch options of these arguments (the limits and sandbox of `hexahype grade`)."""
+    return batch.Options(
         at=args.at,
         limits=harness.Limits(test_timeout=args.timeout, timeout=args.submission_timeout),
         max_file_bytes=args.max_file_kb * 1024,
@@ -114,6 +115,58 @@ def run(args: argparse.Namespace, course: Course) -> int:
             memory_mb=args.worker_memory_mb, cpu_seconds=int(args.submission_timeout) + 30
         ),
     )
+
+
+def _submissions(
+    args: argparse.Namespace,
+) -> tuple[list[Submission], list[str], list[download.Download]]:
+    """The command line's submissions, problems and `gh teacher download` folders; raises
+    DownloadError for a folder that should be, or looks like, one but is not."""
+    downloads: list[download.Download] = []
+    plain: list[str] = []
+    for item in args.submissions:
+        if args.scores_csv is not None or download.is_download(Path(item)):
+            downloads.append(download.read(Path(item)))
+        else:
+            plain.append(item)
+    subs, problems = discover(plain) if plain else ([], [])
+    seen = {s.student for s in subs}
+    for folder in downloads:
+        if not folder.repos:
+            problems.append(f"{folder.folder}: no student repository in it yet")
+        for sub in folder.submissions():
+            if sub.student in seen:
+                problems.append(
+                    f"{sub.repository}: a second submission named {sub.student}; skipped"
+                )
+                continue
+            seen.add(sub.student)
+            subs.append(sub)
+    return subs, problems, downloads
+
+
+def run(args: argparse.Namespace, course: Course) -> int:
+    if not harness.timeout_available():
+        print(
+            "hexahype grade: pytest-timeout is not installed (pip install pytest-timeout)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        subs, problems, downloads = _submissions(args)
+    except download.DownloadError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
+        return 2
+    for line in problems:
+        print(f"hexahype grade: {line}", file=sys.stderr)
+    if not subs:
+        return 2
+    try:
+        released = tamper.load_release(course, args.release)
+    except (OSError, ValueError) as exc:
+        print(f"hexahype grade: cannot read the release manifest: {exc}", file=sys.stderr)
+        return 2
+    opts = options(args, released)
     try:
         plan = batch.plan(course, opts)
     except RuntimeError as exc:
@@ -125,6 +178,8 @@ def run(args: argparse.Namespace, course: Course) -> int:
     note = "" if plan.level == "bwrap" else " (no bubblewrap: weaker isolation)"
     print(f"hexahype grade: student code runs isolated by {plan.level}{note}", flush=True)
     graded = skipped = flagged = unreadable = 0
+    scores: dict[str, download.GradedScore] = {}
+    from_download = {s.student for d in downloads for s in d.submissions()}
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
         if not args.force:
@@ -136,14 +191,34 @@ def run(args: argparse.Namespace, course: Course) -> int:
             if result.graded is not None and not result.graded.commit:
                 unreadable += 1  # nothing to grade: never replace an earlier grade with it
             elif result.graded is not None:
+                if result.graded.student in from_download:
+                    download.drop_reserved(result)
                 book.record(result.graded)
                 graded += 1
                 flagged += bool(result.graded.tamper)
+                g = result.graded
+                scores[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
             else:
                 skipped += 1
+                scores.update(_earlier(book, result.submission.student))
             print(result.line(), flush=True)
+    if args.scores_csv is not None:
+        lines = download.write_scores(args.scores_csv, downloads, scores)
+        print(f"scores.csv layout: {lines} students with points in {args.scores_csv}")
     print(
         f"graded {graded}, skipped {skipped}, flagged {flagged}, unreadable {unreadable}; "
         f"gradebook: {args.gradebook}"
     )
     return 1 if problems or unreadable else 0
+
+
+def _earlier(book: Gradebook, student: str) -> dict[str, download.GradedScore]:
+    """A skipped student's latest grading, from the gradebook."""
+    row = book.db.execute(
+        "SELECT points, max_points, commit_sha FROM submissions WHERE student = ? "
+        "ORDER BY id DESC LIMIT 1",
+        (student,),
+    ).fetchone()
+    if row is None:
+        return {}
+    return {student: download.GradedScore(row["points"], row["max_points"], row["commit_sha"])}

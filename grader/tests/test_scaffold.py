@@ -324,7 +324,7 @@ def test_a_new_lesson_from_scaffold_to_a_passing_verify(kit, capsys):
     _write(entry.text_path, TEXT)
     # 9. derived files: the Classroom workflow (the goldens live in the kit, not in this copy)
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.authoring.classroom", "--workflow"],
+        [sys.executable, "-m", "grader.workflow"],
         cwd=kit,
         capture_output=True,
         text=True,
