@@ -619,7 +619,7 @@ def _nbgrader_points(
     does not compile becomes the stubs' notebook with that source in its first answer cell."""
     from nbgrader.api import Gradebook
 
-    from grader.authoring import notebooks as nbs
+    from grader import notebooks as nbs
     from grader.integrations.nbgrader import export as nx
     from grader.tests.nbgrader_helpers import fill_notebook
 

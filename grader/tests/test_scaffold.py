@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from grader import cli, manifest, quizbank
-from grader.authoring import classroom, verify
+from grader import workflow as classroom
+from grader.authoring import verify
 
 from .conftest import ROOT, copy_course
 
