@@ -16,6 +16,8 @@ from pathlib import Path
 from ..manifest import Course
 from . import batch, harness, sandbox, staging, tamper
 from .gradebook import DEFAULT_PATH, Gradebook
+from .insight import late, scores
+from .insight.safe import term
 from .sources import discover
 
 
@@ -87,12 +89,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _print_lateness(
+    book: Gradebook, policy: late.Policy, course: Course, students: set[str]
+) -> None:
+    """One line per late lesson of the students just graded. Lateness follows from each
+    submission's recorded `submitted_at` (the grading time unless trusted evidence set it)."""
+    try:
+        everyone = scores.for_course(book, course, policy)
+    except late.PolicyError as exc:
+        print(f"hexahype grade: lateness not computed: {exc}", file=sys.stderr)
+        return
+    for student in everyone:
+        if student.student not in students:
+            continue
+        for item in student.lessons:
+            if item.late_days:
+                free = f", {item.free_days} free" if item.free_days else ""
+                print(
+                    f"late: {term(student.student)} {item.lesson} by {item.late_days} day(s){free}, "
+                    f"-{item.penalty:g} points"
+                )
+
+
 def run(args: argparse.Namespace, course: Course) -> int:
     if not harness.timeout_available():
         print(
             "hexahype grade: pytest-timeout is not installed (pip install pytest-timeout)",
             file=sys.stderr,
         )
+        return 2
+    try:  # a wrong late policy stops the batch before it starts
+        policy = late.load(course)
+    except late.PolicyError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
         return 2
     subs, problems = discover(args.submissions)
     for line in problems:
@@ -142,6 +171,8 @@ def run(args: argparse.Namespace, course: Course) -> int:
             else:
                 skipped += 1
             print(result.line(), flush=True)
+        if policy.active and graded:
+            _print_lateness(book, policy, course, {s.student for s in subs})
     print(
         f"graded {graded}, skipped {skipped}, flagged {flagged}, unreadable {unreadable}; "
         f"gradebook: {args.gradebook}"
