@@ -103,7 +103,7 @@ def _print_lateness(
         if student.student not in students:
             continue
         for item in student.lessons:
-            if item.late_days:
+            if item.late_days and item.raw > 0:
                 free = f", {item.free_days} free" if item.free_days else ""
                 print(
                     f"late: {term(student.student)} {item.lesson} by {item.late_days} day(s){free}, "
@@ -156,6 +156,7 @@ def run(args: argparse.Namespace, course: Course) -> int:
     graded = skipped = flagged = unreadable = 0
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
+        just_graded: set[str] = set()
         if not args.force:
             done = {
                 (r["student"], r["commit_sha"])
@@ -166,13 +167,14 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 unreadable += 1  # nothing to grade: never replace an earlier grade with it
             elif result.graded is not None:
                 book.record(result.graded)
+                just_graded.add(result.graded.student)
                 graded += 1
                 flagged += bool(result.graded.tamper)
             else:
                 skipped += 1
             print(result.line(), flush=True)
-        if policy.active and graded:
-            _print_lateness(book, policy, course, {s.student for s in subs})
+        if policy.active and just_graded:
+            _print_lateness(book, policy, course, just_graded)
     print(
         f"graded {graded}, skipped {skipped}, flagged {flagged}, unreadable {unreadable}; "
         f"gradebook: {args.gradebook}"

@@ -1,5 +1,6 @@
 """`hexahype report OUT/`: where the class stands, as one self-contained HTML page (index.html,
-plots inline as SVG, no script, nothing fetched) and a markdown summary (summary.md).
+plots inline as SVG, no script, nothing fetched), a markdown summary (summary.md) and the
+numbers behind both (report.json).
 
 It shows the score distribution; per lesson the share of students done, failing and not started
 and, when the gradebook holds several graded commits of a student, the median number of graded
@@ -19,7 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
+from ...files import write_json
 from ...manifest import Course
 from ...results import Status, TestStatus, is_hidden
 from ..gradebook import DEFAULT_PATH, Gradebook, TestRow
@@ -418,12 +421,56 @@ def html_page(data: ClassData) -> str:
     return "\n".join(parts) + "\n"
 
 
+def to_json(data: ClassData) -> dict[str, Any]:
+    """The report's numbers (report.json); the class view's holds no student."""
+    doc: dict[str, Any] = {
+        "course": data.course,
+        "class_view": data.class_view,
+        "late_policy": data.policy,
+        "students": len(data.students),
+        "max_points": data.max_points,
+        "final_points": sorted(s.final for s in data.students),
+        "history": data.history,
+        "lessons": [
+            {
+                "id": ls.id,
+                "title": ls.title,
+                "counts": {str(k): v for k, v in ls.counts.items()},
+                "median_attempts": ls.median_attempts,
+                "reached_full_marks": ls.reached,
+            }
+            for ls in data.lessons
+        ],
+        "tests": [
+            {"lesson": t.lesson, "name": t.name, "hidden": t.hidden, "cases": t.cases, "passed": t.passed}
+            for t in data.tests
+        ],
+        "first_failures": [vars(f) for f in data.failures],
+        "mistakes": [vars(m) for m in data.mistakes],
+        "mistakes_note": data.bank,
+    }
+    if not data.class_view:
+        doc["by_student"] = [
+            {
+                "student": s.student,
+                "commit": s.commit,
+                "raw": s.raw,
+                "late_days": s.late_days,
+                "penalty": s.penalty,
+                "final": s.final,
+            }
+            for s in data.students
+        ]
+    return doc
+
+
 def write(data: ClassData, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    page, summary = out / "index.html", out / "summary.md"
+    page, summary, numbers = out / "index.html", out / "summary.md", out / "report.json"
     page.write_text(html_page(data), encoding="utf-8")
     summary.write_text(markdown(data), encoding="utf-8")
-    return [page, summary]
+    write_json(numbers, to_json(data))
+    return [page, summary, numbers]
 
 
 # -- the verb -----------------------------------------------------------------------------------
