@@ -442,7 +442,13 @@ def to_json(data: ClassData) -> dict[str, Any]:
             for ls in data.lessons
         ],
         "tests": [
-            {"lesson": t.lesson, "name": t.name, "hidden": t.hidden, "cases": t.cases, "passed": t.passed}
+            {
+                "lesson": t.lesson,
+                "name": t.name,
+                "hidden": t.hidden,
+                "cases": t.cases,
+                "passed": t.passed,
+            }
             for t in data.tests
         ],
         "first_failures": [vars(f) for f in data.failures],
