@@ -87,7 +87,8 @@ class Policy:
             if self.penalty == CUT_OFF
             else f"{self.per_day:.0%} of a lesson's points per late day, at most {self.max_penalty:.0%}"
         )
-        return f"{self.late_days} free late days per student; then {rule}"
+        days = "1 free late day" if self.late_days == 1 else f"{self.late_days} free late days"
+        return f"{days} per student; then {rule}"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,13 @@ def _svg(fig, salt: str, label: str) -> str:  # type: ignore[no-untyped-def]
     return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
+def _whole(axis) -> None:  # type: ignore[no-untyped-def]
+    """Counts of students: whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def histogram(values: Sequence[float], top: float, title: str) -> str:
     fig = _figure(6.4, 2.8)
     ax = fig.add_subplot()
@@ -42,6 +49,7 @@ def histogram(values: Sequence[float], top: float, title: str) -> str:
     ax.hist(list(values), bins=bins, range=(0.0, max(top, 1.0)), color="#1565c0", edgecolor="white")
     ax.set_xlabel("points")
     ax.set_ylabel("students")
+    _whole(ax.yaxis)
     ax.set_title(title, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig, "scores", title)
@@ -75,6 +83,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str
     ax.set_yticks(positions, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
+    _whole(ax.xaxis)
     ax.set_title(title, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig, "mistakes", title)
