@@ -39,7 +39,22 @@ VERBS: dict[str, tuple[str, str]] = {
     ),
     "release": ("grader.authoring.release", "instructors: build the student template"),
     "grade": ("grader.grading.grade", "instructors: grade submissions with the hidden suites"),
-    "gradebook": ("grader.grading.export", "instructors: export grades and feedback"),
+    "gradebook": (
+        "grader.grading.export",
+        "instructors: export grades (CSV, Canvas, Moodle), overrides and feedback",
+    ),
+    "report": (
+        "grader.grading.insight.report",
+        "instructors: the class report: hexahype report OUT/",
+    ),
+    "similarity": (
+        "grader.grading.insight.similarity",
+        "instructors: pairs of submissions that share more than the starter code",
+    ),
+    "solutions": (
+        "grader.grading.insight.solutions",
+        "instructors: reference solutions for students past the deadline or done",
+    ),
     "nbgrader": ("grader.integrations.nbgrader.export", "instructors: write an nbgrader course"),
     "classroom50": (
         "grader.integrations.classroom50",

@@ -24,6 +24,8 @@ from typing import Any
 from ..manifest import Course
 from . import batch, download, harness, sandbox, staging, tamper
 from .gradebook import DEFAULT_PATH, Gradebook
+from .insight import late, scores
+from .insight.safe import term
 from .sources import Submission, discover
 
 
@@ -145,12 +147,39 @@ def _submissions(
     return subs, problems, downloads
 
 
+def _print_lateness(
+    book: Gradebook, policy: late.Policy, course: Course, students: set[str]
+) -> None:
+    """One line per late lesson of the students just graded. Lateness follows from each
+    submission's recorded `submitted_at` (the grading time unless trusted evidence set it)."""
+    try:
+        everyone = scores.for_course(book, course, policy)
+    except late.PolicyError as exc:
+        print(f"hexahype grade: lateness not computed: {exc}", file=sys.stderr)
+        return
+    for student in everyone:
+        if student.student not in students:
+            continue
+        for item in student.lessons:
+            if item.late_days and item.raw > 0:
+                free = f", {item.free_days} free" if item.free_days else ""
+                print(
+                    f"late: {term(student.student)} {item.lesson} by {item.late_days} day(s){free}, "
+                    f"-{item.penalty:g} points"
+                )
+
+
 def run(args: argparse.Namespace, course: Course) -> int:
     if not harness.timeout_available():
         print(
             "hexahype grade: pytest-timeout is not installed (pip install pytest-timeout)",
             file=sys.stderr,
         )
+        return 2
+    try:  # a wrong late policy stops the batch before it starts
+        policy = late.load(course)
+    except late.PolicyError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
         return 2
     try:
         subs, problems, downloads = _submissions(args)
@@ -178,10 +207,11 @@ def run(args: argparse.Namespace, course: Course) -> int:
     note = "" if plan.level == "bwrap" else " (no bubblewrap: weaker isolation)"
     print(f"hexahype grade: student code runs isolated by {plan.level}{note}", flush=True)
     graded = skipped = flagged = unreadable = 0
-    scores: dict[str, download.GradedScore] = {}
+    points: dict[str, download.GradedScore] = {}
     from_download = {s.student for d in downloads for s in d.submissions()}
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
+        just_graded: set[str] = set()
         if not args.force:
             done = {
                 (r["student"], r["commit_sha"])
@@ -194,16 +224,19 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 if result.graded.student in from_download:
                     download.drop_reserved(result)
                 book.record(result.graded)
+                just_graded.add(result.graded.student)
                 graded += 1
                 flagged += bool(result.graded.tamper)
                 g = result.graded
-                scores[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
+                points[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
             else:
                 skipped += 1
-                scores.update(_earlier(book, result.submission.student))
+                points.update(_earlier(book, result.submission.student))
             print(result.line(), flush=True)
+        if policy.active and just_graded:
+            _print_lateness(book, policy, course, just_graded)
     if args.scores_csv is not None:
-        lines = download.write_scores(args.scores_csv, downloads, scores)
+        lines = download.write_scores(args.scores_csv, downloads, points)
         print(f"scores.csv layout: {lines} students with points in {args.scores_csv}")
     print(
         f"graded {graded}, skipped {skipped}, flagged {flagged}, unreadable {unreadable}; "

@@ -15,8 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "2"
-MIGRATIONS = (("isolation", "TEXT NOT NULL DEFAULT ''"),)  # columns added since version 1
+SCHEMA_VERSION = "3"
+# columns added since version 1: the isolation (2), and the time the submission counts as
+# handed in (3), which the late policy reads (grader/grading/insight/late.py)
+MIGRATIONS = (
+    ("isolation", "TEXT NOT NULL DEFAULT ''"),
+    ("submitted_at", "TEXT NOT NULL DEFAULT ''"),
+)
 DEFAULT_PATH = Path("gradebook.sqlite")
 
 SCHEMA = """
@@ -40,6 +45,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     tampered INTEGER NOT NULL DEFAULT 0,
     tamper_detail TEXT NOT NULL DEFAULT '',
     isolation TEXT NOT NULL DEFAULT '',
+    submitted_at TEXT NOT NULL DEFAULT '',
     UNIQUE (student, commit_sha)
 );
 CREATE TABLE IF NOT EXISTS lessons (
@@ -106,6 +112,10 @@ class Graded:
     duration: float
     problem: str = ""
     isolation: str = ""  # how the student code was isolated: "bwrap", "process", ...
+    # When the submission counts as handed in (ISO 8601 with offset): the trusted time the
+    # instructor's side first saw the commit. Empty: the grading time, the latest moment the
+    # instructor can vouch for.
+    submitted_at: str = ""
     tamper: list[str] = field(default_factory=list)
     lessons: list[LessonRow] = field(default_factory=list)
     tests: list[TestRow] = field(default_factory=list)
@@ -172,6 +182,7 @@ class Gradebook:
 
     def record(self, graded: Graded) -> int:
         """Store one graded submission, replacing an earlier grading of the same commit."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         with self.transaction() as db:
             db.execute(
                 "DELETE FROM submissions WHERE student = ? AND commit_sha = ?",
@@ -180,12 +191,13 @@ class Gradebook:
             cur = db.execute(
                 "INSERT INTO submissions (student, repository, commit_sha, graded_at, "
                 "grader_version, course, course_version, points, max_points, duration, problem, "
-                "tampered, tamper_detail, isolation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "tampered, tamper_detail, isolation, submitted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     graded.student,
                     graded.repository,
                     graded.commit,
-                    time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    now,
                     graded.grader_version,
                     graded.course,
                     graded.course_version,
@@ -196,6 +208,7 @@ class Gradebook:
                     int(bool(graded.tamper)),
                     "\n".join(graded.tamper),
                     graded.isolation,
+                    graded.submitted_at or now,
                 ),
             )
             sid = int(cur.lastrowid or 0)
@@ -260,6 +273,10 @@ class Gradebook:
                 (submission_id,),
             )
         )
+
+    def history(self) -> list[sqlite3.Row]:
+        """Every graded submission, each student's in the order they were graded."""
+        return list(self.db.execute("SELECT * FROM submissions ORDER BY student, id"))
 
     def lesson_columns(self) -> list[tuple[str, str]]:
         """(lesson id, title) of every lesson in the gradebook, in teaching order."""

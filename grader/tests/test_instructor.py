@@ -583,7 +583,7 @@ def test_csv_export(graded: dict, kit: Kit, tmp_path: Path) -> None:
         if row["student"] in expected:
             want = expected[row["student"]]
             assert {i: float(row[i]) for i in ids} == want
-            assert float(row["total"]) == pytest.approx(sum(want.values()))
+            assert float(row["final"]) == pytest.approx(sum(want.values()))
     assert {r["student"]: r["tampered"] for r in rows}["edited"] == "yes"
 
 
