@@ -66,18 +66,18 @@ def ref_rms_norm(x: np.ndarray, g: np.ndarray, eps: float) -> np.ndarray:
 
 
 def ref_rope(x: np.ndarray, positions: list[int], base: float, rope: str = "interleaved"):
-    """Rotate each row x[t] (hd,) by its position, pair by pair."""
+    """Rotate each row x[t] (hd,) by its position, one pair of columns at a time."""
     if rope == "none":
-        return x.copy()
+        return np.array(x, dtype=np.float64)
     hd = x.shape[-1]
+    pos = np.asarray(positions, dtype=np.float64)
     out = np.array(x, dtype=np.float64)
-    for t, p in enumerate(positions):
-        for i in range(hd // 2):
-            theta = p * base ** (-2.0 * i / hd)
-            a, b = (2 * i, 2 * i + 1) if rope == "interleaved" else (i, i + hd // 2)
-            c, s = np.cos(theta), np.sin(theta)
-            out[t, a] = x[t, a] * c - x[t, b] * s
-            out[t, b] = x[t, a] * s + x[t, b] * c
+    for i in range(hd // 2):
+        theta = pos * base ** (-2.0 * i / hd)  # (T,): pair i turns by this at each position
+        a, b = (2 * i, 2 * i + 1) if rope == "interleaved" else (i, i + hd // 2)
+        c, s = np.cos(theta), np.sin(theta)
+        out[:, a] = x[:, a] * c - x[:, b] * s
+        out[:, b] = x[:, a] * s + x[:, b] * c
     return out
 
 
@@ -120,10 +120,12 @@ def ref_forward(
     cfg: dict[str, Any],
     rope: str = "interleaved",
     dtype: Any = np.float64,
+    positions: list[int] | None = None,
 ) -> np.ndarray:
-    """Logits (T, V): embed, every block, the final RMSNorm, the tied head `@ wte.T`."""
+    """Logits (T, V): embed, every block, the final RMSNorm, the tied head `@ wte.T`. RoPE
+    uses `positions` (default 0..T-1); the mask stays causal by index."""
     ids = [int(i) for i in ids]
-    positions = list(range(len(ids)))
+    positions = list(range(len(ids))) if positions is None else list(positions)
     wte = np.asarray(params["wte"], dtype=dtype)
     x = wte[ids]
     for b in params["blocks"]:

@@ -78,8 +78,12 @@ def _footer(plugin: HexaHype, results: dict[str, dict[str, Any]]) -> tuple[str, 
         statuses.update({lid: info["status"] for lid, info in results.items() if info["complete"]})
     else:
         statuses = {lid: info["status"] for lid, info in results.items()}
-    done = sum(statuses.get(e.id) == state.DONE for e in course.lessons)
-    text = f"── {done} of {len(course.lessons)} lessons done"
+    done = sum(statuses.get(e.id) == state.DONE for e in course.core_lessons)
+    text = f"── {done} of {len(course.core_lessons)} lessons done"
+    extra = [e for e in course.lessons if e.optional]
+    extra_done = sum(statuses.get(e.id) == state.DONE for e in extra)
+    if extra_done:
+        text += f" · capstone: {extra_done} of {len(extra)}"
     quizzes = [q for q in course.quizzes if statuses.get(q.id) == state.DONE]
     if quizzes:
         text += " · quizzes done: " + ", ".join(q.id for q in quizzes)
