@@ -62,7 +62,10 @@ def workflow_text(course: Course) -> str:
         "#",
         "# One result per lesson, with partial credit from the manifest's points:",
     ]
-    lines += [f"#   {e.id:<5} {e.title} ({e.points} points)" for e in course.entries]
+    lines += [
+        f"#   {e.id:<5} {e.title} ({e.points} points{', optional' if e.optional else ''})"
+        for e in course.entries
+    ]
     lines += [
         f"# Up to {total} points once every lesson is released. The visible tests run here;",
         "# this grade is advisory, and the instructor's `hexahype grade` is authoritative.",
@@ -131,8 +134,12 @@ def check_workflow(course: Course, authored: list[Lesson], report: Any) -> None:
 
 # -- the result -------------------------------------------------------------------------------
 def gradable(course: Course) -> list[Lesson]:
-    """The entries this checkout grades: those with visible tests."""
-    return [e for e in course.entries if e.test_path.exists()]
+    """The entries this checkout grades: those with visible tests, except the lessons of an
+    optional chapter that course.toml does not grade (they are worth nothing, and an unfinished
+    capstone must not turn a finished course's status to "fail")."""
+    return [
+        e for e in course.entries if e.test_path.exists() and not (e.optional and e.points == 0)
+    ]
 
 
 def classroom_result(

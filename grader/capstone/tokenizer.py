@@ -96,6 +96,14 @@ class SmolTokenizer:
     def pattern(self) -> str:
         return PATTERN
 
+    def split_digits(self, text: str) -> list[str]:
+        """The first step of the pre-split (see the module function)."""
+        return split_digits(text)
+
+    def pre_split(self, text: str) -> list[str]:
+        """The whole pre-split: digits first, then the GPT-2 regex in each chunk."""
+        return pre_split(text)
+
     @functools.cached_property
     def missing_bytes(self) -> frozenset[int]:
         """Byte values with no token of their own."""

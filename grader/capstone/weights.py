@@ -37,7 +37,7 @@ from typing import Any
 
 from . import fetch
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_DIR = f"float32-v{CACHE_FORMAT}"
 
 # GGUF tensor name (within a layer) -> the course's name, and whether it is a matrix to transpose
@@ -154,6 +154,7 @@ def build_cache(gguf_file: Path, dest: Path, quiet: bool = False) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=dest.parent))
     index: dict[str, dict[str, Any]] = {}
+    raw: dict[str, dict[str, Any]] = {}  # where each tensor's quantised bytes lie in the file
     offset = 0
     progress = _Progress(len(reader.tensors), quiet)
     if not quiet:
@@ -172,6 +173,12 @@ def build_cache(gguf_file: Path, dest: Path, quiet: bool = False) -> Path:
                 arr = np.ascontiguousarray(arr, dtype="<f4")
                 key = name if layer is None else f"blocks.{layer}.{name}"
                 index[key] = {"offset": offset, "shape": list(arr.shape)}
+                raw[tensor.name] = {
+                    "type": tensor.tensor_type.name,
+                    "offset": int(tensor.data_offset),
+                    "shape": [int(n) for n in tensor.data.shape],
+                    "course": key,
+                }
                 fh.write(arr.tobytes())
                 offset += arr.size
                 progress.step()
@@ -183,6 +190,7 @@ def build_cache(gguf_file: Path, dest: Path, quiet: bool = False) -> Path:
             "tokenizer": tokenizer,
             "arrays": index,
             "values": offset,
+            "gguf_tensors": raw,
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the cache is for every process
@@ -206,7 +214,11 @@ def ensure(quiet: bool = False) -> Path:
     dest = cache_path()
     if (dest / "meta.json").is_file() and (dest / "weights.f32").is_file():
         return dest
-    return build_cache(fetch.ensure_gguf(quiet=quiet), dest, quiet=quiet)
+    built = build_cache(fetch.ensure_gguf(quiet=quiet), dest, quiet=quiet)
+    for old in dest.parent.glob("float32-v*"):  # caches of earlier formats: 540 MB each
+        if old.name != dest.name:
+            shutil.rmtree(old, ignore_errors=True)
+    return built
 
 
 def read_meta(folder: Path) -> dict[str, Any]:

@@ -32,7 +32,8 @@ def test_dashboard_on_a_fresh_copy_lists_every_entry_and_nothing_done(course_cop
     assert r.returncode == 0, r.stderr
     for lesson_id in ["1.1", "1.3", "1.9", "1.10", "2.1", "2.6", "2.7"]:
         assert f"\n{lesson_id} " in r.stdout or f"{lesson_id} " in r.stdout
-    assert "0 of 15 lessons done" in r.stdout
+    assert "0 of 15 lessons done" in r.stdout and "capstone: 0 of 3" in r.stdout
+    assert "Chapter 3 · Going further: a real model (capstone)" in r.stdout
     assert (
         "Next: Read lessons/ch1_tokens/1.1-why-models-need-numbers.md"
         in r.stdout.replace("\n", " ").replace("  ", " ")
@@ -104,7 +105,9 @@ def test_lesson_renders_in_the_terminal(course_copy):
 def test_list_shows_every_entry(course_copy):
     r = hexahype(course_copy, "list")
     assert r.returncode == 0
-    assert len(r.stdout.strip().splitlines()) == 17
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 17 + 3  # the seed's 17 entries, then the optional capstone's 3
+    assert [line.endswith("(capstone)") for line in lines] == [False] * 17 + [True] * 3
 
 
 def test_watch_runs_the_current_lesson(course_copy):
