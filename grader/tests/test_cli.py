@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import cli
+from grader import cli, manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,3 +132,20 @@ def test_outside_a_course_says_so(tmp_path):
         timeout=60,
     )
     assert r.returncode == 2 and "no course.toml" in r.stderr
+
+
+def test_the_dashboard_counts_the_capstone_apart_and_offers_it_last(course_copy):
+    from grader.learner import state
+
+    course = manifest.load(course_copy)
+    done = {
+        e.id: {"status": "done", "fingerprint": state.fingerprint(e.exercise_path)}
+        for e in course.entries
+        if not e.optional
+    }
+    state.update_lessons(course_copy, done)
+    r = hexahype(course_copy, "--no-refresh")
+    assert "15 of 15 lessons done · 2 of 2 quizzes done · capstone: 0 of 3" in r.stdout
+    text = " ".join(r.stdout.split())
+    assert "Next: All 15 lessons are done. The optional capstone runs a real chat model" in text
+    assert "lessons/ch3_real_model/3.1-what-changed-since-gpt-2.md" in text
