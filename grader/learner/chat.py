@@ -214,7 +214,8 @@ def _chat(args: argparse.Namespace, course: Course, impl_dir: Path) -> int:
                 logits = np.asarray(step(params, np.array([token]), cache, config))[0]
         t2 = time.perf_counter()
     except Exception as exc:  # noqa: BLE001 - the learner's code: report it in one line
-        sys.stdout.write("\n")
+        if count > 1:
+            sys.stdout.write("\n")  # end the half-written answer before the message
         raise _not_ready(exc, impl_dir, lessons, "your chapter 3 code", "3.3") from None
     sys.stdout.write(_printable(decoder.flush()) + "\n")
     decode = t2 - t1

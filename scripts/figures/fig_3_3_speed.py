@@ -41,7 +41,7 @@ def make(out_dir: Path) -> list[Path]:
     ax2.plot(range(1, len(cached) + 1), cached, "-", color="#4f81bd", label="forward_step (cache)")
     ax2.plot(range(1, len(plain) + 1), plain, "o-", color="#c0504d", label="forward (no cache)")
     ax2.set_xlabel(f"decoding step after a {P}-token prompt")
-    ax2.set_ylabel("milliseconds per token (median)")
+    ax2.set_ylabel("wall-clock ms per token (median)")
     ax2.set_title("time of each new token", fontsize=10)
     ax2.set_ylim(bottom=0)
     ax2.legend(fontsize=9, frameon=False)
