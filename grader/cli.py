@@ -30,6 +30,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "watch": ("grader.learner.watch", "re-run the current lesson's tests whenever you save"),
     "quiz": ("grader.learner.quiz", "take a chapter quiz: hexahype quiz 1"),
     "generate": ("grader.learner.generate", "generate text with your chapter 2 code"),
+    "chat": ("grader.learner.chat", "ask SmolLM2 a question, answered by your chapter 3 code"),
     "notebook": ("grader.learner.notebooks_verb", "write lessons as Jupyter notebooks"),
     "site": ("grader.authoring.site.command", "the course as a web site: hexahype site --serve"),
     "verify": ("grader.authoring.verify", "maintainers: check the whole course"),

@@ -70,7 +70,10 @@ def workflow_text(course: Course, reporter: bool = True, name: str = WORKFLOW_NA
             "#",
         ]
     lines.append("# One result per lesson, with partial credit from the manifest's points:")
-    lines += [f"#   {e.id:<5} {e.title} ({e.points} points)" for e in course.entries]
+    lines += [
+        f"#   {e.id:<5} {e.title} ({e.points} points{', optional' if e.optional else ''})"
+        for e in course.entries
+    ]
     lines += [
         f"# Up to {total} points once every lesson is released. The visible tests run here;",
         "# this grade is advisory, and the instructor's `hexahype grade` is authoritative.",

@@ -85,8 +85,12 @@ def _footer(
         statuses.update({lid: o.status.value for lid, o in results.items() if o.complete})
     else:
         statuses = {lid: o.status.value for lid, o in results.items()}
-    done = sum(statuses.get(e.id) == Status.DONE for e in course.lessons)
-    text = f"── {done} of {len(course.lessons)} lessons done"
+    done = sum(statuses.get(e.id) == Status.DONE for e in course.core_lessons)
+    text = f"── {done} of {len(course.core_lessons)} lessons done"
+    extra = [e for e in course.lessons if e.optional]
+    extra_done = sum(statuses.get(e.id) == Status.DONE for e in extra)
+    if extra_done:
+        text += f" · capstone: {extra_done} of {len(extra)}"
     quizzes = [q for q in course.quizzes if statuses.get(q.id) == Status.DONE]
     if quizzes:
         text += " · quizzes done: " + ", ".join(q.id for q in quizzes)

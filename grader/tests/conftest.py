@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,6 +10,12 @@ from pathlib import Path
 import pytest
 
 from grader import manifest
+
+# One BLAS thread per process, set before anything imports numpy (the test processes inherit it):
+# pytest-xdist already runs a process per core, and on a busy machine two OpenBLAS threads per
+# process spin against each other; the capstone's real-model tests ran 7 times slower so.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE_PARTS = ("course.toml", "pyproject.toml", "exercises", "solutions", "tests", "lessons")

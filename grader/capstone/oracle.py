@@ -1,0 +1,163 @@
+"""An independent reference Llama for the chapter 3 tests, in the layout of `weights`.
+
+It is written plainly (a loop over query heads, the key-value head looked up by index, RoPE as
+explicit pair rotations) so that the tests' expected values never come from the lesson code
+they check. `rope` selects the pairing: "interleaved" (the GGUF layout, the right one here),
+"half" (Hugging Face's rotate_half, wrong for GGUF weights) or "none" (no positions at all);
+the kit's tests use the last two to show what the wrong choices cost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..oracles import ref_sample
+
+
+def llama_config(**overrides: Any) -> dict[str, Any]:
+    """A tiny Llama config with SmolLM2's shape ratios: 3 query heads share each KV head."""
+    cfg = {
+        "vocab_size": 40,
+        "context_length": 32,
+        "d_model": 24,
+        "n_layers": 2,
+        "n_heads": 6,
+        "n_kv_heads": 2,
+        "head_dim": 4,
+        "d_ff": 40,
+        "rope_base": 100.0,
+        "norm_eps": 1e-5,
+    }
+    cfg.update(overrides)
+    return cfg
+
+
+def llama_params(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Seeded float32 weights in the chapter 3 layout, large enough that logits differ clearly."""
+    rng = np.random.default_rng(seed)
+    d, hd, F = cfg["d_model"], cfg["head_dim"], cfg["d_ff"]
+    H, KV = cfg["n_heads"], cfg["n_kv_heads"]
+
+    def w(*shape: int, s: float = 0.3) -> np.ndarray:
+        return rng.normal(0.0, s, shape).astype(np.float32)
+
+    blocks = [
+        {
+            "attn_norm": (1.0 + w(d, s=0.2)),
+            "w_q": w(d, H * hd, s=0.5),
+            "w_k": w(d, KV * hd, s=0.5),
+            "w_v": w(d, KV * hd),
+            "w_o": w(H * hd, d),
+            "mlp_norm": (1.0 + w(d, s=0.2)),
+            "w_gate": w(d, F),
+            "w_up": w(d, F),
+            "w_down": w(F, d),
+        }
+        for _ in range(cfg["n_layers"])
+    ]
+    return {"wte": w(cfg["vocab_size"], d, s=1.0), "norm": 1.0 + w(d, s=0.2), "blocks": blocks}
+
+
+def ref_rms_norm(x: np.ndarray, g: np.ndarray, eps: float) -> np.ndarray:
+    rms = np.sqrt((x * x).sum(axis=-1, keepdims=True) / x.shape[-1] + eps)
+    return x / rms * g
+
+
+def ref_rope(
+    x: np.ndarray, positions: list[int], base: float, rope: str = "interleaved"
+) -> np.ndarray:
+    """Rotate each row x[t] (hd,) by its position, one pair of columns at a time."""
+    if rope == "none":
+        return np.array(x, dtype=np.float64)
+    hd = x.shape[-1]
+    pos = np.asarray(positions, dtype=np.float64)
+    out = np.array(x, dtype=np.float64)
+    for i in range(hd // 2):
+        theta = pos * base ** (-2.0 * i / hd)  # (T,): pair i turns by this at each position
+        a, b = (2 * i, 2 * i + 1) if rope == "interleaved" else (i, i + hd // 2)
+        c, s = np.cos(theta), np.sin(theta)
+        out[:, a] = x[:, a] * c - x[:, b] * s
+        out[:, b] = x[:, a] * s + x[:, b] * c
+    return out
+
+
+def ref_silu(z: np.ndarray) -> np.ndarray:
+    return z / (1.0 + np.exp(-z))
+
+
+def ref_block(
+    x: np.ndarray,
+    b: dict[str, np.ndarray],
+    cfg: dict[str, Any],
+    positions: list[int],
+    rope: str = "interleaved",
+    dtype: Any = np.float64,
+) -> np.ndarray:
+    H, KV, hd = cfg["n_heads"], cfg["n_kv_heads"], cfg["head_dim"]
+    group = H // KV
+    T = x.shape[0]
+    W = {k: np.asarray(v, dtype=dtype) for k, v in b.items()}
+    h = ref_rms_norm(x, W["attn_norm"], cfg["norm_eps"])
+    q, k, v = h @ W["w_q"], h @ W["w_k"], h @ W["w_v"]
+    att = np.zeros((T, H * hd), dtype=dtype)
+    for head in range(H):
+        kv = head // group  # query heads 0..group-1 read KV head 0, and so on
+        qh = ref_rope(q[:, head * hd : (head + 1) * hd], positions, cfg["rope_base"], rope)
+        kh = ref_rope(k[:, kv * hd : (kv + 1) * hd], positions, cfg["rope_base"], rope)
+        vh = v[:, kv * hd : (kv + 1) * hd]
+        for i in range(T):
+            s = kh[: i + 1] @ qh[i] / np.sqrt(hd)  # causal: keys 0..i
+            w = np.exp(s - s.max())
+            att[i, head * hd : (head + 1) * hd] = (w / w.sum()) @ vh[: i + 1]
+    x = x + att @ W["w_o"]
+    h = ref_rms_norm(x, W["mlp_norm"], cfg["norm_eps"])
+    return x + (ref_silu(h @ W["w_gate"]) * (h @ W["w_up"])) @ W["w_down"]
+
+
+def ref_forward(
+    params: dict[str, Any],
+    ids: list[int],
+    cfg: dict[str, Any],
+    rope: str = "interleaved",
+    dtype: Any = np.float64,
+    positions: list[int] | None = None,
+) -> np.ndarray:
+    """Logits (T, V): embed, every block, the final RMSNorm, the tied head `@ wte.T`. RoPE
+    uses `positions` (default 0..T-1); the mask stays causal by index."""
+    ids = [int(i) for i in ids]
+    positions = list(range(len(ids))) if positions is None else list(positions)
+    wte = np.asarray(params["wte"], dtype=dtype)
+    x = wte[ids]
+    for b in params["blocks"]:
+        x = ref_block(x, b, cfg, positions, rope, dtype)
+    return ref_rms_norm(x, np.asarray(params["norm"], dtype=dtype), cfg["norm_eps"]) @ wte.T
+
+
+def ref_generate(
+    params: dict[str, Any],
+    prompt: list[int],
+    n_new: int,
+    cfg: dict[str, Any],
+    us: list[float],
+    stop_ids: tuple[int, ...] = (),
+    **sampler: Any,
+) -> list[int]:
+    """Uncached generation: the whole sequence through `ref_forward` at every step; stops after
+    a stop id, which is returned."""
+    ids = list(prompt)
+    for step in range(n_new):
+        token = ref_sample(ref_forward(params, ids, cfg)[-1], us[step], **sampler)
+        ids.append(token)
+        if token in stop_ids:
+            break
+    return ids[len(prompt) :]
+
+
+def perplexity(logits: np.ndarray, ids: list[int]) -> float:
+    """exp of the mean negative log-likelihood of ids[1:] under logits[:-1], in float64."""
+    z = np.asarray(logits[:-1], dtype=np.float64)
+    z = z - z.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    return float(np.exp(-logp[np.arange(len(ids) - 1), ids[1:]].mean()))
