@@ -33,10 +33,19 @@ VERBS: dict[str, tuple[str, str]] = {
     "notebook": ("grader.learner.notebooks_verb", "write lessons as Jupyter notebooks"),
     "verify": ("grader.authoring.verify", "maintainers: check the whole course"),
     "release": ("grader.authoring.release", "instructors: build the student template"),
+    "collect": (
+        "grader.grading.collect",
+        "instructors: record each repository's head now (deadline evidence)",
+    ),
     "grade": ("grader.grading.grade", "instructors: grade submissions with the hidden suites"),
     "gradebook": ("grader.grading.export", "instructors: export grades and feedback"),
     "nbgrader": ("grader.integrations.nbgrader.export", "instructors: write an nbgrader course"),
 }
+
+
+# Verbs that need the instructor's checkout (solutions, hidden tests): in a student template they
+# say so in one line.
+INSTRUCTOR_VERBS = ("verify", "release", "grade", "collect", "nbgrader")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,6 +65,12 @@ def _top_help() -> str:
     lines += [f"  {verb:<{width}}  {desc}" for verb, (_, desc) in VERBS.items()]
     lines += ["", "hexahype VERB --help shows a verb's options."]
     return "\n".join(lines)
+
+
+def _student_template(course: manifest.Course) -> bool:
+    from .template import is_student_template
+
+    return is_student_template(course)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,6 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ns = parser.parse_args(args)
         course = manifest.load()
+        if verb in INSTRUCTOR_VERBS and _student_template(course):
+            raise UsageError(
+                f"hexahype {verb}: this is a student template; run this in the instructor's "
+                "checkout (it has solutions/ and tests/hidden/)"
+            )
         return int(module.run(ns, course) or 0)
     except UsageError as exc:
         msg = str(exc)

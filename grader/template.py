@@ -46,6 +46,15 @@ class TemplateError(Exception):
     """The template cannot be built (one clear line)."""
 
 
+def is_student_template(course: Course) -> bool:
+    """Whether `course` is a student template (a release), not the instructor's checkout: it
+    holds a release manifest, or neither solutions nor hidden tests."""
+    root = course.root
+    if (root / RELEASE_FILE).is_file():
+        return True
+    return not (root / "solutions").is_dir() and not (root / "tests" / "hidden").is_dir()
+
+
 # -- what goes in -----------------------------------------------------------------------------
 def _keep(path: Path) -> bool:
     return not (set(path.parts) & SKIP_NAMES) and path.suffix not in SKIP_SUFFIXES
