@@ -158,6 +158,15 @@ def _site_dirs() -> list[Path]:
     return out
 
 
+def _install_records(site: Path) -> list[str]:
+    """Files of a site-packages folder that name host paths: .pth files, editable-install
+    finders, and the direct_url.json of installed distributions."""
+    out: list[str] = []
+    for pattern in ("*.pth", "__editable__*", "*.dist-info/direct_url.json"):
+        out += sorted(p.relative_to(site).as_posix() for p in site.glob(pattern) if p.is_file())
+    return out
+
+
 def _system_binds() -> list[str]:
     out: list[str] = []
     for name in SYSTEM_DIRS:
@@ -228,6 +237,8 @@ def bwrap_command(spec: Spec, uid: int | None = None) -> list[str]:
     for i, path in enumerate(_site_dirs()):
         site.append(f"{SITE_MOUNT}/{i}")
         mounts += ["--ro-bind", str(path), site[-1]]
+        for rel in _install_records(path):  # they name the folders things came from
+            mounts += ["--ro-bind", "/dev/null", f"{site[-1]}/{rel}"]
     kit = grader_dir()
     for rel in RUNTIME:
         mounts += ["--ro-bind", str(kit / rel), f"{KIT_MOUNT}/grader/{rel}"]
