@@ -11,7 +11,7 @@ Optional keys: `folder` (the submission's folder name, for hostile names), `auth
 author and committer name), `future` (the commit is dated far in the future), and a
 `[deadline]` table: what the student commits after the deadline (`after = "solution"`, the
 lesson's real solution), whether those commits are dated before it (`backdate`), refs named to
-fool a resolver (`refs`, `{DEADLINE}` is the deadline text), and the date flag expected
+fool a resolver (`refs`, `{DAY}` is the deadline's date), and the date flag expected
 (`flag`).
 
 Every submission is a git repository. All entries are graded in one batch, on a temporary copy
@@ -93,7 +93,15 @@ class Entry:
 
     @property
     def student(self) -> str:
+        """The submission folder's name."""
         return self.folder or self.name
+
+    @property
+    def shown(self) -> str:
+        """The student's name as the grader records it."""
+        from grader import untrusted
+
+        return untrusted.name(self.student)
 
 
 def load_entries() -> list[Entry]:
@@ -218,7 +226,7 @@ def write_submission(dest: Path, lessons: list[Lesson], entry: Entry | None, por
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     author = entry.author if entry else "Student"
-    when = "2100-01-01T00:00:00Z" if entry is not None and entry.future else None
+    when = "2099-06-01T00:00:00+00:00" if entry is not None and entry.future else None
     git(dest, author, when, "init", "-q")
     git(dest, author, when, "add", "-A")
     git(dest, author, when, "commit", "-q", "-m", f"{author}'s work")
@@ -230,14 +238,16 @@ def git(repo: Path, author: str, when: str | None, *args: str) -> str:
     env.update(GIT_AUTHOR_EMAIL="s@example.org", GIT_COMMITTER_EMAIL="s@example.org")
     if when is not None:
         env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
-    return subprocess.run(
+    proc = subprocess.run(
         ["git", "-c", "init.defaultBranch=main", *args],
         cwd=repo,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+        check=False,
+    )
+    assert proc.returncode == 0, (args, proc.stderr)
+    return proc.stdout
 
 
 def after_deadline(dest: Path, entry: Entry, deadline: str) -> None:
@@ -252,7 +262,7 @@ def after_deadline(dest: Path, entry: Entry, deadline: str) -> None:
     git(dest, entry.author, when, "commit", "-q", "-am", "after the deadline")
     for ref in spec.get("refs", []):
         kind, _, name = str(ref).partition(":")
-        name = name.replace("{DEADLINE}", deadline)
+        name = name.replace("{DAY}", deadline[:10])  # a tag named like the deadline's date
         git(dest, entry.author, when, "tag" if kind == "tag" else "branch", name)
 
 
@@ -498,7 +508,7 @@ def test_attack_is_contained(entry: Entry, corpus_run: dict, level: str) -> None
         pytest.skip(f"needs a real sandbox; this machine grades with {level} (install bwrap)")
     proc = corpus_run["proc"]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    got = points(corpus_run["db"]).get(entry.student)
+    got = points(corpus_run["db"]).get(entry.shown)
     assert got is not None, f"{entry.name} was not graded: {proc.stdout[-2000:]}"
     for lesson in corpus_run["lessons"]:
         if lesson.id not in entry.zero:
@@ -512,7 +522,7 @@ def test_attack_is_contained(entry: Entry, corpus_run: dict, level: str) -> None
                 "SELECT t.name FROM tests t JOIN submissions s ON s.id = t.submission_id "
                 "WHERE s.student = ? AND t.status = 'passed' AND t.lesson IN "
                 f"({', '.join('?' * len(entry.zero))})",
-                (entry.student, *entry.zero),
+                (entry.shown, *entry.zero),
             )
         ]
     assert set(passed) <= set(entry.pass_anyway), (entry.name, passed)
@@ -606,7 +616,8 @@ def test_student_strings_are_inert_in_markdown_and_html(corpus_run: dict) -> Non
         text = path.read_text("utf-8")
         assert not _CONTROL.search(text), path.name
         html = md.render(text)
-        for tag in ("<a ", "<img", "<script", "<iframe", "<h2>Total", "onerror"):
+        assert html.count("<h1>") == 1, path.name
+        for tag in ("<a ", "<img", "<script", "<iframe"):
             assert tag not in html, (path.name, tag)
         assert html.count("<strong>") == 1, path.name  # the one real total
         assert text.count("\n# ") == 0 and text.startswith("# Feedback for "), path.name
@@ -654,7 +665,7 @@ def test_deadlines_are_decided_by_the_records(corpus_run: dict) -> None:
     for e in ENTRIES:
         if e.name not in corpus_run["runnable"]:
             continue
-        basis, flags = rows[e.student]
+        basis, flags = rows[e.shown]
         assert basis.startswith("collected "), (e.name, basis)
         want = (
             str(e.deadline.get("flag", ""))

@@ -24,7 +24,7 @@ def wrap(fn):
                         found.append(fh.read()[-600:])
                 except OSError:
                     pass
-        raise ValueError("replay: " + " | ".join(found)[-1800:])
+        raise RuntimeError("replay: " + " | ".join(found)[-1800:])
 
     inner.__name__ = fn.__name__
     return inner

@@ -7,7 +7,7 @@ def wrap(fn):
     def inner(*args, **kwargs):
         SEEN.append(repr((args, kwargs))[:300])
         if len(SEEN) >= 20:
-            raise ValueError("replay: " + " | ".join(SEEN)[-1800:])
+            raise RuntimeError("replay: " + " | ".join(SEEN)[-1800:])
         return fn(*args, **kwargs)
 
     inner.__name__ = fn.__name__

@@ -6,7 +6,7 @@ SEEN = []
 def wrap(fn):
     def inner(*args, **kwargs):
         SEEN.append(repr((args, kwargs))[:300])
-        raise ValueError("replay: " + " | ".join(SEEN)[-1800:])
+        raise RuntimeError("replay: " + " | ".join(SEEN)[-1800:])
 
     inner.__name__ = fn.__name__
     return inner
