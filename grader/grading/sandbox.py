@@ -534,6 +534,19 @@ class Group:
                     time.sleep(0.02)
 
 
+def _sweep_stale_groups(age: float = 3600.0) -> None:
+    """Remove empty worker groups over an hour old (left by a grader that was killed)."""
+    parents = [V1 / "hexahype"] + [
+        p for c in ("memory", "pids", "cpu", "cpuacct") if (p := _own_v1(c))
+    ]
+    for parent in parents:
+        for folder in parent.glob("hexahype-*") if parent.is_dir() else []:
+            with contextlib.suppress(OSError, ValueError):
+                idle = not (folder / "cgroup.procs").read_text().split()
+                if idle and time.time() - folder.stat().st_mtime > age:
+                    folder.rmdir()
+
+
 @functools.lru_cache(maxsize=4)
 def caps_level(level: str) -> str:
     """How a worker at `level` is capped on this machine (one of CAPS): a control group where
@@ -549,6 +562,7 @@ def caps_level(level: str) -> str:
             except OSError:
                 continue
             group.remove()
+            _sweep_stale_groups()
             return kind
         if level in ("bwrap", "process-uid"):
             return "one-process"
