@@ -213,3 +213,33 @@ def smollm_tokenizer() -> Any:
     from . import capstone
 
     return capstone.load_tokenizer()
+
+
+def _decoded(value: Any) -> Any:
+    import numpy as np
+
+    if isinstance(value, dict):
+        if set(value) == {"array", "dtype"}:
+            return np.array(value["array"], dtype=np.dtype(value["dtype"]))
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def _recorded(name: str) -> dict[str, Any]:
+    import json
+
+    doc = json.loads(data_path(f"recorded/{name}.json").read_text(encoding="utf-8"))
+    cases: dict[str, Any] = doc["cases"]
+    return cases
+
+
+def recorded(name: str) -> dict[str, Any]:
+    """The recorded cases of a visible test module (`"ch2_transformer/l05_context"`): inputs and
+    expected values that the instructor's oracles computed, arrays as numpy arrays (fresh
+    copies on every call). The kit regenerates them with `python -m grader.instructor.recorded`
+    and `hexahype verify` checks them."""
+    out: dict[str, Any] = _decoded(_recorded(name))
+    return out

@@ -39,6 +39,10 @@ VERBS: dict[str, tuple[str, str]] = {
         "maintainers: add a lesson, every file a failing stub: hexahype new-lesson 2.8",
     ),
     "release": ("grader.authoring.release", "instructors: build the student template"),
+    "collect": (
+        "grader.grading.collect",
+        "instructors: record each repository's head now (deadline evidence)",
+    ),
     "grade": ("grader.grading.grade", "instructors: grade submissions with the hidden suites"),
     "gradebook": (
         "grader.grading.export",
@@ -65,6 +69,11 @@ VERBS: dict[str, tuple[str, str]] = {
 }
 
 
+# Verbs that need the instructor's checkout (solutions, hidden tests): in a student template they
+# say so in one line.
+INSTRUCTOR_VERBS = ("verify", "release", "grade", "collect", "nbgrader")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2
         raise UsageError(f"{self.prog}: {message}")
@@ -82,6 +91,12 @@ def _top_help() -> str:
     lines += [f"  {verb:<{width}}  {desc}" for verb, (_, desc) in VERBS.items()]
     lines += ["", "hexahype VERB --help shows a verb's options."]
     return "\n".join(lines)
+
+
+def _student_template(course: manifest.Course) -> bool:
+    from .template import is_student_template
+
+    return is_student_template(course)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ns = parser.parse_args(args)
         course = manifest.load()
+        if verb in INSTRUCTOR_VERBS and _student_template(course):
+            raise UsageError(
+                f"hexahype {verb}: this is a student template; run this in the instructor's "
+                "checkout (it has solutions/ and tests/hidden/)"
+            )
         return int(module.run(ns, course) or 0)
     except UsageError as exc:
         msg = str(exc)

@@ -4,18 +4,23 @@ This is the course's definition of a release, shared by `hexahype release` (whic
 and grading (whose tamper check compares submissions with it): a pure function of the kit's
 files and course.toml.
 
-The template holds the stubs, the visible tests, the lesson texts and figures, the grader package
-(without its own tests and misconception bank), pyproject.toml, course.toml, a learner README, a
-.gitignore, the progress workflow and the course site's GitHub Pages workflow (off until the
-repository turns it on). It never holds solutions/, tests/hidden/, the
-misconception bank or a quiz key in clear text: quizzes ship in their sealed JSON form.
+The template holds the stubs, the visible tests (with their recorded expected values in
+`grader/data/recorded/`), the lesson texts and figures, the grader package (without its own
+tests, misconception bank and instructor-side oracles, `grader/instructor/`), pyproject.toml,
+course.toml, a learner README, a .gitignore, the progress workflow and the course site's
+GitHub Pages workflow (off until the repository turns it on). It never holds
+solutions/, tests/hidden/, the misconception bank, a reference forward pass or a quiz key in
+clear text: quizzes ship in their sealed JSON form. (Sealed is not secret: the quiz is a
+self-check, and its answers can be recovered from the template; see the README.)
 """
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import hashlib
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,7 @@ RELEASE_FORMAT = "hexahype-release"
 # Files a student has no reason to change; a difference flags the submission.
 PROTECTED = ("tests/**", ".github/**", "grader/**", "pyproject.toml", "course.toml")
 SKIP_NAMES = {"__pycache__", ".DS_Store"}
+INSTRUCTOR_ONLY = ("tests", "instructor")  # grader/ subpackages that never ship
 SKIP_SUFFIXES = {".pyc", ".pyo"}
 
 GITIGNORE = """\
@@ -45,6 +51,101 @@ dist/
 
 class TemplateError(Exception):
     """The template cannot be built (one clear line)."""
+
+
+# -- the stubs are stubs --------------------------------------------------------------------------
+def _is_stub_body(body: list[ast.stmt]) -> bool:
+    """A body that does nothing but (after an optional docstring) raise NotImplementedError."""
+    rest = body[1:] if body and isinstance(body[0], ast.Expr) else body
+    if body and isinstance(body[0], ast.Expr) and not isinstance(body[0].value, ast.Constant):
+        rest = body
+    if not rest:
+        return False
+    for stmt in rest:
+        if isinstance(stmt, ast.Pass):
+            continue
+        exc = stmt.exc if isinstance(stmt, ast.Raise) else None
+        call = exc.func if isinstance(exc, ast.Call) else exc
+        if not (isinstance(call, ast.Name) and call.id == "NotImplementedError"):
+            return False
+    return True
+
+
+def stub_problems(course: Course) -> list[str]:
+    """What keeps `exercises/` from being the untouched stubs: a task (a function, or a method
+    of a task class) that does more than raise NotImplementedError, or a quiz answer file that
+    holds answers. One line each, naming the file."""
+    out: list[str] = []
+    for entry in course.entries:
+        path = entry.exercise_path
+        if not path.is_file():
+            continue
+        rel = path.relative_to(course.root).as_posix()
+        if entry.is_quiz:
+            try:
+                answers = json.loads(path.read_text(encoding="utf-8")).get("answers")
+            except (ValueError, AttributeError):
+                answers = "unreadable"
+            if answers != {}:
+                out.append(f'{rel} holds quiz answers (the stub is {{"answers": {{}}}})')
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        except SyntaxError as exc:
+            out.append(f"{rel} does not parse ({exc.msg})")
+            continue
+        defs = {
+            n.name: n
+            for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        }
+        for task in entry.tasks:
+            node = defs.get(task)
+            if node is None:
+                out.append(f"{rel} does not define {task}")
+            elif isinstance(node, ast.ClassDef):
+                methods = [
+                    m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                ]
+                solved = [m.name for m in methods if not _is_stub_body(m.body)]
+                if solved or not methods:
+                    out.append(f"{rel}: {task} is not a stub ({', '.join(solved) or 'no methods'})")
+            elif not _is_stub_body(node.body):
+                out.append(f"{rel}: {task} is not a stub (its body does more than raise)")
+    return out
+
+
+def uncommitted(root: Path, top: str = "exercises") -> list[str]:
+    """Files under `top` that differ from the last commit (changed, added or untracked), when
+    `root` is a git checkout; [] otherwise."""
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"]
+            + ["status", "--porcelain", "-z", "--untracked-files=all", "--", top],
+            cwd=root,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if proc.returncode != 0:
+        return []  # not a git checkout
+    records = proc.stdout.decode("utf-8", "replace").split("\0")
+    out = []
+    for record in records:
+        if len(record) > 3 and "__pycache__" not in record and not record.endswith(".pyc"):
+            out.append(record[3:])
+    return sorted(out)
+
+
+def is_student_template(course: Course) -> bool:
+    """Whether `course` is a student template (a release), not the instructor's checkout: it
+    holds a release manifest, or neither solutions nor hidden tests."""
+    root = course.root
+    if (root / RELEASE_FILE).is_file():
+        return True
+    return not (root / "solutions").is_dir() and not (root / "tests" / "hidden").is_dir()
 
 
 # -- what goes in -----------------------------------------------------------------------------
@@ -146,7 +247,7 @@ def template_files(course: Course) -> dict[str, bytes | Path]:
         files[fig.relative_to(root).as_posix()] = fig
     for path in _tree(root / "grader"):
         rel = path.relative_to(root)
-        if rel.parts[1] == "tests":
+        if rel.parts[1] in INSTRUCTOR_ONLY:
             continue
         files[rel.as_posix()] = path
     for name in ("pyproject.toml", "course.toml"):
@@ -165,7 +266,7 @@ def refuse_secrets(files: dict[str, bytes | Path]) -> None:
         if (
             parts[0] == "solutions"
             or rel.startswith("tests/hidden/")
-            or rel.startswith("grader/tests/")
+            or any(rel.startswith(f"grader/{part}/") for part in INSTRUCTOR_ONLY)
         ):
             raise TemplateError(f"{rel} must never ship to students")
         if rel.startswith("lessons/") and rel.endswith(".toml"):

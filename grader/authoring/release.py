@@ -8,6 +8,10 @@ misconception bank or a quiz key in clear text: quizzes ship in their sealed JSO
 The build is reproducible: the same kit gives a byte-identical tree (sorted walks, fixed JSON
 formatting, no timestamps). `hexahype-release.json` lists every file with its sha256, so
 `hexahype grade` can tell which submissions changed tests, workflows or grader files.
+
+It ships only the stubs: a release is refused, naming the files, when `exercises/` differs
+from its last commit (an instructor who tried the exercises in the checkout) or when a task is
+more than a stub or a quiz answer file holds answers (`template.stub_problems`).
 """
 
 from __future__ import annotations
@@ -62,6 +66,17 @@ def build(
         if not (out / RELEASE_FILE).is_file():
             raise ReleaseError(f"{out} is not empty and holds no earlier release; not replacing it")
         shutil.rmtree(out)
+    changed = template.uncommitted(root)
+    if changed:
+        more = f" (+{len(changed) - 5} more)" if len(changed) > 5 else ""
+        raise ReleaseError(
+            f"exercises/ differs from its last commit: {', '.join(changed[:5])}{more}; a release "
+            "ships the committed stubs (git stash, or git checkout -- exercises/)"
+        )
+    solved = template.stub_problems(course)
+    if solved:
+        more = f" (+{len(solved) - 3} more)" if len(solved) > 3 else ""
+        raise ReleaseError(f"not a stub: {'; '.join(solved[:3])}{more}")
     chosen = template.template_files(course) if files is None else files
     template.refuse_secrets(chosen)
     contents = {rel: template.content(src) for rel, src in sorted(chosen.items())}

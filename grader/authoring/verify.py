@@ -11,7 +11,9 @@
 - a misconception that the tests do not catch (or whose first message misses its EXPECT);
 - a lesson text out of its reading-time budget, missing its sections, or whose code blocks do not
   run or print what the text shows;
-- a GitHub workflow that is stale against the manifest.
+- a GitHub workflow that is stale against the manifest;
+- recorded expected values of the visible tests that differ from what the instructor-side
+  oracles give now (`grader.instructor.recorded`).
 """
 
 from __future__ import annotations
@@ -324,7 +326,21 @@ def check_code_blocks(course: Course, authored: list[Lesson], report: Report) ->
 
 from ..workflow import check_workflow  # noqa: E402 - the workflow staleness check
 
-EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = [check_workflow]
+
+def check_recorded(course: Course, authored: list[Lesson], report: Report) -> None:
+    """The visible tests' recorded expected values match the oracles."""
+    from ..instructor import recorded
+
+    if not (course.root / "grader" / "instructor").is_dir():
+        return  # a course copy without the instructor-side package
+    for problem in recorded.check(course.root):
+        report.add("recorded values", problem)
+
+
+EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = [
+    check_workflow,
+    check_recorded,
+]
 
 
 def verify(course: Course, only: list[str] | None = None, quick: bool = False) -> Report:

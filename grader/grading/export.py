@@ -5,7 +5,9 @@
 - `export-scores OUT.csv`: one row per student and lesson, with raw points, lateness, penalty,
   final points and an empty `override` column to edit; `import-overrides OUT.csv` reads it back;
 - `export-canvas OUT.csv --roster R`, `export-moodle OUT.csv --roster R`: LMS grade imports;
-- `feedback OUT_DIR/`: one markdown file per student;
+- `feedback OUT_DIR/`: one markdown file per student, each name distinct
+  (`feedback.file_names`), with `index.csv` saying whose file is which; an earlier export in
+  OUT_DIR is replaced (and the count said), anything else there is never overwritten;
 - `show`: the table in the terminal.
 
 A file that is not a gradebook is refused before anything opens it for writing.
@@ -20,12 +22,15 @@ import math
 import sys
 from pathlib import Path
 
+from .. import untrusted
 from ..manifest import Course
 from ..usage import UsageError
 from . import feedback
 from .gradebook import DEFAULT_PATH, Gradebook
 from .insight import book as books
 from .insight import late, lms, roster, safe, scores
+
+INDEX = "index.csv"  # whose feedback file is which
 
 SCORE_COLUMNS = (
     "student",
@@ -110,10 +115,15 @@ def table(book: Gradebook, course: Course | None = None) -> list[list[str]]:
             "final",
             "max",
             "tampered",
+            "dates",
+            "isolation",
+            "caps",
             "problem",
         ]
     ]
+    latest = {row["student"]: row for row in book.latest()}
     for student in everyone:
+        sub = latest.get(student.student)
         rows.append(
             [
                 safe.cell(student.student),
@@ -128,6 +138,9 @@ def table(book: Gradebook, course: Course | None = None) -> list[list[str]]:
                 safe.number(student.final),
                 safe.number(student.max_points),
                 "yes" if student.tampered else "",
+                "flagged" if sub is not None and sub["date_flags"] else "",
+                sub["isolation"] if sub is not None else "",
+                sub["caps"] if sub is not None else "",
                 safe.cell(student.problem),
             ]
         )
@@ -210,16 +223,54 @@ def read_overrides(path: Path, book: Gradebook) -> dict[tuple[str, str], books.O
     return changes
 
 
-def write_feedback(book: Gradebook, out: Path) -> list[Path]:
+class FeedbackError(Exception):
+    """The feedback folder holds files of something else (one line)."""
+
+
+def _earlier(out: Path) -> set[str]:
+    """The files an earlier feedback export wrote into `out` (from its index)."""
+    index = out / INDEX
+    if not index.is_file():
+        return set()
+    with index.open(encoding="utf-8", newline="") as fh:
+        return {row["file"] for row in csv.DictReader(fh) if row.get("file")}
+
+
+def write_feedback(book: Gradebook, out: Path) -> tuple[list[Path], int]:
+    """One file per student, never two on one name; returns (files, earlier files replaced).
+    Files in `out` that no earlier export wrote are never overwritten."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for sub in book.latest():
-        path = out / f"{feedback.safe_name(sub['student'])}.md"
+    subs = book.latest()
+    names = feedback.file_names([s["student"] for s in subs])
+    earlier = _earlier(out)
+    present = {p.name for p in out.iterdir()} - {INDEX}
+    for sub in subs:
+        name = names[sub["student"]] + ".md"
+        if name in present and name not in earlier:
+            raise FeedbackError(
+                f"{untrusted.name(out / name)} exists and no earlier feedback export wrote it; "
+                "not overwriting it (choose an empty folder)"
+            )
+    written: list[Path] = []
+    taken: set[str] = set()
+    for sub in subs:
+        name = names[sub["student"]] + ".md"
+        if name.casefold() in taken:  # file_names guarantees this never happens
+            raise FeedbackError(f"two students map to {name}")
+        taken.add(name.casefold())
+        path = out / name
         path.write_text(
             feedback.render(sub, book.lessons(sub["id"]), book.tests(sub["id"])), encoding="utf-8"
         )
         written.append(path)
-    return written
+    with (out / INDEX).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["student", "file"])
+        writer.writerows(
+            [untrusted.csv_cell(s["student"]), names[s["student"]] + ".md"] for s in subs
+        )
+    replaced = len({p.name for p in written} & earlier & present)
+    return written, replaced
 
 
 def _lms(args: argparse.Namespace, course: Course, book: Gradebook) -> int:
@@ -265,9 +316,14 @@ def _run(args: argparse.Namespace, course: Course, book: Gradebook) -> int:
     elif args.action in ("export-canvas", "export-moodle"):
         return _lms(args, course, book)
     elif args.action == "feedback":
-        files = write_feedback(book, args.out)
-        print(f"wrote {len(files)} feedback files to {args.out}")
+        try:
+            files, replaced = write_feedback(book, args.out)
+        except FeedbackError as exc:
+            print(f"hexahype gradebook: {exc}", file=sys.stderr)
+            return 1
+        again = f", replacing {replaced} of an earlier export" if replaced else ""
+        print(f"wrote {len(files)} feedback files to {untrusted.name(args.out)}{again}")
     else:
         for row in table(book, course):
-            print("  ".join(row[:-1]))
+            print("  ".join(untrusted.terminal(cell, 200) for cell in row[:-1]))
     return 0

@@ -9,6 +9,10 @@ folder (it has a `scores.csv`) is graded under its students' usernames, the file
 adds on accept never flag a repository, and `--scores-csv` writes the points back out in that
 `scores.csv` layout (`grader.grading.download`).
 
+Every git submission's HEAD is also recorded with the time it was seen (the evidence
+`--deadline` goes by, as `hexahype collect` records it); the first time a graded commit was
+seen is when it counts as handed in for the late policy.
+
 `options(args, released)` turns this verb's arguments into the batch options; the platform
 integrations build theirs from the same arguments, so they grade with the same limits.
 """
@@ -16,17 +20,21 @@ integrations build theirs from the same arguments, so they grade with the same l
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+from .. import untrusted
 from ..manifest import Course
+from ..usage import UsageError
 from . import batch, download, harness, sandbox, staging, tamper
-from .gradebook import DEFAULT_PATH, Gradebook
+from .gradebook import DEFAULT_PATH, Gradebook, Graded
 from .insight import late, scores
 from .insight.safe import term
-from .sources import Submission, discover
+from .sources import Pick, Submission, discover, full_commit, parse_deadline
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,17 +51,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the SQLite gradebook (default {DEFAULT_PATH})",
     )
     parser.add_argument(
-        "--at",
-        metavar="COMMIT_OR_DATE",
+        "--commit",
+        metavar="SHA",
         default=None,
-        help="grade this commit, or the last commit before this date (deadline)",
+        help="grade this exact commit (a full 40-digit id; never a branch or tag)",
+    )
+    parser.add_argument(
+        "--deadline",
+        metavar="DATE",
+        default=None,
+        help="grade the head the records show at this date (2030-01-31T23:59): the last "
+        "`hexahype collect` (or grade) at or before it; commit dates decide nothing",
+    )
+    parser.add_argument(
+        "--trust-commit-dates",
+        action="store_true",
+        help="with --deadline and no record from before it: take the last commit the "
+        "student's own dates put before it (forgeable; the gradebook says so)",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="SHA_OR_DATE",
+        default=None,
+        help="shorthand: a full commit id is --commit, a date is --deadline",
     )
     parser.add_argument(
         "--jobs",
         "-j",
         type=int,
-        default=os.cpu_count() or 1,
-        help="submissions graded in parallel (default: the number of cores)",
+        default=None,
+        help="submissions graded in parallel (default: the number of cores; 1 where workers "
+        "cannot run as separate users)",
     )
     parser.add_argument(
         "--timeout", type=float, default=30.0, help="seconds one test may run (default 30)"
@@ -108,7 +136,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def options(args: argparse.Namespace, released: dict[str, Any] | None) -> batch.Options:
     """The batch options of these arguments (the limits and sandbox of `hexahype grade`)."""
     return batch.Options(
-        at=args.at,
+        pick=_pick(args),
         limits=harness.Limits(test_timeout=args.timeout, timeout=args.submission_timeout),
         max_file_bytes=args.max_file_kb * 1024,
         release=released,
@@ -204,8 +232,14 @@ def run(args: argparse.Namespace, course: Course) -> int:
     if not any(plan.expected.values()):
         print("hexahype grade: no test of the course could be collected", file=sys.stderr)
         return 2
-    note = "" if plan.level == "bwrap" else " (no bubblewrap: weaker isolation)"
-    print(f"hexahype grade: student code runs isolated by {plan.level}{note}", flush=True)
+    jobs = _jobs(args.jobs, plan.level)
+    print(
+        f"hexahype grade: student code runs isolated by {plan.level}, "
+        f"capped by {plan.caps}; {jobs} at a time",
+        flush=True,
+    )
+    for note in sandbox.weaker(plan.level, plan.caps):
+        print(f"hexahype grade: weaker isolation: {note}", flush=True)
     graded = skipped = flagged = unreadable = 0
     points: dict[str, download.GradedScore] = {}
     from_download = {s.student for d in downloads for s in d.submissions()}
@@ -217,16 +251,26 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 (r["student"], r["commit_sha"])
                 for r in book.db.execute("SELECT student, commit_sha FROM submissions")
             }
-        for result in batch.grade_all(course, subs, opts, args.jobs, done, plan):
+        opts = dataclasses.replace(opts, evidence=book.evidence())
+        for result in batch.grade_all(course, subs, opts, jobs, done, plan):
+            if result.head:
+                book.record_sighting(
+                    result.submission.student,
+                    result.submission.repository,
+                    result.head,
+                    result.seen,
+                    "grade",
+                )
             if result.graded is not None and not result.graded.commit:
                 unreadable += 1  # nothing to grade: never replace an earlier grade with it
             elif result.graded is not None:
                 if result.graded.student in from_download:
                     download.drop_reserved(result)
+                result.graded.submitted_at = _first_seen(opts, result.graded)
                 book.record(result.graded)
                 just_graded.add(result.graded.student)
                 graded += 1
-                flagged += bool(result.graded.tamper)
+                flagged += bool(result.graded.tamper or result.graded.dates)
                 g = result.graded
                 points[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
             else:
@@ -240,7 +284,7 @@ def run(args: argparse.Namespace, course: Course) -> int:
         print(f"scores.csv layout: {lines} students with points in {args.scores_csv}")
     print(
         f"graded {graded}, skipped {skipped}, flagged {flagged}, unreadable {unreadable}; "
-        f"gradebook: {args.gradebook}"
+        f"gradebook: {untrusted.name(args.gradebook)}"
     )
     return 1 if problems or unreadable else 0
 
@@ -255,3 +299,45 @@ def _earlier(book: Gradebook, student: str) -> dict[str, download.GradedScore]:
     if row is None:
         return {}
     return {student: download.GradedScore(row["points"], row["max_points"], row["commit_sha"])}
+
+
+def _pick(args: argparse.Namespace) -> Pick:
+    """--commit, --deadline (or --at, one of the two by its form): never a name to resolve."""
+    commit, deadline = args.commit, args.deadline
+    if args.at is not None:
+        if commit is not None or deadline is not None:
+            raise UsageError("--at is a shorthand for --commit or --deadline; give only one")
+        looks_hex = all(c in "0123456789abcdefABCDEF" for c in args.at.strip())
+        commit, deadline = (args.at, None) if looks_hex else (None, args.at)
+    if commit is not None and deadline is not None:
+        raise UsageError("--commit and --deadline exclude each other")
+    try:
+        return Pick(
+            commit=full_commit(commit) if commit is not None else None,
+            deadline=parse_deadline(deadline) if deadline is not None else None,
+            trust_commit_dates=args.trust_commit_dates,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _jobs(asked: int | None, level: str) -> int:
+    """Parallel submissions: workers of concurrent submissions must not reach each other, so
+    levels without a user (or namespace) of their own grade one at a time."""
+    if level in sandbox.SHARED_LEVELS:
+        if asked is not None and asked > 1:
+            raise UsageError(
+                f"--jobs {asked}: with isolation {level} the workers of parallel submissions "
+                "run as one user and could kill or trace each other; use --jobs 1, bubblewrap, "
+                "or grade as root (a separate user per worker)"
+            )
+        return 1
+    return max(1, asked if asked is not None else os.cpu_count() or 1)
+
+
+def _first_seen(opts: batch.Options, graded: Graded) -> str:
+    """When the graded commit counts as handed in: the first time the instructor's records saw
+    it (a collection or an earlier grading), else now; never a date from the commit itself."""
+    evidence = opts.evidence.get(graded.student)
+    when = evidence.first_seen.get(graded.commit) if evidence is not None else None
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(when if when else time.time()))

@@ -115,7 +115,7 @@ def _probe(modules: dict[str, Any]) -> None:
     lesson that is not done is the one named, and before the real model's long run)."""
     import numpy as np
 
-    from ..capstone.oracle import llama_config, llama_params
+    from ..capstone.tiny import llama_config, llama_params
 
     modules["1.4"].encode_with_ranks("ab", {b"a": 0, b"b": 1, b"ab": 2}, r"\w+")
     modules["2.1"].softmax(np.zeros(3))
@@ -234,7 +234,7 @@ def _check(args: argparse.Namespace, course: Course, impl_dir: Path) -> int:
     import numpy as np
 
     from .. import capstone
-    from ..capstone.oracle import perplexity
+    from ..capstone.tiny import perplexity
 
     lessons, modules, tok, params, config = _prepare(args, course, impl_dir)
     ref = capstone.reference()

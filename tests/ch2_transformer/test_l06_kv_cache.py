@@ -2,20 +2,18 @@
 the pinned conventions, then properties. The `kv_cache` fixture is your
 exercises/ch2_transformer/l06_kv_cache.py.
 
-The model here is a small seeded GPT (grader/oracles.py), and the expected logits and tokens come
-from the independent reference in grader/oracles.py (a full forward pass, no cache), not from the lesson's
-own code."""
+The model here is a small seeded GPT, and the expected logits and tokens were recorded from an
+independent reference (a full forward pass, no cache; never the lesson's own code):
+grader/data/recorded/, read through grader.assets.recorded."""
 
 import numpy as np
 import pytest
 
-from grader.oracles import gpt_params, ref_forward, ref_generate
+from grader.assets import recorded
 from grader.testing import call, close, explain, first_difference
 
-CFG = {"vocab_size": 13, "context_length": 12, "d_model": 8, "n_heads": 2, "n_layers": 2}
-
-
-P = gpt_params(CFG, seed=2026)
+CASES = recorded("ch2_transformer/l06_kv_cache")
+CFG, P = CASES["model"]["config"], CASES["model"]["params"]
 
 
 # -- kv_cache_bytes -------------------------------------------------------------------------
@@ -83,10 +81,10 @@ def test_cache_rejects_appending_past_capacity(kv_cache):
 
 # -- forward_step ---------------------------------------------------------------------------
 def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
-    ids = np.array([3, 1, 4, 1, 5])
+    case = CASES["whole_prompt"]
+    ids, want = np.array(case["ids"]), case["want"]
     cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
     got = kv_cache.forward_step(P, ids, cache, CFG)
-    want = ref_forward(P, ids, CFG)
     problem = close(got, want, atol=1e-5, rtol=1e-5)
     assert not problem, (
         explain(call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"), got, want)
@@ -96,15 +94,14 @@ def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
 
 
 def test_forward_step_one_token_at_a_time(kv_cache):
-    ids = [2, 7, 1, 8, 2]
-    want = ref_forward(P, ids, CFG)
+    case = CASES["one_at_a_time"]
+    ids, want = case["ids"], case["want"]
     cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
     for t, token in enumerate(ids):
         got = kv_cache.forward_step(P, np.array([token]), cache, CFG)
         hint = ""
         if t > 0 and isinstance(got, np.ndarray) and got.shape == (1, CFG["vocab_size"]):
-            restart = ref_forward(P, ids[: t + 1], CFG, positions=[0] * (t + 1))
-            if np.allclose(got[0], restart[-1], atol=1e-5):
+            if np.allclose(got[0], case["restart"][t], atol=1e-5):
                 hint = (
                     "the new token got position embedding 0: positions continue from "
                     "len(cache), so use wpe[past:past+t]."
@@ -122,8 +119,8 @@ def test_forward_step_one_token_at_a_time(kv_cache):
 
 
 def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
-    ids = [9, 0, 3, 12, 6, 6, 1]
-    want = ref_forward(P, ids, CFG)
+    case = CASES["chunks"]
+    ids, want = case["ids"], case["want"]
     cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
     start = 0
     for size in (3, 1, 3):
@@ -144,8 +141,8 @@ def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
 
 # -- generate_cached ------------------------------------------------------------------------
 def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
-    prompt, us = [1, 2, 3], [0.5] * 5
-    want = ref_generate(P, prompt, 5, CFG, us)
+    case = CASES["generate_greedy"]
+    prompt, us, want = case["prompt"], case["us"], case["want"]
     got = kv_cache.generate_cached(P, prompt, 5, CFG, us)
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
     assert got == want, explain(
@@ -157,8 +154,8 @@ def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
 
 
 def test_generate_cached_samples_with_the_given_draws(kv_cache):
-    prompt, us = [4, 0], [0.1, 0.9, 0.35, 0.6, 0.75, 0.05]
-    want = ref_generate(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
+    case = CASES["generate_sampled"]
+    prompt, us, want = case["prompt"], case["us"], case["want"]
     got = kv_cache.generate_cached(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
     assert got == want, explain(
         call(

@@ -4,13 +4,13 @@ key-value heads, as SmolLM2's 9 share 3), float32 throughout. The `llama` fixtur
 exercises/ch3_real_model/l02_llama.py.
 
 Expected values come from loops written here and from the independent reference in
-grader/capstone/oracle.py, never from the lesson's own code. The real SmolLM2 is checked by
+grader/instructor/capstone.py, never from the lesson's own code. The real SmolLM2 is checked by
 `hexahype chat --check`."""
 
 import numpy as np
 import pytest
 
-from grader.capstone.oracle import llama_config, llama_params, ref_block, ref_forward
+from grader.instructor.capstone import llama_config, llama_params, ref_block, ref_forward
 from grader.testing import call, close, explain
 
 CFG = llama_config()

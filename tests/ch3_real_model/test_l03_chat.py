@@ -3,13 +3,13 @@ Llama against full forward passes, then generation against uncached generation (
 greedy and sampled, with a stop id. The `chat` fixture is your
 exercises/ch3_real_model/l03_chat.py; the cache is your lesson 2.6 KVCache, which it imports.
 
-Expected logits and ids come from grader/capstone/oracle.py (a full forward pass at every step,
+Expected logits and ids come from grader/instructor/capstone.py (a full forward pass at every step,
 no cache), never from the lesson's own code. The real model answers in `hexahype chat`."""
 
 import numpy as np
 import pytest
 
-from grader.capstone.oracle import llama_config, llama_params, ref_forward, ref_generate
+from grader.instructor.capstone import llama_config, llama_params, ref_forward, ref_generate
 from grader.testing import call, close, explain, first_difference
 
 CFG = llama_config(context_length=48)

@@ -37,7 +37,7 @@ from typing import Any
 from ... import lessontext
 from ...manifest import Course, Lesson
 from ..gradebook import DEFAULT_PATH
-from ..sources import Source, SourceError, discover, resolve_commit
+from ..sources import Source, SourceError, discover, full_commit, head
 from ..staging import MAX_FILE_BYTES
 from . import book as books
 from .safe import html_text, term
@@ -166,9 +166,10 @@ def read_code(
             commit = None
             if (folder / ".git").exists():
                 known = commits.get(sub.student)
-                commit = resolve_commit(folder, known) if known else resolve_commit(folder, None)
+                # the commit the gradebook graded, else HEAD: never a name the student chose
+                commit = full_commit(known) if known else head(folder)
             source = Source(folder, commit)
-        except SourceError as exc:
+        except (SourceError, ValueError) as exc:
             problems.append(f"{sub.student}: {exc}")
             continue
         for lesson in lessons:

@@ -5,7 +5,7 @@ the cache's bookkeeping. Expected values come from the independent reference in 
 import numpy as np
 import pytest
 
-from grader.oracles import gpt_params, ref_forward, ref_generate
+from grader.instructor.oracles import gpt_params, ref_forward, ref_generate
 from grader.testing import call, close, explain, first_difference
 
 CFG = {"vocab_size": 19, "context_length": 16, "d_model": 12, "n_heads": 3, "n_layers": 3}

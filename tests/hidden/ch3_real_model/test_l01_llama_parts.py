@@ -1,10 +1,10 @@
 """Hidden tests for lesson 3.1, What changed since GPT-2: SmolLM2's real sizes (head_dim 64,
-base 100000), batches of heads, extreme values, and oracles from grader/capstone/oracle.py."""
+base 100000), batches of heads, extreme values, and oracles from grader/instructor/capstone.py."""
 
 import numpy as np
 import pytest
 
-from grader.capstone.oracle import ref_rms_norm, ref_rope, ref_silu
+from grader.instructor.capstone import ref_rms_norm, ref_rope, ref_silu
 from grader.testing import call, close, explain
 
 

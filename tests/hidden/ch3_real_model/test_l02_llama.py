@@ -1,11 +1,11 @@
 """Hidden tests for lesson 3.2, The Llama block and the full model: multi-query and multi-head
 attention as the two ends of grouped-query attention, a model whose heads are wider than
-d_model / n_heads, longer sequences, and the oracle of grader/capstone/oracle.py."""
+d_model / n_heads, longer sequences, and the oracle of grader/instructor/capstone.py."""
 
 import numpy as np
 import pytest
 
-from grader.capstone.oracle import llama_config, llama_params, ref_forward
+from grader.instructor.capstone import llama_config, llama_params, ref_forward
 from grader.testing import call, close, explain
 
 

@@ -1,11 +1,11 @@
 """Hidden tests for lesson 3.3, Chatting with a real model: uneven chunks, multi-query caches,
 nucleus sampling, a stop id at the first step, the context limit, and the oracle of
-grader/capstone/oracle.py."""
+grader/instructor/capstone.py."""
 
 import numpy as np
 import pytest
 
-from grader.capstone.oracle import llama_config, llama_params, ref_forward, ref_generate
+from grader.instructor.capstone import llama_config, llama_params, ref_forward, ref_generate
 from grader.testing import call, close, explain, first_difference
 
 
