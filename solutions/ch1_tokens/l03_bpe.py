@@ -42,6 +42,10 @@ def merge(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
 def train_bpe(text: str, vocab_size: int) -> Merges:
     """Learn `vocab_size - 256` merges (fewer if no pair occurs twice), in order.
 
+    Each step merges the most frequent pair; ties go to the pair that appears first in the
+    current sequence. Stop early when the best count is below 2. A vocab_size below 256 raises
+    ValueError.
+
     train_bpe("aaabdaaabac", 259)  ->  [((97, 97), 256), ((256, 97), 257), ((257, 98), 258)]
     """
     if vocab_size < 256:
@@ -93,6 +97,7 @@ def vocab_bytes(merges: Merges) -> dict[int, bytes]:
 def decode(ids: list[int], merges: Merges) -> str:
     """Turn ids back into text: join their bytes, decode UTF-8 with errors="replace".
 
+    An id that is not in the vocabulary raises ValueError.
     decode([258, 100, 258, 97, 99], merges)  ->  "aaabdaaabac"
     """
     vocab = vocab_bytes(merges)

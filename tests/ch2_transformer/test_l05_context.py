@@ -6,10 +6,9 @@ The model here is a small seeded GPT (grader/oracles.py), and the expected logit
 from the independent reference in grader/oracles.py, not from the lesson's own code."""
 
 import numpy as np
-import pytest
 
 from grader.oracles import gpt_params, ref_forward, ref_generate
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 CFG = {"vocab_size": 13, "context_length": 8, "d_model": 8, "n_heads": 2, "n_layers": 2}
 
@@ -77,8 +76,7 @@ def test_fit_context_leaves_short_input_alone(context):
 
 
 def test_fit_context_rejects_a_window_below_one(context):
-    with pytest.raises(ValueError):
-        context.fit_context([1, 2, 3], 0)
+    raises(ValueError, context.fit_context, [1, 2, 3], 0)
 
 
 # -- prefill and sequential_logits ------------------------------------------------------------

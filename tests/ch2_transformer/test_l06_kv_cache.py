@@ -7,10 +7,9 @@ from the independent reference in grader/oracles.py (a full forward pass, no cac
 own code."""
 
 import numpy as np
-import pytest
 
 from grader.oracles import gpt_params, ref_forward, ref_generate
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 CFG = {"vocab_size": 13, "context_length": 12, "d_model": 8, "n_heads": 2, "n_layers": 2}
 
@@ -77,8 +76,14 @@ def test_cache_appends_after_what_is_there(kv_cache):
 def test_cache_rejects_appending_past_capacity(kv_cache):
     cache = kv_cache.KVCache(1, 2, 2)
     cache.append(0, np.zeros((2, 2)), np.zeros((2, 2)))
-    with pytest.raises(ValueError):
-        cache.append(0, np.zeros((1, 2)), np.zeros((1, 2)))
+    raises(
+        ValueError,
+        cache.append,
+        0,
+        np.zeros((1, 2)),
+        np.zeros((1, 2)),
+        call_text="cache.append(0, <1 row>, <1 row>) on a KVCache(1, 2, 2) that holds 2 rows",
+    )
 
 
 # -- forward_step ---------------------------------------------------------------------------
