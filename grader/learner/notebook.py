@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import manifest
+from .progress import fit
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
@@ -434,6 +435,8 @@ def _make_report_hook(collector: _Collector) -> Any:
             report = outcome.get_result()
             if call.excinfo is None or not report.failed:
                 return
+            if "hexahype_message" in dict(report.user_properties):
+                return  # a one-line report of the guard (a check that hung)
             exc = call.excinfo.value
             if collector._not_started(exc):
                 report.user_properties.append(("hexahype_status", "not started"))
@@ -486,6 +489,10 @@ def run_tests(source: str, points: float) -> TestRun:
             path.write_text(textwrap.dedent(text or "") + "\n", encoding="utf-8")
             files.append(str(path))
         collector = _Collector(run.lesson_id, run)
+        from .guard import Guard, notebook_shown
+
+        guard = Guard(lambda item: run.lesson_id, notebook_shown)  # time and memory bounds
+        guard.memory_on_top = True
         args = [
             f"--rootdir={root}",
             "-c",
@@ -510,6 +517,7 @@ def run_tests(source: str, points: float) -> TestRun:
         plugins = [
             collector,
             _make_report_hook(collector),
+            guard,
             _fixtures(str(entry["fixture"]), _fixture_value(state), course),
         ]
         before = set(sys.modules)
@@ -549,9 +557,9 @@ def _report(run: TestRun, hidden: bool) -> tuple[str, dict[str, Any]]:
         lines.append(f"failing ✗   {passed}/{len(part)} checks pass")
     for o in part:
         if o.status == "failed" or o.status == "skipped":
-            wrapped = textwrap.wrap(o.message or o.status, 95) or [o.status]
+            wrapped = fit(o.message or o.status) or [o.status]
             lines.append(f"  ✗ {o.name}: " + wrapped[0])
-            lines += ["      " + w for w in wrapped[1:4]]
+            lines += ["      " + w for w in wrapped[1:]]
     if any(o.status == "not started" for o in part) and statuses != {"not started"}:
         lines.append(
             "  · not started yet: " + ", ".join(o.name for o in part if o.status == "not started")
