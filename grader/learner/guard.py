@@ -4,17 +4,20 @@ Registered by the kit's pytest plugin for every run that is not a grading run (t
 sandboxed worker, its own limits and `grader.grading.budget`):
 
 - **Time.** Each course test gets a time limit (`--hexahype-timeout`, 3 s by default; the
-  slowest reference test takes 0.4 s), through pytest-timeout: an explicit `--timeout`, a
-  `timeout` ini value, `PYTEST_TIMEOUT` or a `timeout` marker wins. For course tests the kit
-  provides the timer itself (pytest-timeout's `pytest_timeout_set_timer` hook), so that a check
-  that runs too long fails with one line naming the learner's function, the call and the loop it
-  was stuck in, never a stack dump. Once a check of a lesson hung, the rest of that lesson
-  shares a short budget, so an infinite loop costs seconds, not one limit per test; the other
-  lessons run as usual. A debugger (`breakpoint()`, `--pdb`) stops the clock.
+  slowest reference test takes 0.4 s), counted in CPU time of the test's thread where the OS
+  has such a clock (Linux), so that a busy machine never stops a correct solution, with a
+  wall-clock backstop (ten times as long, at least 30 s) for code that waits. It goes through
+  pytest-timeout: an explicit `--timeout`, a `timeout` ini value, `PYTEST_TIMEOUT` or a
+  `timeout` marker wins. For course tests the kit provides the timer itself (pytest-timeout's
+  `pytest_timeout_set_timer` hook), so that a check that runs too long fails with one line
+  naming the learner's function, the call and the loop it was stuck in, never a stack dump.
+  Once a check of a lesson hung, the rest of that lesson shares a short budget, so an infinite
+  loop costs seconds, not one limit per test; the other lessons run as usual. A debugger
+  (`breakpoint()`, `--pdb`) stops the clock.
 - **Memory.** On Linux the data segment is capped (`--hexahype-memory-mb`, 1 GiB by default and
-  more on machines with many cores; RLIMIT_DATA, which
-  counts memory written to, not the address space that numpy's and the BLAS threads reserve), so
-  a loop that grows a list forever fails with MemoryError and the same kind of line.
+  more on machines with many cores; RLIMIT_DATA, which counts memory written to, not the
+  address space that numpy's and the BLAS threads reserve), so a loop that grows a list
+  forever fails with MemoryError and the same kind of line.
 - **Assertion messages.** When a course test's assert carries the kit's message, pytest's own
   assertion rewrite explanation (`assert ... where <function array_equal at 0x...>`) is dropped,
   so the terminal shows the message once.
@@ -28,6 +31,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -185,7 +189,7 @@ class Guard:
                 return True
             limit = min(limit, AFTER_HANG, left)
         item.stash[LIMIT] = limit
-        self._timer = _Timer(limit)
+        self._timer = _Timer(limit, max(10 * float(settings.timeout), 30.0))
         self._timer_item = item
         self._timer.start()
         return True
@@ -245,8 +249,11 @@ class Guard:
             self._timer.disarm()  # the check has stopped: no need to stop it again
         if isinstance(exc, CheckTimeout):
             limit = item.stash.get(LIMIT, DEFAULT_TIMEOUT)
+            waited = self._timer is not None and self._timer.kind == "wall"
+            if waited and self._timer is not None:
+                limit = self._timer.wall
             stop = Stop.find(exc.__traceback__, self.shown)
-            msg = stop.timeout_message(limit, again=lesson in self.hung)
+            msg = stop.timeout_message(limit, again=lesson in self.hung, waited=waited)
             if lesson in self.hung:
                 self.spent[lesson] = self.spent.get(lesson, 0.0) + limit
             self.hung.setdefault(lesson, f"`{stop.function}`" if stop.function else item.name)
@@ -433,7 +440,8 @@ class Stop:
     def _tail(self) -> str:
         return f" The call: {self.call_text}." if self.call_text else ""
 
-    def timeout_message(self, limit: float, again: bool = False) -> str:
+    def timeout_message(self, limit: float, again: bool = False, waited: bool = False) -> str:
+        """`merge` ran for more than 3 s: an infinite loop? Check that ... The call: ..."""
         secs = f"{round(limit, 1):g} s"
         if not self.function:
             return (
@@ -441,6 +449,11 @@ class Stop:
                 "running at that moment."
             )
         name = self.function if self.function.startswith("importing ") else f"`{self.function}`"
+        if waited:  # the wall clock ran out, not the CPU time: it was waiting, not computing
+            return (
+                f"{name} waited for more than {secs} without computing: does it sleep, read "
+                f"input or wait for something? It was stopped at {self._where()}.{self._tail()}"
+            )
         head = f"{name} ran for more than {secs}"
         if again:
             head += " (a shorter limit: an earlier check of this lesson hung)"
@@ -600,79 +613,141 @@ def _debugging() -> bool:
 
 
 class _Timer:
-    """Raise CheckTimeout in the thread that runs the test after `seconds`: with SIGALRM where
-    the OS has it and the test runs in the main thread, else from a watchdog thread (which
-    interrupts Python code, not a blocking C call). Re-raised every second, in case learner code
+    """Stop the test's thread once it has computed for `seconds` of its own CPU time (where the
+    OS has a per-thread CPU clock, as Linux does), or once `wall` seconds have passed whatever it
+    does (waiting in `sleep`, `input` or a lock). CPU time, not the wall clock, so that a busy
+    machine (other jobs, parallel test workers) never stops a correct solution, and the BLAS
+    threads numpy starts do not count.
+
+    One watchdog thread per process looks every POLL seconds. It stops the test thread with
+    SIGALRM where the OS has it and the test runs in the main thread (the handler raises
+    CheckTimeout there, and a `sleep` is interrupted too), else by raising CheckTimeout in it
+    asynchronously (Python code only). Stopped again every REARM seconds while learner code
     swallows it, up to MAX_REARM times."""
 
-    def __init__(self, seconds: float) -> None:
+    POLL = 0.025
+
+    def __init__(self, seconds: float, wall: float | None = None) -> None:
         self.seconds = max(seconds, 0.01)
+        self.wall = wall if wall is not None else max(10 * self.seconds, 30.0)
         self.fired = 0
+        self.kind = ""  # "cpu" or "wall": what ran out
         self.active = False  # True while a phase of the test (setup, call, teardown) runs
+        self.done = False
         self._previous: Any = None
-        self._thread: threading.Timer | None = None
-        self._lock = threading.Lock()
-        self._done = False
-        self._signal = hasattr(signal, "setitimer") and (
+        self._signal = hasattr(signal, "pthread_kill") and (
             threading.current_thread() is threading.main_thread()
         )
+        self._target = threading.get_ident()
+        self._clock: int | None = None
+        try:
+            self._clock = time.pthread_getcpuclockid(self._target)
+        except (AttributeError, OSError):
+            pass
+        self._cpu0 = self._cpu()
+        self._wall0 = time.monotonic()
+        self._next_fire = 0.0
+
+    def _cpu(self) -> float:
+        if self._clock is None:
+            return 0.0
+        try:
+            return time.clock_gettime(self._clock)
+        except OSError:
+            return 0.0
+
+    def used(self) -> tuple[float, float]:
+        """(CPU seconds, wall seconds) since start."""
+        return self._cpu() - self._cpu0, time.monotonic() - self._wall0
 
     def start(self) -> None:
         if self._signal:
             self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self._cpu0, self._wall0 = self._cpu(), time.monotonic()
+        _Watchdog.get().watch(self)
+
+    def check(self, now: float) -> None:
+        """Called by the watchdog: stop the test thread if its time is up."""
+        if self.done or now < self._next_fire or not self.active:
+            return
+        cpu, wall = self.used()
+        if self._clock is not None and cpu > self.seconds:
+            kind = "cpu"
+        elif wall > (self.wall if self._clock is not None else self.seconds):
+            kind = "wall"
         else:
-            self._target = threading.get_ident()
-            self._arm(self.seconds)
-
-    def _on_alarm(self, signum: int, frame: Any) -> None:
-        if _debugging():  # a learner in pdb (breakpoint()) is never stopped
             return
-        if not self.active:  # between two phases of the test: stop it in the next one
-            signal.setitimer(signal.ITIMER_REAL, 0.05)
+        self.kind = self.kind or kind
+        self._next_fire = now + REARM
+        if self._signal:
+            signal.pthread_kill(self._target, signal.SIGALRM)
             return
-        self.fired += 1
-        if self.fired < MAX_REARM:
-            signal.setitimer(signal.ITIMER_REAL, REARM)
-        raise CheckTimeout(self.seconds)
-
-    def _arm(self, seconds: float) -> None:
-        self._thread = threading.Timer(seconds, self._inject)
-        self._thread.daemon = True
-        self._thread.start()
-
-    def _inject(self) -> None:
         import ctypes
 
-        with self._lock:
-            if self._done:
-                return
-            if _debugging():
-                return
-            if not self.active:
-                self._arm(0.05)
-                return
-            self.fired += 1
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(self._target), ctypes.py_object(CheckTimeout)
-            )
-            if self.fired < MAX_REARM:
-                self._arm(REARM)
+        self.fired += 1
+        if self.fired > MAX_REARM:
+            self.done = True
+            return
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(self._target), ctypes.py_object(CheckTimeout)
+        )
+
+    def _on_alarm(self, signum: int, frame: Any) -> None:
+        if self.done or _debugging():  # a learner in pdb (breakpoint()) is never stopped
+            return
+        if not self.active:  # between two phases of the test: stop it in the next one
+            self._next_fire = 0.0
+            return
+        self.fired += 1
+        if self.fired >= MAX_REARM:
+            self.done = True
+        raise CheckTimeout(self.seconds)
 
     def disarm(self) -> None:
         """No further stops (the timer stays installed until cancel())."""
-        if self._signal:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        else:
-            with self._lock:
-                self._done = True
+        self.done = True
 
     def cancel(self) -> None:
+        self.done = True
+        _Watchdog.get().unwatch(self)
         if self._signal:
-            signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous or signal.SIG_DFL)
-        else:
-            with self._lock:
-                self._done = True
-                if self._thread is not None:
-                    self._thread.cancel()
+
+
+class _Watchdog:
+    """The one thread that looks at the running test's timer (started on first use)."""
+
+    _instance: _Watchdog | None = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._timer: _Timer | None = None
+        self._wake = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="hexahype-watchdog", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def get(cls) -> _Watchdog:
+        with cls._lock:
+            if cls._instance is None or not cls._instance._thread.is_alive():
+                cls._instance = cls()
+            return cls._instance
+
+    def watch(self, timer: _Timer) -> None:
+        with self._wake:
+            self._timer = timer
+            self._wake.notify()
+
+    def unwatch(self, timer: _Timer) -> None:
+        with self._wake:
+            if self._timer is timer:
+                self._timer = None
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._timer is None:
+                    self._wake.wait()
+                timer = self._timer
+            timer.check(time.monotonic())
+            time.sleep(_Timer.POLL)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import linecache
+import signal
 import time
 from pathlib import Path
 
@@ -224,6 +225,31 @@ def test_the_watchdog_thread_stops_python_code_where_there_is_no_alarm_signal():
             pass
     timer.cancel()
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="no signals to wake a sleep")
+def test_code_that_waits_is_stopped_by_the_wall_clock_backstop():
+    timer = guard._Timer(60.0, wall=0.3)
+    timer.active = True
+    started = time.monotonic()
+    with pytest.raises(guard.CheckTimeout):
+        timer.start()
+        time.sleep(30)
+    timer.cancel()
+    assert timer.kind == "wall" and time.monotonic() - started < 10
+
+
+def test_busy_code_is_stopped_by_its_cpu_time_not_the_wall_clock():
+    timer = guard._Timer(0.3, wall=60.0)
+    timer.active = True
+    with pytest.raises(guard.CheckTimeout):
+        timer.start()
+        while True:
+            pass
+    timer.cancel()
+    cpu, _ = timer.used()
+    expected = "cpu" if timer._clock is not None else "wall"
+    assert timer.kind == expected and (timer._clock is None or cpu >= 0.3)
 
 
 # -- the progress block ---------------------------------------------------------------------------
