@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 Shown = Callable[[str], str]
 DEFAULT_TIMEOUT = 3.0  # seconds per test
 AFTER_HANG = 0.5  # seconds per test for the rest of a lesson once one of its checks hung
-HANG_BUDGET = 2.0  # seconds the rest of such a lesson may spend in further hangs, in all
+HANG_BUDGET = 1.0  # seconds the rest of such a lesson may spend in further hangs, in all
 REARM = 1.0  # seconds between repeated stops when learner code swallows the first one
 MAX_REARM = 10
 
