@@ -87,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ns = parser.parse_args(args)
         course = manifest.load()
-        return int(module.run(ns, course) or 0)
+        code = int(module.run(ns, course) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at exit
+        return code
     except UsageError as exc:
         msg = str(exc)
         print(msg if msg.startswith("hexahype") else f"hexahype {verb}: {msg}", file=sys.stderr)

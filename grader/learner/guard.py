@@ -137,6 +137,7 @@ class Guard:
         self.spent: dict[str, float] = {}  # lesson id -> seconds of later hangs
         self._timer: _Timer | None = None
         self._timer_item: pytest.Item | None = None
+        self.phase = False  # a phase of a test (setup, call, teardown) is running
         self._memory: tuple[int, int] | None = None
         self.memory_mb = 0
         self.redirected = ""
@@ -185,11 +186,14 @@ class Guard:
             left = HANG_BUDGET - self.spent.get(lesson, 0.0)
             if left <= 0.05:
                 reason = f"not run: {self.hung[lesson]} hung in an earlier check of lesson {lesson}"
+                if self.phase:  # timeout_func_only: the test is past its setup already
+                    pytest.skip(reason)
                 item.add_marker(pytest.mark.skip(reason=reason))
                 return True
             limit = min(limit, AFTER_HANG, left)
         item.stash[LIMIT] = limit
         self._timer = _Timer(limit, max(10 * float(settings.timeout), 30.0))
+        self._timer.active = self.phase  # set inside a phase with timeout_func_only
         self._timer_item = item
         self._timer.start()
         return True
@@ -218,14 +222,15 @@ class Guard:
     def _in_phase(self) -> Any:
         """The timer stops only the test's own code (fixtures, test, learner code), never
         pytest's reporting between the phases."""
-        timer = self._timer
-        if timer is not None:
-            timer.active = True
+        self.phase = True
+        if self._timer is not None:
+            self._timer.active = True
         try:
             yield
         finally:
-            if timer is not None:
-                timer.active = False
+            self.phase = False
+            if self._timer is not None:
+                self._timer.active = False
 
     def pytest_enter_pdb(self) -> None:
         if self._timer is not None:  # --pdb, --trace: the learner is looking

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import ast
 import linecache
+import os
+import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -296,3 +299,54 @@ def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
         "`merge` ran for more than 3 s: an infinite loop? Check that every branch advances `i` "
         "(the loop at a cell of this notebook, line 3). The call: merge([1, 2], (1, 2), 256)."
     )
+
+
+# -- make and an unsupported Python ----------------------------------------------------------------
+FAKE_PYTHON = """#!/bin/sh
+# a stand-in for python{version}: answers --version, the version check, venv and pip
+case "$1" in
+  --version) echo "Python {version}" ;;
+  -c) exit {check} ;;
+  -m) if [ "$2" = venv ]; then mkdir -p .venv/bin && cp "$0" .venv/bin/python; else echo "pip $*"; fi ;;
+esac
+"""
+
+
+def _fake_python(path: Path, version: str) -> Path:
+    check = 0 if tuple(int(p) for p in version.split(".")[:2]) >= (3, 10) else 1
+    path.write_text(FAKE_PYTHON.format(version=version, check=check), encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.skipif(shutil.which("make") is None or os.name != "posix", reason="needs make")
+def test_make_rebuilds_a_venv_left_by_an_unsupported_python(tmp_path):
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    old, new = _fake_python(tmp_path / "py39", "3.9.18"), _fake_python(tmp_path / "py312", "3.12.1")
+
+    def make(python: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "setup", f"PYTHON={python}"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    refused = make(old)  # a failed `make PYTHON=python3.9` leaves nothing behind
+    assert refused.returncode != 0
+    assert "HexaHype needs Python 3.10 or newer" in refused.stdout + refused.stderr
+    assert not (tmp_path / ".venv").exists()
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)  # a .venv an older kit let python3.9 make
+    shutil.copy(old, tmp_path / ".venv" / "bin" / "python")
+    rebuilt = make(new)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert ".venv was made by an unsupported Python (Python 3.9.18): making it again" in (
+        rebuilt.stdout
+    )
+    version = subprocess.run(
+        [str(tmp_path / ".venv" / "bin" / "python"), "--version"], capture_output=True, text=True
+    )
+    assert version.stdout.strip() == "Python 3.12.1"
+    assert (tmp_path / ".venv" / ".installed").exists()
