@@ -79,6 +79,19 @@ class _PlainRepr(reprlib.Repr):
             return repr(x)  # a subclass (a namedtuple, a Counter) keeps its own repr
         return super().repr1(x, level)
 
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        """As repr does: keys in insertion order (reprlib's own sorts them)."""
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = [
+            f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+            for k, v in list(x.items())[: self.maxdict]
+        ]
+        more = ", ..." if len(x) > self.maxdict else ""
+        return "{" + ", ".join(items) + more + "}"
+
 
 _PLAIN = _PlainRepr()
 

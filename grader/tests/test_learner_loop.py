@@ -94,6 +94,7 @@ def test_numbers_print_as_plain_python_values():
     assert short(np.float64(0.8807970779778823)) == "0.8807970779778823"
     assert short([(1, np.float64(0.5)), (2, np.int64(3))]) == "[(1, 0.5), (2, 3)]"
     assert short({"en": np.float32(1.5)}) == "{'en': 1.5}"
+    assert short({(2, 1): 1, (1, 2): np.int64(2)}) == "{(2, 1): 1, (1, 2): 2}", "in key order"
     assert call("f", np.int64(3), [np.float64(2.5)], x=np.bool_(True)) == "f(3, [2.5], x=True)"
     assert short(np.eye(2)) == "array([[1., 0.], [0., 1.]])"
 
