@@ -28,13 +28,29 @@ setup-dev: $(VENV)/.installed-dev
 capstone: $(VENV)/.installed-dev
 	$(BIN)/python -m grader.capstone fetch
 
+# The kit needs Python 3.10 or newer. A .venv that an older or broken Python made (say, by a
+# failed `make PYTHON=python3.9`) is made again rather than reused, and an older $(PYTHON) is
+# refused with what to run instead.
+NEED_PY := import sys; sys.exit(sys.version_info < (3, 10))
+define make_venv
+	@if test -e $(BIN)/python && ! $(BIN)/python -c '$(NEED_PY)' 2>/dev/null; then \
+	  echo "$(VENV) was made by an unsupported Python ($$($(BIN)/python --version 2>/dev/null || echo 'one that does not run')): making it again with $(PYTHON)"; \
+	  rm -rf $(VENV); \
+	fi
+	@test -x $(BIN)/python || { \
+	  $(PYTHON) -c '$(NEED_PY)' 2>/dev/null || { \
+	    echo "HexaHype needs Python 3.10 or newer; $(PYTHON) is $$($(PYTHON) --version 2>/dev/null || echo 'not found'). Run: make PYTHON=python3.12 (any 3.10 or newer)"; \
+	    exit 1; }; \
+	  $(PYTHON) -m venv $(VENV); }
+endef
+
 $(VENV)/.installed: pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(make_venv)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[capstone]"
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(make_venv)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(VENV)/.installed $@
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -132,7 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"hexahype {verb}: this is a student template; run this in the instructor's "
                 "checkout (it has solutions/ and tests/hidden/)"
             )
-        return int(module.run(ns, course) or 0)
+        code = int(module.run(ns, course) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at exit
+        return code
     except UsageError as exc:
         msg = str(exc)
         print(msg if msg.startswith("hexahype") else f"hexahype {verb}: {msg}", file=sys.stderr)
@@ -145,6 +148,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of stdout went away (`hexahype list | head`): stop quietly, as a Unix tool
+    does. Later writes, and the flush at exit, go to devnull instead of raising again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ what was expected, and (when the wrong answer matches a known mistake) the likel
 
 from __future__ import annotations
 
+import re
+import reprlib
 import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,17 +27,73 @@ class NotStarted(NotImplementedError):
 
 
 def short(value: Any, limit: int = _MAX) -> str:
-    """A compact repr: small arrays in full, large ones by shape and dtype, long text cut."""
+    """A compact repr: small arrays in full, large ones by shape and dtype, long text cut, and
+    numpy scalars as the plain Python numbers they hold (`0.88`, not `np.float64(0.88)`)."""
     np_mod = sys.modules.get("numpy")
     if np_mod is not None and isinstance(value, np_mod.ndarray):
         if value.size <= 12:
             text = np_mod.array2string(value, precision=4, separator=", ", threshold=12)
-            return f"array({text})"
+            return "array(" + re.sub(r"\n\s*", " ", text) + ")"  # one line, also in 2-D
         return f"array(shape={value.shape}, dtype={value.dtype})"
-    text = repr(value)
+    if type(value) in (list, tuple) and len(value) > _PLAIN.maxlist:
+        head = plain(value[: limit // 4])[1:-1][: limit - 40]
+        head = head[: head.rfind(",")] if "," in head else head
+        ends = "[]" if type(value) is list else "()"
+        return f"{ends[0]}{head}, ... ({len(value)} items){ends[1]}"
+    text = plain(value)
     if len(text) > limit:
         text = text[: limit - 15] + " ... " + text[-10:]
     return text
+
+
+def plain(value: Any) -> str:
+    """repr(value) with numpy scalars, also inside lists, tuples and dicts, shown as plain Python
+    values. A huge container is shown by its first items, never formatted in full."""
+    return _PLAIN.repr(value)
+
+
+class _PlainRepr(reprlib.Repr):
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 6
+        self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = self.maxdeque = 400
+        self.maxdict = 200
+        self.maxstring = self.maxother = self.maxlong = 100_000
+
+    def repr1(self, x: Any, level: int) -> str:
+        np_mod = sys.modules.get("numpy")
+        if np_mod is not None:
+            if isinstance(x, np_mod.generic):
+                x = x.item()
+            elif isinstance(x, np_mod.ndarray):
+                return short(x)
+        if type(x) in (int, float, complex, str, bytes, bool) or x is None:
+            return repr(x)
+        if isinstance(x, (list, tuple, dict, set, frozenset)) and type(x) not in (
+            list,
+            tuple,
+            dict,
+            set,
+            frozenset,
+        ):
+            return repr(x)  # a subclass (a namedtuple, a Counter) keeps its own repr
+        return super().repr1(x, level)
+
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        """As repr does: keys in insertion order (reprlib's own sorts them)."""
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = [
+            f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+            for k, v in list(x.items())[: self.maxdict]
+        ]
+        more = ", ..." if len(x) > self.maxdict else ""
+        return "{" + ", ".join(items) + more + "}"
+
+
+_PLAIN = _PlainRepr()
 
 
 def call(name: str, *args: Any, **kwargs: Any) -> str:
@@ -48,7 +107,10 @@ def explain(
 ) -> str:
     """The standard failure message: the call, what came back, what was expected, a diagnosis."""
     want = expected_text or (short(expected) if expected is not None else "")
-    msg = f"{call_text} returned {short(got)}"
+    got_text = short(got)
+    if got_text == want and expected is not None and type(got) is not type(expected):
+        got_text += f" ({type_name(got)}, not {type_name(expected)})"
+    msg = f"{call_text} returned {got_text}"
     if want:
         msg += f", expected {want}"
     msg += "."
@@ -80,7 +142,7 @@ def close(got: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 1e-5
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         return (
             f"{int(bad.sum())} of {bad.size} values differ; first at index {idx}: "
-            f"got {got[idx]!r}, expected {expected[idx]!r}"
+            f"got {short(got[idx])}, expected {short(expected[idx])}"
         )
     return ""
 
@@ -108,3 +170,85 @@ def expect_raises(
     if hint:
         msg += f" Hint: {hint}"
     raise AssertionError(msg)
+
+
+def type_name(value: Any) -> str:
+    """`int`, `numpy.int64`, `list`: the type of a value as a learner would write it."""
+    t = type(value)
+    return (
+        t.__name__ if t.__module__ == "builtins" else f"{t.__module__.split('.')[0]}.{t.__name__}"
+    )
+
+
+def _names(exc_type: type[BaseException] | tuple[type[BaseException], ...]) -> str:
+    if isinstance(exc_type, type):
+        return exc_type.__name__
+    return " or ".join(e.__name__ for e in exc_type)
+
+
+def raises(
+    exc_type: type[BaseException] | tuple[type[BaseException], ...],
+    fn: Any = None,
+    /,
+    *args: Any,
+    call_text: str = "",
+    hint: str = "",
+    **kwargs: Any,
+) -> Any:
+    """Check that a call raises `exc_type`; return the exception, so a test can look at its
+    message. Unlike a bare `pytest.raises`, a failure says which call it was and what happened:
+
+        raises(ValueError, sampling.top_k_filter, logits, 0)
+        -> top_k_filter(array([1., 2.]), 0) returned array([-inf, -inf]), expected it to raise
+           ValueError.
+        -> top_k_filter(array([1., 2.]), 0) raised IndexError: index 0 is out of bounds,
+           expected ValueError.
+
+    `call_text` names the call when the function's own name is not how the test calls it (a
+    method: `cache.append(...)`). Without `fn` it is a context manager, for code that is not
+    one call (`call_text` is then needed):
+
+        with raises(KeyError, call_text="vocab lookup"):
+            ...
+
+    A NotImplementedError (an unwritten stub) passes through, so a stub still reads `not
+    started`."""
+    if fn is None:
+        return _raising(exc_type, call_text or "the code", hint)
+    text = call_text or call(getattr(fn, "__name__", "the function"), *args, **kwargs)
+    with _raising(exc_type, text, hint) as caught:
+        caught.returned = fn(*args, **kwargs)
+    return caught.value
+
+
+class _Caught:
+    _unset = object()
+
+    def __init__(self) -> None:
+        self.value: BaseException | None = None
+        self.returned: Any = self._unset
+
+
+@contextmanager
+def _raising(
+    exc_type: type[BaseException] | tuple[type[BaseException], ...], call_text: str, hint: str
+) -> Any:
+    caught = _Caught()
+    names = _names(exc_type)
+    tail = f" Hint: {hint}" if hint else ""
+    try:
+        yield caught
+    except exc_type as exc:
+        caught.value = exc
+        return
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        got = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        raise AssertionError(f"{call_text} raised {got}, expected {names}.") from exc
+    if caught.returned is _Caught._unset:
+        raise AssertionError(f"{call_text} did not raise {names}.{tail}")
+    raise AssertionError(
+        f"{call_text} returned {short(caught.returned)}, expected it to raise {names}.{tail}"
+    )

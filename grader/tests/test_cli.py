@@ -161,3 +161,23 @@ def test_the_dashboard_counts_the_capstone_apart_and_offers_it_last(course_copy)
     text = " ".join(r.stdout.split())
     assert "Next: All 15 lessons are done. The optional capstone runs a real chat model" in text
     assert "lessons/ch3_real_model/3.1-what-changed-since-gpt-2.md" in text
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_reader_that_goes_away_gets_no_traceback(course_copy, unbuffered):
+    """`hexahype list | head -1`: the pipe closes before hexahype has written everything."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader.cli", "list"],
+        cwd=course_copy,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 0
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

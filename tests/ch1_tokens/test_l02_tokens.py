@@ -3,7 +3,7 @@ conventions, then properties. The `tokens` fixture is your exercises/ch1_tokens/
 
 import pytest
 
-from grader.testing import call, explain
+from grader.testing import call, explain, raises
 
 VOCAB = {"<unk>": 0, "the": 1, "cat": 2}
 
@@ -97,8 +97,7 @@ def test_build_word_vocab_uses_the_unk_it_is_given(tokens):
 
 
 def test_build_word_vocab_rejects_max_size_below_one(tokens):
-    with pytest.raises(ValueError):
-        tokens.build_word_vocab(["a"], 0)
+    raises(ValueError, tokens.build_word_vocab, ["a"], 0)
 
 
 # -- encode_words, unknown_rate ---------------------------------------------------------------

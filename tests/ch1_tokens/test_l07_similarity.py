@@ -8,7 +8,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 # A tiny table you can check by hand: four directions in the plane.
 WORDS = ["east", "north", "northeast", "west"]
@@ -84,15 +84,14 @@ def test_cosine_returns_a_float(similarity):
 
 
 def test_cosine_rejects_a_zero_vector(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.array([0.0, 0.0]), np.array([1.0, 2.0]))
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.array([1.0, 2.0]), np.zeros(2))
+    raises(ValueError, similarity.cosine_similarity, np.array([0.0, 0.0]), np.array([1.0, 2.0]))
+    raises(ValueError, similarity.cosine_similarity, np.array([1.0, 2.0]), np.zeros(2))
 
 
 def test_cosine_rejects_mismatched_shapes(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]))
+    raises(
+        ValueError, similarity.cosine_similarity, np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0])
+    )
 
 
 # -- cosine_matrix --------------------------------------------------------------------------
@@ -143,10 +142,8 @@ def test_cosine_matrix_has_shape_n_by_m(similarity):
 
 
 def test_cosine_matrix_rejects_a_zero_row(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_matrix(np.array([[1.0, 2.0], [0.0, 0.0]]), np.eye(2))
-    with pytest.raises(ValueError):
-        similarity.cosine_matrix(np.eye(2), np.array([[0.0, 0.0]]))
+    raises(ValueError, similarity.cosine_matrix, np.array([[1.0, 2.0], [0.0, 0.0]]), np.eye(2))
+    raises(ValueError, similarity.cosine_matrix, np.eye(2), np.array([[0.0, 0.0]]))
 
 
 def test_cosine_matrix_is_vectorised(similarity):
@@ -261,5 +258,4 @@ def test_analogy_excludes_the_question_words(similarity):
 
 
 def test_analogy_rejects_an_unknown_word(similarity):
-    with pytest.raises(ValueError):
-        similarity.analogy("man", "woman", "prince", ANALOGY_TABLE, ANALOGY_WORDS)
+    raises(ValueError, similarity.analogy, "man", "woman", "prince", ANALOGY_TABLE, ANALOGY_WORDS)

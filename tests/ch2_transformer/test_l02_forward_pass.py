@@ -6,10 +6,9 @@ forward runs with n_layers = 0, so nothing here needs lesson 2.4."""
 import math
 
 import numpy as np
-import pytest
 
 from grader.assets import recorded
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 TINY = {"vocab_size": 11, "context_length": 6, "d_model": 8, "n_heads": 2, "n_layers": 2}
 BLOCK_SHAPES = {
@@ -124,8 +123,7 @@ def test_embed_tokens_adds_token_and_position_rows(forward_pass):
 
 def test_embed_tokens_rejects_more_ids_than_the_context(forward_pass):
     ids = np.array([0, 1, 2, 0, 1])  # 5 ids, context_length 4
-    with pytest.raises(ValueError):
-        forward_pass.embed_tokens(head_params(), ids)
+    raises(ValueError, forward_pass.embed_tokens, head_params(), ids)
 
 
 def test_embed_tokens_accepts_exactly_the_context(forward_pass):

@@ -7,10 +7,9 @@ independent reference (never the lesson's own code): grader/data/recorded/, read
 grader.assets.recorded."""
 
 import numpy as np
-import pytest
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 CASES = recorded("ch2_transformer/l05_context")
 CFG, P = CASES["model"]["config"], CASES["model"]["params"]
@@ -76,8 +75,7 @@ def test_fit_context_leaves_short_input_alone(context):
 
 
 def test_fit_context_rejects_a_window_below_one(context):
-    with pytest.raises(ValueError):
-        context.fit_context([1, 2, 3], 0)
+    raises(ValueError, context.fit_context, [1, 2, 3], 0)
 
 
 # -- prefill and sequential_logits ------------------------------------------------------------

@@ -7,10 +7,9 @@ independent reference (a full forward pass, no cache; never the lesson's own cod
 grader/data/recorded/, read through grader.assets.recorded."""
 
 import numpy as np
-import pytest
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 CASES = recorded("ch2_transformer/l06_kv_cache")
 CFG, P = CASES["model"]["config"], CASES["model"]["params"]
@@ -75,8 +74,14 @@ def test_cache_appends_after_what_is_there(kv_cache):
 def test_cache_rejects_appending_past_capacity(kv_cache):
     cache = kv_cache.KVCache(1, 2, 2)
     cache.append(0, np.zeros((2, 2)), np.zeros((2, 2)))
-    with pytest.raises(ValueError):
-        cache.append(0, np.zeros((1, 2)), np.zeros((1, 2)))
+    raises(
+        ValueError,
+        cache.append,
+        0,
+        np.zeros((1, 2)),
+        np.zeros((1, 2)),
+        call_text="cache.append(0, <1 row>, <1 row>) on a KVCache(1, 2, 2) that holds 2 rows",
+    )
 
 
 # -- forward_step ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from grader.instructor.oracles import gpt_params, ref_forward, ref_generate
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 CFG = {"vocab_size": 19, "context_length": 16, "d_model": 12, "n_heads": 3, "n_layers": 3}
 
@@ -47,8 +47,14 @@ def test_cache_layers_are_independent_and_fill_to_capacity(kv_cache):
         assert not problem, (
             f"layer {layer} of the cache does not hold what was appended to it: {problem}."
         )
-    with pytest.raises(ValueError):
-        cache.append(1, rng.normal(size=(1, 2)), rng.normal(size=(1, 2)))
+    raises(
+        ValueError,
+        cache.append,
+        1,
+        rng.normal(size=(1, 2)),
+        rng.normal(size=(1, 2)),
+        call_text="cache.append(1, <1 row>, <1 row>) on a KVCache(3, 4, 2) whose layer 1 is full",
+    )
 
 
 @pytest.mark.parametrize("seed", [3, 4, 5])
