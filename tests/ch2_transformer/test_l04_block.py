@@ -75,6 +75,7 @@ def attention_hint(q, k, v, mask, got):
         s = np.where(mask, s, -np.inf)
     for scale, axis, hint in (
         (1.0, -1, "the scores were not scaled: divide q @ k.T by sqrt(dh)."),
+        (q.shape[1], -1, "the scores were divided by dh; divide q @ k.T by sqrt(dh)."),
         (
             np.sqrt(q.shape[1]),
             0,
@@ -92,9 +93,7 @@ def attention_hint(q, k, v, mask, got):
 
 def check(call_text, got, want, hint=""):
     problem = close(got, want, atol=1e-6)
-    assert not problem, (
-        explain(call_text, got, want) + f" ({problem})" + (f" Hint: {hint}" if hint else "")
-    )
+    assert not problem, explain(call_text, got, want, hint, detail=problem)
 
 
 def matches(got, alt):
@@ -174,7 +173,18 @@ def test_attention_mask_gives_masked_keys_no_weight(block):
     mask = np.array([[True, False], [True, True]])
     got = block.attention(q, k, v, mask)
     want = ref_attention(q, k, v, mask)
-    hint = "masked scores must be -inf before the softmax, so their weight is exactly 0."
+    hint = ""
+    s = q @ k.T / np.sqrt(q.shape[1])
+    for filled, text in (
+        (
+            np.where(mask, s, 0.0),
+            "masked scores must be -inf before the softmax, not 0: exp(0) = 1 still gives them weight.",
+        ),
+        (s, "the mask was ignored: masked scores must be -inf before the softmax."),
+    ):
+        w = np.exp(filled - filled.max(axis=-1, keepdims=True))
+        if matches(got, w / w.sum(axis=-1, keepdims=True) @ v):
+            hint = text
     check(call("attention", q, k, v, mask), got, want, hint)
 
 
