@@ -1,7 +1,7 @@
 """init_embeddings builds the table the wrong way round, shape (d_model, vocab_size): one
 column per token instead of one row per token."""
 
-EXPECT = "reverse"
+EXPECT = "swapped"
 
 
 def init_embeddings(vocab_size, d_model, seed):
