@@ -15,7 +15,10 @@ reference solution), run the lesson's *visible* tests, as a learner would, and r
   `python -c "import pytest, numpy"` floor, runs paired one after the other.
 
     python benchmarks/diagnosis.py [--jobs 2] [--repeat 9] [--lessons 1.3 2.4] [--json OUT]
-        [--no-loo] [--no-timing] [--only 2.4]
+        [--no-loo] [--no-timing | --timing-only] [--only 2.4]
+
+Time the loop with the learner's environment (`pip install -e .`, no dev extras): the dev
+extras bring pytest plugins of their own, which slow every pytest start.
 
 Numbers are wall-clock seconds, interpreter start-up included; run it on a quiet machine.
 """
@@ -204,10 +207,15 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", default=[], help="only these lessons' banks")
     ap.add_argument("--no-loo", action="store_true", help="skip the leave-one-out runs")
     ap.add_argument("--no-timing", action="store_true")
+    ap.add_argument("--timing-only", action="store_true", help="skip the bank, time the loop")
     ap.add_argument("--json", type=Path, help="write the full report here")
     ap.add_argument("--verbose", action="store_true", help="print every entry's first message")
     args = ap.parse_args()
     course = manifest.load(ROOT)
+    if args.timing_only:
+        report: dict = {"summary": {}, "rows": []}
+        print_timing(report, course, args)
+        return
     report = bank_report(course, args.jobs, not args.no_loo, args.only)
     s = report["summary"]
     print(f"misconception bank: {s['entries']} entries over {s['lessons']} lessons")
@@ -228,14 +236,20 @@ def main() -> None:
             if args.verbose:
                 print(f"       {row['first'][:300]}")
     if not args.no_timing:
-        report["timing"] = timing(course, args.lessons, args.repeat)
-        print(f"one-lesson learner loop, median of {args.repeat} paired runs (wall seconds):")
-        for t in report["timing"]:
-            print(
-                f"  {t['lesson']} {t['exercise']:<32} floor {t['floor_s']:.3f}  "
-                f"lesson {t['lesson_s']:.3f}  ratio {t['ratio']:.2f}x"
-            )
+        print_timing(report, course, args)
     if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def print_timing(report: dict, course: manifest.Course, args: argparse.Namespace) -> None:
+    report["timing"] = timing(course, args.lessons, args.repeat)
+    print(f"one-lesson learner loop, median of {args.repeat} paired runs (wall seconds):")
+    for t in report["timing"]:
+        print(
+            f"  {t['lesson']} {t['exercise']:<32} floor {t['floor_s']:.3f}  "
+            f"lesson {t['lesson_s']:.3f}  ratio {t['ratio']:.2f}x"
+        )
+    if args.json and args.timing_only:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grader import testing
-from grader.diagnosis import describe, diagnose, known
+from grader.diagnosis import arrays, describe, diagnose, known
 from grader.diagnosis.fingerprint import call_key, canonical, fingerprint
 
 RNG = np.random.default_rng(0)
@@ -171,6 +171,8 @@ def test_filters_and_masks():
     says(np.array([n, 3.0, 2.0, n]), np.array([n, 3.0, 2.0, 2.0]), "too strict")
     says(np.tril(np.ones((3, 3)), -1), np.tril(np.ones((3, 3))), "only the diagonal differs")
     says(np.array([1.0, np.nan]), np.array([1.0, 0.0]), "nan")
+    assert not arrays.close(np.array([1.0, 2.0]), np.array([-np.inf, 2.0]))
+    assert arrays.close(np.array([np.nan, -np.inf]), np.array([np.nan, -np.inf]))
 
 
 def test_simple_functions_of_the_expected_value():
