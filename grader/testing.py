@@ -103,9 +103,15 @@ def call(name: str, *args: Any, **kwargs: Any) -> str:
 
 
 def explain(
-    call_text: str, got: Any, expected: Any | None = None, hint: str = "", expected_text: str = ""
+    call_text: str,
+    got: Any,
+    expected: Any | None = None,
+    hint: str = "",
+    expected_text: str = "",
+    detail: str = "",
 ) -> str:
-    """The standard failure message: the call, what came back, what was expected, a diagnosis."""
+    """The standard failure message: the call, what came back, what was expected (and `detail`,
+    such as close()'s reason), the likely mistake when the answer matches one, and the hint."""
     want = expected_text or (short(expected) if expected is not None else "")
     got_text = short(got)
     if got_text == want and expected is not None and type(got) is not type(expected):
@@ -113,10 +119,25 @@ def explain(
     msg = f"{call_text} returned {got_text}"
     if want:
         msg += f", expected {want}"
+    if detail:
+        msg += f" ({detail})"
     msg += "."
+    diagnosis = _diagnosis(call_text, got, expected, expected is not None)
+    if diagnosis:
+        msg += f" {diagnosis}"
     if hint:
         msg += f" Hint: {hint}"
     return msg
+
+
+def _diagnosis(call_text: str, got: Any, expected: Any, has_expected: bool) -> str:
+    """The likely mistake behind a failing check: a known mistake of the kit's bank that returns
+    exactly `got` here, else the shape of the wrong answer (grader.diagnosis), else ''."""
+    try:
+        from .diagnosis import diagnose
+    except ImportError:  # pragma: no cover - a partial copy of the kit
+        return ""
+    return diagnose(call_text, got, expected, has_expected)
 
 
 def first_difference(got: list[Any], expected: list[Any]) -> str:
@@ -166,7 +187,11 @@ def expect_raises(
         else " or ".join(e.__name__ for e in exc_type)
     )
     name = getattr(fn, "__name__", "the function")
-    msg = f"{call(name, *args, **kwargs)} returned {short(got)}, expected it to raise {names}."
+    shown = call(name, *args, **kwargs)
+    msg = f"{shown} returned {short(got)}, expected it to raise {names}."
+    diagnosis = _diagnosis(f"{shown} -> raises {names}", got, None, False)
+    if diagnosis:
+        msg += f" {diagnosis}"
     if hint:
         msg += f" Hint: {hint}"
     raise AssertionError(msg)
@@ -252,3 +277,55 @@ def _raising(
     raise AssertionError(
         f"{call_text} returned {short(caught.returned)}, expected it to raise {names}.{tail}"
     )
+
+
+def expect_unchanged(
+    fn: Any, *args: Any, hint: str = "", fresh: bool = False, **kwargs: Any
+) -> Any:
+    """Call fn(*args, **kwargs) and return its result; fail with the standard message when the
+    call changed one of its arguments in place (or, with fresh=True, returned one of them
+    instead of a new object)."""
+    import copy
+
+    from .diagnosis import objects
+
+    before = [copy.deepcopy(a) for a in args]
+    before_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
+    got = fn(*args, **kwargs)
+    name = getattr(fn, "__name__", "the function")
+    shown = call(name, *before, **before_kw)
+    names = _parameter_names(fn, len(args))
+    found = ""
+    for i, (old, new) in enumerate(zip(before, args)):
+        how = objects.mutation(old, new)
+        if how:
+            found = f"{shown} changed its argument {names[i]} in place: {how}"
+            break
+    for key, old in before_kw.items():
+        how = "" if found else objects.mutation(old, kwargs[key])
+        if how:
+            found = f"{shown} changed its argument {key} in place: {how}"
+    if found:
+        msg = (
+            found + ". Work on a copy (x = x - m or out = x.copy(), not x -= m or x[...] = ...), "
+            "so the caller's data stays as it was."
+        )
+    elif fresh:
+        inputs = dict(zip(names, args)) | kwargs
+        text = objects.returned_input(got, inputs)
+        msg = f"{shown}: {text}." if text else ""
+    else:
+        msg = ""
+    if msg:
+        raise AssertionError(msg + (f" Hint: {hint}" if hint else ""))
+    return got
+
+
+def _parameter_names(fn: Any, count: int) -> list[str]:
+    import inspect
+
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        params = []
+    return [params[i] if i < len(params) else f"#{i + 1}" for i in range(count)]

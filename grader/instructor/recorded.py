@@ -146,6 +146,11 @@ def _context() -> Cases:
             "sampler": sampler,
             "want": want,
         }
+    # the known mistake of using the first draw at every step, for the hint that names it
+    sampled = cases["generate_sampled"]
+    sampled["same_draw"] = o.ref_generate(
+        p, sampled["prompt"], sampled["n"], cfg, [sampled["us"][0]] * sampled["n"], temperature=1.0
+    )
     return cases
 
 

@@ -141,6 +141,20 @@ def test_sequence_lengths_of_a_small_text(tokens):
     assert got == want, explain(call("sequence_lengths", text), got, want, hint)
 
 
+def test_sequence_lengths_treats_special_strings_as_text(tokens):
+    text = "hi<|endoftext|>"
+    try:
+        got = tokens.sequence_lengths(text)
+    except ValueError as exc:
+        raise AssertionError(
+            f"{call('sequence_lengths', text)} raised ValueError ({str(exc).splitlines()[0]}). "
+            "Hint: count user text with encode_ordinary, which treats special strings as plain text."
+        ) from None
+    assert isinstance(got, dict) and got.get("chars") == len(text), explain(
+        call("sequence_lengths", text), got, expected_text=f"'chars': {len(text)}"
+    )
+
+
 def test_sequence_lengths_order_on_english(tokens):
     text = "Subword tokens are the compromise every modern model uses."
     got = tokens.sequence_lengths(text)

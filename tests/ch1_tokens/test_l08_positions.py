@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain, raises
+from grader.testing import call, close, expect_unchanged, explain, raises
 
 S1, C1 = math.sin(1.0), math.cos(1.0)
 
@@ -103,8 +103,8 @@ def test_add_positions_adds_the_first_rows(positions):
 def test_add_positions_handles_a_batch(positions):
     table = np.arange(8.0).reshape(4, 2)
     x = np.stack([np.ones((3, 2)), -np.ones((3, 2))])  # (B=2, T=3, d=2)
-    got = positions.add_positions(x, table)
     want = x + table[:3]
+    got = positions.add_positions(x, table)
     hint = (
         ""
         if not isinstance(got, np.ndarray) or not np.array_equal(got, x + table[-3:])
@@ -114,6 +114,11 @@ def test_add_positions_handles_a_batch(positions):
     assert not problem, explain(
         call("add_positions", "<(2, 3, 2) batch>", table), got, want, hint or problem
     )
+
+
+def test_add_positions_leaves_x_unchanged(positions):
+    x, table = np.ones((2, 2)), np.arange(10.0).reshape(5, 2)
+    expect_unchanged(positions.add_positions, x, table)
 
 
 def test_add_positions_rejects_a_sequence_longer_than_the_table(positions):

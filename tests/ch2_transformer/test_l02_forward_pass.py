@@ -70,6 +70,20 @@ def test_layer_norm_uses_the_biased_variance(forward_pass):
     )
 
 
+def test_layer_norm_normalises_each_row_on_its_own(forward_pass):
+    x = np.array([[1.0, 3.0], [10.0, 30.0]])  # each row: mean 0, variance 1 after LayerNorm
+    want = np.array([[-1.0, 1.0], [-1.0, 1.0]]) / np.sqrt(1.0 + np.array([[1e-5], [1e-7]]))
+    got = forward_pass.layer_norm(x, np.ones(2), np.zeros(2))
+    hint = ""
+    whole = (x - x.mean()) / np.sqrt(x.var() + 1e-5)
+    if isinstance(got, np.ndarray) and np.allclose(got, whole):
+        hint = "normalise each row on its own: mean and variance over the last axis (axis=-1, keepdims=True), not the whole array."
+    problem = close(got, want, atol=1e-6)
+    assert not problem, explain(
+        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint, detail=problem
+    )
+
+
 def test_layer_norm_applies_gain_then_shift(forward_pass):
     x = np.array([[1.0, 3.0]])
     g, b = np.array([2.0, 3.0]), np.array([10.0, -10.0])
@@ -216,6 +230,22 @@ def test_init_params_is_seeded(forward_pass):
     assert not np.array_equal(a["wte"], c["wte"]), "seeds 3 and 4 gave the same wte."
     assert not np.array_equal(a["blocks"][0]["w_q"], a["blocks"][0]["w_k"]), (
         "w_q and w_k are equal: draw every weight matrix separately from one generator."
+    )
+
+
+def test_init_params_draws_every_block_on_its_own(forward_pass):
+    params = forward_pass.init_params(TINY, seed=0)
+    blocks = params["blocks"]
+    assert blocks[0] is not blocks[1] and not np.shares_memory(
+        blocks[0]["w_q"], blocks[1]["w_q"]
+    ), explain(
+        call("init_params", "TINY", seed=0) + "['blocks']",
+        blocks,
+        expected_text="2 independent blocks",
+        hint="each layer needs its own dict and its own arrays, drawn one after the other.",
+    )
+    assert not np.array_equal(blocks[0]["w_q"], blocks[1]["w_q"]), (
+        "init_params gave blocks 0 and 1 the same w_q: draw every layer's weights separately."
     )
 
 

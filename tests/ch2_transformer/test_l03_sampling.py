@@ -6,7 +6,7 @@ draw u."""
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain, raises
+from grader.testing import call, close, expect_unchanged, explain, raises
 
 NEG = -np.inf
 
@@ -86,6 +86,11 @@ def test_top_k_of_v_or_more_keeps_everything(sampling):
         assert isinstance(got, np.ndarray) and np.array_equal(got, x), explain(
             call("top_k_filter", x, k), got, x
         )
+
+
+def test_top_k_leaves_its_input_unchanged(sampling):
+    x = np.array([1.0, 3.0, 0.0, 2.0])
+    expect_unchanged(sampling.top_k_filter, x, 2)
 
 
 def test_top_k_rejects_k_below_one(sampling):
@@ -217,7 +222,14 @@ def test_sample_applies_temperature_before_top_p(sampling):
 
 def test_sample_at_temperature_zero_is_greedy(sampling):
     x = np.array([1.0, 3.0, 3.0, 0.0])
-    got = sampling.sample(x, 0.99, temperature=0.0)
+    try:
+        got = sampling.sample(x, 0.99, temperature=0.0)
+    except (ValueError, ZeroDivisionError, FloatingPointError) as exc:
+        raise AssertionError(
+            f"{call('sample', x, 0.99, temperature=0.0)} raised {type(exc).__name__}({exc}). "
+            "Hint: temperature 0 means greedy (ties to the lowest id): return greedy(logits) "
+            "before dividing by the temperature."
+        ) from None
     assert got == 1, explain(
         call("sample", x, 0.99, temperature=0.0),
         got,

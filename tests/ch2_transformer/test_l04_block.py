@@ -56,9 +56,7 @@ def mask_hint(case, q, k, v, mask, got):
 
 def check(call_text, got, want, hint=""):
     problem = close(got, want, atol=1e-6)
-    assert not problem, (
-        explain(call_text, got, want) + f" ({problem})" + (f" Hint: {hint}" if hint else "")
-    )
+    assert not problem, explain(call_text, got, want, hint, detail=problem)
 
 
 def matches(got, alt):

@@ -44,13 +44,19 @@ def test_cache_starts_empty_and_grows(kv_cache):
     k, v = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(2, 3)
     for layer in (0, 1):
         cache.append(layer, k, v)
-    assert len(cache) == 2, (
-        f"after appending 2 positions to every layer, len(cache) is {len(cache)}, expected 2."
+    assert len(cache) == 2, explain(
+        "len(cache) after appending 2 positions to every layer of KVCache(2, 5, 3)",
+        len(cache),
+        2,
+        "len counts the positions of one layer (layer 0), not of every layer together."
+        if len(cache) == 4
+        else "",
     )
-    problem = close(cache.keys(0), k) or close(cache.values(1), v)
-    assert not problem, (
-        f"after append(layer, k, v), keys(0) / values(1) do not give k / v back: {problem}."
-    )
+    for name, got, want in (("keys(0)", cache.keys(0), k), ("values(1)", cache.values(1), v)):
+        problem = close(got, want)
+        assert not problem, explain(
+            f"{name} after append(layer, k, v) to both layers", got, want, detail=problem
+        )
 
 
 def test_cache_appends_after_what_is_there(kv_cache):
@@ -61,13 +67,29 @@ def test_cache_appends_after_what_is_there(kv_cache):
     want_k = np.array([[1.0, 2.0], [5.0, 6.0], [7.0, 8.0]])
     want_v = np.array([[3.0, 4.0], [9.0, 10.0], [11.0, 12.0]])
     problem = close(got_k, want_k) or close(got_v, want_v)
-    assert not problem, (
-        explain(
-            "keys(0), values(0) after appending 1 then 2 positions",
-            (got_k, got_v),
-            (want_k, want_v),
+    assert not problem, explain(
+        "keys(0), values(0) after appending 1 then 2 positions",
+        (got_k, got_v),
+        (want_k, want_v),
+        detail=problem,
+    )
+
+
+def test_cache_layers_keep_their_own_keys(kv_cache):
+    cache = kv_cache.KVCache(2, 3, 2)
+    k0, k1 = np.array([[1.0, 2.0]]), np.array([[-5.0, 7.0]])
+    cache.append(0, k0, k0)
+    cache.append(1, k1, k1)
+    got = cache.keys(0)
+    hint = ""
+    if isinstance(got, np.ndarray) and np.array_equal(got, k1):
+        hint = (
+            "layer 0 shows layer 1's keys: the layers share one array ([np.zeros(...)] * "
+            "n_layers repeats one array); give each layer its own storage."
         )
-        + f" ({problem})"
+    problem = close(got, k0)
+    assert not problem, explain(
+        "keys(0) after append(0, k0, v0) then append(1, k1, v1)", got, k0, hint, detail=problem
     )
 
 
@@ -91,9 +113,11 @@ def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
     cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
     got = kv_cache.forward_step(P, ids, cache, CFG)
     problem = close(got, want, atol=1e-5, rtol=1e-5)
-    assert not problem, (
-        explain(call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"), got, want)
-        + f" ({problem})"
+    assert not problem, explain(
+        call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"),
+        got,
+        want,
+        detail=problem,
     )
     assert len(cache) == 5, f"after forward_step on 5 ids, len(cache) is {len(cache)}, expected 5."
 
@@ -112,14 +136,12 @@ def test_forward_step_one_token_at_a_time(kv_cache):
                     "len(cache), so use wpe[past:past+t]."
                 )
         problem = close(got, want[t : t + 1], atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(
-                call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>", "<config>"),
-                got,
-                want[t : t + 1],
-            )
-            + f" ({problem})"
-            + (f" Hint: {hint}" if hint else "")
+        assert not problem, explain(
+            call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>", "<config>"),
+            got,
+            want[t : t + 1],
+            hint,
+            detail=problem,
         )
 
 
@@ -132,13 +154,11 @@ def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
         chunk = np.array(ids[start : start + size])
         got = kv_cache.forward_step(P, chunk, cache, CFG)
         problem = close(got, want[start : start + size], atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(
-                call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>", "<config>"),
-                got,
-                want[start : start + size],
-            )
-            + f" ({problem})"
+        assert not problem, explain(
+            call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>", "<config>"),
+            got,
+            want[start : start + size],
+            detail=problem,
         )
         start += size
         assert len(cache) == start, f"after {start} positions, len(cache) is {len(cache)}."

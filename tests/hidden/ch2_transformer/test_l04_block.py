@@ -65,7 +65,7 @@ def block_params(d, seed, scale=0.4):
 
 def check(call_text, got, want, atol=1e-8):
     problem = close(got, want, atol=atol, rtol=1e-6)
-    assert not problem, explain(call_text, got, want) + f" ({problem})"
+    assert not problem, explain(call_text, got, want, detail=problem)
 
 
 def test_gelu_on_a_grid_and_far_out(block):

@@ -38,8 +38,8 @@ def test_prefill_and_sequential_logits_match_the_reference(context, seed):
     for name in ("prefill", "sequential_logits"):
         got = getattr(context, name)(P, ids, CFG)
         problem = close(got, want, atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(call(name, "<seeded GPT>", ids, "<config>"), got, want) + f" ({problem})"
+        assert not problem, explain(
+            call(name, "<seeded GPT>", ids, "<config>"), got, want, detail=problem
         )
 
 

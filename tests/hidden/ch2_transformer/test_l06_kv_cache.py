@@ -67,13 +67,11 @@ def test_forward_step_in_random_chunks(kv_cache, seed):
     for lo, hi in zip([0, *cuts], [*cuts, len(ids)]):
         got = kv_cache.forward_step(P, ids[lo:hi], cache, CFG)
         problem = close(got, want[lo:hi], atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(
-                call("forward_step", "<seeded GPT>", ids[lo:hi], f"<cache of {lo}>", "<config>"),
-                got,
-                want[lo:hi],
-            )
-            + f" ({problem})"
+        assert not problem, explain(
+            call("forward_step", "<seeded GPT>", ids[lo:hi], f"<cache of {lo}>", "<config>"),
+            got,
+            want[lo:hi],
+            detail=problem,
         )
         lengths = [cache.keys(layer).shape[0] for layer in range(CFG["n_layers"])]
         assert len(cache) == hi and lengths == [hi] * CFG["n_layers"], (
