@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from grader import manifest
-from grader.learner import guard, notebook
+from grader.learner import guard
 from grader.learner.progress import fit
 from grader.testing import call, explain, raises, short
 
@@ -273,7 +273,8 @@ def test_a_long_message_is_cut_at_a_sentence_and_keeps_its_hint_whole():
 
 # -- an nbgrader notebook's test cell ------------------------------------------------------------
 def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
-    from grader.authoring import nbgrader_export
+    from grader.integrations.nbgrader import export as nbgrader_export
+    from grader.integrations.nbgrader import runtime as notebook
 
     entry = COURSE.get("1.3")
     spec = nbgrader_export.setup_spec(entry, {})
