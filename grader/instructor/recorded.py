@@ -58,10 +58,10 @@ def _forward_pass() -> Cases:
 def _attention_case(q: Any, k: Any, v: Any, mask: Any = None) -> dict[str, Any]:
     allowed = np.ones((q.shape[0], k.shape[0]), dtype=bool) if mask is None else mask
     case = {"q": q, "k": k, "v": v, "want": o.ref_attention(q, k, v, allowed)}
-    if mask is None:
-        case["unscaled"] = o.ref_attention(q, k, v, allowed, scale=False)
-        case["over_queries"] = o.ref_attention(q, k, v, allowed, axis=0)
-    else:
+    # the known mistakes that the hints name, with the same mask
+    case["unscaled"] = o.ref_attention(q, k, v, allowed, scale=False)
+    case["over_queries"] = o.ref_attention(q, k, v, allowed, axis=0)
+    if mask is not None:
         case["mask"] = np.asarray(mask, dtype=bool)
     return case
 
