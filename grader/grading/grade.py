@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from ..manifest import Course
-from . import batch, harness, sandbox, staging, tamper
+from . import batch, executors, harness, sandbox, staging, tamper
 from .gradebook import DEFAULT_PATH, Gradebook
-from .sources import discover
+from .sources import Submission, discover
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,6 +85,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="grade again submissions whose commit is already in the gradebook",
     )
+    parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where submissions are graded: --jobs at a time on this machine (local, the "
+        "default), or on a Dask cluster (dask: a local cluster of --jobs worker processes, or "
+        "the one --scheduler names; needs the dask extra)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="a running Dask scheduler, such as tcp://HOST:8786 (implies --executor dask)",
+    )
+    parser.add_argument(
+        "--require-isolation",
+        choices=("bwrap", "process"),
+        default=None,
+        help="grade only where student code is isolated at least this well: bwrap refuses "
+        "machines (or Dask workers) without bubblewrap",
+    )
 
 
 def run(args: argparse.Namespace, course: Course) -> int:
@@ -122,8 +143,36 @@ def run(args: argparse.Namespace, course: Course) -> int:
     if not any(plan.expected.values()):
         print("hexahype grade: no test of the course could be collected", file=sys.stderr)
         return 2
-    note = "" if plan.level == "bwrap" else " (no bubblewrap: weaker isolation)"
-    print(f"hexahype grade: student code runs isolated by {plan.level}{note}", flush=True)
+    try:
+        pool = executors.make(args.executor, args.scheduler, args.jobs)
+    except executors.ExecutorError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _grade(args, course, subs, opts, plan, pool, problems)
+    except executors.ExecutorError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        pool.close()
+
+
+def _grade(
+    args: argparse.Namespace,
+    course: Course,
+    subs: list[Submission],
+    opts: batch.Options,
+    plan: batch.Plan,
+    pool: executors.LocalExecutor | executors.DaskExecutor,
+    problems: list[str],
+) -> int:
+    levels = pool.levels(opts.sandbox_mode)
+    for node, level in sorted(levels.items()):
+        note = "" if level == "bwrap" else " (no bubblewrap: weaker isolation)"
+        refused = "" if executors.allowed(level, args.require_isolation) else "; refused"
+        where = "" if isinstance(pool, executors.LocalExecutor) else f" on {node}"
+        print(f"hexahype grade: student code runs isolated by {level}{where}{note}{refused}")
+    sys.stdout.flush()
     graded = skipped = flagged = unreadable = 0
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
@@ -132,7 +181,7 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 (r["student"], r["commit_sha"])
                 for r in book.db.execute("SELECT student, commit_sha FROM submissions")
             }
-        for result in batch.grade_all(course, subs, opts, args.jobs, done, plan):
+        for result in pool.grade(course, subs, opts, done, plan, args.require_isolation):
             if result.graded is not None and not result.graded.commit:
                 unreadable += 1  # nothing to grade: never replace an earlier grade with it
             elif result.graded is not None:
