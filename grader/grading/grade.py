@@ -30,7 +30,7 @@ from typing import Any
 from .. import untrusted
 from ..manifest import Course
 from ..usage import UsageError
-from . import batch, download, harness, sandbox, staging, tamper
+from . import batch, download, executors, harness, sandbox, staging, tamper
 from .gradebook import DEFAULT_PATH, Gradebook, Graded
 from .insight import late, scores
 from .insight.safe import term
@@ -122,6 +122,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--force",
         action="store_true",
         help="grade again submissions whose commit is already in the gradebook",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where submissions are graded: --jobs at a time on this machine (local, the "
+        "default), or on a Dask cluster (dask: a local cluster of --jobs worker processes, or "
+        "the one --scheduler names; needs the dask extra)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="a running Dask scheduler, such as tcp://HOST:8786 (implies --executor dask)",
+    )
+    parser.add_argument(
+        "--require-isolation",
+        choices=("bwrap", "process"),
+        default=None,
+        help="grade only where student code is isolated at least this well: bwrap refuses "
+        "machines (or Dask workers) without bubblewrap",
     )
     parser.add_argument(
         "--scores-csv",
@@ -240,6 +261,45 @@ def run(args: argparse.Namespace, course: Course) -> int:
     )
     for note in sandbox.weaker(plan.level, plan.caps):
         print(f"hexahype grade: weaker isolation: {note}", flush=True)
+    try:
+        pool = executors.make(args.executor, args.scheduler, jobs)
+    except executors.ExecutorError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if not isinstance(pool, executors.LocalExecutor):
+            for node, level in sorted(pool.levels(opts.sandbox_mode).items()):
+                note = "" if level == "bwrap" else " (no bubblewrap: weaker isolation)"
+                refused = "" if executors.allowed(level, args.require_isolation) else "; refused"
+                print(
+                    f"hexahype grade: student code runs isolated by {level} on {node}{note}{refused}"
+                )
+        elif not executors.allowed(plan.level, args.require_isolation):
+            print(
+                f"hexahype grade: --require-isolation {args.require_isolation}: this machine "
+                f"isolates by {plan.level}; refused",
+                file=sys.stderr,
+            )
+            return 2
+        return _grade(args, course, subs, downloads, opts, plan, pool, problems, policy)
+    except executors.ExecutorError as exc:
+        print(f"hexahype grade: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        pool.close()
+
+
+def _grade(
+    args: argparse.Namespace,
+    course: Course,
+    subs: list[Submission],
+    downloads: list[download.Download],
+    opts: batch.Options,
+    plan: batch.Plan,
+    pool: executors.LocalExecutor | executors.DaskExecutor,
+    problems: list[str],
+    policy: late.Policy,
+) -> int:
     graded = skipped = flagged = unreadable = 0
     points: dict[str, download.GradedScore] = {}
     from_download = {s.student for d in downloads for s in d.submissions()}
@@ -252,7 +312,7 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 for r in book.db.execute("SELECT student, commit_sha FROM submissions")
             }
         opts = dataclasses.replace(opts, evidence=book.evidence())
-        for result in batch.grade_all(course, subs, opts, jobs, done, plan):
+        for result in pool.grade(course, subs, opts, done, plan, args.require_isolation):
             if result.head:
                 book.record_sighting(
                     result.submission.student,

@@ -11,12 +11,16 @@ lesson once one of its tests timed out, so a hang costs one timeout per lesson.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +104,9 @@ def command(
     args += [f"--impl={impl}", f"--hexahype-results={results}"]
     if worker_config is not None:
         args.append(f"--hexahype-worker={worker_config}")
+    if _cache_safe(worker_config):
+        args.append(f"--hexahype-bytecode={bytecode_cache()}")
+    args = _profiled(args, results)
     cpu = int(limits.timeout * 2) + 30
     return [
         sys.executable,
@@ -113,6 +120,54 @@ def command(
         *args,
         *[str(f) for f in files],
     ]
+
+
+def _profiled(args: list[str], results: Path) -> list[str]:
+    """HEXAHYPE_PROFILE=FOLDER (in the grader's environment): each harness writes where its time
+    went to FOLDER (`--hexahype-profile`); with HEXAHYPE_PROFILE_PYTHON=1, also a cProfile of
+    the whole harness process. For `benchmarks/grade_profile.py`; the harness's own environment
+    stays clean."""
+    folder = os.environ.get("HEXAHYPE_PROFILE")
+    if not folder:
+        return args
+    stem = Path(folder).resolve() / f"{results.stem}-{os.getpid()}-{time.monotonic_ns()}"
+    args = [*args, f"--hexahype-profile={stem}.json"]
+    if os.environ.get("HEXAHYPE_PROFILE_PYTHON") == "1":
+        args = ["-m", "cProfile", "-o", f"{stem}.prof", *args]
+    return args
+
+
+_PYC: Path | None = None
+_PYC_LOCK = threading.Lock()
+
+
+def bytecode_cache() -> Path:
+    """A private folder (0700) for the instructor's test modules as pytest's assertion rewriting
+    compiles them (`--hexahype-bytecode`, grader/grading/budget.py). The collection of a batch
+    fills it and every harness run of this grading process reads it, so the test modules are
+    rewritten and compiled once per batch, not once per submission. It is removed when the
+    process ends."""
+    global _PYC
+    with _PYC_LOCK:
+        if _PYC is None:
+            _PYC = Path(tempfile.mkdtemp(prefix="hexahype-pyc-"))
+            atexit.register(shutil.rmtree, _PYC, True)
+        return _PYC
+
+
+def _cache_safe(worker_config: Path | None) -> bool:
+    """Whether a harness run may share the bytecode cache: when its student code runs in a
+    worker that can never write to the grader's files (bubblewrap, whose worker sees none of
+    them, or a worker that runs as another user). A worker of the grader's own user could plant
+    bytecode there for the next submission's harness; a run without a worker imports the
+    student code itself."""
+    if worker_config is None:
+        return False
+    try:
+        level = json.loads(worker_config.read_text(encoding="utf-8")).get("level")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return level == "bwrap" or (level == "process" and hasattr(os, "geteuid") and os.geteuid() == 0)
 
 
 def environment(workdir: Path) -> dict[str, str]:
@@ -140,6 +195,7 @@ def collect(root: Path, files: list[Path], workdir: Path, timeout: float = 300) 
         *pytest_args(root, workdir, 60),
         "--collect-only",
         f"--hexahype-collected={out}",
+        f"--hexahype-bytecode={bytecode_cache()}",
         f"--hexahype-results={workdir / 'collect-results.json'}",
         "--hexahype-no-state",
         *[str(f) for f in files],

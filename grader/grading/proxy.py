@@ -56,15 +56,19 @@ class Worker:
         self.spec = spec
         self.proc: subprocess.Popen[bytes] | None = None
         self.started: sandbox.Started | None = None
+        self.started_at = 0.0  # perf_counter() at the last start
         self.buffer = b""
         self.next_id = 0
         self.generation = 0
+        self.stats = Stats()
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
     def start(self) -> None:
         self.stop()
+        self.stats.starts += 1
+        self.started_at = time.perf_counter()
         self.started = sandbox.start(self.spec)
         self.proc = self.started.proc
         self.buffer = b""
@@ -122,17 +126,17 @@ class Worker:
         fd = self.proc.stdin.fileno()
         view = memoryview(data)
         while view:
+            try:  # most requests fit the pipe: write at once, wait only when it is full
+                view = view[os.write(fd, view) :]
+                continue
+            except BlockingIOError:
+                pass
+            except BrokenPipeError:
+                raise EOFError from None
             left = deadline - time.monotonic()
             if left <= 0:
                 raise CallTimeout(TIMEOUT_TEXT)
-            _, ready, _ = select.select([], [fd], [], left)
-            if ready:
-                try:
-                    view = view[os.write(fd, view) :]
-                except BlockingIOError:
-                    continue
-                except BrokenPipeError:
-                    raise EOFError from None
+            select.select([], [fd], [], left)
 
     def _receive(self, deadline: float) -> bytes:
         assert self.proc is not None and self.proc.stdout is not None
@@ -162,12 +166,16 @@ class Worker:
         rid = self.next_id
         deadline = time.monotonic() + timeout
         done = False
+        began = time.perf_counter()
         try:
-            self._send(wire.dumps({"id": rid, **message}), deadline)
-            answer = wire.loads(self._receive(deadline))
+            data = wire.dumps({"id": rid, **message})
+            self._send(data, deadline)
+            line = self._receive(deadline)
+            answer = wire.loads(line)
             if answer.get("id") != rid:
                 raise wire.WireError("an answer to another request")
             done = True
+            self.stats.count(message, time.perf_counter() - began, data, line)
             return answer
         except EOFError:
             code = self.proc.wait(timeout=5) if self.proc is not None else None
@@ -178,6 +186,35 @@ class Worker:
         finally:
             if not done:
                 self.stop()
+
+
+class Stats:
+    """Counters of one harness's traffic with its workers: what `--hexahype-profile` reports."""
+
+    def __init__(self) -> None:
+        self.starts = 0
+        self.ready_s = 0.0  # from starting a worker to its first answer, summed
+        self.requests: dict[str, int] = {}
+        self.request_s: dict[str, float] = {}
+        self.bytes_out = 0
+        self.bytes_in = 0
+        self.encode_s = 0.0
+        self.decode_s = 0.0
+        self.by_name: dict[str, list[float]] = {}  # name -> [requests, seconds, bytes sent]
+
+    def count(self, message: dict[str, Any], seconds: float, sent: bytes, got: bytes) -> None:
+        op = str(message.get("op"))
+        self.requests[op] = self.requests.get(op, 0) + 1
+        self.request_s[op] = self.request_s.get(op, 0.0) + seconds
+        self.bytes_out += len(sent)
+        self.bytes_in += len(got)
+        mine = self.by_name.setdefault(str(message.get("name", op))[:80], [0, 0.0, 0])
+        mine[0] += 1
+        mine[1] += seconds
+        mine[2] += len(sent)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items()}
 
 
 class Client:
@@ -217,7 +254,20 @@ class Client:
             self._restart()
         if not self.ready:
             self.worker.request({"op": "ping"}, STARTUP_TIMEOUT)
+            self.worker.stats.ready_s += time.perf_counter() - self.worker.started_at
             self.ready = True
+
+    def profile(self) -> dict[str, Any]:
+        """This harness's traffic and, from a live worker, its own counters."""
+        out: dict[str, Any] = {"harness": self.worker.stats.as_dict()}
+        if self.worker.alive() and self.ready:
+            try:
+                got = wire.decode(self.worker.request({"op": "stats"}, 5.0).get("ok"))
+            except (WorkerError, wire.WireError, RecursionError):
+                return out
+            if type(got) is dict:
+                out["worker"] = {str(k): v for k, v in got.items() if type(v) in (int, float)}
+        return out
 
     def load(self, lesson: Lesson) -> dict[str, Any]:
         """Import the lesson's module in the worker; LessonLoadError when it cannot."""
@@ -264,10 +314,10 @@ class Client:
         from grader import assets
 
         ref: Any = None
-        for name, known in (("cl100k_base", assets.cl100k), ("kit_bpe", assets.kit_bpe_encoding)):
-            if enc.name == known().name and _same_encoding(enc, known()):
-                ref = name
-                break
+        kinds = {"cl100k_base": assets.cl100k, "hexahype_kit_bpe": assets.kit_bpe_encoding}
+        known = kinds.get(enc.name)  # by name first: never build a tokenizer to compare
+        if known is not None and _same_encoding(enc, known()):
+            ref = "kit_bpe" if enc.name == "hexahype_kit_bpe" else enc.name
         if ref is None:
             ranks = [[wire.encode(k), v] for k, v in enc._mergeable_ranks.items()]
             spec = {
@@ -280,6 +330,15 @@ class Client:
             ref = spec
         self.encodings[id(enc)] = (enc, ref)  # keep enc alive so its id stays unique
         return ref
+
+    def _name_known_values(self) -> None:
+        """The ranks of cl100k (`assets.cl100k_ranks()`, once a test has built them) cross by
+        name: every worker has cl100k and copies its own ranks, instead of receiving 100,000
+        entries and decoding them."""
+        from grader import assets
+
+        if assets.cl100k_ranks.cache_info().currsize and not self.sent.names:
+            self.sent.name(assets.cl100k_ranks(), "cl100k_ranks")
 
     def _decode_special(self, tag: str, payload: Any) -> Any:
         if tag != "h" or type(payload) is not dict:
@@ -301,8 +360,11 @@ class Client:
             )
         self.load(lesson)
         encoded = dict(message)
+        stats = self.worker.stats
+        self._name_known_values()
         if message["op"] != "getattr":
             args, kwargs = message["args"], message["kwargs"]
+            began = time.perf_counter()
             try:
                 encoded["args"] = wire.encode(list(args), self._special, self.sent)
                 encoded["kwargs"] = wire.encode(dict(kwargs), self._special, self.sent)
@@ -310,6 +372,7 @@ class Client:
                 raise TypeError(
                     f"{what}: an argument cannot be sent to the worker: {exc}"
                 ) from None
+            stats.encode_s += time.perf_counter() - began
         try:
             answer = self.worker.request(encoded, self.call_timeout)
         except CallTimeout:
@@ -328,11 +391,14 @@ class Client:
             )
         if "ok" in answer:
             self.current = lesson
+            began = time.perf_counter()
             try:
                 return wire.decode(answer["ok"], self._decode_special)
             except (wire.WireError, RecursionError) as exc:
                 self.worker.stop()
                 raise WorkerError(f"{what} failed: the worker answered garbage ({exc})") from None
+            finally:
+                stats.decode_s += time.perf_counter() - began
         if "bad" in answer:
             raise AnswerError(f"{untrusted.text(answer['bad'], 500)}; answers must be plain data")
         if "err" in answer and type(answer["err"]) is dict:

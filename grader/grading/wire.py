@@ -12,6 +12,7 @@ One JSON object a line. Values cross as data, never as pickles:
     a tokenizer {"e": "cl100k_base" | "kit_bpe" | {"name", "pat_str", "ranks", "special"}}
     a large dict of bytes -> int (ranks)  {"bi": [keys, lengths, values], "k": key}
     a large flat dict sent before          {"r": key}
+    a value the other side builds itself  {"n": "cl100k_ranks"}   (registered with `Sent.name`)
 
 Only exact built-in types are encoded: a subclass of int or str (which could lie in `__eq__`) is
 refused. Decoding checks every tag, dtype, shape and size; anything else is a `WireError`.
@@ -65,10 +66,20 @@ class Sent:
     def __init__(self) -> None:
         self.keys: set[str] = set()
         self.by_id: dict[int, tuple[Any, int, str]] = {}
+        self.names: dict[int, tuple[Any, int, str]] = {}  # kept across restarts
 
     def clear(self) -> None:
         self.keys.clear()
         self.by_id.clear()
+
+    def name(self, value: dict[Any, Any], name: str) -> None:
+        """`value` (this very dict, while its length stays) crosses as `{"n": name}`: the other
+        side builds its own copy (the ranks of cl100k, which every worker has)."""
+        self.names[id(value)] = (value, len(value), name)
+
+    def named(self, value: dict[Any, Any]) -> str | None:
+        memo = self.names.get(id(value))
+        return memo[2] if memo is not None and memo[0] is value and memo[1] == len(value) else None
 
     def dict_key(self, value: dict[Any, Any]) -> str | None:
         memo = self.by_id.get(id(value))
@@ -113,10 +124,15 @@ def encode(
     if kind in _SCALARS:
         return value
     if kind is list:
+        if all(type(v) in _SCALARS for v in value):  # the common case: a list of ids
+            return list(value)
         return [encode(v, other, known, _depth + 1) for v in value]
     if kind is tuple:
         return {"t": [encode(v, other, known, _depth + 1) for v in value]}
     if kind is dict and known is not None and len(value) >= CACHE_ITEMS:
+        name = known.named(value)
+        if name is not None:
+            return {"n": name}
         key = known.dict_key(value)
         if key is not None:
             if key in known.keys:
@@ -239,13 +255,15 @@ def decode(
     _depth: int = 0,
 ) -> Any:
     """The value that `encode` wrote. `other(tag, payload)` rebuilds handles and tokenizers
-    (tags "h" and "e"); without it they are refused. `cache` stores and serves large arrays."""
+    (tags "h", "e" and "n"); without it they are refused. `cache` stores and serves large arrays."""
     if _depth > MAX_DEPTH:
         raise WireError("nested too deeply")
     kind = type(data)
     if kind in _SCALARS:
         return data
     if kind is list:
+        if all(type(v) in _SCALARS for v in data):
+            return list(data)
         return [decode(v, other, cache, _depth + 1) for v in data]
     if kind is not dict or len(data) not in (1, 2):
         raise WireError(f"unexpected {kind.__name__}")
@@ -301,7 +319,7 @@ def decode(
         if len(raw) != dtype.itemsize:
             raise WireError("a bad numpy scalar")
         return np.frombuffer(raw, dtype=dtype)[0]
-    if tag in ("h", "e") and other is not None:
+    if tag in ("h", "e", "n") and other is not None:
         return other(tag, payload)
     raise WireError(f"an unknown tag {tag!r}")
 

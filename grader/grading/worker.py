@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 import types
 from pathlib import Path
@@ -26,6 +27,8 @@ MAX_REQUEST = 512 * 1024 * 1024
 MESSAGE_CAP = 2000
 CACHE_LIMIT = 256 * 1024 * 1024
 EXCEPTIONS = wire.EXCEPTIONS
+# seconds spent (and how many calls) in each part of the work, for `{"op": "stats"}`
+STATS = ("boot_s", "tokenizer_s", "load_s", "calls", "call_s", "decode_s", "copy_s", "encode_s")
 
 
 class Worker:
@@ -35,6 +38,7 @@ class Worker:
         self.handles: dict[int, Any] = {}
         self.encodings: dict[str, Any] = {}
         self.arrays: dict[str, Any] = {}
+        self.stats: dict[str, float] = dict.fromkeys(STATS, 0.0)
         pkg = types.ModuleType(PACKAGE)
         pkg.__path__ = [str(impl)]
         sys.modules[PACKAGE] = pkg
@@ -61,6 +65,13 @@ class Worker:
             if type(payload) is not int or payload not in self.handles:
                 raise wire.WireError("an unknown handle")
             return self.handles[payload]
+        if tag == "n":
+            if payload != "cl100k_ranks":
+                raise wire.WireError("an unknown named value")
+            began = time.perf_counter()
+            ranks = dict(self._encoding("cl100k_base")._mergeable_ranks)  # a copy of its own
+            self.stats["copy_s"] += time.perf_counter() - began
+            return ranks
         return self._encoding(payload)
 
     def _encoding(self, spec: Any) -> Any:
@@ -69,6 +80,7 @@ class Worker:
             return self.encodings[key]
         from grader import assets
 
+        began = time.perf_counter()
         if spec == "cl100k_base":
             enc = assets.cl100k()
         elif spec == "kit_bpe":
@@ -87,6 +99,7 @@ class Worker:
         else:
             raise wire.WireError("an unknown tokenizer")
         self.encodings[key] = enc
+        self.stats["tokenizer_s"] += time.perf_counter() - began
         return enc
 
     def _args(self, request: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -104,6 +117,7 @@ class Worker:
         shown = str(request.get("file", module))
         lesson = str(request.get("lesson", "?"))
         if module not in self.modules:
+            began = time.perf_counter()
             try:
                 self.modules[module] = _import(f"{PACKAGE}.{module}")
             except SyntaxError as exc:
@@ -119,6 +133,8 @@ class Worker:
                     "load_error": f"lesson {lesson}: importing {shown}{line} raised "
                     f"{type(exc).__name__}: {text}"
                 }
+            finally:
+                self.stats["load_s"] += time.perf_counter() - began
         mod = self.modules[module]
         functions: list[str] = []
         classes: dict[str, list[str]] = {}
@@ -144,11 +160,20 @@ class Worker:
             target = self._resolve("h", request["handle"])
         else:
             target = self.modules[str(request["module"])]
+        stats = self.stats
+        began = time.perf_counter()
         args, kwargs = self._args(request) if op != "getattr" else ([], {})
+        called = time.perf_counter()
+        stats["decode_s"] += called - began
+        stats["calls"] += 1
         try:
             value = getattr(target, name)
             result = value(*args, **kwargs) if op != "getattr" else value
-            return {"ok": wire.encode(result, self._other)}
+            returned = time.perf_counter()
+            stats["call_s"] += returned - called
+            encoded = wire.encode(result, self._other)
+            stats["encode_s"] += time.perf_counter() - returned
+            return {"ok": encoded}
         except wire.WireError as exc:
             return {"bad": f"{name} returned {exc}"}
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends are answers too
@@ -158,6 +183,8 @@ class Worker:
         op = request.get("op")
         if op == "ping":
             return {"ok": None}
+        if op == "stats":
+            return {"ok": wire.encode(dict(self.stats))}
         if op == "load":
             return self.load(request)
         if op in ("call", "method", "getattr"):
@@ -220,6 +247,7 @@ def _read_line(stream: Any) -> bytes:
 
 
 def main(argv: list[str]) -> None:
+    began = time.perf_counter()
     proto_in = os.fdopen(os.dup(0), "rb", buffering=1 << 16)
     out_fd = os.dup(1)
     null = os.open(os.devnull, os.O_RDWR)
@@ -232,6 +260,7 @@ def main(argv: list[str]) -> None:
                 worker._encoding(name)
             except Exception:  # noqa: BLE001 - built again (and failing visibly) when asked
                 pass
+    worker.stats["boot_s"] = time.perf_counter() - began
     while True:
         try:
             line = _read_line(proto_in)

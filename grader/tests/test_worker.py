@@ -88,6 +88,8 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "\n\nimport os\n\ndef die():\n    os._exit(3)\n\n"
         + "def fail(kind, text):\n    raise {'v': ValueError, 'k': KeyError, "
         + "'n': NotImplementedError, 'r': RuntimeError}[kind](text)\n"
+        + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
+        + "    ranks.clear()\n    return n\n"
     )
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -139,3 +141,25 @@ def test_a_module_that_cannot_load(client: proxy.Client) -> None:
     (client.spec.impl / lesson.package / lesson.exercise_path.name).write_text("def broken(:\n")
     with pytest.raises(LessonLoadError, match="syntax error"):
         proxy.ModuleProxy(client, lesson).build_char_vocab("ab")
+
+
+def test_cl100k_ranks_cross_by_name_and_every_call_gets_its_own_copy(
+    client: proxy.Client,
+) -> None:
+    """The ranks of cl100k are not sent: the worker copies those of its own cl100k, and a call
+    that empties its copy leaves the next call's intact."""
+    from grader import assets
+
+    ranks = assets.cl100k_ranks()
+    bpe = proxy.ModuleProxy(client, manifest.load(KIT).get("1.3"))
+    want = (len(ranks), ranks[b"hello"])
+    before = client.worker.stats.bytes_out
+    assert bpe.size_then_wreck(ranks) == want
+    assert bpe.size_then_wreck(ranks) == want
+    assert client.worker.stats.bytes_out - before < 4096  # 100,000 entries would be megabytes
+    assert wire.encode([ranks], known=client.sent) == [{"n": "cl100k_ranks"}]
+    changed = dict(ranks)
+    changed[b"hello"] = 1
+    assert bpe.size_then_wreck(changed) == (len(ranks), 1)  # another dict crosses as itself
+    with pytest.raises(wire.WireError):
+        wire.decode({"n": "cl100k_ranks"})  # only a worker builds named values
