@@ -220,7 +220,8 @@ def learner_readme(course: Course, entries: list[Lesson], grading: list[str] | N
         "|---|---|---:|---:|",
     ]
     for e in entries:
-        lines.append(f"| {e.id} | {e.title} | {e.minutes} min | {e.points} |")
+        points = f"{e.points} (optional)" if e.optional else str(e.points)
+        lines.append(f"| {e.id} | {e.title} | {e.minutes} min | {points} |")
     lines += ["", "## Grading", "", *(GRADING if grading is None else grading), ""]
     return "\n".join(lines)
 
