@@ -188,10 +188,22 @@ BUILDERS: dict[str, tuple[str, Callable[[], Cases]]] = {
 }
 
 
+def _dumps(value: Any, depth: int = 0) -> str:
+    """JSON with one space of indent a level, keys sorted, and every list of plain values (an
+    array's row, a list of ids) on one line."""
+    pad, inner = "\n" + " " * depth, "\n" + " " * (depth + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{json.dumps(k)}: {_dumps(value[k], depth + 1)}" for k in sorted(value)]
+        return "{" + inner + ("," + inner).join(items) + pad + "}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return "[" + inner + ("," + inner).join(_dumps(v, depth + 1) for v in value) + pad + "]"
+    return json.dumps(value, separators=(",", ":"))
+
+
 def document(name: str) -> str:
     lesson, build = BUILDERS[name]
     doc = {"format": FORMAT, "version": VERSION, "lesson": lesson, "cases": encode(build())}
-    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+    return _dumps(doc) + "\n"
 
 
 def path_of(root: Path, name: str) -> Path:
