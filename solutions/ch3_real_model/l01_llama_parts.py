@@ -1,9 +1,11 @@
-"""Lesson 3.1 - What changed since GPT-2 (reference solution).
+"""Lesson 3.1 - What changed since GPT-2.
 
 A Llama-style model keeps the transformer of chapter 2 and swaps three parts: RMSNorm for
 LayerNorm, a gated MLP (SwiGLU) for the GELU MLP, and rotary positions (RoPE) inside attention
 for the learned position table. In scope: those three parts, in float32. Left out: attention
 (lesson 3.2) and everything about training.
+Read lessons/ch3_real_model/3.1-what-changed-since-gpt-2.md first.
+Check your work with:  hexahype check 3.1
 """
 
 from __future__ import annotations

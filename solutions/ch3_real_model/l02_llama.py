@@ -1,4 +1,4 @@
-"""Lesson 3.2 - The Llama block and the full model (reference solution).
+"""Lesson 3.2 - The Llama block and the full model.
 
 Grouped-query attention lets several query heads share one key-value head; the Llama block
 puts it together with lesson 3.1's RMSNorm, RoPE and SwiGLU; the forward pass runs a stack of
@@ -15,6 +15,8 @@ hd, F hidden units, and no biases anywhere:
               "w_down": (F, d)}
     config = {"vocab_size", "context_length", "d_model", "n_layers", "n_heads", "n_kv_heads",
               "head_dim", "d_ff", "rope_base", "norm_eps"}
+Read lessons/ch3_real_model/3.2-the-llama-block-and-the-full-model.md first.
+Check your work with:  hexahype check 3.2
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Lesson 3.3 - Chatting with a real model (reference solution).
+"""Lesson 3.3 - Chatting with a real model.
 
 Generation with a KV cache, as in lesson 2.6, on the Llama layout of lesson 3.2: keys are
 cached after RoPE, so a cached key never needs its position again, and a grouped-query cache
 holds only the KV heads. Tokens are chosen by lesson 2.3's `sample`. In scope: the cached step
 and greedy or sampled generation that stops at an end-of-turn token. Left out: batching and
 the chat template (the kit's).
+Read lessons/ch3_real_model/3.3-chatting-with-a-real-model.md first.
+Check your work with:  hexahype check 3.3
 """
 
 from __future__ import annotations
