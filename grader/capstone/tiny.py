@@ -53,6 +53,28 @@ def llama_params(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
     return {"wte": w(cfg["vocab_size"], d, s=1.0), "norm": 1.0 + w(d, s=0.2), "blocks": blocks}
 
 
+def probe(params: dict[str, Any]) -> list[float]:
+    """A few of the weights (wte's first row, each block's last row of w_down): enough to tell
+    whether `llama_params` still makes the weights that expected values were recorded with."""
+    rows = [params["wte"][0]] + [b["w_down"][-1] for b in params["blocks"]]
+    return [float(str(v)) for row in rows for v in row[:4]]  # float32 in its shortest digits
+
+
+def recorded_llama(case: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`(config, params)` of a recorded model case (`{"config", "seed", "probe"}` in
+    grader/data/recorded/ch3_real_model/), its weights rebuilt from the seed. Refuses, saying
+    so, when this numpy's random stream makes other weights than the recorded ones."""
+    cfg = llama_config(**case["config"])
+    params = llama_params(cfg, seed=int(case["seed"]))
+    if not np.allclose(probe(params), case["probe"], rtol=1e-6, atol=1e-7):
+        raise RuntimeError(
+            f"the tiny seeded Llama (seed {case['seed']}) has other weights under numpy "
+            f"{np.__version__} than the ones its expected values were recorded with; ask your "
+            "instructor (the kit regenerates them with python -m grader.instructor.recorded)"
+        )
+    return cfg, params
+
+
 def perplexity(logits: np.ndarray, ids: list[int]) -> float:
     """exp of the mean negative log-likelihood of ids[1:] under logits[:-1], in float64."""
     z = np.asarray(logits[:-1], dtype=np.float64)

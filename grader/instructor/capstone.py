@@ -25,8 +25,11 @@ __all__ = [
     "ref_block",
     "ref_forward",
     "ref_generate",
+    "ref_gqa",
     "ref_rms_norm",
     "ref_rope",
+    "ref_rope_tables",
+    "ref_rotate",
     "ref_silu",
 ]
 
@@ -51,6 +54,40 @@ def ref_rope(
         c, s = np.cos(theta), np.sin(theta)
         out[:, a] = x[:, a] * c - x[:, b] * s
         out[:, b] = x[:, a] * s + x[:, b] * c
+    return out
+
+
+def ref_rope_tables(positions: Any, hd: int, base: float) -> tuple[np.ndarray, np.ndarray]:
+    """cos and sin of positions[t] * base ** (-2i / hd), one column i at a time."""
+    cols = [np.asarray(positions, dtype=float) * base ** (-2.0 * i / hd) for i in range(hd // 2)]
+    angles = np.stack(cols, axis=-1)
+    return np.cos(angles), np.sin(angles)
+
+
+def ref_rotate(
+    x: np.ndarray, cos: np.ndarray, sin: np.ndarray, pairing: str = "interleaved"
+) -> np.ndarray:
+    """Rotate every pair of x (..., T, hd) by the angles of the tables, pair by pair."""
+    hd = x.shape[-1]
+    out = np.array(x, dtype=float)
+    for i in range(hd // 2):
+        a, b = (2 * i, 2 * i + 1) if pairing == "interleaved" else (i, i + hd // 2)
+        out[..., a] = x[..., a] * cos[:, i] - x[..., b] * sin[:, i]
+        out[..., b] = x[..., a] * sin[:, i] + x[..., b] * cos[:, i]
+    return out
+
+
+def ref_gqa(q: np.ndarray, k: np.ndarray, v: np.ndarray, allowed: Any) -> np.ndarray:
+    """Head by head: query head h reads key-value head h // (H // KV)."""
+    H, KV = q.shape[0], k.shape[0]
+    out = np.zeros(q.shape)
+    for h in range(H):
+        j = h // (H // KV)
+        for i in range(q.shape[1]):
+            keys = [t for t in range(k.shape[1]) if allowed[i][t]]
+            s = np.array([q[h, i] @ k[j, t] for t in keys]) / np.sqrt(q.shape[2])
+            w = np.exp(s - s.max())
+            out[h, i] = sum(wt * v[j, t] for wt, t in zip(w / w.sum(), keys))
     return out
 
 

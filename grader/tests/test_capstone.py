@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from grader import capstone, loader, manifest
-from grader.capstone import fetch, oracle, tokenizer, weights
+from grader.capstone import fetch, tiny, tokenizer, weights
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = manifest.load(ROOT)
@@ -352,7 +352,7 @@ def paragraph_ppl(model):
         for name, rope in (("solution", None), ("half", _rotate_half), ("none", lambda x, c, s: x)):
             if rope is not None:
                 mp.setattr(llama, "apply_rope", rope)
-            out[name] = oracle.perplexity(llama.forward(params, np.array(ids), config), ids)
+            out[name] = tiny.perplexity(llama.forward(params, np.array(ids), config), ids)
     return out
 
 

@@ -1,6 +1,7 @@
 """What a release may hold: no solution body and no reference computation (a forward pass, the
-oracles) anywhere in the template, not even renamed; never the working tree's solved exercises
-or quiz answers; and the instructor's verbs answer in one line inside a template."""
+oracles, the capstone's reference Llama) anywhere in the template, not even renamed; visible tests
+that run on recorded values inside it; never the working tree's solved exercises or quiz
+answers; and the instructor's verbs answer in one line inside a template."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 from grader import manifest, template
 from grader.authoring import release
 
-from .conftest import copy_course
+from .conftest import copy_course, venv_with_kit_packages
 
 KIT = Path(__file__).resolve().parents[2]
 MIN_NODES = 25  # a statement run this large is no coincidence
@@ -116,7 +117,8 @@ def _secrets() -> dict[str, set[str]]:
 def test_no_solution_body_or_reference_pass_anywhere_in_the_template(built: Path) -> None:
     secrets = _secrets()
     assert sum(len(v) for v in secrets.values()) > 100, "the fingerprints found too little"
-    assert any("instructor/oracles.py" in k for k in secrets)
+    for module in ("oracles", "capstone"):
+        assert len(secrets[f"grader/instructor/{module}.py"]) > 10, module
     found: list[str] = []
     for rel, source in _python_sources(built).items():
         tree = _parse(source)
@@ -138,6 +140,12 @@ def test_the_fingerprints_find_a_renamed_copy(built: Path, tmp_path: Path) -> No
     fn.name = "helper"
     leaked = ast.unparse(fn).replace("scores", "s_renamed")
     assert fingerprints(ast.parse(leaked)) & _secrets()["solutions/ch2_transformer/l04_block.py"]
+    # The capstone's reference Llama too: its block, renamed, in a test file.
+    tree = ast.parse((KIT / "grader" / "instructor" / "capstone.py").read_text(encoding="utf-8"))
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "ref_block")
+    fn.name = "llama_block_by_hand"
+    leaked = ast.unparse(fn).replace("att", "attended")
+    assert fingerprints(ast.parse(leaked)) & _secrets()["grader/instructor/capstone.py"]
 
 
 def test_no_reference_module_or_function_ships(built: Path) -> None:
@@ -149,8 +157,69 @@ def test_no_reference_module_or_function_ships(built: Path) -> None:
             continue
         defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
         assert not {d for d in defined if d.startswith("ref_")}, rel
-    recorded = [f for f in files if f.startswith("grader/data/recorded/")]
-    assert len(recorded) >= 4
+        if rel.startswith("tests/"):  # visible tests read recorded values, never the oracles
+            imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+            imported |= {
+                a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+            }
+            assert not {m for m in imported if "instructor" in m.split(".")}, rel
+    recorded = {f for f in files if f.startswith("grader/data/recorded/")}
+    for name in ("l04_block", "l05_context", "l06_kv_cache"):
+        assert f"grader/data/recorded/ch2_transformer/{name}.json" in recorded
+    for name in ("l01_llama_parts", "l02_llama", "l03_chat"):
+        assert f"grader/data/recorded/ch3_real_model/{name}.json" in recorded
+
+
+def test_visible_tests_run_inside_a_template(built: Path, tmp_path: Path) -> None:
+    """The visible chapter 2 and 3 tests run on the template's own grader package (in a
+    virtualenv without the kit's install), which has no instructor side to import: the
+    untouched stubs are not started, the reference solutions pass every test, reading their
+    expected values from the template's recorded data."""
+    work = tmp_path / "student"
+    shutil.copytree(built, work)
+    python = str(venv_with_kit_packages(tmp_path / "venv"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HEXAHYPE_"))}
+    env.pop("VIRTUAL_ENV", None)
+    env["PYTHONPATH"] = str(work)
+    probe = (
+        "import importlib.util, pathlib, sys, grader, grader.assets; "
+        "root = pathlib.Path(sys.argv[1]).resolve(); "
+        "assert pathlib.Path(grader.__file__).resolve().is_relative_to(root), grader.__file__; "
+        "assert importlib.util.find_spec('grader.instructor') is None; "
+        "assert grader.assets.recorded('ch3_real_model/l02_llama')['forward']['want'].shape"
+    )
+    proc = subprocess.run(
+        [python, "-c", probe, str(work)], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+
+    def pytest_in_template(*folders: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [python, "-m", "pytest", "-q", "-p", "grader.learner.plugin", *folders],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    visible = sorted(  # the lessons' tests; the chapter quiz is answered with hexahype quiz
+        p.relative_to(work).as_posix()
+        for folder in ("ch2_transformer", "ch3_real_model")
+        for p in (work / "tests" / folder).glob("test_l*.py")
+    )
+    assert len(visible) == 9, visible
+    proc = pytest_in_template(*visible)
+    assert proc.returncode != 0 and "not started" in proc.stdout, proc.stdout[-2000:]
+    assert " passed" not in proc.stdout.splitlines()[-1], proc.stdout[-2000:]
+    for path in sorted((KIT / "solutions").rglob("*.py")):
+        target = work / "exercises" / path.relative_to(KIT / "solutions")
+        if target.exists():
+            shutil.copyfile(path, target)
+    proc = pytest_in_template(*visible)
+    last = proc.stdout.strip().splitlines()[-1]
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert re.search(r"\b\d{2,} passed", last) and "failed" not in last, last
 
 
 def _git(repo: Path, *args: str) -> str:

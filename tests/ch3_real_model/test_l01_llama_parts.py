@@ -2,34 +2,20 @@
 pinned conventions (interleaved RoPE pairs, float32 kept), then properties. The `llama_parts`
 fixture is your exercises/ch3_real_model/l01_llama_parts.py.
 
-Expected values come from small numpy computations written here, never from the lesson's code."""
+Expected values are worked out by hand here, or were recorded from an independent reference
+(never the lesson's own code): grader/data/recorded/, read through grader.assets.recorded."""
 
 import numpy as np
 import pytest
 
+from grader.assets import recorded
 from grader.testing import call, close, explain
+
+CASES = recorded("ch3_real_model/l01_llama_parts")
 
 
 def f32(a):
     return np.asarray(a, dtype=np.float32)
-
-
-def ref_tables(positions, hd, base):
-    """cos and sin of positions[t] * base ** (-2i / hd), one column i at a time."""
-    cols = [np.asarray(positions, dtype=float) * base ** (-2.0 * i / hd) for i in range(hd // 2)]
-    angles = np.stack(cols, axis=-1)
-    return np.cos(angles), np.sin(angles)
-
-
-def ref_rotate(x, cos, sin, pairing="interleaved"):
-    """Rotate every pair of x (..., T, hd) by the angles of the tables, pair by pair."""
-    hd = x.shape[-1]
-    out = np.array(x, dtype=float)
-    for i in range(hd // 2):
-        a, b = (2 * i, 2 * i + 1) if pairing == "interleaved" else (i, i + hd // 2)
-        out[..., a] = x[..., a] * cos[:, i] - x[..., b] * sin[:, i]
-        out[..., b] = x[..., a] * sin[:, i] + x[..., b] * cos[:, i]
-    return out
 
 
 def dtype_hint(got):
@@ -93,10 +79,9 @@ def test_rms_norm_keeps_float32(llama_parts):
 
 
 def test_rms_norm_works_over_the_last_axis_of_a_batch(llama_parts):
-    x = f32(np.random.default_rng(1).normal(size=(2, 3, 5)))
-    g = f32(np.linspace(0.5, 1.5, 5))
+    case = CASES["rms_norm_batch"]
+    x, g, want = case["x"], case["g"], case["want"]
     got = llama_parts.rms_norm(x, g)
-    want = x / np.sqrt((x.astype(float) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * g
     problem = close(got, want, atol=1e-5)
     assert not problem, explain(call("rms_norm", x, g), got, want) + f" ({problem})"
 
@@ -119,16 +104,10 @@ def test_swiglu_by_hand(llama_parts):
 
 
 def test_swiglu_matches_the_formula_and_keeps_float32(llama_parts):
-    rng = np.random.default_rng(2)
-    x, wg, wu = (
-        f32(rng.normal(size=(4, 6))),
-        f32(rng.normal(size=(6, 10))),
-        f32(rng.normal(size=(6, 10))),
-    )
-    wd = f32(rng.normal(size=(10, 6)))
+    case = CASES["swiglu"]
+    x, wg, wu, wd = case["x"], case["w_gate"], case["w_up"], case["w_down"]
     got = llama_parts.swiglu(x, wg, wu, wd)
-    z = x.astype(float) @ wg
-    want = (z / (1.0 + np.exp(-z)) * (x.astype(float) @ wu)) @ wd
+    want = case["want"]
     problem = close(got, want, atol=1e-4, rtol=1e-4)
     assert not problem, explain(call("swiglu", x, wg, wu, wd), got, want) + f" ({problem})"
     assert got.dtype == np.float32, explain(
@@ -178,9 +157,10 @@ def test_rope_tables_are_float32_of_shape_t_by_half_the_head(llama_parts):
 
 
 def test_rope_tables_follow_the_positions_given(llama_parts):
-    positions = np.array([7, 3, 100])
+    case = CASES["rope_positions"]
+    positions = np.array(case["positions"])
     cos, sin = llama_parts.rope_tables(positions, 6, base=10000.0)
-    want_cos, want_sin = ref_tables(positions, 6, 10000.0)
+    want_cos, want_sin = case["cos"], case["sin"]
     problem = close(cos, want_cos, atol=1e-5) or close(sin, want_sin, atol=1e-5)
     assert not problem, (
         explain(call("rope_tables", positions, 6, base=10000.0), (cos, sin), (want_cos, want_sin))
@@ -196,18 +176,19 @@ def test_rope_tables_reject_an_odd_head_dim(llama_parts):
 # -- apply_rope ---------------------------------------------------------------------------------
 def test_apply_rope_by_hand(llama_parts):
     x = f32([[1.0, 0.0, 0.0, 1.0]])  # (T=1, hd=4): pairs (1, 0) and (0, 1)
-    cos, sin = (f32(t) for t in ref_tables([1], 4, 100.0))  # angles 1 and 0.1
+    case = CASES["apply_rope_by_hand"]
+    cos, sin = case["cos"], case["sin"]  # float32 tables of position 1: angles 1 and 0.1
     got = llama_parts.apply_rope(x, cos, sin)
     want = np.array([[np.cos(1.0), np.sin(1.0), -np.sin(0.1), np.cos(0.1)]])
     hint = ""
     if isinstance(got, np.ndarray) and got.shape == (1, 4):
-        if np.allclose(got, ref_rotate(x, cos, sin, "half"), atol=1e-5):
+        if np.allclose(got, case["half"], atol=1e-5):
             hint = (
                 "that pairs x[i] with x[i + head_dim / 2] (rotate_half, the layout of Hugging "
                 "Face's weights). The GGUF file's weights pair neighbours, (x[2i], x[2i+1]), "
                 "as lesson 1.8's rotate_pairs does."
             )
-        elif np.allclose(got, ref_rotate(x, cos, -sin), atol=1e-5):
+        elif np.allclose(got, case["clockwise"], atol=1e-5):
             hint = "that turns clockwise: (a, b) -> (a cos - b sin, a sin + b cos)."
     problem = close(got, want, atol=1e-5)
     assert not problem, explain(call("apply_rope", x, cos, sin), got, want, hint) + f" ({problem})"
@@ -222,14 +203,13 @@ def test_apply_rope_at_position_zero_changes_nothing(llama_parts):
 
 
 def test_apply_rope_rotates_every_head_and_keeps_float32(llama_parts):
-    rng = np.random.default_rng(4)
-    x = f32(rng.normal(size=(3, 5, 8)))  # (H, T, hd)
-    cos, sin = (f32(t) for t in ref_tables(np.arange(5), 8, 10000.0))
+    case = CASES["apply_rope_heads"]
+    x, cos, sin = case["x"], case["cos"], case["sin"]  # x: (H, T, hd) = (3, 5, 8)
     got = llama_parts.apply_rope(x, cos, sin)
-    want = ref_rotate(x, cos, sin)
+    want = case["want"]
     hint = ""
     if isinstance(got, np.ndarray) and got.shape == x.shape:
-        if np.allclose(got, ref_rotate(x, cos, sin, "half"), atol=1e-5):
+        if np.allclose(got, case["half"], atol=1e-5):
             hint = "pairs are neighbours (x[..., 0::2], x[..., 1::2]), not the two halves."
     problem = close(got, want, atol=1e-5)
     assert not problem, explain(call("apply_rope", x, cos, sin), got, want, hint) + f" ({problem})"
@@ -242,11 +222,11 @@ def test_apply_rope_rotates_every_head_and_keeps_float32(llama_parts):
 
 
 def test_apply_rope_keeps_lengths_and_makes_scores_relative(llama_parts):
-    rng = np.random.default_rng(5)
-    q, k = f32(rng.normal(size=(1, 8))), f32(rng.normal(size=(1, 8)))
+    case = CASES["scores_relative"]
+    q, k = case["q"], case["k"]
 
     def rotated(v, p):
-        cos, sin = (f32(t) for t in ref_tables([p], 8, 10000.0))
+        cos, sin = case["tables"][str(p)]["cos"], case["tables"][str(p)]["sin"]
         return np.asarray(llama_parts.apply_rope(v, cos, sin), dtype=float)[0]
 
     assert np.isclose(np.linalg.norm(rotated(q, 9)), np.linalg.norm(q), atol=1e-5), (

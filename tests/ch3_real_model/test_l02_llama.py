@@ -3,42 +3,23 @@ hand first, then the block and the forward pass of a tiny seeded Llama (6 query 
 key-value heads, as SmolLM2's 9 share 3), float32 throughout. The `llama` fixture is your
 exercises/ch3_real_model/l02_llama.py.
 
-Expected values come from loops written here and from the independent reference in
-grader/instructor/capstone.py, never from the lesson's own code. The real SmolLM2 is checked by
-`hexahype chat --check`."""
+The weights come from grader/capstone/tiny.py; the expected values were recorded from an
+independent reference (a loop over heads, never the lesson's own code): grader/data/recorded/,
+read through grader.assets.recorded. The real SmolLM2 is checked by `hexahype chat --check`."""
 
 import numpy as np
 import pytest
 
-from grader.instructor.capstone import llama_config, llama_params, ref_block, ref_forward
+from grader.assets import recorded
+from grader.capstone.tiny import recorded_llama
 from grader.testing import call, close, explain
 
-CFG = llama_config()
-P = llama_params(CFG, seed=2026)
+CASES = recorded("ch3_real_model/l02_llama")
+CFG, P = recorded_llama(CASES["model"])
 
 
 def f32(a):
     return np.asarray(a, dtype=np.float32)
-
-
-def tables(T, hd=CFG["head_dim"], base=CFG["rope_base"], start=0):
-    i = np.arange(hd // 2)
-    angles = np.arange(start, start + T, dtype=float)[:, None] * base ** (-2.0 * i / hd)
-    return f32(np.cos(angles)), f32(np.sin(angles))
-
-
-def ref_gqa(q, k, v, allowed):
-    """Head by head: query head h reads key-value head h // (H // KV)."""
-    H, KV = q.shape[0], k.shape[0]
-    out = np.zeros(q.shape)
-    for h in range(H):
-        j = h // (H // KV)
-        for i in range(q.shape[1]):
-            keys = [t for t in range(k.shape[1]) if allowed[i][t]]
-            s = np.array([q[h, i] @ k[j, t] for t in keys]) / np.sqrt(q.shape[2])
-            w = np.exp(s - s.max())
-            out[h, i] = sum(wt * v[j, t] for wt, t in zip(w / w.sum(), keys))
-    return out
 
 
 def float_hint(got):
@@ -73,15 +54,11 @@ def test_gqa_query_heads_share_their_kv_head_in_order(llama):
 
 
 def test_gqa_matches_head_by_head_attention_with_a_causal_mask(llama):
-    rng = np.random.default_rng(1)
-    q, k, v = (
-        f32(rng.normal(size=(6, 5, 4))),
-        f32(rng.normal(size=(2, 5, 4))),
-        f32(rng.normal(size=(2, 5, 4))),
-    )
+    case = CASES["gqa_causal"]
+    q, k, v = case["q"], case["k"], case["v"]  # 6 query heads, 2 KV heads, T = 5, hd = 4
     mask = np.tril(np.ones((5, 5), dtype=bool))
     got = llama.grouped_query_attention(q, k, v, mask)
-    want = ref_gqa(q, k, v, mask)
+    want = case["want"]
     problem = close(got, want, atol=1e-5)
     assert not problem, explain(call("grouped_query_attention", q, k, v, mask), got, want) + (
         f" ({problem})"
@@ -89,14 +66,10 @@ def test_gqa_matches_head_by_head_attention_with_a_causal_mask(llama):
 
 
 def test_gqa_without_a_mask_sees_every_key(llama):
-    rng = np.random.default_rng(2)
-    q, k, v = (
-        f32(rng.normal(size=(3, 2, 4))),
-        f32(rng.normal(size=(1, 3, 4))),
-        f32(rng.normal(size=(1, 3, 4))),
-    )
+    case = CASES["gqa_no_mask"]
+    q, k, v = case["q"], case["k"], case["v"]  # 3 query heads, 1 KV head, 2 queries, 3 keys
     got = llama.grouped_query_attention(q, k, v)
-    want = ref_gqa(q, k, v, np.ones((2, 3), dtype=bool))
+    want = case["want"]
     problem = close(got, want, atol=1e-5)
     assert not problem, (
         explain(call("grouped_query_attention", q, k, v), got, want) + f" ({problem})"
@@ -128,10 +101,10 @@ def test_gqa_rejects_heads_that_do_not_divide(llama):
 
 # -- llama_block --------------------------------------------------------------------------------
 def test_llama_block_matches_the_reference(llama):
-    x = f32(np.random.default_rng(4).normal(size=(5, CFG["d_model"])))
-    cos, sin = tables(5)
+    case = CASES["block"]
+    x, cos, sin = case["x"], case["cos"], case["sin"]  # T = 5, the tables of positions 0..4
     got = llama.llama_block(x, P["blocks"][0], CFG, cos, sin)
-    want = ref_block(x.astype(float), P["blocks"][0], CFG, list(range(5))).astype(np.float32)
+    want = case["want"]
     hint = ""
     if isinstance(got, np.ndarray) and got.shape == x.shape:
         if np.allclose(got, want - x, atol=1e-3):
@@ -153,7 +126,7 @@ def test_llama_block_is_causal(llama):
     x = f32(np.random.default_rng(5).normal(size=(4, CFG["d_model"])))
     y = x.copy()
     y[3] += 1.0  # change only the last token
-    cos, sin = tables(4)
+    cos, sin = CASES["block_causal"]["cos"], CASES["block_causal"]["sin"]  # positions 0..3
     a = llama.llama_block(x, P["blocks"][1], CFG, cos, sin)
     b = llama.llama_block(y, P["blocks"][1], CFG, cos, sin)
     assert np.allclose(a[:3], b[:3], atol=1e-5), (
@@ -164,14 +137,15 @@ def test_llama_block_is_causal(llama):
 
 # -- forward ------------------------------------------------------------------------------------
 def test_forward_matches_the_reference_logits(llama):
-    ids = np.array([3, 17, 5, 5, 30, 1])
+    case = CASES["forward"]
+    ids = np.array(case["ids"])
     got = llama.forward(P, ids, CFG)
-    want = ref_forward(P, ids, CFG).astype(np.float32)
+    want = case["want"]
     hint = ""
     if isinstance(got, np.ndarray) and got.shape == want.shape:
-        if np.allclose(got, ref_forward(P, ids, CFG, rope="half"), atol=1e-3):
+        if np.allclose(got, case["half"], atol=1e-3):
             hint = "that is RoPE with pairs (x[i], x[i + hd/2]); the layout pairs (x[2i], x[2i+1])."
-        elif np.allclose(got, ref_forward(P, ids, CFG, rope="none"), atol=1e-3):
+        elif np.allclose(got, case["none"], atol=1e-3):
             hint = "that is the model without RoPE: rotate q and k in every block."
     problem = close(got, want, atol=1e-3, rtol=1e-4)
     assert not problem, explain(call("forward", "P", ids, "CFG"), got, want, hint) + f" ({problem})"

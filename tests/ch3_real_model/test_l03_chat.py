@@ -3,17 +3,20 @@ Llama against full forward passes, then generation against uncached generation (
 greedy and sampled, with a stop id. The `chat` fixture is your
 exercises/ch3_real_model/l03_chat.py; the cache is your lesson 2.6 KVCache, which it imports.
 
-Expected logits and ids come from grader/instructor/capstone.py (a full forward pass at every step,
-no cache), never from the lesson's own code. The real model answers in `hexahype chat`."""
+The weights come from grader/capstone/tiny.py; the expected logits and ids were recorded from an
+independent reference (a full forward pass at every step, no cache; never the lesson's own
+code): grader/data/recorded/, read through grader.assets.recorded. The real model answers in
+`hexahype chat`."""
 
 import numpy as np
 import pytest
 
-from grader.instructor.capstone import llama_config, llama_params, ref_forward, ref_generate
+from grader.assets import recorded
+from grader.capstone.tiny import recorded_llama
 from grader.testing import call, close, explain, first_difference
 
-CFG = llama_config(context_length=48)
-P = llama_params(CFG, seed=7)
+CASES = recorded("ch3_real_model/l03_chat")
+CFG, P = recorded_llama(CASES["model"])  # context_length 48
 
 
 def test_new_cache_holds_only_the_kv_heads(chat):
@@ -32,10 +35,11 @@ def test_new_cache_holds_only_the_kv_heads(chat):
 
 
 def test_a_prompt_in_one_step_gives_the_forward_logits(chat):
-    ids = np.array([3, 9, 27, 1])
+    case = CASES["one_step"]
+    ids = np.array(case["ids"])
     cache = chat.new_cache(CFG, 16)
     got = chat.forward_step(P, ids, cache, CFG)
-    want = ref_forward(P, ids, CFG).astype(np.float32)
+    want = case["want"]
     problem = close(got, want, atol=1e-3, rtol=1e-4)
     assert not problem, (
         explain(call("forward_step", "P", ids, "an empty cache", "CFG"), got, want)
@@ -45,15 +49,16 @@ def test_a_prompt_in_one_step_gives_the_forward_logits(chat):
 
 
 def test_tokens_one_at_a_time_continue_the_positions(chat):
-    ids = [5, 11, 2, 30, 7, 7]
+    case = CASES["one_at_a_time"]
+    ids = case["ids"]
     cache = chat.new_cache(CFG, 16)
     rows = [chat.forward_step(P, np.array(ids[:3]), cache, CFG)]
     for token in ids[3:]:
         rows.append(chat.forward_step(P, np.array([token]), cache, CFG))
     got = np.vstack(rows)
-    want = ref_forward(P, ids, CFG).astype(np.float32)
+    want = case["want"]
     hint = ""
-    restart = ref_forward(P, ids, CFG, positions=[0, 1, 2, 0, 0, 0])  # each step from 0 again
+    restart = case["restart"]  # the logits when each step starts from position 0 again
     if got.shape == want.shape and np.allclose(got, restart, atol=1e-3):
         hint = (
             "the fourth token was rotated as if it stood at position 0: its RoPE tables start "
@@ -85,28 +90,28 @@ def test_forward_step_returns_float32_logits(chat):
 
 
 def test_greedy_generation_equals_uncached_generation_for_30_steps(chat):
-    prompt = [4, 8, 15, 16]
+    prompt = CASES["greedy"]["prompt"]
     us = [0.5] * 30
     got = chat.generate(P, prompt, 30, CFG, us)
-    want = ref_generate(P, prompt, 30, CFG, us)
+    want = CASES["greedy"]["want"]
     assert isinstance(got, list) and got == want, explain(
         call("generate", "P", prompt, 30, "CFG", us), got, want
     ) + (f" ({first_difference(got, want)})" if isinstance(got, list) else "")
 
 
 def test_sampled_generation_uses_the_draws_of_lesson_2_3(chat):
-    prompt = [1, 2, 3]
-    us = [float(u) for u in np.random.default_rng(8).random(12)]
+    case = CASES["sampled"]
+    prompt, us = case["prompt"], case["us"]  # 12 draws u in [0, 1)
     got = chat.generate(P, prompt, 12, CFG, us, temperature=1.0, top_k=5)
-    want = ref_generate(P, prompt, 12, CFG, us, temperature=1.0, top_k=5)
+    want = case["want"]
     assert got == want, explain(
         call("generate", "P", prompt, 12, "CFG", "us", temperature=1.0, top_k=5), got, want
     ) + (f" ({first_difference(got, want)})" if isinstance(got, list) else "")
 
 
 def test_generation_stops_after_a_stop_id(chat):
-    prompt = [4, 8, 15, 16]
-    free = ref_generate(P, prompt, 10, CFG, [0.5] * 10)
+    prompt = CASES["stop"]["prompt"]
+    free = CASES["stop"]["free"]  # 10 greedy ids, no stop id
     stop = free[3]  # the fourth id greedy decoding produces
     got = chat.generate(P, prompt, 10, CFG, [0.5] * 10, stop_ids=(stop,))
     want = free[: free.index(stop) + 1]
