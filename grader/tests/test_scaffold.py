@@ -366,7 +366,7 @@ def test_a_lesson_before_the_quiz_moves_the_quiz_and_keeps_its_keys(kit, capsys)
     [
         (["2.3", "--title", "X"], "2.3 is taken by 'Sampling and decoding'"),
         (["2.9", "--title", "X"], "the next free id of chapter 2 is 2.8, or 2.7 to go before"),
-        (["3.1", "--title", "X"], "course.toml has no chapter 3"),
+        (["9.1", "--title", "X"], "course.toml has no chapter 9"),
         (["2.8", "--title", "Sampling", "--name", "sampling"], "already uses the name 'sampling'"),
         (["2.8", "--title", "X", "--tasks", "a,a"], "--tasks must be distinct Python names"),
         (["2.8", "--title", "X", "--requires", "9.9"], "--requires 9.9: no earlier entry"),

@@ -6,10 +6,9 @@ Expected values are worked out by hand here, or were recorded from an independen
 (never the lesson's own code): grader/data/recorded/, read through grader.assets.recorded."""
 
 import numpy as np
-import pytest
 
 from grader.assets import recorded
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 CASES = recorded("ch3_real_model/l01_llama_parts")
 
@@ -169,7 +168,7 @@ def test_rope_tables_follow_the_positions_given(llama_parts):
 
 
 def test_rope_tables_reject_an_odd_head_dim(llama_parts):
-    with pytest.raises(ValueError):
+    with raises(ValueError, call_text="rope_tables(np.arange(3), 5)"):
         llama_parts.rope_tables(np.arange(3), 5)
 
 

@@ -8,11 +8,10 @@ independent reference (a loop over heads, never the lesson's own code): grader/d
 read through grader.assets.recorded. The real SmolLM2 is checked by `hexahype chat --check`."""
 
 import numpy as np
-import pytest
 
 from grader.assets import recorded
 from grader.capstone.tiny import recorded_llama
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 CASES = recorded("ch3_real_model/l02_llama")
 CFG, P = recorded_llama(CASES["model"])
@@ -95,7 +94,7 @@ def test_gqa_keeps_float32(llama):
 
 def test_gqa_rejects_heads_that_do_not_divide(llama):
     q, k = f32(np.zeros((4, 1, 2))), f32(np.zeros((3, 1, 2)))
-    with pytest.raises(ValueError):
+    with raises(ValueError, call_text="grouped_query_attention(q, k, k)"):
         llama.grouped_query_attention(q, k, k)
 
 
@@ -179,5 +178,7 @@ def test_forward_rows_do_not_depend_on_later_tokens(llama):
 
 
 def test_forward_refuses_more_ids_than_the_context(llama):
-    with pytest.raises(ValueError):
+    with raises(
+        ValueError, call_text="forward(P, np.zeros(CFG['context_length'] + 1, dtype=int), CFG)"
+    ):
         llama.forward(P, np.zeros(CFG["context_length"] + 1, dtype=int), CFG)

@@ -9,11 +9,10 @@ code): grader/data/recorded/, read through grader.assets.recorded. The real mode
 `hexahype chat`."""
 
 import numpy as np
-import pytest
 
 from grader.assets import recorded
 from grader.capstone.tiny import recorded_llama
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 CASES = recorded("ch3_real_model/l03_chat")
 CFG, P = recorded_llama(CASES["model"])  # context_length 48
@@ -30,7 +29,7 @@ def test_new_cache_holds_only_the_kv_heads(chat):
         f"after appending 2 rows of {width} keys, keys(1) has shape {shape}, expected "
         f"(2, {width}): one row per position, n_kv_heads * head_dim columns."
     )
-    with pytest.raises(ValueError):
+    with raises(ValueError, call_text="cache.append(0, np.ones((2, width)), np.ones((2, width)))"):
         cache.append(0, np.ones((2, width)), np.ones((2, width)))  # 4 positions, room for 3
 
 
@@ -130,7 +129,7 @@ def test_generate_returns_plain_ints_and_checks_its_arguments(chat):
     assert all(type(t) is int for t in got), (
         f"generate returned {[type(t).__name__ for t in got]}; return Python ints: int(token)"
     )
-    with pytest.raises(ValueError):
+    with raises(ValueError, call_text="generate(P, [], 3, CFG, [0.5] * 3)"):
         chat.generate(P, [], 3, CFG, [0.5] * 3)
-    with pytest.raises(ValueError):
+    with raises(ValueError, call_text="generate(P, [1, 2], 3, CFG, [0.5])"):
         chat.generate(P, [1, 2], 3, CFG, [0.5])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from grader.instructor.capstone import llama_config, llama_params, ref_forward
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 
 def f32(a):
@@ -61,7 +61,7 @@ def test_gqa_with_a_rectangular_mask(llama):
 def test_gqa_rejects_a_mask_row_that_allows_nothing(llama):
     q, k = f32(np.ones((2, 2, 2))), f32(np.ones((1, 2, 2)))
     mask = np.array([[True, False], [False, False]])
-    with pytest.raises(ValueError):
+    with raises(ValueError, call_text="grouped_query_attention(q, k, k, mask)"):
         llama.grouped_query_attention(q, k, k, mask)
 
 

@@ -3,10 +3,9 @@ nucleus sampling, a stop id at the first step, the context limit, and the oracle
 grader/instructor/capstone.py."""
 
 import numpy as np
-import pytest
 
 from grader.instructor.capstone import llama_config, llama_params, ref_forward, ref_generate
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 
 def test_chunks_of_3_2_and_1_tokens_give_the_forward_rows(chat):
@@ -56,7 +55,7 @@ def test_forward_step_refuses_to_run_past_the_context(chat):
     p = llama_params(cfg, seed=44)
     cache = chat.new_cache(cfg, 8)
     chat.forward_step(p, np.array([1, 2, 3]), cache, cfg)
-    with pytest.raises(ValueError):
+    with raises(ValueError, call_text="forward_step(p, np.array([4, 5]), cache, cfg)"):
         chat.forward_step(p, np.array([4, 5]), cache, cfg)
 
 
