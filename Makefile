@@ -19,7 +19,7 @@ test: $(VENV)/.installed-dev capstone
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
-	$(BIN)/pytest grader/tests -p no:cacheprovider -n auto
+	$(BIN)/pytest grader/tests -p no:cacheprovider -n auto --dist loadgroup
 
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev

@@ -545,7 +545,7 @@ def test_report_from_the_batch(reported: dict, batch: dict, kit: Kit) -> None:
     assert doc["history"] and lessons["1.1"]["median_attempts"] == 1.5  # alice 1, carol 2
     assert "| 1.1 Why models need numbers | 40% | 20% | 40% | 0% | 1.5 |" in md
     hits = {m["name"]: m["hits"] for m in doc["mistakes"]}
-    assert len(hits) == 15 and hits[MISTAKE_13] >= 1  # eve
+    assert len(hits) >= 15 and hits[MISTAKE_13] >= 1  # eve
     assert sorted(doc["final_points"]) == doc["final_points"] and len(doc["final_points"]) == 5
     shapes = [f["shape"] for f in doc["first_failures"]]
     assert shapes and all(not re.search(r"\d{2,}", s) for s in shapes)  # numbers normalised

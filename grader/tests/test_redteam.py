@@ -57,6 +57,9 @@ from grader.manifest import Lesson
 
 from .conftest import gradebook_points as points
 
+# the red-team batches and the Dask ones share a worker: each looks for stray processes
+pytestmark = pytest.mark.xdist_group("graded-batches")
+
 KIT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "redteam"
 PREFERRED = ("1.1", "1.3")  # the small course the corpus is graded on
