@@ -9,7 +9,7 @@ It writes, and never overwrites:
     solutions/<chapter>/lNN_<name>.py                the solution: same docstrings, not written
     tests/<chapter>/test_lNN_<name>.py               one failing visible test per task
     tests/hidden/<chapter>/test_lNN_<name>.py        one failing hidden test per task
-    grader/tests/misconceptions/<chapter>/lNN_<name>/todo_1.py ... todo_3.py
+    grader/tests/misconceptions/<chapter>/lNN_<name>/todo_1.py ... todo_8.py (4 in an optional chapter)
 
 Every placeholder says `TODO(<id>)`, and `hexahype verify` refuses each one that is left (in a
 docstring, the text, the API section, a misconception, a test), so `verify <id>` is the list of
@@ -35,6 +35,7 @@ from pathlib import Path
 from .. import manifest
 from ..manifest import Course, Lesson
 from ..usage import UsageError
+from .verify import MIN_MISCONCEPTIONS, MIN_OPTIONAL_MISCONCEPTIONS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,7 +43,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 API_PATH = Path("docs") / "API.md"
-MISCONCEPTIONS = 3
 # Fixture names a lesson's module cannot take: the plugin's and pytest's own.
 RESERVED = {
     "course",
@@ -416,7 +416,9 @@ def files(p: Plan, course: Course) -> dict[Path, str]:
         root / "tests" / p.package / f"test_{p.name}.py": test_source(p, hidden=False),
         root / "tests" / "hidden" / p.package / f"test_{p.name}.py": test_source(p, hidden=True),
     }
-    for n in range(1, MISCONCEPTIONS + 1):
+    optional = any(c.optional for c in course.chapters if c.package == p.package)
+    least = MIN_OPTIONAL_MISCONCEPTIONS if optional else MIN_MISCONCEPTIONS
+    for n in range(1, least + 1):  # as many placeholders as verify demands
         out[mis / f"todo_{n}.py"] = misconception_source(p, n)
     return out
 

@@ -311,6 +311,7 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
         )
         records = Path(tmp) / "records.jsonl"
         env = dict(os.environ, **{known.RECORD_ENV: str(records)})
+        env[known.DATA_ENV] = str(diagnoses_path(entry.root))
         env.pop(known.EXCLUDE_ENV, None)
         _, doc, out = runs.run_suite(
             entry.root,
@@ -350,6 +351,11 @@ def stale_diagnoses(
     return problems
 
 
+def diagnoses_path(root: Path) -> Path:
+    """The course's own differential-diagnosis data (the kit's, for the kit itself)."""
+    return root / "grader" / "data" / "diagnoses.json"
+
+
 def check_misconceptions(
     course: Course, authored: list[Lesson], report: Report, update: bool = False
 ) -> None:
@@ -375,11 +381,12 @@ def check_misconceptions(
         misconception_key(e, p) for e in course.lessons if e.authored for p in misconceptions(e)
     }
     whole = {e.id for e in course.lessons if e.authored} <= {e.id for e in authored}
-    data = known.load()
+    path = diagnoses_path(course.root)
+    data = known.load(str(path))
     stale = stale_diagnoses(results, data, bank_keys if whole else None)
     if stale and update:
         data = updated_diagnoses(data, results, bank_keys)
-        known.write(data)
+        known.write(data, path)
         changed = {p.split(":")[0] for p in stale}
         again = [i for i, r in enumerate(results) if r.key in changed]
         for i, run in zip(again, run_all([jobs[i] for i in again])):

@@ -144,6 +144,12 @@ def test_ema_by_hand(running_averages):
     assert got == want, explain(call("ema", [1.0, 3.0, 3.0], 0.5), got, want)
 
 
+def test_ema_weighs_the_new_value_by_alpha(running_averages):
+    got = running_averages.ema([1.0, 3.0, 3.0], 0.25)
+    want = [1.0, 1.5, 1.875]
+    assert got == want, explain(call("ema", [1.0, 3.0, 3.0], 0.25), got, want)
+
+
 def test_ema_rejects_alpha_outside_0_1(running_averages):
     for alpha in (0.0, 1.5):
         expect_raises(ValueError, running_averages.ema, [1.0], alpha)
@@ -194,6 +200,35 @@ def running_mean(values):
         out.append(total / len(values))
     return out
 ''',
+    "mean_total_not_kept": '''
+"""running_mean sets the total to the new value instead of adding the value to it."""
+
+
+def running_mean(values):
+    out, total = [], 0.0
+    for i, v in enumerate(values):
+        total = v
+        out.append(total / (i + 1))
+    return out
+''',
+    "mean_returns_totals": '''
+"""running_mean returns the running totals, never divided by the count."""
+
+
+def running_mean(values):
+    out, total = [], 0.0
+    for v in values:
+        total += v
+        out.append(total)
+    return out
+''',
+    "mean_of_whole_list": '''
+"""running_mean repeats the mean of the whole list at every position."""
+
+
+def running_mean(values):
+    return [sum(values) / len(values)] * len(values) if values else []
+''',
     "ema_weights_swapped": '''
 """ema gives alpha to the past and 1 - alpha to the new value."""
 
@@ -217,6 +252,25 @@ def ema(values, alpha):
     for v in values:
         prev = alpha * v + (1 - alpha) * prev
         out.append(prev)
+    return out
+''',
+    "ema_mixes_previous_value": '''
+"""ema mixes the new value with the previous value instead of the previous average."""
+
+
+def ema(values, alpha):
+    if not 0.0 < alpha <= 1.0:
+        raise ValueError("alpha")
+    return [v if i == 0 else alpha * v + (1 - alpha) * values[i - 1] for i, v in enumerate(values)]
+''',
+    "ema_accepts_any_alpha": '''
+"""ema accepts an alpha outside (0, 1] instead of raising ValueError."""
+
+
+def ema(values, alpha):
+    out = []
+    for v in values:
+        out.append(v if not out else alpha * v + (1 - alpha) * out[-1])
     return out
 ''',
 }
@@ -274,7 +328,7 @@ def test_a_new_lesson_from_scaffold_to_a_passing_verify(kit, capsys):
     for path in [*entry.files().values(), kit / "docs/API.md"]:
         assert path.relative_to(kit).as_posix() in out, path
     bank = kit / "grader/tests/misconceptions" / PKG / MODULE
-    assert sorted(p.name for p in bank.glob("*.py")) == ["todo_1.py", "todo_2.py", "todo_3.py"]
+    assert sorted(p.name for p in bank.glob("*.py")) == [f"todo_{n}.py" for n in range(1, 9)]
 
     # verify names what is left (the structural checks: no test run needed to see it)
     problems = verify.verify(course, only=[LESSON], quick=True).problems
@@ -309,14 +363,16 @@ def test_a_new_lesson_from_scaffold_to_a_passing_verify(kit, capsys):
     api = kit / "docs/API.md"
     text = api.read_text(encoding="utf-8")
     start = text.index(f"### {LESSON} ")
-    api.write_text(text[:start] + API, encoding="utf-8")
+    nxt = re.search(r"^#{2,3} ", text[start + 4 :], re.M)
+    end = start + 4 + nxt.start() if nxt else len(text)
+    api.write_text(text[:start] + API + ("\n" + text[end:] if nxt else ""), encoding="utf-8")
     # 4.-5. the stub and the solution: the same signatures and docstrings
     _write(kit / "exercises" / PKG / f"{MODULE}.py", STUB)
     _write(kit / "solutions" / PKG / f"{MODULE}.py", SOLUTION)
     # 6. visible and hidden tests
     _write(entry.test_path, VISIBLE)
     _write(entry.hidden_test_path, HIDDEN)
-    # 7. three misconceptions, each caught
+    # 7. eight misconceptions (the minimum of a lesson), each caught
     for old in bank.glob("todo_*.py"):
         old.unlink()
     for name, source in MISCONCEPTIONS.items():
@@ -332,6 +388,12 @@ def test_a_new_lesson_from_scaffold_to_a_passing_verify(kit, capsys):
         check=True,
     )
     (kit / classroom.SOURCE_COPY).write_text(proc.stdout, encoding="utf-8")
+    # ...and the differential diagnosis: what each mistake returns on the visible checks, so
+    # the first failing message names it (in the copy's own grader/data/diagnoses.json)
+    assert cli.main(["verify", "--update-diagnoses", LESSON]) == 0, capsys.readouterr().out
+    capsys.readouterr()
+    data = json.loads((kit / "grader/data/diagnoses.json").read_text(encoding="utf-8"))
+    assert sorted(data["mistakes"]) == sorted(f"{PKG}/{MODULE}/{n}" for n in MISCONCEPTIONS)
 
     # 10. check: the whole course's structure, and every slow check of the new lesson
     code = cli.main(["verify", LESSON])
