@@ -8,8 +8,8 @@ thread each, no dashboard), the way a real deployment embeds its workers.
   runs again on another worker, and the gradebook gets every submission once, whole.
 - A node whose sandbox is weaker than `--require-isolation` gets no submission.
 - A subset of the red-team corpus stays contained when graded through Dask.
-- The Slurm example configuration (docs/slurm-jobqueue.yaml) builds a real dask-jobqueue job
-  script, without submitting it.
+- The Slurm example (scripts/slurm_cluster.py, docs/slurm-jobqueue.yaml) builds a real
+  dask-jobqueue job script, without submitting it.
 """
 
 from __future__ import annotations
@@ -241,25 +241,31 @@ def gone(marker: str, seconds: float = 20.0) -> bool:
     return True
 
 
-def test_the_slurm_example_builds_a_job_script(tmp_path: Path) -> None:
-    import dask
-    import yaml
-    from dask_jobqueue import SLURMCluster
+def test_the_slurm_example_builds_a_job_script() -> None:
+    """scripts/slurm_cluster.py with docs/slurm-jobqueue.yaml: a real SLURMCluster (its
+    scheduler here, on any free port) whose job script has the example's resources, the check
+    for bubblewrap and the worker command. Nothing is submitted (no sbatch is run)."""
+    import importlib.util
 
-    example = KIT / "docs" / "slurm-jobqueue.yaml"
-    config = yaml.safe_load(example.read_text(encoding="utf-8"))
-    slurm = config["jobqueue"]["slurm"]
-    slurm["scheduler-options"]["port"] = 0  # any free port, here
-    # as a DASK_CONFIG file does: merged over dask-jobqueue's defaults
-    with dask.config.set({f"jobqueue.slurm.{key}": value for key, value in slurm.items()}):
-        cluster = SLURMCluster()
-        try:
-            script = cluster.job_script()
-        finally:
-            cluster.close()
+    import yaml
+
+    spec = importlib.util.spec_from_file_location("slurm_cluster", KIT / "scripts/slurm_cluster.py")
+    assert spec is not None and spec.loader is not None
+    script_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script_module)
+    example = yaml.safe_load((KIT / "docs/slurm-jobqueue.yaml").read_text(encoding="utf-8"))
+    slurm = example["jobqueue"]["slurm"]
+    options = {**slurm["scheduler-options"], "port": 0}
+    cluster = script_module.make_cluster(scheduler_options=options)
+    try:
+        script = cluster.job_script()
+    finally:
+        cluster.close()
     assert script.startswith("#!/usr/bin/env bash")
     assert f"#SBATCH -p {slurm['queue']}" in script
     assert f"#SBATCH --cpus-per-task={slurm['cores']}" in script
-    assert "distributed.cli.dask_worker" in script and "--nthreads" in script
+    assert f"#SBATCH -t {slurm['walltime']}" in script
+    assert "python -m distributed.cli.dask_worker tcp://" in script
+    assert f"--nthreads {slurm['cores']}" in script and "--lifetime 110m" in script
     assert "command -v bwrap" in script  # every node says when it has no sandbox
-    assert "--lifetime 110m" in script
+    assert script.index(".venv/bin/activate") < script.index("dask_worker")
