@@ -23,23 +23,21 @@ EXAMPLE = ROOT / "docs" / "slurm-jobqueue.yaml"
 
 
 def settings(path: Path) -> dict[str, Any]:
-    """The `jobqueue.slurm` settings of a configuration file, as dotted Dask config keys (so
-    that they are merged over dask-jobqueue's defaults, as a DASK_CONFIG file is)."""
+    """The `jobqueue.slurm` settings of a configuration file, as SLURMCluster's arguments
+    (`job-script-prologue` is `job_script_prologue`, `name` the job's name); what they leave
+    out comes from dask-jobqueue's defaults."""
     import yaml
 
     slurm = yaml.safe_load(path.read_text(encoding="utf-8"))["jobqueue"]["slurm"]
-    return {f"jobqueue.slurm.{key}": value for key, value in slurm.items()}
+    names = {"name": "job_name"}
+    return {names.get(key, key.replace("-", "_")): value for key, value in slurm.items()}
 
 
 def make_cluster(path: Path = EXAMPLE, **overrides: Any) -> Any:
     """A SLURMCluster from the configuration at `path` (no job is submitted yet)."""
-    import dask
     from dask_jobqueue import SLURMCluster
 
-    config = settings(path)
-    config.update({f"jobqueue.slurm.{k}": v for k, v in overrides.items()})
-    with dask.config.set(config):
-        return SLURMCluster()
+    return SLURMCluster(**{**settings(path), **overrides})
 
 
 def main() -> int:

@@ -262,6 +262,7 @@ def test_the_slurm_example_builds_a_job_script() -> None:
     finally:
         cluster.close()
     assert script.startswith("#!/usr/bin/env bash")
+    assert f"#SBATCH -J {slurm['name']}" in script
     assert f"#SBATCH -p {slurm['queue']}" in script
     assert f"#SBATCH --cpus-per-task={slurm['cores']}" in script
     assert f"#SBATCH -t {slurm['walltime']}" in script
