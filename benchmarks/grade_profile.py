@@ -14,7 +14,9 @@ this machine offers (bubblewrap when it works), and reports the median of each p
 - inside the worker: its boot (tokenizers built before the first request), module imports,
   time in the lesson code, decoding arguments and encoding answers.
 
-The machine may be shared and noisy, so every round also times a floor (a fixed Python start
+Each kit grades one untimed submission first (what a batch pays once stays out of the
+figures; the collection is timed separately by grade_submission.py). The machine may be shared
+and noisy, so every round also times a floor (a fixed Python start
 and loop) and each figure is also given as a ratio to the floor of its own round. With
 `--baseline REF` the same rounds also grade with the kit of git commit REF (exported to a
 temporary folder), alternating with this tree, so before and after are paired in one run.
@@ -82,6 +84,8 @@ def child(root: Path) -> int:
     timed(batch, "_worker_config", "worker_folder")
     timed(harness, "run", "harness")
     timed(batch, "_rows", "rows")
+    # one untimed run first: what a batch pays once (a fork server, first imports) stays out
+    batch.grade_one(course, plan, sub, opts, lambda s, c: False)
     print(json.dumps({"ready": True, "tests": sum(len(v) for v in plan.expected.values())}))
     sys.stdout.flush()
     for line in sys.stdin:

@@ -159,6 +159,13 @@ def _server(root: Path, env: dict[str, str]) -> Server | None:
         return server
 
 
+def prestart(root: Path, env: dict[str, str]) -> None:
+    """Start the server for `root` in the background (while the batch's tests are collected),
+    so that the first run finds it ready."""
+    if os.environ.get("HEXAHYPE_FORKSERVER") != "0" and hasattr(os, "fork"):
+        threading.Thread(target=_server, args=(root.resolve(), env), daemon=True).start()
+
+
 def spawn(
     root: Path, args: list[str], env: dict[str, str], log: Path, caps: list[int]
 ) -> Forked | None:

@@ -11,8 +11,8 @@ student code, and each child begins from the same state, the server's.
 The protocol is one JSON object a line on the server's stdin and stdout. A request
 `{"id": n, "args": [...], "cwd": ..., "env": {...}, "log": ..., "limits": [file_mb, memory_mb,
 cpu_seconds]}` is answered `{"id": n, "pid": pid}`; when a child ends the server says
-`{"exit": pid, "code": code}` (a negative code: killed by that signal). The server dies with the
-grader, its children with it.
+`{"exit": pid, "code": code}` (a negative code: killed by that signal). When the grader ends
+(even killed) the server's stdin closes: it kills its children and ends.
 """
 
 from __future__ import annotations
@@ -100,7 +100,9 @@ def serve() -> int:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a child imports it again, and fails visibly
             pass
-    limits.die_with_parent()
+    # No parent-death signal here: it follows the thread that started the server, which may
+    # end first. The grader's end closes this server's stdin instead, and the server then ends
+    # its children and itself.
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)

@@ -205,7 +205,9 @@ def environment(workdir: Path) -> dict[str, str]:
 
 
 def collect(root: Path, files: list[Path], workdir: Path, timeout: float = 300) -> list[str]:
-    """The ids of the instructor's tests, from a collection-only run (no student code)."""
+    """The ids of the instructor's tests, from a collection-only run (no student code). The
+    harness fork server starts meanwhile."""
+    forked.prestart(root, environment(workdir))
     out = workdir / "collected.json"
     cmd = [
         sys.executable,
