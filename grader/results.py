@@ -7,7 +7,7 @@ builds and reads outcomes through this module, so there is exactly one place whe
 - a status is named (`Status` for a lesson, `TestStatus` for one test);
 - a lesson's status follows from its tests (`lesson_status`);
 - points follow from passed tests (`score`, and `whole_score` for platforms that need
-  integers);
+  integers), and a late penalty from a lesson's points (`penalised`, `total`);
 - a test is recognised as hidden (`is_hidden`);
 - the versioned results document (`results.json`) is written and read (`ResultsDoc`).
 
@@ -108,6 +108,19 @@ def whole_score(points: float, passed: int, total: int) -> int:
     if total > 0 and passed >= total:
         return int(round(points))
     return int(math.floor(score(points, passed, total)))
+
+
+def penalised(points: float, share: float) -> tuple[float, float]:
+    """A late penalty of `share` (0..1) of `points`: (points deducted, points left), both to
+    two decimals, so that deducted + left == points."""
+    share = min(max(share, 0.0), 1.0)
+    deducted = round(points * share, 2)
+    return deducted, round(points - deducted, 2)
+
+
+def total(points: Iterable[float]) -> float:
+    """A sum of points, to two decimals (like every points value the kit stores)."""
+    return round(sum(points), 2)
 
 
 @dataclass

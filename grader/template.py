@@ -4,21 +4,27 @@ This is the course's definition of a release, shared by `hexahype release` (whic
 and grading (whose tamper check compares submissions with it): a pure function of the kit's
 files and course.toml.
 
-The template holds the stubs, the visible tests, the lesson texts and figures, the grader package
-(without its own tests and misconception bank), pyproject.toml, course.toml, a learner README, a
-.gitignore and the progress workflow. It never holds solutions/, tests/hidden/, the
-misconception bank or a quiz key in clear text: quizzes ship in their sealed JSON form.
+The template holds the stubs, the visible tests (with their recorded expected values in
+`grader/data/recorded/`), the lesson texts and figures, the grader package (without its own
+tests, misconception bank and instructor-side oracles, `grader/instructor/`), pyproject.toml,
+course.toml, a learner README, a .gitignore, the progress workflow and the course site's
+GitHub Pages workflow (off until the repository turns it on). It never holds
+solutions/, tests/hidden/, the misconception bank, a reference forward pass or a quiz key in
+clear text: quizzes ship in their sealed JSON form. (Sealed is not secret: the quiz is a
+self-check, and its answers can be recovered from the template; see the README.)
 """
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import hashlib
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
-from . import __version__, quizbank, workflow
+from . import __version__, quizbank, site_workflow, workflow
 from .manifest import Course, Lesson
 
 RELEASE_FILE = "hexahype-release.json"
@@ -26,6 +32,7 @@ RELEASE_FORMAT = "hexahype-release"
 # Files a student has no reason to change; a difference flags the submission.
 PROTECTED = ("tests/**", ".github/**", "grader/**", "pyproject.toml", "course.toml")
 SKIP_NAMES = {"__pycache__", ".DS_Store"}
+INSTRUCTOR_ONLY = ("tests", "instructor")  # grader/ subpackages that never ship
 SKIP_SUFFIXES = {".pyc", ".pyo"}
 
 GITIGNORE = """\
@@ -44,6 +51,101 @@ dist/
 
 class TemplateError(Exception):
     """The template cannot be built (one clear line)."""
+
+
+# -- the stubs are stubs --------------------------------------------------------------------------
+def _is_stub_body(body: list[ast.stmt]) -> bool:
+    """A body that does nothing but (after an optional docstring) raise NotImplementedError."""
+    rest = body[1:] if body and isinstance(body[0], ast.Expr) else body
+    if body and isinstance(body[0], ast.Expr) and not isinstance(body[0].value, ast.Constant):
+        rest = body
+    if not rest:
+        return False
+    for stmt in rest:
+        if isinstance(stmt, ast.Pass):
+            continue
+        exc = stmt.exc if isinstance(stmt, ast.Raise) else None
+        call = exc.func if isinstance(exc, ast.Call) else exc
+        if not (isinstance(call, ast.Name) and call.id == "NotImplementedError"):
+            return False
+    return True
+
+
+def stub_problems(course: Course) -> list[str]:
+    """What keeps `exercises/` from being the untouched stubs: a task (a function, or a method
+    of a task class) that does more than raise NotImplementedError, or a quiz answer file that
+    holds answers. One line each, naming the file."""
+    out: list[str] = []
+    for entry in course.entries:
+        path = entry.exercise_path
+        if not path.is_file():
+            continue
+        rel = path.relative_to(course.root).as_posix()
+        if entry.is_quiz:
+            try:
+                answers = json.loads(path.read_text(encoding="utf-8")).get("answers")
+            except (ValueError, AttributeError):
+                answers = "unreadable"
+            if answers != {}:
+                out.append(f'{rel} holds quiz answers (the stub is {{"answers": {{}}}})')
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        except SyntaxError as exc:
+            out.append(f"{rel} does not parse ({exc.msg})")
+            continue
+        defs = {
+            n.name: n
+            for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        }
+        for task in entry.tasks:
+            node = defs.get(task)
+            if node is None:
+                out.append(f"{rel} does not define {task}")
+            elif isinstance(node, ast.ClassDef):
+                methods = [
+                    m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                ]
+                solved = [m.name for m in methods if not _is_stub_body(m.body)]
+                if solved or not methods:
+                    out.append(f"{rel}: {task} is not a stub ({', '.join(solved) or 'no methods'})")
+            elif not _is_stub_body(node.body):
+                out.append(f"{rel}: {task} is not a stub (its body does more than raise)")
+    return out
+
+
+def uncommitted(root: Path, top: str = "exercises") -> list[str]:
+    """Files under `top` that differ from the last commit (changed, added or untracked), when
+    `root` is a git checkout; [] otherwise."""
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"]
+            + ["status", "--porcelain", "-z", "--untracked-files=all", "--", top],
+            cwd=root,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if proc.returncode != 0:
+        return []  # not a git checkout
+    records = proc.stdout.decode("utf-8", "replace").split("\0")
+    out = []
+    for record in records:
+        if len(record) > 3 and "__pycache__" not in record and not record.endswith(".pyc"):
+            out.append(record[3:])
+    return sorted(out)
+
+
+def is_student_template(course: Course) -> bool:
+    """Whether `course` is a student template (a release), not the instructor's checkout: it
+    holds a release manifest, or neither solutions nor hidden tests."""
+    root = course.root
+    if (root / RELEASE_FILE).is_file():
+        return True
+    return not (root / "solutions").is_dir() and not (root / "tests" / "hidden").is_dir()
 
 
 # -- what goes in -----------------------------------------------------------------------------
@@ -83,7 +185,17 @@ def _lesson_files(course: Course, entry: Lesson) -> dict[str, bytes | Path]:
     return out
 
 
-def learner_readme(course: Course, entries: list[Lesson]) -> str:
+GRADING = [
+    "Every push runs the visible checks on GitHub (the **Autograding Tests** workflow) and",
+    "shows your progress in the run's summary. Your instructor grades the final version with",
+    "further checks. Do not change `tests/`, `grader/`, `.github/`, `pyproject.toml` or",
+    "`course.toml`: grading always uses the course's own copies, and changes to them are",
+    "flagged.",
+]
+
+
+def learner_readme(course: Course, entries: list[Lesson], grading: list[str] | None = None) -> str:
+    """The template's README; `grading` replaces the lines of its Grading section."""
     lines = [
         f"# {course.name}",
         "",
@@ -108,18 +220,9 @@ def learner_readme(course: Course, entries: list[Lesson]) -> str:
         "|---|---|---:|---:|",
     ]
     for e in entries:
-        lines.append(f"| {e.id} | {e.title} | {e.minutes} min | {e.points} |")
-    lines += [
-        "",
-        "## Grading",
-        "",
-        "Every push runs the visible checks on GitHub (the **Autograding Tests** workflow) and",
-        "shows your progress in the run's summary. Your instructor grades the final version with",
-        "further checks. Do not change `tests/`, `grader/`, `.github/`, `pyproject.toml` or",
-        "`course.toml`: grading always uses the course's own copies, and changes to them are",
-        "flagged.",
-        "",
-    ]
+        points = f"{e.points} (optional)" if e.optional else str(e.points)
+        lines.append(f"| {e.id} | {e.title} | {e.minutes} min | {points} |")
+    lines += ["", "## Grading", "", *(GRADING if grading is None else grading), ""]
     return "\n".join(lines)
 
 
@@ -145,7 +248,7 @@ def template_files(course: Course) -> dict[str, bytes | Path]:
         files[fig.relative_to(root).as_posix()] = fig
     for path in _tree(root / "grader"):
         rel = path.relative_to(root)
-        if rel.parts[1] == "tests":
+        if rel.parts[1] in INSTRUCTOR_ONLY:
             continue
         files[rel.as_posix()] = path
     for name in ("pyproject.toml", "course.toml"):
@@ -153,24 +256,25 @@ def template_files(course: Course) -> dict[str, bytes | Path]:
     files["README.md"] = learner_readme(course, entries).encode("utf-8")
     files[".gitignore"] = GITIGNORE.encode("utf-8")
     files[workflow.TEMPLATE_COPY.as_posix()] = workflow.workflow_text(course).encode("utf-8")
-    _refuse_secrets(files)
+    files[site_workflow.TEMPLATE_COPY.as_posix()] = site_workflow.workflow_text(course).encode()
+    refuse_secrets(files)
     return dict(sorted(files.items()))
 
 
-def _refuse_secrets(files: dict[str, bytes | Path]) -> None:
+def refuse_secrets(files: dict[str, bytes | Path]) -> None:
     for rel in files:
         parts = rel.split("/")
         if (
             parts[0] == "solutions"
             or rel.startswith("tests/hidden/")
-            or rel.startswith("grader/tests/")
+            or any(rel.startswith(f"grader/{part}/") for part in INSTRUCTOR_ONLY)
         ):
             raise TemplateError(f"{rel} must never ship to students")
         if rel.startswith("lessons/") and rel.endswith(".toml"):
             raise TemplateError(f"{rel} holds a quiz in clear text")
 
 
-def _content(source: bytes | Path) -> bytes:
+def content(source: bytes | Path) -> bytes:
     return source if isinstance(source, bytes) else source.read_bytes()
 
 
@@ -193,7 +297,7 @@ def release_manifest(course: Course, contents: dict[str, bytes]) -> dict[str, An
 
 def contents(course: Course) -> dict[str, bytes]:
     """The template's files with their bytes."""
-    return {rel: _content(src) for rel, src in template_files(course).items()}
+    return {rel: content(src) for rel, src in template_files(course).items()}
 
 
 def expected_release(course: Course) -> dict[str, Any]:

@@ -7,8 +7,10 @@ what was expected, and (when the wrong answer matches a known mistake) the likel
 
 from __future__ import annotations
 
-import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from .values import short
 
 if TYPE_CHECKING:
     import numpy as np
@@ -16,25 +18,9 @@ if TYPE_CHECKING:
 # numpy is imported only by the checks that compare arrays, so lessons that never touch numpy
 # (1.1-1.5) start faster.
 
-_MAX = 160
-
 
 class NotStarted(NotImplementedError):
     """Raised by a check when the learner has not started an entry (a quiz with no answers)."""
-
-
-def short(value: Any, limit: int = _MAX) -> str:
-    """A compact repr: small arrays in full, large ones by shape and dtype, long text cut."""
-    np_mod = sys.modules.get("numpy")
-    if np_mod is not None and isinstance(value, np_mod.ndarray):
-        if value.size <= 12:
-            text = np_mod.array2string(value, precision=4, separator=", ", threshold=12)
-            return f"array({text})"
-        return f"array(shape={value.shape}, dtype={value.dtype})"
-    text = repr(value)
-    if len(text) > limit:
-        text = text[: limit - 15] + " ... " + text[-10:]
-    return text
 
 
 def call(name: str, *args: Any, **kwargs: Any) -> str:
@@ -44,17 +30,41 @@ def call(name: str, *args: Any, **kwargs: Any) -> str:
 
 
 def explain(
-    call_text: str, got: Any, expected: Any | None = None, hint: str = "", expected_text: str = ""
+    call_text: str,
+    got: Any,
+    expected: Any | None = None,
+    hint: str = "",
+    expected_text: str = "",
+    detail: str = "",
 ) -> str:
-    """The standard failure message: the call, what came back, what was expected, a diagnosis."""
+    """The standard failure message: the call, what came back, what was expected (and `detail`,
+    such as close()'s reason), the likely mistake when the answer matches one, and the hint."""
     want = expected_text or (short(expected) if expected is not None else "")
-    msg = f"{call_text} returned {short(got)}"
+    got_text = short(got)
+    if got_text == want and expected is not None and type(got) is not type(expected):
+        got_text += f" ({type_name(got)}, not {type_name(expected)})"
+    msg = f"{call_text} returned {got_text}"
     if want:
         msg += f", expected {want}"
+    if detail:
+        msg += f" ({detail})"
     msg += "."
+    diagnosis = _diagnosis(call_text, got, expected, expected is not None)
+    if diagnosis:
+        msg += f" {diagnosis}"
     if hint:
         msg += f" Hint: {hint}"
     return msg
+
+
+def _diagnosis(call_text: str, got: Any, expected: Any, has_expected: bool) -> str:
+    """The likely mistake behind a failing check: a known mistake of the kit's bank that returns
+    exactly `got` here, else the shape of the wrong answer (grader.diagnosis), else ''."""
+    try:
+        from .diagnosis import diagnose
+    except ImportError:  # pragma: no cover - a partial copy of the kit
+        return ""
+    return diagnose(call_text, got, expected, has_expected)
 
 
 def first_difference(got: list[Any], expected: list[Any]) -> str:
@@ -80,7 +90,7 @@ def close(got: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 1e-5
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         return (
             f"{int(bad.sum())} of {bad.size} values differ; first at index {idx}: "
-            f"got {got[idx]!r}, expected {expected[idx]!r}"
+            f"got {short(got[idx])}, expected {short(expected[idx])}"
         )
     return ""
 
@@ -104,7 +114,145 @@ def expect_raises(
         else " or ".join(e.__name__ for e in exc_type)
     )
     name = getattr(fn, "__name__", "the function")
-    msg = f"{call(name, *args, **kwargs)} returned {short(got)}, expected it to raise {names}."
+    shown = call(name, *args, **kwargs)
+    msg = f"{shown} returned {short(got)}, expected it to raise {names}."
+    diagnosis = _diagnosis(f"{shown} -> raises {names}", got, None, False)
+    if diagnosis:
+        msg += f" {diagnosis}"
     if hint:
         msg += f" Hint: {hint}"
     raise AssertionError(msg)
+
+
+def type_name(value: Any) -> str:
+    """`int`, `numpy.int64`, `list`: the type of a value as a learner would write it."""
+    t = type(value)
+    return (
+        t.__name__ if t.__module__ == "builtins" else f"{t.__module__.split('.')[0]}.{t.__name__}"
+    )
+
+
+def _names(exc_type: type[BaseException] | tuple[type[BaseException], ...]) -> str:
+    if isinstance(exc_type, type):
+        return exc_type.__name__
+    return " or ".join(e.__name__ for e in exc_type)
+
+
+def raises(
+    exc_type: type[BaseException] | tuple[type[BaseException], ...],
+    fn: Any = None,
+    /,
+    *args: Any,
+    call_text: str = "",
+    hint: str = "",
+    **kwargs: Any,
+) -> Any:
+    """Check that a call raises `exc_type`; return the exception, so a test can look at its
+    message. Unlike a bare `pytest.raises`, a failure says which call it was and what happened:
+
+        raises(ValueError, sampling.top_k_filter, logits, 0)
+        -> top_k_filter(array([1., 2.]), 0) returned array([-inf, -inf]), expected it to raise
+           ValueError.
+        -> top_k_filter(array([1., 2.]), 0) raised IndexError: index 0 is out of bounds,
+           expected ValueError.
+
+    `call_text` names the call when the function's own name is not how the test calls it (a
+    method: `cache.append(...)`). Without `fn` it is a context manager, for code that is not
+    one call (`call_text` is then needed):
+
+        with raises(KeyError, call_text="vocab lookup"):
+            ...
+
+    A NotImplementedError (an unwritten stub) passes through, so a stub still reads `not
+    started`."""
+    if fn is None:
+        return _raising(exc_type, call_text or "the code", hint)
+    text = call_text or call(getattr(fn, "__name__", "the function"), *args, **kwargs)
+    with _raising(exc_type, text, hint) as caught:
+        caught.returned = fn(*args, **kwargs)
+    return caught.value
+
+
+class _Caught:
+    _unset = object()
+
+    def __init__(self) -> None:
+        self.value: BaseException | None = None
+        self.returned: Any = self._unset
+
+
+@contextmanager
+def _raising(
+    exc_type: type[BaseException] | tuple[type[BaseException], ...], call_text: str, hint: str
+) -> Any:
+    caught = _Caught()
+    names = _names(exc_type)
+    tail = f" Hint: {hint}" if hint else ""
+    try:
+        yield caught
+    except exc_type as exc:
+        caught.value = exc
+        return
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        got = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        raise AssertionError(f"{call_text} raised {got}, expected {names}.") from exc
+    if caught.returned is _Caught._unset:
+        raise AssertionError(f"{call_text} did not raise {names}.{tail}")
+    raise AssertionError(
+        f"{call_text} returned {short(caught.returned)}, expected it to raise {names}.{tail}"
+    )
+
+
+def expect_unchanged(
+    fn: Any, *args: Any, hint: str = "", fresh: bool = False, **kwargs: Any
+) -> Any:
+    """Call fn(*args, **kwargs) and return its result; fail with the standard message when the
+    call changed one of its arguments in place (or, with fresh=True, returned one of them
+    instead of a new object)."""
+    import copy
+
+    from .diagnosis import objects
+
+    before = [copy.deepcopy(a) for a in args]
+    before_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
+    got = fn(*args, **kwargs)
+    name = getattr(fn, "__name__", "the function")
+    shown = call(name, *before, **before_kw)
+    names = _parameter_names(fn, len(args))
+    found = ""
+    for i, (old, new) in enumerate(zip(before, args)):
+        how = objects.mutation(old, new)
+        if how:
+            found = f"{shown} changed its argument {names[i]} in place: {how}"
+            break
+    for key, old in before_kw.items():
+        how = "" if found else objects.mutation(old, kwargs[key])
+        if how:
+            found = f"{shown} changed its argument {key} in place: {how}"
+    if found:
+        msg = (
+            found + ". Work on a copy (x = x - m or out = x.copy(), not x -= m or x[...] = ...), "
+            "so the caller's data stays as it was."
+        )
+    elif fresh:
+        inputs = dict(zip(names, args)) | kwargs
+        text = objects.returned_input(got, inputs)
+        msg = f"{shown}: {text}." if text else ""
+    else:
+        msg = ""
+    if msg:
+        raise AssertionError(msg + (f" Hint: {hint}" if hint else ""))
+    return got
+
+
+def _parameter_names(fn: Any, count: int) -> list[str]:
+    import inspect
+
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        params = []
+    return [params[i] if i < len(params) else f"#{i + 1}" for i in range(count)]

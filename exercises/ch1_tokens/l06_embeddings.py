@@ -50,6 +50,7 @@ def embed_by_matmul(ids: np.ndarray, table: np.ndarray) -> np.ndarray:
     """The same lookup as a matrix product: one_hot(ids, V) @ table. Equal to embed(ids, table).
 
     embed_by_matmul([2, 0], [[0, 1], [2, 3], [4, 5]])  ->  [[4., 5.], [0., 1.]]
+    An id outside 0..V-1, negative ones included, raises IndexError, as in embed.
     """
     # TODO(1.6): one line, built from one_hot and the @ operator.
     raise NotImplementedError("lesson 1.6: embed_by_matmul is not written yet")
@@ -60,7 +61,8 @@ def embedding_gradient(ids: np.ndarray, grad_out: np.ndarray, vocab_size: int) -
 
     grad_out is the gradient with respect to embed(ids, table), shape ids.shape + (d,). Row r
     of the result is the sum of grad_out over every position whose id is r: a repeated id
-    accumulates, and the row of an id that does not occur is zero.
+    accumulates, and the row of an id that does not occur is zero. An id outside
+    0..vocab_size-1 raises IndexError.
 
     embedding_gradient([1, 1], [[1, 2], [10, 20]], 3)  ->  [[0, 0], [11, 22], [0, 0]]
     """

@@ -38,6 +38,7 @@ def top_k_filter(logits: np.ndarray, k: int) -> np.ndarray:
     """Keep every logit >= the k-th largest (boundary ties kept); the rest become -inf.
 
     top_k_filter([1.0, 3.0, 2.0, 2.0], 2)  ->  [-inf, 3.0, 2.0, 2.0]
+    A k below 1 raises ValueError; a k of V or more keeps every logit.
     """
     # TODO(2.3): find the k-th largest value; keep every logit >= it, set the rest to -np.inf.
     raise NotImplementedError("lesson 2.3: top_k_filter is not written yet")
@@ -75,7 +76,8 @@ def sample(
 ) -> int:
     """Temperature, then top-k, then top-p, then softmax, then sample_from_probs(probs, u).
 
-    temperature == 0 means greedy (u is still checked).
+    temperature == 0 means greedy (u is still checked). A u outside [0, 1) raises ValueError,
+    and so do a temperature, top_k or top_p that the functions above reject.
     """
     # TODO(2.3): check u; temperature 0 -> greedy; else apply_temperature, top_k_filter,
     #   top_p_filter (when given), softmax, sample_from_probs.

@@ -44,6 +44,7 @@ def fit_context(ids: list[int], context_length: int) -> list[int]:
     """Keep the most recent `context_length` ids (drop the oldest).
 
     fit_context([1, 2, 3, 4, 5], 3)  ->  [3, 4, 5]
+    A context_length below 1 raises ValueError.
     """
     # TODO(2.5): a slice from the end; a context_length below 1 raises ValueError.
     raise NotImplementedError("lesson 2.5: fit_context is not written yet")

@@ -31,7 +31,10 @@ class KVCache:
         raise NotImplementedError("lesson 2.6: KVCache is not written yet")
 
     def append(self, layer: int, k: np.ndarray, v: np.ndarray) -> None:
-        """Store t new positions' keys and values, each (t, d), after the ones already there."""
+        """Store t new positions' keys and values, each (t, d), after the ones already there.
+
+        Going past `capacity` positions in a layer raises ValueError.
+        """
         # TODO(2.6): raise ValueError when the layer would hold more than `capacity` positions.
         raise NotImplementedError("lesson 2.6: KVCache.append is not written yet")
 

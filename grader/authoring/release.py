@@ -8,6 +8,10 @@ misconception bank or a quiz key in clear text: quizzes ship in their sealed JSO
 The build is reproducible: the same kit gives a byte-identical tree (sorted walks, fixed JSON
 formatting, no timestamps). `hexahype-release.json` lists every file with its sha256, so
 `hexahype grade` can tell which submissions changed tests, workflows or grader files.
+
+It ships only the stubs: a release is refused, naming the files, when `exercises/` differs
+from its last commit (an instructor who tried the exercises in the checkout) or when a task is
+more than a stub or a quiz answer file holds answers (`template.stub_problems`).
 """
 
 from __future__ import annotations
@@ -44,8 +48,14 @@ def run(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
-def build(course: Course, out: Path, force: bool = False) -> list[str]:
-    """Write the template into `out`; return the relative paths written, sorted."""
+def build(
+    course: Course,
+    out: Path,
+    force: bool = False,
+    files: dict[str, bytes | Path] | None = None,
+) -> list[str]:
+    """Write the template into `out`; return the relative paths written, sorted. `files`
+    replaces `template.template_files(course)` (a platform's variant of the template)."""
     out = out.resolve()
     root = course.root.resolve()
     if out == root or root.is_relative_to(out):
@@ -56,7 +66,20 @@ def build(course: Course, out: Path, force: bool = False) -> list[str]:
         if not (out / RELEASE_FILE).is_file():
             raise ReleaseError(f"{out} is not empty and holds no earlier release; not replacing it")
         shutil.rmtree(out)
-    contents = template.contents(course)
+    changed = template.uncommitted(root)
+    if changed:
+        more = f" (+{len(changed) - 5} more)" if len(changed) > 5 else ""
+        raise ReleaseError(
+            f"exercises/ differs from its last commit: {', '.join(changed[:5])}{more}; a release "
+            "ships the committed stubs (git stash, or git checkout -- exercises/)"
+        )
+    solved = template.stub_problems(course)
+    if solved:
+        more = f" (+{len(solved) - 3} more)" if len(solved) > 3 else ""
+        raise ReleaseError(f"not a stub: {'; '.join(solved[:3])}{more}")
+    chosen = template.template_files(course) if files is None else files
+    template.refuse_secrets(chosen)
+    contents = {rel: template.content(src) for rel, src in sorted(chosen.items())}
     for rel, data in contents.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -291,7 +291,7 @@ def test_source(p: Plan, hidden: bool) -> str:
         head = (
             f'"""Hidden tests for lesson {lid}, {p.title}: the cases the visible tests do not give\n'
             "away (random, multilingual, edge cases, larger sizes), with oracles computed\n"
-            'independently inside the test (chapter 2: grader/oracles.py). Seeded randomness only."""\n'
+            'independently inside the test (chapter 2: grader/instructor/oracles.py). Seeded randomness only."""\n'
         )
     else:
         head = (

@@ -8,16 +8,22 @@
 - stray modules, tests or texts that belong to no entry;
 - a stub that passes any test, or does not raise NotImplementedError naming its lesson;
 - a solution that fails any visible or hidden test;
-- a misconception that the tests do not catch (or whose first message misses its EXPECT);
+- a misconception bank of fewer than 8 entries per lesson; an entry that no visible test
+  catches, or whose first failing message does not name it (its EXPECT phrase or its
+  explanation, the first sentence of its docstring);
+- differential-diagnosis data (grader/data/diagnoses.json) that is stale against the bank;
 - a lesson text out of its reading-time budget, missing its sections, or whose code blocks do not
   run or print what the text shows;
-- a GitHub workflow that is stale against the manifest.
+- a GitHub workflow that is stale against the manifest;
+- recorded expected values of the visible tests that differ from what the instructor-side
+  oracles give now (`grader.instructor.recorded`).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import os
 import re
 import shutil
 import tempfile
@@ -25,14 +31,17 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import lessontext as markdown
 from .. import runs
+from ..diagnosis import known
 from ..manifest import Course, Lesson
 from ..results import ResultsDoc, TestOutcome, TestStatus
 from . import contract
 
-MIN_MISCONCEPTIONS = 3
+MIN_MISCONCEPTIONS = 8  # a lesson of the course
+MIN_OPTIONAL_MISCONCEPTIONS = 4  # a lesson of an optional chapter (the capstone)
 IGNORED_FILES = {"__init__.py", "conftest.py"}
 
 
@@ -255,14 +264,41 @@ def check_suites(course: Course, authored: list[Lesson], report: Report) -> None
                 )
 
 
-def run_misconception(entry: Lesson, path: Path) -> tuple[bool, str, str]:
-    """Append one misconception to the solution, run the lesson's tests; return
-    (caught, first failing message, expected phrase)."""
+def misconception_key(entry: Lesson, path: Path) -> str:
+    """How the differential-diagnosis data names a bank entry: `ch1_tokens/l03_bpe/merge_first_only`."""
+    return f"{entry.package}/{entry.name}/{path.stem}"
+
+
+@dataclass
+class MisconceptionRun:
+    """One bank entry run against its lesson's visible tests."""
+
+    key: str
+    expect: str  # the EXPECT phrase, or ''
+    explanation: str  # the first sentence of the docstring
+    caught: bool = False  # a visible test fails
+    first: str = ""  # the first failing message (or why pytest did not run)
+    records: set[tuple[str, str]] = field(default_factory=set)  # (call key, fingerprint)
+    first_check: str = ""  # the call key of the first failing check
+
+    @property
+    def named(self) -> bool:
+        """The first message names the mistake: its EXPECT phrase or its explanation."""
+        low = self.first.lower()
+        return self.caught and any(p and p.lower() in low for p in (self.expect, self.explanation))
+
+
+def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
+    """Append one misconception to the solution and run the lesson's visible tests, as a learner
+    would: did a test fail, what did the first failure say, and what did every failing check
+    return (the records of the differential diagnosis)?"""
     source = path.read_text(encoding="utf-8")
-    expect = ""
     m = re.search(r"^EXPECT\s*=\s*(['\"])(.*?)\1\s*$", source, re.M)
-    if m:
-        expect = m.group(2)
+    run = MisconceptionRun(
+        key=misconception_key(entry, path),
+        expect=m.group(2) if m else "",
+        explanation=known.explanation(source),
+    )
     with tempfile.TemporaryDirectory(prefix="hexahype-mis-") as tmp:
         impl = Path(tmp) / "impl"
         shutil.copytree(
@@ -273,41 +309,116 @@ def run_misconception(entry: Lesson, path: Path) -> tuple[bool, str, str]:
             target.read_text(encoding="utf-8") + "\n\n# ---- misconception ----\n" + source,
             encoding="utf-8",
         )
-        files = runs.test_files([entry], hidden=True)
+        records = Path(tmp) / "records.jsonl"
+        env = dict(os.environ, **{known.RECORD_ENV: str(records)})
+        env.pop(known.EXCLUDE_ENV, None)
         _, doc, out = runs.run_suite(
-            entry.root, files, impl, extra=["-p", "no:randomly"], timeout=600
+            entry.root,
+            runs.test_files([entry]),
+            impl,
+            extra=["-p", "no:randomly"],
+            timeout=600,
+            env=env,
         )
+        run.records, run.first_check = known.read_records(records)
     if doc is None:
-        return False, f"pytest did not run: {out.strip()[-300:]}", expect
+        run.first = f"pytest did not run: {out.strip()[-300:]}"
+        return run
     failing = [t for t in doc.tests if not t.passed]
-    if not failing:
-        return False, "", expect
-    return True, failing[0].message, expect
+    run.caught = bool(failing)
+    run.first = failing[0].message if failing else ""
+    return run
 
 
-def check_misconceptions(course: Course, authored: list[Lesson], report: Report) -> None:
+def stale_diagnoses(
+    runs_: list[MisconceptionRun], data: dict[str, Any], all_keys: set[str] | None = None
+) -> list[str]:
+    """What the stored differential-diagnosis data gets wrong about these runs (and, given every
+    key of the bank, about entries that no longer exist)."""
+    problems = []
+    for run in runs_:
+        if (
+            known.pairs_of(data, run.key) != run.records
+            or data.get("first", {}).get(run.key, "") != run.first_check
+        ):
+            problems.append(f"{run.key}: its outputs on the visible checks changed")
+        elif data.get("mistakes", {}).get(run.key) != run.explanation:
+            problems.append(f"{run.key}: its explanation changed")
+    if all_keys is not None:
+        for name in sorted(set(data.get("mistakes", {})) - all_keys):
+            problems.append(f"{name}: no such entry in the bank")
+    return problems
+
+
+def check_misconceptions(
+    course: Course, authored: list[Lesson], report: Report, update: bool = False
+) -> None:
     jobs: list[tuple[Lesson, Path]] = []
     for entry in authored:
         if entry.is_quiz:
             continue
         found = misconceptions(entry)
-        if len(found) < MIN_MISCONCEPTIONS:
+        least = MIN_OPTIONAL_MISCONCEPTIONS if entry.optional else MIN_MISCONCEPTIONS
+        if len(found) < least:
             report.add(
                 f"{entry.id} {entry.title}",
-                f"has {len(found)} misconceptions in its bank; at least {MIN_MISCONCEPTIONS} needed",
+                f"has {len(found)} misconceptions in its bank; at least {least} needed",
             )
         jobs += [(entry, p) for p in found]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda job: run_misconception(*job), jobs))
-    for (entry, path), (caught, first, expect) in zip(jobs, results):
+
+    def run_all(todo: list[tuple[Lesson, Path]]) -> list[MisconceptionRun]:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return list(pool.map(lambda job: run_misconception(*job), todo))
+
+    results = run_all(jobs)
+    bank_keys = {
+        misconception_key(e, p) for e in course.lessons if e.authored for p in misconceptions(e)
+    }
+    whole = {e.id for e in course.lessons if e.authored} <= {e.id for e in authored}
+    data = known.load()
+    stale = stale_diagnoses(results, data, bank_keys if whole else None)
+    if stale and update:
+        data = updated_diagnoses(data, results, bank_keys)
+        known.write(data)
+        changed = {p.split(":")[0] for p in stale}
+        again = [i for i, r in enumerate(results) if r.key in changed]
+        for i, run in zip(again, run_all([jobs[i] for i in again])):
+            results[i] = run
+        stale = stale_diagnoses(results, data, bank_keys if whole else None)
+    for problem in stale:
+        report.add(
+            "diagnoses",
+            f"grader/data/diagnoses.json is stale ({problem}): run `hexahype verify "
+            "--update-diagnoses`",
+        )
+    for (entry, path), run in zip(jobs, results):
         where = f"{entry.id} misconception {path.stem}"
-        if not caught:
+        if not run.caught:
             report.add(
                 where,
-                "is not caught by any visible or hidden test" + (f" ({first})" if first else ""),
+                "is not caught by any visible test" + (f" ({run.first})" if run.first else ""),
             )
-        elif expect and expect.lower() not in first.lower():
-            report.add(where, f"the first failing message {first!r} does not mention {expect!r}")
+        elif not run.named:
+            wanted = f"{run.expect!r} or " if run.expect else ""
+            report.add(
+                where,
+                f"the first failing message {run.first!r} does not name the mistake (it should "
+                f"contain {wanted}the entry's explanation {run.explanation!r})",
+            )
+
+
+def updated_diagnoses(
+    data: dict[str, Any], results: list[MisconceptionRun], bank_keys: set[str]
+) -> dict[str, Any]:
+    """The data with these runs' records in place of the old ones (entries not run are kept)."""
+    records = {k: known.pairs_of(data, k) for k in data.get("mistakes", {}) if k in bank_keys}
+    explanations = {k: v for k, v in data.get("mistakes", {}).items() if k in bank_keys}
+    first = {k: v for k, v in data.get("first", {}).items() if k in bank_keys}
+    for run in results:
+        records[run.key] = run.records
+        explanations[run.key] = run.explanation
+        first[run.key] = run.first_check
+    return known.build(records, explanations, first)
 
 
 def check_code_blocks(course: Course, authored: list[Lesson], report: Report) -> None:
@@ -324,10 +435,26 @@ def check_code_blocks(course: Course, authored: list[Lesson], report: Report) ->
 
 from ..workflow import check_workflow  # noqa: E402 - the workflow staleness check
 
-EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = [check_workflow]
+
+def check_recorded(course: Course, authored: list[Lesson], report: Report) -> None:
+    """The visible tests' recorded expected values match the oracles."""
+    from ..instructor import recorded
+
+    if not (course.root / "grader" / "instructor").is_dir():
+        return  # a course copy without the instructor-side package
+    for problem in recorded.check(course.root):
+        report.add("recorded values", problem)
 
 
-def verify(course: Course, only: list[str] | None = None, quick: bool = False) -> Report:
+EXTRA_CHECKS: list[Callable[[Course, list[Lesson], Report], None]] = [
+    check_workflow,
+    check_recorded,
+]
+
+
+def verify(
+    course: Course, only: list[str] | None = None, quick: bool = False, update: bool = False
+) -> Report:
     report = Report()
     authored = check_structure(course, report)
     check_strays(course, authored, report)
@@ -338,7 +465,7 @@ def verify(course: Course, only: list[str] | None = None, quick: bool = False) -
     report.checked = [e.id for e in authored]
     if not quick:
         check_suites(course, authored, report)
-        check_misconceptions(course, authored, report)
+        check_misconceptions(course, authored, report, update=update)
         check_code_blocks(course, authored, report)
     for extra in EXTRA_CHECKS:
         extra(course, authored, report)
@@ -351,12 +478,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quick", action="store_true", help="structure only: no tests, misconceptions or blocks"
     )
+    parser.add_argument(
+        "--update-diagnoses",
+        action="store_true",
+        help="rewrite grader/data/diagnoses.json from what the bank returns on the visible checks",
+    )
 
 
 def run(args: argparse.Namespace, course: Course) -> int:
     for lid in args.lessons:
         course.get(lid)  # unknown ids: one line, exit 2
-    report = verify(course, only=args.lessons or None, quick=args.quick)
+    report = verify(
+        course, only=args.lessons or None, quick=args.quick, update=args.update_diagnoses
+    )
     checked = ", ".join(report.checked) or "none"
     if report.ok:
         print(f"verify: OK ({len(report.checked)} authored entries checked: {checked})")

@@ -10,27 +10,31 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, untrusted
 from ..manifest import Course, Lesson
-from ..results import LessonOutcome, ResultsDoc, Status, TestOutcome, TestStatus, is_hidden
-from . import harness, sandbox, staging, tamper
+from ..results import LessonOutcome, Status, TestOutcome, TestStatus, is_hidden, lesson_message
+from . import harness, sandbox, sources, staging, tamper
 from .budget import timed_out
 from .gradebook import Graded, LessonRow, TestRow
-from .sources import Source, SourceError, Submission, clone, is_url, resolve_commit
+from .sources import Evidence, Pick, Source, SourceError, Submission, choose, clone, is_url
 
-MESSAGE_CAP = 2000
+MESSAGE_CAP = untrusted.MESSAGE_CAP
 NOT_RUN = "this check did not run"
+OUT_OF_TIME = "not run: the submission's time (--submission-timeout) ran out"
+MIN_RUN = 2.0  # seconds: a harness run given less than this is not started
 
 
 @dataclass(frozen=True)
 class Options:
-    at: str | None = None
+    pick: Pick = field(default_factory=Pick)  # HEAD, --commit or --deadline
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)  # student -> the records
     limits: harness.Limits = field(default_factory=harness.Limits)
     max_file_bytes: int = staging.MAX_FILE_BYTES
     release: dict[str, Any] | None = None  # the release manifest; None: no tamper check
@@ -48,6 +52,7 @@ class Plan:
     docs: dict[tuple[str, str], str]
     level: str
     preload: list[str] = field(default_factory=list)  # tokenizers the tests send the worker
+    caps: str = ""  # how the worker's memory, processes and CPU are capped (sandbox.caps_level)
 
 
 @dataclass
@@ -56,6 +61,8 @@ class Result:
     graded: Graded | None  # None when skipped
     skipped: bool = False
     causes: list[str] = field(default_factory=list)
+    head: str = ""  # the repository's HEAD when it was read (git only), for the records
+    seen: list[tuple[str, int, int]] = field(default_factory=list)  # HEAD's history
 
     def line(self) -> str:
         sub = self.submission
@@ -63,9 +70,11 @@ class Result:
             return f"{sub.student}: skipped, already graded (use --force to grade again)"
         g = self.graded
         commit = g.commit[:12] if g.commit else "no commit"
-        head = f"{sub.student} @ {commit}: {g.points:g} / {g.max_points:g} points"
-        head += f" [{g.isolation}]" if g.isolation and g.commit else ""
-        return head + (f"; {'; '.join(self.causes)}" if self.causes else "")
+        line = f"{sub.student} @ {commit}: {g.points:g} / {g.max_points:g} points"
+        line += f" [{g.isolation}]" if g.isolation and g.commit else ""
+        if g.basis and g.basis not in ("HEAD", "--commit"):
+            line += f" ({g.basis})"
+        return untrusted.terminal(line + (f"; {'; '.join(self.causes)}" if self.causes else ""))
 
 
 def gradable(course: Course) -> list[Lesson]:
@@ -78,9 +87,9 @@ def suite_files(lessons: list[Lesson]) -> list[Path]:
     return files + [e.hidden_test_path for e in lessons if e.hidden_test_path.exists()]
 
 
-def suite_files_by_lesson(lessons: list[Lesson]) -> list[Path]:
-    """Each lesson's visible then hidden tests, lesson after lesson."""
-    return [f for e in lessons for f in (e.test_path, e.hidden_test_path) if f.exists()]
+def phase_files(lessons: list[Lesson], hidden: bool) -> list[Path]:
+    """The visible (or the hidden) test files of `lessons`, lesson after lesson."""
+    return [p for e in lessons if (p := e.hidden_test_path if hidden else e.test_path).exists()]
 
 
 def test_docs(course: Course, lessons: list[Lesson]) -> dict[tuple[str, str], str]:
@@ -102,16 +111,20 @@ def test_docs(course: Course, lessons: list[Lesson]) -> dict[tuple[str, str], st
 
 
 # -- one submission -----------------------------------------------------------------------------
-def _open(sub: Submission, opts: Options, work: Path) -> Source:
-    if is_url(sub.location) and not Path(sub.location).exists():
-        folder = clone(sub.location, work / "repo")
-        return Source(folder, resolve_commit(folder, opts.at))
+def _open(sub: Submission, opts: Options, work: Path, ends: float) -> Source:
     folder = Path(sub.location)
-    if (folder / ".git").exists():
-        return Source(folder, resolve_commit(folder, opts.at))
-    if opts.at:
-        raise SourceError("--at needs a git repository, and this folder is none")
-    return Source(folder, None)
+    if is_url(sub.location) and not folder.exists():
+        folder = clone(sub.location, work / "repo", timeout=max(ends - time.monotonic(), 1.0))
+    elif not (folder / ".git").exists():
+        if opts.pick.commit is not None or opts.pick.deadline is not None:
+            raise SourceError("--commit and --deadline need a git repository, and this is none")
+        return Source(folder, None)
+    evidence = opts.evidence.get(sub.student)
+    chosen = choose(folder, opts.pick, evidence)
+    source = Source(folder, chosen.commit, chosen.basis)
+    source.head, source.seen = sources.sightings(folder)
+    source.dates = sources.date_flags(folder, chosen.commit, opts.pick, evidence, time.time())
+    return source
 
 
 def expected_tests(course: Course, lessons: list[Lesson], work: Path) -> dict[str, list[str]]:
@@ -135,20 +148,24 @@ def _tag() -> str:
     return "".join(c for c in raw if c.isalnum())[:32] + "-" if raw else ""
 
 
-def _worker_config(plan: Plan, staged: Path, work: Path, opts: Options) -> tuple[Path, Path]:
-    """Write the worker's config for the harness; returns (config, scratch folder)."""
+def _worker_config(
+    plan: Plan, staged: Path, work: Path, opts: Options, phase: str
+) -> tuple[Path, Path]:
+    """Write the config of one phase's worker for the harness; returns (config, scratch).
+    Every phase gets a scratch folder and a marker of its own: nothing a worker of one phase
+    leaves behind is seen by the worker of the next."""
     private = work / "private"
     private.mkdir(mode=0o700, exist_ok=True)
     if plan.level == "bwrap":
-        scratch = work / "scratch"
+        scratch = work / f"scratch-{phase}"
         scratch.mkdir()
         impl = staged
     else:  # a plain process reads the submission and the kit's runtime from a shared copy
-        shared = "/tmp" if plan.level == "process" and os.geteuid() == 0 else None
-        scratch = Path(tempfile.mkdtemp(prefix="hexahype-worker-", dir=shared))
+        shared = "/tmp" if plan.level != "process-same-user" and os.geteuid() == 0 else None
+        scratch = Path(tempfile.mkdtemp(prefix=f"hexahype-worker-{phase}-", dir=shared))
         impl = scratch / "exercises"
         shutil.copytree(staged, impl)
-    config = private / "worker.json"
+    config = private / f"worker-{phase}.json"
     config.write_text(
         json.dumps(
             {
@@ -159,6 +176,7 @@ def _worker_config(plan: Plan, staged: Path, work: Path, opts: Options) -> tuple
                 "token": "hexahype-worker-" + _tag() + secrets.token_hex(8),
                 "call_timeout": opts.limits.test_timeout,
                 "preload": plan.preload,
+                "caps": plan.caps,
             }
         ),
         encoding="utf-8",
@@ -166,56 +184,160 @@ def _worker_config(plan: Plan, staged: Path, work: Path, opts: Options) -> tuple
     return config, scratch
 
 
-def _run(
+@dataclass
+class Phase:
+    """One phase of a submission's grading: the visible suites, or the hidden ones."""
+
+    hidden: bool
+    config: Path | None
+    ends: float  # time.monotonic() by which the phase must be over
+
+
+@dataclass
+class Ran:
+    """What the harness runs of one submission reported."""
+
+    tests: dict[str, TestOutcome] = field(default_factory=dict)
+    problem: str = ""  # about the submission as a whole
+    problems: dict[str, str] = field(default_factory=dict)  # lesson id -> one line
+
+
+def _problem(outcome: harness.Outcome, hidden: bool) -> str:
+    """A harness run's problem as one line. A hidden run's never quotes its output: that
+    output has seen the hidden inputs."""
+    return outcome.problem.split(":", 1)[0] if hidden else untrusted.text(outcome.problem, 300)
+
+
+def _harness(
+    course: Course,
+    files: list[Path],
+    impl: Path,
+    work: Path,
+    limits: harness.Limits,
+    name: str,
+    phase: Phase,
+    seconds: float,
+) -> harness.Outcome:
+    one = harness.Limits(limits.test_timeout, seconds, limits.file_mb, limits.memory_mb)
+    return harness.run(course.root, files, impl, work, one, name, phase.config)
+
+
+def _run_phase(
     course: Course,
     lessons: list[Lesson],
     impl: Path,
     work: Path,
     limits: harness.Limits,
-    config: Path | None = None,
-) -> tuple[ResultsDoc | None, str, dict[str, str]]:
-    """Run every suite at once; if that run dies, run lesson by lesson so that only the
-    lesson that brings pytest down loses its points. Returns (results, problem, per-lesson
-    problems)."""
-    files = suite_files_by_lesson(lessons)
-    outcome = harness.run(course.root, files, impl, work, limits, "all", config)
+    phase: Phase,
+    ran: Ran,
+) -> None:
+    """Run one phase's suites at once; if that run dies, run them lesson by lesson, so that
+    only the lesson that brings pytest down loses its points. Never past `phase.ends`."""
+    kind = "hidden" if phase.hidden else "visible"
+    mine = [e for e in lessons if (e.hidden_test_path if phase.hidden else e.test_path).exists()]
+    if not mine:
+        return
+    left = phase.ends - time.monotonic()
+    if left < MIN_RUN:
+        for e in mine:
+            ran.problems.setdefault(e.id, f"lesson {e.id}: {OUT_OF_TIME}")
+        return
+    outcome = _harness(
+        course, phase_files(mine, phase.hidden), impl, work, limits, kind, phase, left
+    )
     if outcome.doc is not None:
-        return outcome.doc, "", {}
-    merged = ResultsDoc(course.name, course.version, impl.name)
-    per_lesson: dict[str, str] = {}
-    share = max(limits.timeout / max(len(lessons), 1), 3 * limits.test_timeout + 10)
-    one = harness.Limits(limits.test_timeout, share, limits.file_mb, limits.memory_mb)
-    for lesson in lessons:
-        single = harness.run(
-            course.root, suite_files([lesson]), impl, work, one, f"l{lesson.id}", config
+        ran.tests.update({t.nodeid: t for t in outcome.doc.tests})
+        return
+    note = f"the {kind} run {_problem(outcome, phase.hidden)}; graded lesson by lesson"
+    ran.problem = f"{ran.problem}; {note}" if ran.problem else note
+    for i, lesson in enumerate(mine):
+        left = phase.ends - time.monotonic()
+        share = max(left / (len(mine) - i), min(left, 3 * limits.test_timeout + 10))
+        if share < MIN_RUN:
+            ran.problems.setdefault(lesson.id, f"lesson {lesson.id}: {OUT_OF_TIME}")
+            continue
+        single = _harness(
+            course,
+            phase_files([lesson], phase.hidden),
+            impl,
+            work,
+            limits,
+            f"{kind}-l{lesson.id}",
+            phase,
+            share,
         )
         if single.doc is None:
-            per_lesson[lesson.id] = f"lesson {lesson.id}: pytest {single.problem}"
+            ran.problems.setdefault(
+                lesson.id, f"lesson {lesson.id}: {kind} pytest {_problem(single, phase.hidden)}"
+            )
             continue
-        merged.lessons += single.doc.lessons
-    return merged, f"the full run {outcome.problem}; graded lesson by lesson", per_lesson
+        ran.tests.update({t.nodeid: t for t in single.doc.tests})
+
+
+def _run(
+    course: Course,
+    plan: Plan,
+    impl: Path,
+    work: Path,
+    limits: harness.Limits,
+    configs: tuple[Path | None, Path | None],
+    ends: float,
+) -> Ran:
+    """Every visible suite first, then every hidden suite in a fresh harness and a fresh worker:
+    no process or file that has seen a hidden input outlives into a run whose messages the
+    student reads. The visible phase may use the time in proportion to its tests, the hidden
+    phase whatever is left; nothing runs past `ends`."""
+    counts = [0, 0]
+    for ids in plan.expected.values():
+        for nodeid in ids:
+            counts[is_hidden(nodeid)] += 1
+    now = time.monotonic()
+    split = now + (ends - now) * (counts[0] / max(sum(counts), 1) if counts[1] else 1.0)
+    ran = Ran()
+    _run_phase(course, plan.lessons, impl, work, limits, Phase(False, configs[0], split), ran)
+    _run_phase(course, plan.lessons, impl, work, limits, Phase(True, configs[1], ends), ran)
+    return ran
 
 
 def _short(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 3] + "..."
+    return untrusted.text(text, limit)
 
 
 def _cap(text: str) -> str:
-    return text if len(text) <= MESSAGE_CAP else text[: MESSAGE_CAP - 3] + "..."
+    return untrusted.text(text, MESSAGE_CAP)
+
+
+def hidden_names(tests: list[TestOutcome]) -> str:
+    """Failed hidden checks by function name only (parameters may hold hidden inputs)."""
+    names = [t.nodeid.split("::")[-1].split("[", 1)[0] for t in tests if t.hidden and not t.passed]
+    names = list(dict.fromkeys(names))
+    more = f" (+{len(names) - 3} more)" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
+
+
+def lesson_line(outcome: LessonOutcome) -> str:
+    """The one message a lesson shows anywhere a student or the terminal reads it: from its
+    visible tests only; a lesson whose visible tests all pass names its failed hidden checks."""
+    if outcome.status is Status.DONE:
+        return ""
+    visible = outcome.part(hidden=False)
+    if any(not t.passed for t in visible):
+        return lesson_message(visible)
+    names = hidden_names(outcome.tests)
+    return f"hidden checks fail: {names}" if names else ""
 
 
 def _rows(
     course: Course,
     plan: Plan,
-    doc: ResultsDoc | None,
+    ran: Ran | None,
     problems: dict[str, str],
 ) -> tuple[list[LessonRow], list[TestRow]]:
     """Score every lesson from its expected tests: a test counts only when the harness saw it
-    pass; a missing, skipped or errored test scores 0, and unexpected ones are ignored."""
+    pass; a missing, skipped or errored test scores 0, and unexpected ones are ignored. Every
+    message passes the sanitiser here, where the grader receives it from the harness."""
     order = {e.id: i for i, e in enumerate(course.entries)}
-    seen = {t.nodeid: t for t in doc.tests} if doc is not None else {}
-    infos = {o.id: o for o in doc.lessons} if doc is not None else {}
+    seen = ran.tests if ran is not None else {}
     tests: list[TestRow] = []
     rows: list[LessonRow] = []
     for e in plan.lessons:
@@ -233,11 +355,8 @@ def _rows(
                 mine.append(
                     TestOutcome(name, e.id, t.status, _cap(t.message), max(t.duration, 0.0))
                 )
-        info = infos.get(e.id)
-        message = problems.get(e.id) or (info.first_message() if info is not None else None)
-        outcome = LessonOutcome(e.id, e.title, float(e.points), mine, message=message)
-        if outcome.status is Status.DONE or not outcome.first_message():
-            outcome.message = None
+        outcome = LessonOutcome(e.id, e.title, float(e.points), mine)
+        message = problems.get(e.id) or lesson_line(outcome)
         rows.append(
             LessonRow(
                 lesson=e.id,
@@ -249,7 +368,7 @@ def _rows(
                 points=outcome.points,
                 max_points=outcome.max_points,
                 duration=round(sum(t.duration for t in mine), 4),
-                message=_cap(outcome.first_message()),
+                message=_cap(message),
             )
         )
         tests += [
@@ -279,7 +398,9 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
             causes.append(f"lesson {row.lesson}: a test timed out")
         else:
             broken = [
-                t for t in by_lesson.get(row.lesson, []) if t.status == TestStatus.CANNOT_LOAD
+                t
+                for t in by_lesson.get(row.lesson, [])
+                if t.status == TestStatus.CANNOT_LOAD and not t.hidden
             ]
             if broken:
                 causes.append(broken[0].message)
@@ -288,7 +409,10 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
     if graded.tamper:
         more = f" (+{len(graded.tamper) - 1} more)" if len(graded.tamper) > 1 else ""
         causes.append(f"TAMPERED: {graded.tamper[0]}{more}")
-    return causes
+    if graded.dates:
+        more = f" (+{len(graded.dates) - 1} more)" if len(graded.dates) > 1 else ""
+        causes.append(f"DATES: {graded.dates[0]}{more}")
+    return [untrusted.terminal(c, 400) for c in causes]
 
 
 def grade_one(
@@ -296,41 +420,62 @@ def grade_one(
     plan: Plan,
     sub: Submission,
     opts: Options,
-    skip: Callable[[str, str], bool],
+    skip: Callable[[str, str], bool] = lambda student, commit: False,
 ) -> Result:
+    """Grade one submission (a folder or a git URL) in a fresh temporary folder: the stable
+    entry point for exporters. Never takes longer than `opts.limits.timeout` seconds
+    (--submission-timeout) in all, fetching, fallbacks and retries included, and raises nothing
+    for a broken submission: its problems are in the result."""
+    ends = time.monotonic() + opts.limits.timeout
     with tempfile.TemporaryDirectory(prefix="hexahype-grade-") as tmp:
         work = Path(tmp)
         base = Graded(
             sub.student, sub.repository, "", __version__, course.name, course.version, 0.0
         )
         base.isolation = plan.level
+        base.caps = plan.caps
         try:
-            source = _open(sub, opts, work)
+            source = _open(sub, opts, work, ends)
             staged = staging.stage(
                 course, plan.lessons, source, work / "stage", opts.max_file_bytes
             )
         except SourceError as exc:
-            base.problem = f"cannot read the submission: {exc}"
+            base.problem = untrusted.text(f"cannot read the submission: {exc}", 500)
             base.lessons, _ = _rows(course, plan, None, {})
             return Result(sub, base, causes=[base.problem])
         base.commit = source.commit or staged.fingerprint()
+        base.basis = source.basis
+        base.dates = list(source.dates)
         if skip(sub.student, base.commit):
-            return Result(sub, None, skipped=True)
+            return Result(sub, None, skipped=True, head=source.head, seen=source.seen)
         if opts.release is not None:
-            base.tamper = tamper.changes(source, opts.release)
-        config, scratch = _worker_config(plan, staged.folder, work, opts)
+            base.tamper = [untrusted.name(t, 300) for t in tamper.changes(source, opts.release)]
+        configs: list[Path | None] = []
+        scratches: list[Path] = []
         try:
-            doc, problem, problems = _run(
-                course, plan.lessons, staged.folder, work / "private", opts.limits, config
+            for phase in ("visible", "hidden"):
+                config, scratch = _worker_config(plan, staged.folder, work, opts, phase)
+                configs.append(config)
+                scratches.append(scratch)
+            ran = _run(
+                course,
+                plan,
+                staged.folder,
+                work / "private",
+                opts.limits,
+                (configs[0], configs[1]),
+                ends,
             )
         finally:
-            if not scratch.is_relative_to(work):
-                shutil.rmtree(scratch, ignore_errors=True)
-        problems = {**staged.problems, **problems}
-        base.problem = problem
-        base.lessons, base.tests = _rows(course, plan, doc, problems)
-        base.duration = sum(r.duration for r in base.lessons)
-        return Result(sub, base, causes=_causes(base, problems))
+            for scratch in scratches:
+                if not scratch.is_relative_to(work):
+                    shutil.rmtree(scratch, ignore_errors=True)
+        problems = {**staged.problems, **ran.problems}
+        base.problem = ran.problem
+        base.lessons, base.tests = _rows(course, plan, ran, problems)
+        base.duration = opts.limits.timeout - max(ends - time.monotonic(), 0.0)  # wall time
+        causes = _causes(base, problems)
+        return Result(sub, base, causes=causes, head=source.head, seen=source.seen)
 
 
 def plan(course: Course, opts: Options) -> Plan:
@@ -341,12 +486,14 @@ def plan(course: Course, opts: Options) -> Plan:
     text = "\n".join(p.read_text("utf-8", "replace") for p in suite_files(lessons))
     marks = {"cl100k_base": "cl100k()", "kit_bpe": "kit_bpe_encoding()"}
     preload = [name for name, mark in marks.items() if mark in text]
+    level = sandbox.choose(opts.sandbox_mode)
     return Plan(
         lessons,
         expected,
         test_docs(course, lessons),
-        sandbox.choose(opts.sandbox_mode),
+        level,
         preload,
+        sandbox.caps_level(level),
     )
 
 
@@ -380,8 +527,9 @@ def grade_all(
                     course.name,
                     course.version,
                     0.0,
-                    problem=f"grading failed: {exc}",
+                    problem=untrusted.text(f"grading failed: {exc}", 500),
                 )
                 graded.isolation = the_plan.level
+                graded.caps = the_plan.caps
                 graded.lessons, _ = _rows(course, the_plan, None, {})
                 yield Result(sub, graded, causes=[graded.problem])

@@ -1,9 +1,16 @@
 """`hexahype gradebook`: read the gradebook.
 
-- `hexahype gradebook export-csv OUT.csv`: one row per student (their latest graded commit), one
-  column per lesson, then the total;
-- `hexahype gradebook feedback OUT_DIR/`: one markdown file per student;
-- `hexahype gradebook show`: the same table in the terminal.
+- `export-csv OUT.csv`: one row per student, one column per lesson (final points), then raw
+  points, late days, penalty, final points and the maximum;
+- `export-scores OUT.csv`: one row per student and lesson, with raw points, lateness, penalty,
+  final points and an empty `override` column to edit; `import-overrides OUT.csv` reads it back;
+- `export-canvas OUT.csv --roster R`, `export-moodle OUT.csv --roster R`: LMS grade imports;
+- `feedback OUT_DIR/`: one markdown file per student, each name distinct
+  (`feedback.file_names`), with `index.csv` saying whose file is which; an earlier export in
+  OUT_DIR is replaced (and the count said), anything else there is never overwritten;
+- `show`: the table in the terminal.
+
+A file that is not a gradebook is refused before anything opens it for writing.
 """
 
 from __future__ import annotations
@@ -11,12 +18,37 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import math
 import sys
 from pathlib import Path
 
+from .. import untrusted
 from ..manifest import Course
+from ..usage import UsageError
 from . import feedback
 from .gradebook import DEFAULT_PATH, Gradebook
+from .insight import book as books
+from .insight import late, lms, roster, safe, scores
+
+INDEX = "index.csv"  # whose feedback file is which
+
+SCORE_COLUMNS = (
+    "student",
+    "lesson",
+    "title",
+    "commit",
+    "deadline",
+    "submitted_at",
+    "late_days",
+    "free_late_days",
+    "charged_days",
+    "raw",
+    "penalty",
+    "final",
+    "max",
+    "override",
+    "note",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,66 +61,269 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     csv_p = sub.add_parser("export-csv", help="one row per student, one column per lesson")
     csv_p.add_argument("out", type=Path, help="the CSV file to write")
+    sc = sub.add_parser(
+        "export-scores", help="one row per student and lesson, with an override column to edit"
+    )
+    sc.add_argument("out", type=Path, help="the CSV file to write")
+    imp = sub.add_parser("import-overrides", help="read the override column of export-scores")
+    imp.add_argument("file", type=Path, help="the edited export-scores CSV")
+    for name, lms_name in (("export-canvas", "Canvas"), ("export-moodle", "Moodle")):
+        p = sub.add_parser(name, help=f"the {lms_name} grade import CSV")
+        p.add_argument("out", type=Path, help="the CSV file to write")
+        p.add_argument("--roster", type=Path, required=True, help="the class roster CSV")
+        p.add_argument(
+            "--by",
+            choices=lms.GROUPS,
+            default="lesson",
+            help="one LMS assignment per lesson (default), per chapter, or for the course",
+        )
+        if name == "export-moodle":
+            p.add_argument(
+                "--id",
+                choices=sorted(lms.MOODLE_IDS),
+                default="email",
+                help="the roster column Moodle matches students on (default email)",
+            )
     fb = sub.add_parser("feedback", help="one markdown file per student")
     fb.add_argument("out", type=Path, help="the folder to write into")
     sub.add_parser("show", help="print the table")
 
 
-def table(book: Gradebook) -> list[list[str]]:
+def _scores(
+    book: Gradebook, course: Course, known: list[str] | None = None
+) -> list[scores.StudentScore]:
+    return scores.for_course(book, course, late.load(course), known)
+
+
+def table(book: Gradebook, course: Course | None = None) -> list[list[str]]:
+    policy = late.load(course) if course is not None else late.Policy()
+    extensions = (
+        late.load_extensions(policy, course, [r["student"] for r in book.history()])
+        if course is not None
+        else []
+    )
+    everyone = scores.compute(book, policy, extensions)
     columns = book.lesson_columns()
     rows = [
-        ["student", "commit", *[lid for lid, _ in columns], "total", "max", "tampered", "problem"]
+        [
+            "student",
+            "commit",
+            *[lid for lid, _ in columns],
+            "raw",
+            "late_days",
+            "penalty",
+            "final",
+            "max",
+            "tampered",
+            "dates",
+            "isolation",
+            "caps",
+            "problem",
+        ]
     ]
-    for sub in book.latest():
-        points = {r["lesson"]: r["points"] for r in book.lessons(sub["id"])}
+    latest = {row["student"]: row for row in book.latest()}
+    for student in everyone:
+        sub = latest.get(student.student)
         rows.append(
             [
-                sub["student"],
-                sub["commit_sha"],
-                *[f"{points[lid]:g}" if lid in points else "" for lid, _ in columns],
-                f"{sub['points']:g}",
-                f"{sub['max_points']:g}",
-                "yes" if sub["tampered"] else "",
-                sub["problem"],
+                safe.cell(student.student),
+                student.commit,
+                *[
+                    safe.number(item.final) if (item := student.lesson(lid)) is not None else ""
+                    for lid, _ in columns
+                ],
+                safe.number(student.raw),
+                str(student.late_days),
+                safe.number(student.penalty),
+                safe.number(student.final),
+                safe.number(student.max_points),
+                "yes" if student.tampered else "",
+                "flagged" if sub is not None and sub["date_flags"] else "",
+                sub["isolation"] if sub is not None else "",
+                sub["caps"] if sub is not None else "",
+                safe.cell(student.problem),
             ]
         )
     return rows
 
 
-def csv_text(book: Gradebook) -> str:
+def csv_text(rows: list[list[str]]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(table(book))
+    csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
 
 
-def write_feedback(book: Gradebook, out: Path) -> list[Path]:
+def score_rows(everyone: list[scores.StudentScore]) -> list[list[str]]:
+    rows = [list(SCORE_COLUMNS)]
+    for student in everyone:
+        for item in student.lessons:
+            rows.append(
+                [
+                    safe.cell(item.student),
+                    item.lesson,
+                    item.title,
+                    item.commit,
+                    item.deadline.isoformat() if item.deadline else "",
+                    item.submitted.isoformat() if item.submitted else "",
+                    str(item.late_days),
+                    str(item.free_days),
+                    str(item.charged_days),
+                    safe.number(item.raw),
+                    safe.number(item.penalty),
+                    safe.number(item.after_penalty),
+                    safe.number(item.max_points),
+                    safe.number(item.override),
+                    safe.cell(item.note),
+                ]
+            )
+    return rows
+
+
+def read_overrides(path: Path, book: Gradebook) -> dict[tuple[str, str], books.Override | None]:
+    """The override column of an edited export-scores file, checked row by row."""
+    students = {r["student"] for r in book.history()}
+    lessons = {lid for lid, _ in book.lesson_columns()}
+    changes: dict[tuple[str, str], books.Override | None] = {}
+    name = path.name
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [
+            c for c in ("student", "lesson", "override") if c not in (reader.fieldnames or [])
+        ]
+        if missing:
+            raise UsageError(
+                f"{name} line 1: no {', '.join(missing)} column (write it with export-scores)"
+            )
+        for row in reader:
+            line = reader.line_num
+            student = safe.uncell((row.get("student") or "").strip())
+            lesson = (row.get("lesson") or "").strip()
+            value = (row.get("override") or "").strip()
+            if not student and not lesson and not value:
+                continue
+            if student not in students:
+                raise UsageError(f"{name} line {line}: unknown student {student!r}")
+            if lesson not in lessons:
+                raise UsageError(f"{name} line {line}: unknown lesson {lesson!r}")
+            if not value:
+                changes[(student, lesson)] = None
+                continue
+            try:
+                points = float(
+                    value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
+                )
+            except ValueError:
+                points = math.nan
+            if not math.isfinite(points) or points < 0:
+                raise UsageError(
+                    f"{name} line {line}: override {value!r} is not a number of points"
+                )
+            note = safe.uncell((row.get("note") or "").strip())
+            changes[(student, lesson)] = books.Override(student, lesson, round(points, 2), note)
+    return changes
+
+
+class FeedbackError(Exception):
+    """The feedback folder holds files of something else (one line)."""
+
+
+def _earlier(out: Path) -> set[str]:
+    """The files an earlier feedback export wrote into `out` (from its index)."""
+    index = out / INDEX
+    if not index.is_file():
+        return set()
+    with index.open(encoding="utf-8", newline="") as fh:
+        return {row["file"] for row in csv.DictReader(fh) if row.get("file")}
+
+
+def write_feedback(book: Gradebook, out: Path) -> tuple[list[Path], int]:
+    """One file per student, never two on one name; returns (files, earlier files replaced).
+    Files in `out` that no earlier export wrote are never overwritten."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for sub in book.latest():
-        path = out / f"{feedback.safe_name(sub['student'])}.md"
+    subs = book.latest()
+    names = feedback.file_names([s["student"] for s in subs])
+    earlier = _earlier(out)
+    present = {p.name for p in out.iterdir()} - {INDEX}
+    for sub in subs:
+        name = names[sub["student"]] + ".md"
+        if name in present and name not in earlier:
+            raise FeedbackError(
+                f"{untrusted.name(out / name)} exists and no earlier feedback export wrote it; "
+                "not overwriting it (choose an empty folder)"
+            )
+    written: list[Path] = []
+    taken: set[str] = set()
+    for sub in subs:
+        name = names[sub["student"]] + ".md"
+        if name.casefold() in taken:  # file_names guarantees this never happens
+            raise FeedbackError(f"two students map to {name}")
+        taken.add(name.casefold())
+        path = out / name
         path.write_text(
             feedback.render(sub, book.lessons(sub["id"]), book.tests(sub["id"])), encoding="utf-8"
         )
         written.append(path)
-    return written
+    with (out / INDEX).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["student", "file"])
+        writer.writerows(
+            [untrusted.csv_cell(s["student"]), names[s["student"]] + ".md"] for s in subs
+        )
+    replaced = len({p.name for p in written} & earlier & present)
+    return written, replaced
+
+
+def _lms(args: argparse.Namespace, course: Course, book: Gradebook) -> int:
+    people = roster.load(args.roster)
+    everyone = _scores(book, course, [p.student for p in people.people])
+    if args.action == "export-canvas":
+        export = lms.canvas(course, everyone, people, args.by)
+    else:
+        export = lms.moodle(course, everyone, people, args.id, args.by)
+    side = lms.write(export, args.out)
+    print(f"wrote {export.written} students to {args.out}")
+    for student, why in export.left_out:
+        print(f"  {safe.term(student)}: {why}")
+    if side is not None:
+        print(f"listed {len(export.left_out)} students in {side}")
+    return 0
 
 
 def run(args: argparse.Namespace, course: Course) -> int:
-    if not args.gradebook.is_file():
-        print(
-            f"hexahype gradebook: {args.gradebook} does not exist; run hexahype grade first",
-            file=sys.stderr,
-        )
+    try:
+        with books.open_book(args.gradebook) as book:
+            return _run(args, course, book)
+    except (books.BookError, late.PolicyError, roster.RosterError) as exc:
+        print(f"hexahype gradebook: {exc}", file=sys.stderr)
         return 2
-    with Gradebook(args.gradebook) as book:
-        if args.action == "export-csv":
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(csv_text(book), encoding="utf-8")
-            print(f"wrote {len(book.latest())} students to {args.out}")
-        elif args.action == "feedback":
-            files = write_feedback(book, args.out)
-            print(f"wrote {len(files)} feedback files to {args.out}")
-        else:
-            for row in table(book):
-                print("  ".join(row[:-1]))
+
+
+def _run(args: argparse.Namespace, course: Course, book: Gradebook) -> int:
+    if args.action == "export-csv":
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(csv_text(table(book, course)), encoding="utf-8")
+        print(f"wrote {len(book.latest())} students to {args.out}")
+    elif args.action == "export-scores":
+        everyone = _scores(book, course)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(csv_text(score_rows(everyone)), encoding="utf-8")
+        print(f"wrote {sum(len(s.lessons) for s in everyone)} rows to {args.out}")
+        print(f"late policy: {late.load(course).describe()}")
+    elif args.action == "import-overrides":
+        changes = read_overrides(args.file, book)
+        added, removed = books.set_overrides(book, changes)
+        print(f"set {added} overrides, removed {removed}; the exports use them from now on")
+    elif args.action in ("export-canvas", "export-moodle"):
+        return _lms(args, course, book)
+    elif args.action == "feedback":
+        try:
+            files, replaced = write_feedback(book, args.out)
+        except FeedbackError as exc:
+            print(f"hexahype gradebook: {exc}", file=sys.stderr)
+            return 1
+        again = f", replacing {replaced} of an earlier export" if replaced else ""
+        print(f"wrote {len(files)} feedback files to {untrusted.name(args.out)}{again}")
+    else:
+        for row in table(book, course):
+            print("  ".join(untrusted.terminal(cell, 200) for cell in row[:-1]))
     return 0

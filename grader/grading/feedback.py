@@ -3,21 +3,52 @@
 A failed visible test shows its message (the learner can run it anyway). A failed hidden test
 shows only its function name (without parameters, which may hold hidden inputs) and the first
 line of its docstring: never its assertion message, expected values or source.
+
+Everything that came from the submission (its name, messages, the commit) is written as a
+markdown code span (`grader.untrusted.markdown`): literal text, never HTML, a link, an image or
+emphasis, whatever it holds.
+
+File names: `file_names()` gives every student a distinct file, also when two names normalise to
+the same one (`a b` and `a_b`, `Alice` and `alice` on a case-insensitive disk).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 
+from .. import untrusted
 from ..results import Status, TestStatus
+
+MAX_NAME = 80
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))}
+RESERVED |= {f"lpt{i}" for i in range(10)}
 
 PASSED = TestStatus.PASSED.value
 MAX_VISIBLE = 8
 
 
 def safe_name(student: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._")[:MAX_NAME] or "student"
+
+
+def file_names(students: list[str]) -> dict[str, str]:
+    """student -> a file name (without suffix) that no other student of `students` gets, on
+    any file system: a name that had to change (characters replaced, cut, reserved on Windows)
+    or that clashes, ignoring case, with another gets a short hash of the real name."""
+    plain = {s: safe_name(s) for s in students}
+    clashes: dict[str, int] = {}
+    for name in plain.values():
+        clashes[name.casefold()] = clashes.get(name.casefold(), 0) + 1
+    out: dict[str, str] = {}
+    for student, name in plain.items():
+        changed = name != student or name.split(".")[0].casefold() in RESERVED
+        if changed or clashes[name.casefold()] > 1:
+            digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+            name = f"{name}-{digest}"
+        out[student] = name
+    return out
 
 
 def _test_name(nodeid: str) -> str:
@@ -35,10 +66,11 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def render(sub: sqlite3.Row, lessons: list[sqlite3.Row], tests: list[sqlite3.Row]) -> str:
+    md = untrusted.markdown
     lines = [
-        f"# Feedback for {sub['student']}",
+        f"# Feedback for {md(sub['student'], 120)}",
         "",
-        f"- Commit graded: `{sub['commit_sha'] or 'none'}`",
+        f"- Commit graded: {md(sub['commit_sha'] or 'none', 80)}",
         f"- Course: {sub['course']} {sub['course_version']} (grader {sub['grader_version']})",
         f"- Total: **{sub['points']:g} / {sub['max_points']:g}** points",
     ]
@@ -48,7 +80,7 @@ def render(sub: sqlite3.Row, lessons: list[sqlite3.Row], tests: list[sqlite3.Row
             "files); grading used the course's own copies."
         )
     if sub["problem"]:
-        lines.append(f"- Note: {_one_line(sub['problem'])}")
+        lines.append(f"- Note: {md(sub['problem'])}")
     lines += ["", "| Lesson | Status | Checks | Points |", "|---|---|---:|---:|"]
     for r in lessons:
         lines.append(
@@ -77,7 +109,8 @@ def _lesson_lines(lesson: sqlite3.Row, tests: list[sqlite3.Row]) -> list[str]:
     )
     broken = [t for t in failed if t["status"] == TestStatus.CANNOT_LOAD and not t["hidden"]]
     if broken:
-        return out + [f"- Your module could not be loaded: {_one_line(broken[0]['message'])}"]
+        why = untrusted.markdown(broken[0]["message"])
+        return out + [f"- Your module could not be loaded: {why}"]
     skipped = [t for t in failed if t["status"] == TestStatus.SKIPPED]
     visible = [t for t in failed if not t["hidden"] and t["status"] != TestStatus.SKIPPED]
     seen: set[str] = set()
@@ -92,7 +125,8 @@ def _lesson_lines(lesson: sqlite3.Row, tests: list[sqlite3.Row]) -> list[str]:
                 f"- ... and more visible checks fail; run `hexahype check {lesson['lesson']}`"
             )
             break
-        out.append(f"- `{_test_name(t['name'])}` ({t['status']}): {message}")
+        shown_name = untrusted.markdown(_test_name(t["name"]), 120)
+        out.append(f"- {shown_name} ({t['status']}): {untrusted.markdown(message)}")
         shown += 1
     hidden: dict[str, list[sqlite3.Row]] = {}
     for t in failed:
@@ -101,7 +135,8 @@ def _lesson_lines(lesson: sqlite3.Row, tests: list[sqlite3.Row]) -> list[str]:
     for name, group in hidden.items():
         cases = f", {len(group)} cases" if len(group) > 1 else ""
         about = f": {_one_line(group[0]['doc'])}" if group[0]["doc"] else ""
-        out.append(f"- hidden check `{name}` ({group[0]['status']}{cases}){about}")
+        label = untrusted.markdown(name, 120)
+        out.append(f"- hidden check {label} ({group[0]['status']}{cases}){about}")
     if skipped:
         why = (
             "after a check of this lesson ran out of time"

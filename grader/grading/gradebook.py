@@ -15,8 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "2"
-MIGRATIONS = (("isolation", "TEXT NOT NULL DEFAULT ''"),)  # columns added since version 1
+from .sources import Evidence, Snapshot
+
+SCHEMA_VERSION = "3"
+MIGRATIONS = (  # columns of submissions added since version 1
+    ("isolation", "TEXT NOT NULL DEFAULT ''"),
+    ("caps", "TEXT NOT NULL DEFAULT ''"),
+    ("basis", "TEXT NOT NULL DEFAULT ''"),
+    ("date_flags", "TEXT NOT NULL DEFAULT ''"),
+    # the time the submission counts as handed in, which the late policy reads
+    # (grader/grading/insight/late.py)
+    ("submitted_at", "TEXT NOT NULL DEFAULT ''"),
+)
 DEFAULT_PATH = Path("gradebook.sqlite")
 
 SCHEMA = """
@@ -40,7 +50,26 @@ CREATE TABLE IF NOT EXISTS submissions (
     tampered INTEGER NOT NULL DEFAULT 0,
     tamper_detail TEXT NOT NULL DEFAULT '',
     isolation TEXT NOT NULL DEFAULT '',
+    caps TEXT NOT NULL DEFAULT '',
+    basis TEXT NOT NULL DEFAULT '',
+    date_flags TEXT NOT NULL DEFAULT '',
+    submitted_at TEXT NOT NULL DEFAULT '',
     UNIQUE (student, commit_sha)
+);
+CREATE TABLE IF NOT EXISTS sightings (
+    student TEXT NOT NULL,
+    commit_sha TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    author_time INTEGER NOT NULL,
+    committer_time INTEGER NOT NULL,
+    PRIMARY KEY (student, commit_sha)
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    student TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    taken_at REAL NOT NULL,
+    head TEXT NOT NULL,
+    source TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS lessons (
     submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
@@ -105,7 +134,14 @@ class Graded:
     course_version: str
     duration: float
     problem: str = ""
-    isolation: str = ""  # how the student code was isolated: "bwrap", "process", ...
+    isolation: str = ""  # how the student code was isolated: "bwrap", "process-uid", ...
+    caps: str = ""  # how its memory, processes and CPU were capped: "cgroup2", "cgroup1", ...
+    basis: str = ""  # why this commit: "HEAD", "--commit", "collected <time>", ...
+    dates: list[str] = field(default_factory=list)  # commits whose dates disagree with records
+    # When the submission counts as handed in (ISO 8601 with offset): the trusted time the
+    # instructor's side first saw the commit. Empty: the grading time, the latest moment the
+    # instructor can vouch for.
+    submitted_at: str = ""
     tamper: list[str] = field(default_factory=list)
     lessons: list[LessonRow] = field(default_factory=list)
     tests: list[TestRow] = field(default_factory=list)
@@ -172,6 +208,7 @@ class Gradebook:
 
     def record(self, graded: Graded) -> int:
         """Store one graded submission, replacing an earlier grading of the same commit."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         with self.transaction() as db:
             db.execute(
                 "DELETE FROM submissions WHERE student = ? AND commit_sha = ?",
@@ -180,12 +217,13 @@ class Gradebook:
             cur = db.execute(
                 "INSERT INTO submissions (student, repository, commit_sha, graded_at, "
                 "grader_version, course, course_version, points, max_points, duration, problem, "
-                "tampered, tamper_detail, isolation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "tampered, tamper_detail, isolation, caps, basis, date_flags, submitted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     graded.student,
                     graded.repository,
                     graded.commit,
-                    time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    now,
                     graded.grader_version,
                     graded.course,
                     graded.course_version,
@@ -196,6 +234,10 @@ class Gradebook:
                     int(bool(graded.tamper)),
                     "\n".join(graded.tamper),
                     graded.isolation,
+                    graded.caps,
+                    graded.basis,
+                    "\n".join(graded.dates),
+                    graded.submitted_at or now,
                 ),
             )
             sid = int(cur.lastrowid or 0)
@@ -236,6 +278,45 @@ class Gradebook:
             )
         return sid
 
+    # -- the records of what was seen when ---------------------------------------------------
+    def record_sighting(
+        self,
+        student: str,
+        repository: str,
+        head: str,
+        commits: list[tuple[str, int, int]],
+        source: str,
+        now: float | None = None,
+    ) -> int:
+        """Record that `student`'s repository had `head` (and `commits`, its history) now, by
+        the grader's clock: the evidence deadlines are decided by. Returns how many commits
+        were seen for the first time."""
+        when = time.time() if now is None else now
+        with self.transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO sightings VALUES (?, ?, ?, ?, ?)",
+                [(student, sha, when, a, c) for sha, a, c in commits],
+            )
+            new = db.total_changes - before
+            db.execute(
+                "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                (student, repository, when, head, source),
+            )
+        return new
+
+    def evidence(self) -> dict[str, Evidence]:
+        """student -> the records: collections (oldest first) and first sightings."""
+        out: dict[str, Evidence] = {}
+        for r in self.db.execute("SELECT * FROM snapshots ORDER BY taken_at, rowid"):
+            ev = out.setdefault(r["student"], Evidence())
+            ev.snapshots.append(Snapshot(float(r["taken_at"]), r["head"]))
+        for r in self.db.execute("SELECT student, commit_sha, first_seen FROM sightings"):
+            out.setdefault(r["student"], Evidence()).first_seen[r["commit_sha"]] = float(
+                r["first_seen"]
+            )
+        return out
+
     # -- reading ------------------------------------------------------------------------------
     def latest(self) -> list[sqlite3.Row]:
         """Each student's most recently graded submission, by student name."""
@@ -260,6 +341,10 @@ class Gradebook:
                 (submission_id,),
             )
         )
+
+    def history(self) -> list[sqlite3.Row]:
+        """Every graded submission, each student's in the order they were graded."""
+        return list(self.db.execute("SELECT * FROM submissions ORDER BY student, id"))
 
     def lesson_columns(self) -> list[tuple[str, str]]:
         """(lesson id, title) of every lesson in the gradebook, in teaching order."""

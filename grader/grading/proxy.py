@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
+from .. import untrusted
 from ..loader import LessonLoadError
 from ..manifest import Lesson
 from . import sandbox, wire
@@ -54,6 +55,8 @@ class Worker:
     def __init__(self, spec: sandbox.Spec) -> None:
         self.spec = spec
         self.proc: subprocess.Popen[bytes] | None = None
+        self.started: sandbox.Started | None = None
+        self.started_at = 0.0  # perf_counter() at the last start
         self.buffer = b""
         self.next_id = 0
         self.generation = 0
@@ -65,17 +68,27 @@ class Worker:
     def start(self) -> None:
         self.stop()
         self.stats.starts += 1
-        self.started = time.perf_counter()
-        self.proc = sandbox.start(self.spec)
+        self.started_at = time.perf_counter()
+        self.started = sandbox.start(self.spec)
+        self.proc = self.started.proc
         self.buffer = b""
         self.generation += 1
         assert self.proc.stdout is not None and self.proc.stdin is not None
         os.set_blocking(self.proc.stdout.fileno(), False)
         os.set_blocking(self.proc.stdin.fileno(), False)
 
+    def over_cpu(self) -> bool:
+        """Whether the worker's control group used more CPU time than its cap, all of its
+        processes together."""
+        group = self.started.group if self.started is not None else None
+        return group is not None and group.cpu_seconds() > self.spec.limits.cpu_seconds
+
     def stop(self) -> None:
         proc, self.proc = self.proc, None
+        started, self.started = self.started, None
         if proc is None:
+            if started is not None:
+                started.stop()
             return
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -95,6 +108,8 @@ class Worker:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if started is not None:
+            started.stop()  # the whole control group, and every process of the worker's user
         if self.spec.level != "bwrap":
             sandbox.kill_strays(self.spec.token)
 
@@ -239,7 +254,7 @@ class Client:
             self._restart()
         if not self.ready:
             self.worker.request({"op": "ping"}, STARTUP_TIMEOUT)
-            self.worker.stats.ready_s += time.perf_counter() - self.worker.started
+            self.worker.stats.ready_s += time.perf_counter() - self.worker.started_at
             self.ready = True
 
     def profile(self) -> dict[str, Any]:
@@ -275,7 +290,7 @@ class Client:
             self.load_errors[lesson.module] = f"lesson {lesson.id}: importing {shown}: {exc}"
         else:
             if "load_error" in answer:
-                self.load_errors[lesson.module] = str(answer["load_error"])[:2000]
+                self.load_errors[lesson.module] = untrusted.text(answer["load_error"])
             elif _listing_ok(answer.get("ok")):
                 listing: dict[str, Any] = answer["ok"]
                 self.loaded[lesson.module] = listing
@@ -334,7 +349,8 @@ class Client:
         if not all(type(m) is str and m.replace("_", "a").isalnum() for m in methods):
             raise wire.WireError("a bad handle")
         lesson = self.current
-        return RemoteObject(self, lesson, hid, cls[:80], frozenset(methods), self.worker.generation)
+        name = untrusted.name(cls, 80)
+        return RemoteObject(self, lesson, hid, name, frozenset(methods), self.worker.generation)
 
     # -- calls ----------------------------------------------------------------------------------
     def call(self, lesson: Lesson, message: dict[str, Any], what: str) -> Any:
@@ -367,6 +383,12 @@ class Client:
         except WorkerError as exc:
             self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
             raise WorkerError(f"{what} failed: {exc}") from None
+        if self.worker.over_cpu():
+            self.worker.stop()
+            raise WorkerError(
+                f"{what} failed: the lesson code used more than its "
+                f"{self.spec.limits.cpu_seconds}s of CPU time (all its processes together)"
+            )
         if "ok" in answer:
             self.current = lesson
             began = time.perf_counter()
@@ -378,7 +400,7 @@ class Client:
             finally:
                 stats.decode_s += time.perf_counter() - began
         if "bad" in answer:
-            raise AnswerError(f"{str(answer['bad'])[:500]}; answers must be plain data")
+            raise AnswerError(f"{untrusted.text(answer['bad'], 500)}; answers must be plain data")
         if "err" in answer and type(answer["err"]) is dict:
             raise _rebuild(answer["err"], what)
         self.worker.stop()
@@ -391,6 +413,8 @@ def _listing_ok(listing: Any) -> bool:
         and type(listing.get("functions")) is list
         and type(listing.get("classes")) is dict
         and type(listing.get("values")) is dict
+        and all(type(n) is str and n.isidentifier() for n in listing["functions"])
+        and all(type(n) is str and n.isidentifier() for n in listing["classes"])
     )
 
 
@@ -405,13 +429,16 @@ def _same_encoding(a: Any, b: Any) -> bool:
 
 
 def _rebuild(err: dict[str, Any], what: str) -> BaseException:
+    """The student's exception, rebuilt from data: its message, name and string arguments
+    pass the sanitiser here, where the harness receives them."""
     kind = RAISED.get(str(err.get("type")))
-    message = str(err.get("message", ""))[:2000]
-    name = str(err.get("name", "Exception"))[:80]
+    message = untrusted.text(err.get("message", ""))
+    name = untrusted.name(err.get("name", "Exception"), 80)
     if kind is None:
         return WorkerError(f"{what} raised {name}: {message}")
     args = err.get("args")
     if type(args) is list and all(type(a) in (str, int, float) for a in args):
+        args = [untrusted.text(a) if type(a) is str else a for a in args]
         try:
             return cast(BaseException, kind(*args))
         except Exception:  # noqa: BLE001 - e.g. UnicodeError wants other arguments
@@ -551,6 +578,7 @@ def client_from(config_path: Path) -> Client:
             limits=sandbox.Limits(**cfg["limits"]),
             token=str(cfg["token"]),
             preload=tuple(str(n) for n in cfg.get("preload", [])),
+            caps=str(cfg.get("caps") or "per-process"),
         )
         _CLIENT = Client(spec, float(cfg["call_timeout"]))
     return _CLIENT

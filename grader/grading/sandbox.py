@@ -2,32 +2,57 @@
 
 Always: resource limits (memory, CPU time, processes, file size, open files) set before exec,
 `python -I -B` (no bytecode written), a scrubbed environment, a new session so the whole
-tree can be killed, and a separate unprivileged user (nobody) when the grader runs as root.
+tree can be killed.
 
-With bubblewrap (`bwrap`): no network, new PID/IPC/UTS namespaces killed as a whole with the
-grader, a read-only view of the system and of the Python installation, the kit's runtime files
-(`grader/__init__.py`, `assets.py`, `data/`, and the worker's own modules, never `grader/tests`,
-solutions or test suites) read-only at /opt/hexahype, the staged submission read-only at
-/submission, and a small private tmpfs at /tmp as the only writable place.
+Isolation levels, reported on screen and in the gradebook:
 
-The isolation level is reported as "bwrap", "process" (a separate user or an unprivileged
-grader) or "process-as-root" (the interpreter is unreadable to nobody: no user separation).
+- `bwrap`: no network, new PID/IPC/UTS namespaces killed as a whole with the grader, no /proc,
+  a read-only system (/usr and the loader's files), the interpreter, its site-packages and the
+  kit's runtime (`grader/__init__.py`, `assets.py`, `data/` and the worker's modules, never
+  `grader/tests`, solutions or test suites) read-only at neutral paths (/opt/python,
+  /opt/hexahype), the staged submission at /submission, a passwd file that names no one of the
+  host, and a small private tmpfs at /tmp as the only writable place. Nothing inside tells the
+  instructor's paths, user name or layout. As root, the worker drops to a user of its own.
+- `process-uid` (the grader is root): a plain process as a user of its own, one per concurrent
+  worker (`UidPool`); when it stops, every process of that user is killed and the files and
+  IPC objects it left in the world-writable places are removed.
+- `process-same-user` (not root): a plain process as the grader's own user. It could read or
+  change the grader's files and reach other workers: submissions are graded one at a time.
+- `process-as-root`: the interpreter is unreadable to other users: no user separation at all.
+
+Caps, also reported: the worker's memory, processes and CPU are capped for the submission as a
+whole, not per process, where the machine allows it:
+
+- `cgroup2` / `cgroup1`: a control group per worker (memory without swap, a process count, one
+  CPU's worth of time, and the CPU seconds used, checked after every call);
+- `one-process`: a user of its own with RLIMIT_NPROC = 1: the worker can start no process or
+  thread, so the per-process limits are the submission's;
+- `per-process`: only per-process limits (a submission with N processes may use N times them);
+  `hexahype grade` says so.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import functools
 import os
+import pwd
 import shutil
 import signal
 import subprocess
 import sys
 import sysconfig
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 NOBODY = 65534
 KIT_MOUNT = "/opt/hexahype"
+PYTHON_MOUNT = "/opt/python"
+SITE_MOUNT = "/opt/site"
 SUB_MOUNT = "/submission/exercises"
 TMPFS_BYTES = 32 * 1024 * 1024
 RUNTIME = (
@@ -38,9 +63,15 @@ RUNTIME = (
     "grading/wire.py",
     "grading/worker.py",
 )
-LEVELS = ("bwrap", "process", "process-as-root")
+LEVELS = ("bwrap", "process-uid", "process-same-user", "process-as-root")
+SHARED_LEVELS = ("process-same-user", "process-as-root")  # no user of the worker's own
+CAPS = ("cgroup2", "cgroup1", "one-process", "per-process")
 SYSTEM_DIRS = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
-ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group")
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime")
+UID_RANGE = range(59000, 59999)  # users for the workers: never in the passwd file
+WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")
+PASSWD = "root:x:0:0::/:/usr/sbin/nologin\nstudent:x:{uid}:{uid}::/tmp:/usr/sbin/nologin\n"
+GROUP = "root:x:0:\nstudent:x:{uid}:\n"
 
 
 @dataclass(frozen=True)
@@ -48,7 +79,7 @@ class Limits:
     memory_mb: int = 2048
     cpu_seconds: int = 600
     file_mb: int = 16
-    processes: int = 64
+    processes: int = 16
     open_files: int = 256
 
 
@@ -62,19 +93,20 @@ class Spec:
     limits: Limits
     token: str  # a marker in the worker's environment, to find strays
     preload: tuple[str, ...] = ()  # tokenizers to build before the first request
+    caps: str = "per-process"  # one of CAPS
 
 
 def grader_dir() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
-def _bootstrap(kit: str, uid: int | None) -> str:
+def _bootstrap(kit: str, uid: int | None, site: list[str]) -> str:
     drop = (
         f"os.setgroups([]); os.setgid({uid}); os.setuid({uid}); " if uid is not None else ""
     ) + "os.umask(0o077); "
+    paths = "".join(f"sys.path.insert(0, {p!r}); " for p in reversed([kit, *site]))
     return (
-        f"import os, sys; {drop}sys.path.insert(0, {kit!r}); "
-        "from grader.grading import worker; worker.main(sys.argv[1:])"
+        f"import os, sys; {drop}{paths}from grader.grading import worker; worker.main(sys.argv[1:])"
     )
 
 
@@ -103,20 +135,35 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _python_roots() -> list[Path]:
-    """The folders the interpreter needs: its prefixes and every path on a fresh sys.path."""
-    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix)}
-    roots.add(Path(os.path.realpath(sys.executable)).parent.parent)
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        roots.add(Path(sysconfig.get_paths()[key]))
-    return sorted({Path(os.path.realpath(r)) for r in roots if Path(r).exists()})
+# -- the interpreter at neutral paths -----------------------------------------------------------
+def _real(path: str | Path) -> Path:
+    return Path(os.path.realpath(path))
 
 
-def _minimal(paths: list[Path]) -> list[Path]:
+def _interpreter() -> tuple[Path, Path]:
+    """(the real interpreter, its installation prefix)."""
+    exe = _real(sys.executable)
+    return exe, _real(sys.base_prefix)
+
+
+def _site_dirs() -> list[Path]:
+    """The site-packages the worker needs (numpy, tiktoken) that are not in the base
+    installation: a virtualenv's."""
+    base = _real(sys.base_prefix)
     out: list[Path] = []
-    for p in sorted(paths, key=lambda x: len(x.parts)):
-        if not any(p == q or q in p.parents for q in out):
-            out.append(p)
+    for key in ("purelib", "platlib"):
+        path = _real(sysconfig.get_paths()[key])
+        if path.is_dir() and base not in path.parents and path not in out:
+            out.append(path)
+    return out
+
+
+def _install_records(site: Path) -> list[str]:
+    """Files of a site-packages folder that name host paths: .pth files, editable-install
+    finders, and the direct_url.json of installed distributions."""
+    out: list[str] = []
+    for pattern in ("*.pth", "__editable__*", "*.dist-info/direct_url.json"):
+        out += sorted(p.relative_to(site).as_posix() for p in site.glob(pattern) if p.is_file())
     return out
 
 
@@ -144,7 +191,20 @@ def _parents(mounts: list[str]) -> list[str]:
     return out
 
 
-def bwrap_command(spec: Spec) -> list[str]:
+def _identity_files(scratch: Path, uid: int) -> tuple[Path, Path]:
+    """A passwd and a group file for the sandbox that name no user of the host."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    passwd, group = scratch / "passwd", scratch / "group"
+    passwd.write_text(PASSWD.format(uid=uid), encoding="utf-8")
+    group.write_text(GROUP.format(uid=uid), encoding="utf-8")
+    for f in (passwd, group):
+        f.chmod(0o644)
+    return passwd, group
+
+
+def bwrap_command(spec: Spec, uid: int | None = None) -> list[str]:
+    """The bubblewrap command of one worker; `uid` is the user it drops to (the grader is
+    root), else it keeps the grader's user inside a user namespace."""
     bwrap = shutil.which("bwrap") or "bwrap"
     cmd = [
         bwrap,
@@ -158,28 +218,41 @@ def bwrap_command(spec: Spec) -> list[str]:
         "--hostname",
         "sandbox",
     ]
+    inside = uid if uid is not None else 1000
+    if uid is None:
+        cmd += ["--unshare-user", "--uid", str(inside), "--gid", str(inside)]
     mounts = _system_binds()
     for name in ETC_FILES:
         if (Path("/etc") / name).exists():
             mounts += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    for root in _minimal(_python_roots()):
-        if not str(root).startswith("/usr/"):
-            mounts += ["--ro-bind", str(root), str(root)]
+    passwd, group = _identity_files(spec.scratch, inside)
+    mounts += ["--ro-bind", str(passwd), "/etc/passwd", "--ro-bind", str(group), "/etc/group"]
+    exe, prefix = _interpreter()
+    if str(exe).startswith("/usr/"):
+        python = str(exe)
+    else:  # an interpreter elsewhere (pyenv, a toolcache) is seen at /opt/python
+        mounts += ["--ro-bind", str(prefix), PYTHON_MOUNT]
+        python = f"{PYTHON_MOUNT}/{exe.relative_to(prefix).as_posix()}"
+    site = []
+    for i, path in enumerate(_site_dirs()):
+        site.append(f"{SITE_MOUNT}/{i}")
+        mounts += ["--ro-bind", str(path), site[-1]]
+        for rel in _install_records(path):  # they name the folders things came from
+            mounts += ["--ro-bind", "/dev/null", f"{site[-1]}/{rel}"]
     kit = grader_dir()
     for rel in RUNTIME:
         mounts += ["--ro-bind", str(kit / rel), f"{KIT_MOUNT}/grader/{rel}"]
     mounts += ["--ro-bind", str(spec.impl), SUB_MOUNT]
-    # The private /tmp comes first: the interpreter or its virtualenv may itself live under
-    # /tmp (a CI clone, say), and binds made after the tmpfs show through it.
-    cmd += ["--proc", "/proc", "--dev", "/dev"]
+    # No /proc: nothing of the host's processes (not even bwrap's own command line) or mounts.
+    # The private /tmp comes first: the interpreter may itself live under /tmp (a CI clone),
+    # and binds made after the tmpfs show through it.
+    cmd += ["--dev", "/dev"]
     cmd += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
     cmd += [*_parents(mounts), *mounts, "--chdir", "/tmp"]
-    uid = None
-    if _is_root():
-        uid = NOBODY
+    if uid is not None:
         cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    cmd += ["--", sys.executable, *_python_flags()]
-    return [*cmd, "-c", _bootstrap(KIT_MOUNT, uid), SUB_MOUNT, *spec.preload]
+    cmd += ["--", python, *_python_flags()]
+    return [*cmd, "-c", _bootstrap(KIT_MOUNT, uid, site), SUB_MOUNT, *spec.preload]
 
 
 def process_command(spec: Spec) -> list[str]:
@@ -188,7 +261,7 @@ def process_command(spec: Spec) -> list[str]:
         sys.executable,
         *_python_flags(),
         "-c",
-        _bootstrap(kit, None),
+        _bootstrap(kit, None, []),
         str(spec.impl),
         *spec.preload,
     ]
@@ -196,7 +269,7 @@ def process_command(spec: Spec) -> list[str]:
 
 def prepare_process_scratch(spec: Spec) -> None:
     """A plain process sees the kit's runtime through a copy in its scratch folder, and gets a
-    home of its own there (owned by nobody when the grader is root)."""
+    home of its own there."""
     kit = grader_dir()
     for rel in RUNTIME:
         src, dst = kit / rel, spec.scratch / "kit" / "grader" / rel
@@ -209,14 +282,337 @@ def prepare_process_scratch(spec: Spec) -> None:
     home.mkdir(exist_ok=True)
     for path in [spec.scratch, *spec.scratch.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
-    if spec.level == "process" and _is_root():
-        os.chown(home, NOBODY, NOBODY)
-        home.chmod(0o700)
 
 
-def limit(limits: Limits) -> None:
-    """Set the resource limits; runs in the child between fork and exec."""
+# -- users of the workers' own ------------------------------------------------------------------
+def _lock_dir() -> Path:
+    for base in ("/run", "/var/lock", tempfile.gettempdir()):
+        folder = Path(base) / "hexahype-workers"
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            return folder
+        except OSError:
+            continue
+    raise OSError("no folder for the workers' user locks")
+
+
+def _processes_of(uid: int) -> list[int]:
+    pids: list[int] = []
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return pids
+    for pid in entries:
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                pids.append(int(pid))
+        except OSError:
+            continue
+    return pids
+
+
+class UidSlot:
+    """A user of one worker's own, held (by a lock file) for as long as the worker runs, so
+    that concurrent workers, of this batch or another, never share one."""
+
+    def __init__(self, uid: int, fd: int) -> None:
+        self.uid, self._fd = uid, fd
+
+    @classmethod
+    def acquire(cls) -> UidSlot:
+        folder = _lock_dir()
+        for uid in UID_RANGE:
+            try:
+                pwd.getpwuid(uid)
+                continue  # a real account
+            except KeyError:
+                pass
+            fd = os.open(folder / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            slot = cls(uid, fd)
+            slot.purge()  # whatever an earlier, killed grader left behind
+            return slot
+        raise OSError("every worker user is in use")
+
+    def purge(self) -> int:
+        """Kill every process of this user, and remove what it left in the world-writable
+        places (files, folders, System V IPC objects). Returns how many processes died."""
+        killed = 0
+        for _ in range(50):
+            pids = _processes_of(self.uid)
+            if not pids:
+                break
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed += 1
+            time.sleep(0.02)
+        for top in WRITABLE:
+            try:
+                entries = list(os.scandir(top))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.stat(follow_symlinks=False).st_uid != self.uid:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+        _remove_ipc(self.uid)
+        return killed
+
+    def release(self) -> None:
+        self.purge()
+        with contextlib.suppress(OSError):
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+
+
+def _remove_ipc(uid: int) -> None:
+    """Remove the System V shared memory, queues and semaphores `uid` owns (they outlive
+    processes)."""
+    ipcrm = shutil.which("ipcrm")
+    if ipcrm is None:
+        return
+    for kind, flag in (("shm", "-m"), ("msg", "-q"), ("sem", "-s")):
+        try:
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+        except OSError:
+            continue
+        if not lines:
+            continue
+        head = lines[0].split()
+        for line in lines[1:]:
+            row = dict(zip(head, line.split()))
+            ident = row.get("shmid") or row.get("msqid") or row.get("semid")
+            if ident is not None and row.get("uid") == str(uid):
+                subprocess.run([ipcrm, flag, ident], capture_output=True, check=False)
+
+
+# -- control groups -----------------------------------------------------------------------------
+V1 = Path("/sys/fs/cgroup")
+
+
+def _own_v1(controller: str) -> Path | None:
+    """This process's folder in the cgroup v1 hierarchy of `controller`."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, names, path = line.split(":", 2)
+        if controller in names.split(","):
+            folder = V1 / names.split(",")[0].replace("name=", "") / path.lstrip("/")
+            if not folder.is_dir():
+                folder = V1 / controller / path.lstrip("/")
+            return folder if folder.is_dir() else None
+    return None
+
+
+class Group:
+    """One worker's control group: memory (no swap), processes, CPU."""
+
+    def __init__(self, kind: str, folders: dict[str, Path]) -> None:
+        self.kind, self.folders = kind, folders
+
+    @staticmethod
+    def create(kind: str, name: str, limits: Limits) -> Group:
+        memory = limits.memory_mb * 1024 * 1024
+        if kind == "cgroup2":
+            root = V1 / "hexahype"
+            root.mkdir(exist_ok=True)
+            with contextlib.suppress(OSError):
+                (V1 / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+            with contextlib.suppress(OSError):
+                (root / "cgroup.subtree_control").write_text("+memory +pids +cpu")
+            folder = root / name
+            folder.mkdir()
+            group = Group(kind, {"all": folder})
+            group._write("all", "memory.max", str(memory))
+            group._write("all", "memory.swap.max", "0", optional=True)
+            group._write("all", "pids.max", str(limits.processes))
+            group._write("all", "cpu.max", "100000 100000", optional=True)
+            return group
+        folders: dict[str, Path] = {}
+        for controller in ("memory", "pids", "cpu", "cpuacct"):
+            base = _own_v1(controller)
+            if base is None:
+                continue
+            folder = base / f"hexahype-{name}"
+            folder.mkdir(exist_ok=True)
+            folders[controller] = folder
+        group = Group(kind, folders)
+        if "memory" not in folders or "pids" not in folders:
+            group.remove()
+            raise OSError("no memory or pids control group")
+        group._write("memory", "memory.limit_in_bytes", str(memory))
+        group._write("memory", "memory.memsw.limit_in_bytes", str(memory), optional=True)
+        group._write("memory", "memory.swappiness", "0", optional=True)
+        group._write("pids", "pids.max", str(limits.processes))
+        group._write("cpu", "cpu.cfs_period_us", "100000", optional=True)
+        group._write("cpu", "cpu.cfs_quota_us", "100000", optional=True)
+        return group
+
+    def _write(self, which: str, name: str, value: str, optional: bool = False) -> None:
+        folder = self.folders.get(which)
+        try:
+            if folder is None:
+                raise OSError(errno.ENOENT, which)
+            (folder / name).write_text(value)
+        except OSError:
+            if not optional:
+                raise
+
+    def join(self, pid: int = 0) -> None:
+        """Move `pid` (0: the calling process) into the group; runs between fork and exec."""
+        me = str(pid or os.getpid())
+        for folder in dict.fromkeys(self.folders.values()):
+            (folder / "cgroup.procs").write_text(me)
+
+    def pids(self) -> list[int]:
+        out: set[int] = set()
+        for folder in self.folders.values():
+            with contextlib.suppress(OSError, ValueError):
+                out.update(int(x) for x in (folder / "cgroup.procs").read_text().split())
+        return sorted(out)
+
+    def cpu_seconds(self) -> float:
+        try:
+            if self.kind == "cgroup2":
+                for line in (self.folders["all"] / "cpu.stat").read_text().splitlines():
+                    if line.startswith("usage_usec"):
+                        return int(line.split()[1]) / 1e6
+                return 0.0
+            folder = self.folders.get("cpuacct")
+            return int((folder / "cpuacct.usage").read_text()) / 1e9 if folder else 0.0
+        except (OSError, ValueError, KeyError):
+            return 0.0
+
+    def memory_peak(self) -> int:
+        """The most memory the group held at once, in bytes (0 if unknown)."""
+        name, which = (
+            ("memory.peak", "all")
+            if self.kind == "cgroup2"
+            else ("memory.max_usage_in_bytes", "memory")
+        )
+        try:
+            return int((self.folders[which] / name).read_text())
+        except (OSError, ValueError, KeyError):
+            return 0
+
+    def kill(self) -> None:
+        if self.kind == "cgroup2":
+            with contextlib.suppress(OSError):
+                (self.folders["all"] / "cgroup.kill").write_text("1")
+        for _ in range(100):
+            pids = self.pids()
+            if not pids:
+                return
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.02)
+
+    def remove(self) -> None:
+        self.kill()
+        for folder in dict.fromkeys(self.folders.values()):
+            for _ in range(50):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+
+
+def _sweep_stale_groups(age: float = 3600.0) -> None:
+    """Remove empty worker groups over an hour old (left by a grader that was killed)."""
+    parents = [V1 / "hexahype"] + [
+        p for c in ("memory", "pids", "cpu", "cpuacct") if (p := _own_v1(c))
+    ]
+    for parent in parents:
+        for folder in parent.glob("hexahype-*") if parent.is_dir() else []:
+            with contextlib.suppress(OSError, ValueError):
+                idle = not (folder / "cgroup.procs").read_text().split()
+                if idle and time.time() - folder.stat().st_mtime > age:
+                    folder.rmdir()
+
+
+@functools.lru_cache(maxsize=4)
+def caps_level(level: str) -> str:
+    """How a worker at `level` is capped on this machine (one of CAPS): a control group where
+    one can be made here, else one process, else per-process limits only."""
+    if _is_root():
+        for kind in ("cgroup2", "cgroup1"):
+            if kind == "cgroup2" and not (V1 / "cgroup.controllers").is_file():
+                continue
+            if kind == "cgroup1" and (V1 / "cgroup.controllers").is_file():
+                continue
+            try:
+                group = Group.create(kind, f"probe-{os.getpid()}", Limits())
+            except OSError:
+                continue
+            group.remove()
+            _sweep_stale_groups()
+            return kind
+        if level in ("bwrap", "process-uid"):
+            return "one-process"
+    return "per-process"
+
+
+def weaker(level: str, caps: str) -> list[str]:
+    """One line for each way this machine's isolation falls short of the full sandbox."""
+    notes = []
+    if level == "process-uid":
+        notes.append(
+            "no bubblewrap: each worker runs as a user of its own, but sees the host "
+            "(its paths, users and processes)"
+        )
+    elif level == "process-same-user":
+        notes.append(
+            "no bubblewrap and not root: workers run as your own user, can read and change "
+            "your files and see the host; submissions are graded one at a time"
+        )
+    elif level == "process-as-root":
+        notes.append(
+            "no bubblewrap, and the interpreter is unreadable to other users: workers run as "
+            "root, with no separation from the grader; submissions are graded one at a time"
+        )
+    if caps == "per-process":
+        notes.append(
+            "no control group: the memory and CPU caps apply to each process of a submission, "
+            "not to all of them together"
+        )
+    return notes
+
+
+@functools.lru_cache(maxsize=1)
+def _bwrap_test_cmd() -> list[str]:
+    exe = shutil.which("bwrap") or "bwrap"
+    return [exe, "--unshare-net", "--unshare-pid", "--die-with-parent", *_system_binds()] + [
+        "--dev",
+        "/dev",
+        "true",
+    ]
+
+
+def limit(limits: Limits, caps: str, group: Group | None, uid: int | None, own_user: bool) -> None:
+    """Runs in the child between fork and exec: join the control group, set the resource
+    limits, then drop to `uid` (None: bubblewrap drops inside, or no user to drop to).
+    `own_user`: the worker gets a user of its own, so RLIMIT_NPROC counts only its processes."""
     import resource
+
+    if group is not None:
+        group.join()
 
     def cap(kind: int, value: int) -> None:
         try:
@@ -232,15 +628,24 @@ def limit(limits: Limits) -> None:
     cap(resource.RLIMIT_FSIZE, limits.file_mb * 1024 * 1024)
     cap(resource.RLIMIT_NOFILE, limits.open_files)
     cap(resource.RLIMIT_CORE, 0)
-    cap(resource.RLIMIT_NPROC, _process_budget(limits.processes))
+    if caps == "one-process":
+        cap(resource.RLIMIT_NPROC, 1)  # the worker's user runs this one process, no other
+    elif own_user:
+        cap(resource.RLIMIT_NPROC, limits.processes)
+    else:
+        cap(resource.RLIMIT_NPROC, _process_budget(limits.processes))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _die_with_parent()
+    if uid is not None:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
 
 
 def _process_budget(extra: int) -> int:
-    """RLIMIT_NPROC counts every process of the user: allow what the user (or nobody) runs now,
-    plus `extra`."""
-    uid = NOBODY if _is_root() else os.getuid()
+    """RLIMIT_NPROC counts every process of the user: allow what the user runs now, plus
+    `extra`."""
+    uid = os.getuid()
     count = 0
     try:
         for entry in os.scandir("/proc"):
@@ -269,25 +674,18 @@ def _die_with_parent() -> None:
 @functools.lru_cache(maxsize=1)
 def bwrap_works() -> bool:
     """Whether bubblewrap can start a sandbox here (installed, and namespaces allowed)."""
-    exe = shutil.which("bwrap")
-    if exe is None:
+    if shutil.which("bwrap") is None:
         return False
     try:
-        proc = subprocess.run(
-            [exe, "--unshare-net", "--unshare-pid", "--die-with-parent", *_system_binds()]
-            + ["--proc", "/proc", "--dev", "/dev", "true"],
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
+        proc = subprocess.run(_bwrap_test_cmd(), capture_output=True, timeout=20, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return proc.returncode == 0
 
 
 @functools.lru_cache(maxsize=1)
-def nobody_can_run_python() -> bool:
-    """Whether the interpreter can run as nobody (its files readable by others)."""
+def others_can_run_python() -> bool:
+    """Whether the interpreter can run as another user (its files readable by others)."""
     if not _is_root():
         return True
     try:
@@ -312,30 +710,64 @@ def choose(wanted: str = "auto") -> str:
         return "bwrap"
     if wanted == "bwrap":
         raise RuntimeError("bubblewrap (bwrap) is not installed or cannot create namespaces")
-    return "process" if nobody_can_run_python() else "process-as-root"
+    if not _is_root():
+        return "process-same-user"
+    return "process-uid" if others_can_run_python() else "process-as-root"
 
 
-def start(spec: Spec) -> subprocess.Popen[bytes]:
+@dataclass
+class Started:
+    """A running worker and what it holds: its user and its control group."""
+
+    proc: subprocess.Popen[bytes]
+    slot: UidSlot | None
+    group: Group | None
+
+    def stop(self) -> None:
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
+        if self.slot is not None:
+            self.slot.release()
+            self.slot = None
+
+
+def start(spec: Spec) -> Started:
     """Start one worker; its stdin and stdout carry the protocol."""
-    if spec.level == "bwrap":
-        cmd, home, user = bwrap_command(spec), "/tmp", None
-    else:
-        cmd, home = process_command(spec), str(spec.scratch / "home")
-        user = NOBODY if spec.level == "process" and _is_root() else None
-    return subprocess.Popen(
-        cmd,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=environment(home, spec.token),
-        cwd=home if spec.level != "bwrap" else "/",
-        start_new_session=True,
-        close_fds=True,
-        user=user,
-        group=user,
-        extra_groups=[] if user is not None else None,
-        preexec_fn=functools.partial(limit, spec.limits),
-    )
+    slot = UidSlot.acquire() if _is_root() and spec.level in ("bwrap", "process-uid") else None
+    group = None
+    try:
+        if spec.caps in ("cgroup1", "cgroup2"):
+            group = Group.create(spec.caps, spec.token.replace("/", "-"), spec.limits)
+        uid = slot.uid if slot is not None else None
+        if spec.level == "bwrap":
+            cmd, home, cwd, drop = bwrap_command(spec, uid), "/tmp", "/", None
+        else:
+            home = str(spec.scratch / "home")
+            cmd, cwd, drop = process_command(spec), home, uid
+            if uid is not None:
+                os.chown(home, uid, uid)
+                os.chmod(home, 0o700)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=environment(home, spec.token),
+            cwd=cwd,
+            start_new_session=True,
+            close_fds=True,
+            preexec_fn=functools.partial(
+                limit, spec.limits, spec.caps, group, drop, slot is not None
+            ),
+        )
+    except BaseException:
+        if group is not None:
+            group.remove()
+        if slot is not None:
+            slot.release()
+        raise
+    return Started(proc, slot, group)
 
 
 def kill_strays(token: str) -> int:

@@ -1,10 +1,18 @@
 """Submissions and where their files come from.
 
 A submission is a student repository folder, a git URL or path, or a batch: a folder of them
-(what `gh classroom clone student-repos` writes). A git repository is graded at one commit (HEAD,
-or the one `--at` picks) and read from git's objects, never from its working tree; a plain
-folder is read as it is. Git runs with hooks and fsmonitor off, so reading a repository never
-runs its code.
+(what `gh classroom clone student-repos` writes). A git repository is graded at one commit and
+read from git's objects, never from its working tree; a plain folder is read as it is. Git runs
+with hooks and fsmonitor off, so reading a repository never runs its code.
+
+Which commit: HEAD by default; `--commit SHA` names one exact commit (a full hex id, never a ref,
+so no branch or tag of the student's can stand in for it); `--deadline DATE` takes the head that
+the instructor's own records show at the deadline: the last collection (`hexahype collect`, or an
+earlier `hexahype grade`) at or before it. Commit dates are the student's to set, so they decide
+nothing unless the instructor asks for it (`--trust-commit-dates`), and commits whose dates
+disagree with the records are flagged.
+
+Folder names become student names through `grader.untrusted.name`: one printable line.
 """
 
 from __future__ import annotations
@@ -14,11 +22,18 @@ import os
 import re
 import stat
 import subprocess
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
+
+from .. import untrusted
 
 GIT_TIMEOUT = 300
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.I)
+FULL_HEX = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})")
+HISTORY = 2000  # commits of a repository looked at for the records and the date checks
+FUTURE_SLACK = 300.0  # seconds a commit may be dated after it was first seen (clock skew)
 _SKIP_DIRS = {".git", "__pycache__", ".hexahype", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 
 
@@ -50,7 +65,7 @@ def _looks_like_submission(folder: Path) -> bool:
 
 def student_name(location: str) -> str:
     name = location.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-    return name[:-4] if name.endswith(".git") else name
+    return untrusted.name(name[:-4] if name.endswith(".git") else name)
 
 
 def discover(items: list[str]) -> tuple[list[Submission], list[str]]:
@@ -58,21 +73,27 @@ def discover(items: list[str]) -> tuple[list[Submission], list[str]]:
     found: list[Submission] = []
     problems: list[str] = []
     for item in items:
+        shown = untrusted.name(item, 300)
         if is_url(item) and not Path(item).exists():
-            found.append(Submission(student_name(item), item, item))
+            found.append(Submission(student_name(item), shown, item))
             continue
         path = Path(item)
         if not path.is_dir():
-            problems.append(f"{item}: no such folder or repository")
+            problems.append(f"{shown}: no such folder or repository")
             continue
         if _looks_like_submission(path):
-            found.append(Submission(path.resolve().name, str(path), str(path.resolve())))
+            found.append(
+                Submission(untrusted.name(path.resolve().name), shown, str(path.resolve()))
+            )
             continue
         subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
         batch = [p for p in subs if _looks_like_submission(p)]
         if not batch:
-            problems.append(f"{item}: neither a submission nor a folder of submissions")
-        found += [Submission(p.name, str(p), str(p.resolve())) for p in batch]
+            problems.append(f"{shown}: neither a submission nor a folder of submissions")
+        found += [
+            Submission(untrusted.name(p.name), untrusted.name(str(p), 300), str(p.resolve()))
+            for p in batch
+        ]
     seen: set[str] = set()
     unique: list[Submission] = []
     for sub in found:
@@ -110,42 +131,186 @@ def git(args: list[str], cwd: Path | None = None, timeout: float = GIT_TIMEOUT) 
         raise SourceError(f"git {args[0]} did not finish within {timeout:.0f}s") from None
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SourceError(f"git {args[0]} failed: {err[-1] if err else proc.returncode}")
+        last = untrusted.text(err[-1], 300) if err else str(proc.returncode)
+        raise SourceError(f"git {args[0]} failed: {last}")
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
-def clone(url: str, dest: Path) -> Path:
-    git(["clone", "--quiet", "--no-checkout", "--", url, str(dest)])
+def clone(url: str, dest: Path, timeout: float = GIT_TIMEOUT) -> Path:
+    git(["clone", "--quiet", "--no-checkout", "--", url, str(dest)], timeout=timeout)
     return dest
 
 
-def resolve_commit(repo: Path, at: str | None) -> str:
-    """The commit to grade: HEAD, the commit `at` names, or the last commit before date `at`."""
-    if at is None:
-        try:
-            return git(["rev-parse", "--verify", "HEAD^{commit}"], repo).strip()
-        except SourceError:
-            raise SourceError("the repository has no commit") from None
+# -- which commit -------------------------------------------------------------------------------
+def parse_deadline(text: str) -> float:
+    """A deadline as seconds since the epoch: an ISO 8601 date (`2030-01-31`, the end of that
+    day is not assumed: midnight) or date and time (`2030-01-31T23:59`, `...+01:00`, `...Z`);
+    without a zone, the grader's local time. ValueError for anything else."""
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
     try:
-        return git(["rev-parse", "--verify", "--quiet", f"{at}^{{commit}}"], repo).strip()
-    except SourceError:
-        pass
-    try:
-        sha = git(["rev-list", "-1", f"--before={at}", "HEAD"], repo).strip()
-    except SourceError:
-        sha = ""
-    if not sha:
-        raise SourceError(f"no commit matches --at {at!r} (neither a commit nor an earlier date)")
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(
+            f"{untrusted.name(text, 80)!s} is not a date (use 2030-01-31 or 2030-01-31T23:59)"
+        ) from None
+    return when.timestamp() if when.tzinfo is not None else time.mktime(when.timetuple())
+
+
+def iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def full_commit(text: str) -> str:
+    """A full commit id, lower case; ValueError for anything else (an abbreviation, a ref)."""
+    sha = text.strip().lower()
+    if not FULL_HEX.fullmatch(sha):
+        raise ValueError(
+            f"{untrusted.name(text, 80)!s} is not a full commit id (40 hex digits); "
+            "a branch, tag or abbreviation could name a commit the student chose"
+        )
     return sha
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the instructor's records say a repository's head was at one moment."""
+
+    taken: float  # seconds since the epoch, the grader's clock
+    head: str
+
+
+@dataclass
+class Evidence:
+    """The instructor's records of one student's repository: collections, and when each
+    commit was first seen. Nothing here comes from the student's commit metadata."""
+
+    snapshots: list[Snapshot] = field(default_factory=list)  # oldest first
+    first_seen: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The commit to grade and why it is that one."""
+
+    commit: str
+    basis: str  # "HEAD", "--commit", "collected 2030-...Z", or "commit dates (unverified)"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What the instructor asked for: HEAD, one exact commit, or the head at a deadline."""
+
+    commit: str | None = None  # a full commit id (full_commit)
+    deadline: float | None = None  # seconds since the epoch (parse_deadline)
+    trust_commit_dates: bool = False
+
+
+def _is_commit(repo: Path, sha: str) -> bool:
+    try:
+        return git(["cat-file", "-t", sha], repo).strip() == "commit"
+    except SourceError:
+        return False
+
+
+def head(repo: Path) -> str:
+    try:
+        return git(["rev-parse", "--verify", "HEAD^{commit}"], repo).strip()
+    except SourceError:
+        raise SourceError("the repository has no commit") from None
+
+
+def history(repo: Path, rev: str, limit: int = HISTORY) -> list[tuple[str, int, int]]:
+    """(commit, author time, committer time) of `rev` and its ancestors, newest first."""
+    out = git(["log", f"-n{limit}", "--format=%H %at %ct", rev, "--"], repo)
+    rows = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and FULL_HEX.fullmatch(parts[0]):
+            rows.append((parts[0], int(parts[1]), int(parts[2])))
+    return rows
+
+
+def choose(repo: Path, pick: Pick, evidence: Evidence | None) -> Choice:
+    """The commit to grade. Never resolves a name the student could have made (a branch or a
+    tag): an exact commit is a full id, a deadline is a date checked against the records."""
+    if pick.commit is not None:
+        if not _is_commit(repo, pick.commit):
+            raise SourceError(f"commit {pick.commit[:12]} is not in this repository")
+        return Choice(pick.commit, "--commit")
+    if pick.deadline is None:
+        return Choice(head(repo), "HEAD")
+    when = iso(pick.deadline)
+    before = [s for s in (evidence.snapshots if evidence else []) if s.taken <= pick.deadline]
+    if before:
+        snap = before[-1]
+        if not _is_commit(repo, snap.head):
+            raise SourceError(
+                f"the head collected at {iso(snap.taken)} ({snap.head[:12]}) is gone from the "
+                "repository: its history was rewritten after the deadline"
+            )
+        return Choice(snap.head, f"collected {iso(snap.taken)}")
+    if not pick.trust_commit_dates:
+        raise SourceError(
+            f"no record of this repository at or before the deadline {when}: run "
+            "`hexahype collect` at the deadline (or pass --trust-commit-dates to go by the "
+            "student's own commit dates)"
+        )
+    cut = int(pick.deadline)
+    for sha, _author, committed in history(repo, head(repo)):
+        if committed <= cut:
+            return Choice(sha, "commit dates (unverified)")
+    raise SourceError(f"no commit is dated before the deadline {when}")
+
+
+def date_flags(
+    repo: Path, graded: str, pick: Pick, evidence: Evidence | None, now: float
+) -> list[str]:
+    """Commits whose author or committer dates disagree with the records: dated after they
+    were first seen, or, with a deadline, dated before it but first seen after it (backdated,
+    or pushed late). A commit not in the records is first seen now."""
+    seen = evidence.first_seen if evidence else {}
+    flags: list[str] = []
+    try:
+        rows = history(repo, head(repo))
+    except SourceError:
+        return flags
+    graded_history = {sha for sha, _, _ in history(repo, graded)} if rows else set()
+    for sha, authored, committed in rows:
+        first = seen.get(sha, now)
+        latest = max(authored, committed)
+        if latest > first + FUTURE_SLACK:
+            flags.append(
+                f"commit {sha[:12]} is dated {iso(latest)}, after it was first seen ({iso(first)})"
+            )
+        if pick.deadline is not None and sha not in graded_history and first > pick.deadline:
+            earliest = min(authored, committed)
+            if earliest <= pick.deadline:
+                flags.append(
+                    f"commit {sha[:12]} is dated {iso(earliest)}, before the deadline, but was "
+                    f"first seen {iso(first)}, after it (backdated, or pushed late)"
+                )
+    return flags
+
+
+def sightings(repo: Path) -> tuple[str, list[tuple[str, int, int]]]:
+    """(HEAD, its history) for the records."""
+    top = head(repo)
+    return top, history(repo, top)
 
 
 # -- reading files ------------------------------------------------------------------------------
 class Source:
     """The files of one submission at one commit (or as they are on disk)."""
 
-    def __init__(self, folder: Path, commit: str | None) -> None:
+    def __init__(self, folder: Path, commit: str | None, basis: str = "") -> None:
         self.folder = folder
         self.commit = commit
+        self.basis = basis  # why this commit (sources.Choice.basis); "" for a plain folder
+        self.dates: list[str] = []  # commits whose dates disagree with the records
+        self.head = ""  # the repository's HEAD when it was read, for the records
+        self.seen: list[tuple[str, int, int]] = []  # HEAD's history, for the records
         self._files: dict[str, FileInfo] | None = None
 
     def files(self) -> dict[str, FileInfo]:

@@ -31,8 +31,12 @@ from ..workflow import SUITE_TIMEOUT, TEST_TIMEOUT
 
 
 def gradable(course: Course) -> list[Lesson]:
-    """The entries this checkout grades: those with visible tests."""
-    return [e for e in course.entries if e.test_path.exists()]
+    """The entries this checkout grades: those with visible tests, except the lessons of an
+    optional chapter that course.toml does not grade (they are worth nothing, and an unfinished
+    capstone must not turn a finished course's status to "fail")."""
+    return [
+        e for e in course.entries if e.test_path.exists() and not (e.optional and e.points == 0)
+    ]
 
 
 def classroom_result(course: Course, doc: ResultsDoc | None, problem: str = "") -> dict[str, Any]:

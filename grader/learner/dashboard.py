@@ -34,8 +34,14 @@ def label(item: EntryStatus) -> str:
 
 def next_text(course: Course, item: EntryStatus | None) -> str:
     if item is None:
-        return 'Everything is done. Try: hexahype generate "The for statement"'
+        return 'Everything is done, the capstone too. Try: hexahype chat "What is the capital of France?"'
     entry = item.lesson
+    if entry.optional and item.status != state.FAILING:
+        text = entry.text_path.relative_to(course.root).as_posix()
+        return (
+            f"All {len(course.core_lessons)} lessons are done. The optional capstone runs a real "
+            f"chat model on your code: read {text}, then hexahype check {entry.id}"
+        )
     if entry.is_quiz:
         return f"Take the chapter {entry.chapter.number} quiz: hexahype quiz {entry.chapter.number}"
     text = entry.text_path.relative_to(course.root).as_posix()
@@ -56,8 +62,9 @@ def run(args: argparse.Namespace, course: Course) -> int:
     console.print(f"[bold]{course.name}[/bold]  course {course.version}")
     by_id = {i.lesson.id: i for i in items}
     for chapter in course.chapters:
+        extra = " (capstone)" if chapter.optional else ""
         table = Table(
-            title=f"Chapter {chapter.number} · {chapter.title}",
+            title=f"Chapter {chapter.number} · {chapter.title}{extra}",
             title_justify="left",
             show_edge=False,
             pad_edge=False,
@@ -79,13 +86,21 @@ def run(args: argparse.Namespace, course: Course) -> int:
                 f"[{STYLE.get(item.status, '')}]{label(item)}[/]",
             )
         console.print(table)
+        if chapter.optional:
+            console.print(
+                f"[dim]Optional, outside the count of {len(course.core_lessons)} lessons: "
+                'your code runs a real chat model (hexahype chat "...").[/dim]'
+            )
         console.print()
-    lessons = [i for i in items if i.lesson.is_lesson]
+    lessons = [i for i in items if i.lesson.is_lesson and not i.lesson.optional]
     done = sum(i.status == state.DONE for i in lessons)
     quizzes = [i for i in items if i.lesson.is_quiz]
     qdone = sum(i.status == state.DONE for i in quizzes)
-    console.print(
-        f"[bold]{done} of {len(lessons)} lessons done[/bold] · {qdone} of {len(quizzes)} quizzes done"
-    )
+    capstone = [i for i in items if i.lesson.optional and i.lesson.is_lesson]
+    cdone = sum(i.status == state.DONE for i in capstone)
+    line = f"[bold]{done} of {len(lessons)} lessons done[/bold] · {qdone} of {len(quizzes)} quizzes done"
+    if capstone:
+        line += f" · capstone: {cdone} of {len(capstone)}"
+    console.print(line)
     console.print(f"Next: {next_text(course, next_step(items))}")
     return 0

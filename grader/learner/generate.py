@@ -118,8 +118,15 @@ def _load(course: Course, impl_dir: Path) -> tuple[dict[str, Lesson], dict[str, 
     return lessons, modules
 
 
-def _not_ready(exc: BaseException, impl_dir: Path, lessons: dict[str, Lesson]) -> LessonNotReady:
-    """One line for an exception raised by the learner's code, naming the lesson."""
+def _not_ready(
+    exc: BaseException,
+    impl_dir: Path,
+    lessons: dict[str, Lesson],
+    code: str = "your chapter 2 code",
+    last: str = "2.6",
+) -> LessonNotReady:
+    """One line for an exception raised by the learner's code, naming the lesson (`code` and
+    the check of lesson `last` when no lesson can be told)."""
     lesson = _lesson_of(exc, impl_dir, lessons)
     if isinstance(exc, NotImplementedError) and lesson is not None:
         detail = re.sub(r"^lesson \d+\.\d+:\s*", "", str(exc)) or "a function is not written"
@@ -127,11 +134,11 @@ def _not_ready(exc: BaseException, impl_dir: Path, lessons: dict[str, Lesson]) -
             f"lesson {lesson.id} {lesson.title} is not done yet ({detail}); "
             f"finish it, then run hexahype check {lesson.id}"
         )
-    who = f"lesson {lesson.id} {lesson.title}" if lesson else "your chapter 2 code"
+    who = f"lesson {lesson.id} {lesson.title}" if lesson else code
     first = str(exc).splitlines()[0] if str(exc) else ""
     return LessonNotReady(
         f"{who} raised {type(exc).__name__}: {first}{_where(exc, impl_dir)}; "
-        f"run hexahype check {lesson.id if lesson else '2.6'}"
+        f"run hexahype check {lesson.id if lesson else last}"
     )
 
 

@@ -17,5 +17,6 @@ def run(args: argparse.Namespace, course: Course) -> int:
     width = max(len(e.title) for e in course.entries)
     for item in statuses(course, fresh=args.refresh):
         e = item.lesson
-        print(f"{e.id:<5} {e.title:<{width}}  {e.minutes:>2} min  {label(item)}")
+        extra = "  (capstone)" if e.optional else ""
+        print(f"{e.id:<5} {e.title:<{width}}  {e.minutes:>2} min  {label(item)}{extra}")
     return 0

@@ -27,7 +27,7 @@ import pytest
 from .. import loader, manifest
 from ..manifest import Course, Lesson
 from ..results import LessonOutcome, ResultsDoc, TestOutcome, TestStatus
-from . import state
+from . import guard, state
 
 NOT_STARTED_CAT = TestStatus.NOT_STARTED.value
 BROKEN_CAT = TestStatus.CANNOT_LOAD.value
@@ -65,6 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="do not print the closing progress block",
     )
+    guard.add_options(group)
 
 
 @dataclass
@@ -309,7 +310,8 @@ class HexaHype:
             reason = report.longrepr
             if isinstance(reason, tuple) and len(reason) == 3:
                 reason = reason[2]  # (path, line, reason): never show the machine's path
-            message = f"skipped: {_first_line(str(reason))}"
+            reason = re.sub(r"^Skipped: ", "", str(reason))  # pytest's own prefix, said once
+            message = f"skipped: {_first_line(reason)}"
         elif status is TestStatus.FAILED and not message:
             message = _first_line(getattr(report, "longreprtext", "") or "failed")
         run = self._run(lesson)
@@ -406,6 +408,7 @@ def pytest_configure(config: pytest.Config) -> None:
     session = HexaHype(config, course, impl_dir)
     config.pluginmanager.register(session, "hexahype-session")
     config.pluginmanager.register(session.fixture_module(), "hexahype-fixtures")
+    guard.install(config, session)  # time and memory bounds, one-line reports of hangs
 
 
 def active(config: pytest.Config) -> HexaHype | None:

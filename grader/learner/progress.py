@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -69,12 +70,35 @@ def render_block(
                 )
             )
         elif status is Status.FAILING and message:
-            for part in textwrap.wrap(message, 95)[:4]:
+            for part in fit(message):
                 lines.append((" " * 5 + part, {}))
             if entry.hints:
                 lines.append((" " * 5 + f"stuck? hexahype hint {entry.id}", {"cyan": True}))
     lines.append(_footer(course, results, saved))
     return lines
+
+
+def fit(message: str, width: int = 95, max_lines: int = 4) -> list[str]:
+    """A message wrapped in at most `max_lines` lines (more only for a long hint), cut at a
+    sentence end or, failing that, a word, marked with "...". The hint (`Hint: ...`, at the end of
+    the kit's messages) is never cut: it is the part a learner acts on."""
+    lines = textwrap.wrap(message, width)
+    if len(lines) <= max_lines:
+        return lines
+    head, sep, hint = message.partition(" Hint: ")
+    tail = textwrap.wrap("Hint: " + hint, width) if sep else []
+    room = max(1, max_lines - len(tail))
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(`])", head):
+        trial = f"{kept} {sentence}".strip()
+        if len(textwrap.wrap(trial + " ...", width)) > room:
+            break
+        kept = trial
+    if not kept:  # the first sentence alone is too long: cut it at a word
+        kept = textwrap.shorten(head, width * room - 8, placeholder="")
+    if kept != head.strip():
+        kept += " ..."
+    return textwrap.wrap(kept, width) + tail
 
 
 def _footer(
@@ -85,8 +109,12 @@ def _footer(
         statuses.update({lid: o.status.value for lid, o in results.items() if o.complete})
     else:
         statuses = {lid: o.status.value for lid, o in results.items()}
-    done = sum(statuses.get(e.id) == Status.DONE for e in course.lessons)
-    text = f"── {done} of {len(course.lessons)} lessons done"
+    done = sum(statuses.get(e.id) == Status.DONE for e in course.core_lessons)
+    text = f"── {done} of {len(course.core_lessons)} lessons done"
+    extra = [e for e in course.lessons if e.optional]
+    extra_done = sum(statuses.get(e.id) == Status.DONE for e in extra)
+    if extra_done:
+        text += f" · capstone: {extra_done} of {len(extra)}"
     quizzes = [q for q in course.quizzes if statuses.get(q.id) == Status.DONE]
     if quizzes:
         text += " · quizzes done: " + ", ".join(q.id for q in quizzes)

@@ -98,7 +98,7 @@ def _parse_answers(quiz: Quiz, entry: Lesson, pairs: list[str]) -> dict[str, str
 
 def _feedback(console: Console, question: Question, letter: str) -> bool:
     right = question.is_right(letter)
-    head = "✓ Right." if right else "✗ Not quite."
+    head = quizbank.RIGHT if right else quizbank.NOT_QUITE
     console.print(Text(head, style="bold green" if right else "bold red"))
     why = _rich(question.choice(letter).explanation, plain=_plain(console))
     console.print(Padding(why, (0, 0, 0, 2), expand=False))
@@ -124,11 +124,7 @@ def show(console: Console, quiz: Quiz, entry: Lesson, answers: dict[str, Any]) -
         line.append(label, style=colour)
         console.print(line)
     total = len(quiz.questions)
-    summary = f"{counts['right']} of {total} right"
-    if counts["wrong"]:
-        summary += f", {counts['wrong']} wrong"
-    if counts["unanswered"]:
-        summary += f", {counts['unanswered']} unanswered"
+    summary = quizbank.score_line(counts["right"], counts["wrong"], counts["unanswered"])
     console.print(Text(summary, style="bold"))
     if counts["right"] < total:
         console.print(f"next: hexahype quiz {chapter}")

@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
 
 from grader import manifest
 
+# One BLAS thread per process, set before anything imports numpy (the test processes inherit it):
+# pytest-xdist already runs a process per core, and on a busy machine two OpenBLAS threads per
+# process spin against each other; the capstone's real-model tests ran 7 times slower so.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 ROOT = Path(__file__).resolve().parents[2]
 COURSE_PARTS = ("course.toml", "pyproject.toml", "exercises", "solutions", "tests", "lessons")
+
+
+def venv_with_kit_packages(folder: Path) -> Path:
+    """A fresh virtualenv in `folder` that sees the kit's installed dependencies (not the kit's
+    own install), like `--system-site-packages` would, without downloading anything."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    view = folder / "kit-packages"
+    view.mkdir()
+    for entry in sorted(Path(sysconfig.get_paths()["purelib"]).iterdir()):
+        low = entry.name.lower()
+        if low.startswith(("hexahype", "__editable__", "_hexahype")) or low == "__pycache__":
+            continue
+        (view / entry.name).symlink_to(entry)
+    (site / "_kit_packages.pth").write_text(f"{view}\n")
+    return python
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

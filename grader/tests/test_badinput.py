@@ -193,11 +193,14 @@ def test_bad_deadline_and_commit(setup: dict) -> None:
     (plain / "exercises").mkdir(parents=True)
     build("good", plain, setup["lesson"])
     db = setup["work"] / "dated.sqlite"
-    early = grade(setup["root"], batch, db, "--at", "2000-01-01T00:00:00")
-    assert "repo" in early.stdout and "no commit matches --at" in early.stdout, early.stdout
-    assert "--at needs a git repository" in early.stdout
-    bad = grade(setup["root"], repo, db, "--at", "0123456789abcdef0123")
-    assert "no commit matches --at" in bad.stdout, bad.stdout + bad.stderr
-    assert "Traceback" not in early.stderr + bad.stderr
-    garbage = grade(setup["root"], repo, db, "--at", "not a date ~^:")
-    assert garbage.returncode == 1 and "Traceback" not in garbage.stderr
+    early = grade(setup["root"], batch, db, "--deadline", "2000-01-01T00:00:00")
+    assert "no record of this repository" in early.stdout, early.stdout
+    assert "--commit and --deadline need a git repository" in early.stdout
+    for bad in ("0123456789abcdef0123", "HEAD", "main", "not a date ~^:"):
+        proc = grade(setup["root"], repo, db, "--at", bad)
+        assert proc.returncode == 2, (bad, proc.stdout + proc.stderr)
+        assert "not a full commit id" in proc.stderr or "is not a date" in proc.stderr, bad
+        assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+    missing = grade(setup["root"], repo, db, "--commit", "0" * 40)
+    assert "is not in this repository" in missing.stdout, missing.stdout
+    assert "Traceback" not in early.stderr + missing.stderr

@@ -40,8 +40,10 @@ def test_dashboard_on_a_fresh_copy_lists_every_entry_and_nothing_done(course_cop
     rows = [line for line in r.stdout.splitlines() if "│" in line]
     assert [row.split()[0] for row in rows] == [e.id for e in course.entries], r.stdout
     assert all(row.rstrip().endswith("not started ·") for row in rows), r.stdout
-    lessons, quizzes = len(course.lessons), len(course.quizzes)
+    lessons, quizzes = len(course.core_lessons), len(course.quizzes)
     assert f"0 of {lessons} lessons done · 0 of {quizzes} quizzes done" in r.stdout, r.stdout
+    extra = [e for e in course.lessons if e.optional]
+    assert f"capstone: 0 of {len(extra)}" in r.stdout, r.stdout
     first = course.lessons[0]
     want = (
         f"Next: Read {_rel(course, first.text_path)} (or: hexahype lesson {first.id}), "
@@ -55,7 +57,7 @@ def test_a_solved_lesson_shows_done_on_the_dashboard(course_copy):
         ROOT / "solutions/ch1_tokens/l03_bpe.py", course_copy / "exercises/ch1_tokens/l03_bpe.py"
     )
     r = hexahype(course_copy)
-    lessons = len(manifest.load(course_copy).lessons)
+    lessons = len(manifest.load(course_copy).core_lessons)
     assert f"1 of {lessons} lessons done" in r.stdout, r.stdout
     line = next(line for line in r.stdout.splitlines() if line.startswith("1.3 "))
     assert "done ✓" in line
@@ -115,7 +117,9 @@ def test_list_shows_every_entry(course_copy):
     r = hexahype(course_copy, "list")
     assert r.returncode == 0
     entries = manifest.load(course_copy).entries
-    assert [line.split()[0] for line in r.stdout.strip().splitlines()] == [e.id for e in entries]
+    lines = r.stdout.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [e.id for e in entries]
+    assert [line.endswith("(capstone)") for line in lines] == [e.optional for e in entries]
 
 
 def test_watch_runs_the_current_lesson(course_copy):
@@ -140,3 +144,40 @@ def test_outside_a_course_says_so(tmp_path):
         timeout=60,
     )
     assert r.returncode == 2 and "no course.toml" in r.stderr
+
+
+def test_the_dashboard_counts_the_capstone_apart_and_offers_it_last(course_copy):
+    from grader.learner import state
+
+    course = manifest.load(course_copy)
+    done = {
+        e.id: {"status": "done", "fingerprint": state.fingerprint(e.exercise_path)}
+        for e in course.entries
+        if not e.optional
+    }
+    state.update_lessons(course_copy, done)
+    r = hexahype(course_copy, "--no-refresh")
+    assert "15 of 15 lessons done · 2 of 2 quizzes done · capstone: 0 of 3" in r.stdout
+    text = " ".join(r.stdout.split())
+    assert "Next: All 15 lessons are done. The optional capstone runs a real chat model" in text
+    assert "lessons/ch3_real_model/3.1-what-changed-since-gpt-2.md" in text
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_reader_that_goes_away_gets_no_traceback(course_copy, unbuffered):
+    """`hexahype list | head -1`: the pipe closes before hexahype has written everything."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader.cli", "list"],
+        cwd=course_copy,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 0
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

@@ -13,6 +13,7 @@ import pytest
 from grader import lessontext as markdown
 from grader import manifest, runs
 from grader.authoring import verify
+from grader.diagnosis import known
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = manifest.load(ROOT)
@@ -79,17 +80,33 @@ def test_untouched_stub_fails_every_test_as_not_started(entry, stub_results):
 
 @pytest.mark.parametrize("entry", LESSONS, ids=lambda e: e.id)
 def test_every_lesson_has_a_misconception_bank(entry):
-    assert len(verify.misconceptions(entry)) >= verify.MIN_MISCONCEPTIONS
+    least = verify.MIN_OPTIONAL_MISCONCEPTIONS if entry.optional else verify.MIN_MISCONCEPTIONS
+    assert len(verify.misconceptions(entry)) >= least
 
 
 @pytest.mark.parametrize("entry, path", BANK, ids=[f"{e.id}-{p.stem}" for e, p in BANK])
-def test_misconception_is_caught(entry, path):
-    caught, first, expect = verify.run_misconception(entry, path)
-    assert caught, f"{entry.id} {path.stem}: no visible or hidden test fails ({first})"
-    if expect:
-        assert expect.lower() in first.lower(), (
-            f"{entry.id} {path.stem}: the first failing message {first!r} does not mention {expect!r}"
-        )
+def test_misconception_is_caught_and_named_by_the_visible_tests(entry, path):
+    run = verify.run_misconception(entry, path)
+    assert run.caught, f"{entry.id} {path.stem}: no visible test fails ({run.first})"
+    assert run.named, (
+        f"{entry.id} {path.stem}: the first failing message {run.first!r} names neither "
+        f"{run.expect!r} nor the explanation {run.explanation!r}"
+    )
+    stale = verify.stale_diagnoses([run], known.load())
+    assert not stale, f"{stale[0]}: run `hexahype verify --update-diagnoses`"
+
+
+def test_diagnosis_data_lists_exactly_the_bank():
+    data = known.load()
+    keys = {verify.misconception_key(e, p) for e, p in BANK}
+    assert set(data["mistakes"]) == keys, (
+        "grader/data/diagnoses.json is stale: run `hexahype verify --update-diagnoses` "
+        f"(missing {sorted(keys - set(data['mistakes']))[:3]}, "
+        f"extra {sorted(set(data['mistakes']) - keys)[:3]})"
+    )
+    for e, p in BANK:
+        key = verify.misconception_key(e, p)
+        assert data["mistakes"][key] == known.explanation(p.read_text(encoding="utf-8")), key
 
 
 @pytest.mark.parametrize("entry", LESSONS, ids=lambda e: e.id)

@@ -38,11 +38,15 @@ from .test_redteam import (
     CONTROLS,
     ENTRIES,
     TAG,
+    git,
     grade_env,
     make_course,
     strays,
     write_submission,
 )
+
+# the red-team batches and the Dask ones share a worker: each looks for stray processes
+pytestmark = pytest.mark.xdist_group("graded-batches")
 
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ["1.1", "1.3"]
@@ -70,6 +74,8 @@ def mixed_batch(folder: Path, lessons: list[manifest.Lesson]) -> Path:
     (folder / "syntax" / numbers).write_text("def build_char_vocab(:\n", encoding="utf-8")
     _solutions(folder / "binary")
     (folder / "binary" / bpe).write_bytes(b"\x00\x01binary")
+    for changed in ("mistake", "syntax", "binary"):  # submissions are graded at their commit
+        git(folder / changed, "Student", None, "commit", "-q", "-a", "-m", "the changed file")
     assert live.get("1.3").exercise_path.name == "l03_bpe.py"
     return folder
 

@@ -20,7 +20,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import sysconfig
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from grader.manifest import Course, Lesson
 from grader.results import ResultsDoc
 
 from .conftest import gradebook_points as _points
+from .conftest import venv_with_kit_packages as _venv_with_kit_packages
 
 KIT = Path(__file__).resolve().parents[2]
 MAX_LESSONS = 3
@@ -282,30 +282,6 @@ def test_template_hides_solutions_and_hidden_tests(kit: Kit, template: Path) -> 
     text = "\n".join(b.decode("utf-8", "replace") for b in tree_bytes(template).values())
     leaked = [c for c in canaries if c in text]
     assert not leaked, f"solution or hidden test text in the template: {leaked[:5]}"
-
-
-def _venv_with_kit_packages(folder: Path) -> Path:
-    """A fresh virtualenv in `folder` that sees the kit's installed dependencies (not the kit's
-    own install), like `--system-site-packages` would, without downloading anything."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
-    python = folder / "bin" / "python"
-    site = Path(
-        subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
-    view = folder / "kit-packages"
-    view.mkdir()
-    for entry in sorted(Path(sysconfig.get_paths()["purelib"]).iterdir()):
-        low = entry.name.lower()
-        if low.startswith(("hexahype", "__editable__", "_hexahype")) or low == "__pycache__":
-            continue
-        (view / entry.name).symlink_to(entry)
-    (site / "_kit_packages.pth").write_text(f"{view}\n")
-    return python
 
 
 def test_template_installs_and_starts_not_started(kit: Kit, template: Path, tmp_path: Path) -> None:
@@ -583,7 +559,7 @@ def test_csv_export(graded: dict, kit: Kit, tmp_path: Path) -> None:
         if row["student"] in expected:
             want = expected[row["student"]]
             assert {i: float(row[i]) for i in ids} == want
-            assert float(row["total"]) == pytest.approx(sum(want.values()))
+            assert float(row["final"]) == pytest.approx(sum(want.values()))
     assert {r["student"]: r["tampered"] for r in rows}["edited"] == "yes"
 
 

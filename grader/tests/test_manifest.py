@@ -31,19 +31,45 @@ SEED = [
     ("2.6", "Speeding up generation with the KV cache", 5),
     ("2.7", "Chapter quiz", 4),
 ]
+# The optional capstone after the seed outline: not part of its "N of 15".
+CAPSTONE = [
+    ("3.1", "What changed since GPT-2", 7),
+    ("3.2", "The Llama block and the full model", 7),
+    ("3.3", "Chatting with a real model", 6),
+]
 
 
 def test_manifest_lists_the_seed_outline_in_order(real_course):
-    got = [(e.id, e.title, e.minutes) for e in real_course.entries]
+    got = [(e.id, e.title, e.minutes) for e in real_course.entries if not e.optional]
     assert got == SEED
     assert [q.id for q in real_course.quizzes] == ["1.10", "2.7"]
-    assert (len(real_course.lessons), len(real_course.entries)) == (15, 17)  # "0 of 15 read"
+    core = [e for e in real_course.entries if not e.optional]
+    assert (len(real_course.core_lessons), len(core)) == (15, 17)  # "0 of 15 read"
+
+
+def test_the_capstone_is_optional_and_ungraded_until_enabled(real_course):
+    extra = [e for e in real_course.entries if e.optional]
+    assert [(e.id, e.title, e.minutes) for e in extra] == CAPSTONE
+    assert real_course.entries[-len(extra) :] == tuple(extra)  # after the seed outline
+    chapter = extra[0].chapter
+    assert chapter.optional and not chapter.graded
+    assert all(e.points == 0 and e.is_lesson for e in extra)
+    assert len(real_course.lessons) == 15 + len(extra)
+
+
+def test_an_instructor_enables_the_capstones_points(real_course):
+    data = copy.deepcopy(_data(real_course))
+    data["chapters"][2]["graded"] = True
+    course = manifest.parse(data, real_course.root)
+    listed = [raw["points"] for raw in data["chapters"][2]["lessons"]]
+    assert [e.points for e in course.entries if e.optional] == listed and all(listed)
+    assert len(course.core_lessons) == 15
 
 
 def test_every_entry_has_summary_points_and_tasks(real_course):
     for e in real_course.entries:
         assert e.summary.endswith("."), f"{e.id}: summary should be one sentence"
-        assert e.points > 0
+        assert e.points > 0 or (e.optional and not e.chapter.graded)
         if e.is_lesson:
             assert e.tasks, f"{e.id} has no tasks"
 
@@ -87,6 +113,9 @@ def _data(real_course):
         (lambda d: d["chapters"][0]["lessons"][0].update(points="ten"), "wrong type"),
         (lambda d: d["chapters"][0]["lessons"][0].pop("title"), "missing key 'title'"),
         (lambda d: d["chapters"][0]["lessons"][0].update(kind="exam"), "kind must be"),
+        (lambda d: d["chapters"][2].update(optional="yes"), "'optional' must be true or false"),
+        (lambda d: d["chapters"][0].update(graded=True), "for optional chapters only"),
+        (lambda d: d["chapters"][2]["lessons"][0].update(points=0), "must be positive"),
     ],
 )
 def test_bad_manifests_are_rejected_naming_the_entry(real_course, mutate, message):

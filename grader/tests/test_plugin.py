@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -214,3 +215,84 @@ def test_plugin_is_inert_outside_a_course(pytester: pytest.Pytester):
     result = pytester.runpytest_subprocess()
     assert result.ret == 0
     assert "HexaHype" not in result.stdout.str()
+
+
+# -- time and memory bounds (grader.learner.guard) ------------------------------------------
+LOOPING_ADD = """
+def add(a, b):
+    out, i = [], 0
+    while i < 3:
+        out.append(a)
+    return a + b
+"""
+
+
+def test_an_infinite_loop_is_one_line_and_the_other_lessons_still_report(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(LOOPING_ADD)
+    result = mini.runpytest_subprocess("--hexahype-timeout=1")
+    assert result.ret == 1
+    out = result.stdout.str()
+    assert "Traceback" not in out and "Timeout" not in out and "+++" not in out
+    first = (
+        "`add` ran for more than 1 s: an infinite loop? Check that every branch advances `i` "
+        "(the loop at exercises/ch1_tokens/l01_add.py, line 4). The call: add(2, 3)."
+    )
+    assert first in out
+    result.stdout.re_match_lines([r"1\.1\s+Adding\s+failing ✗", r"1\.2\s+Doubling\s+not started ·"])
+    tests = {t["name"].split("::")[-1]: t for t in _results(mini)["tests"]}
+    assert tests["test_add_small"]["message"] == first
+    # the rest of the lesson gets a shorter limit: a hang costs one full limit, not one per test
+    assert "more than 0.5 s (a shorter limit" in tests["test_add_negative"]["message"]
+    assert tests["test_double"]["status"] == "not started"
+
+
+def test_the_time_limit_leaves_correct_code_alone(mini):
+    result = mini.runpytest_subprocess("--impl", "solutions", "--hexahype-timeout=1")
+    assert result.ret == 0
+    result = mini.runpytest_subprocess("--impl", "solutions", "-p", "no:timeout")
+    assert result.ret == 0, "without pytest-timeout the kit runs, unbounded"
+    result.stdout.fnmatch_lines(["*4 passed*"])
+
+
+def test_an_explicit_timeout_option_wins(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(LOOPING_ADD)
+    result = mini.runpytest_subprocess("--timeout=2", "-k", "small")
+    result.stdout.fnmatch_lines(["*`add` ran for more than 2 s: an infinite loop?*"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_DATA is Linux's")
+def test_a_loop_that_fills_the_memory_is_one_line(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(
+        "def add(a, b):\n    out = [a]\n    while a < b:\n        out.extend(out)\n    return a\n"
+    )
+    result = mini.runpytest_subprocess("--hexahype-memory-mb=300", "--hexahype-timeout=60")
+    out = result.stdout.str()
+    assert "Traceback" not in out and "MemoryError" not in out
+    result.stdout.fnmatch_lines(
+        [
+            "*`add` ran out of memory (a learner run may use about 0.3 GB): an infinite loop? "
+            "Check that every branch advances `a`*"
+        ]
+    )
+    # the memory is given back: the lesson after it still runs
+    result.stdout.re_match_lines([r"1\.2\s+Doubling\s+not started ·"])
+
+
+def test_assert_messages_come_without_pytest_assertion_noise(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text("def add(a, b):\n    return a - b\n")
+    result = mini.runpytest_subprocess()
+    out = result.stdout.str()
+    result.stdout.re_match_lines([r"E\s+AssertionError: add\(2, 3\) returned -1, expected 5\.$"])
+    assert "assert -1 == 5" not in out and "where" not in out
+
+
+def test_pytest_in_an_exercise_folder_runs_that_chapter(mini, monkeypatch):
+    monkeypatch.chdir(mini.path / "exercises" / "ch1_tokens")
+    result = mini.runpytest_subprocess()
+    result.stdout.fnmatch_lines(
+        ["*(ran tests/ch1_tokens/, the tests of this folder*", "*4 not started*"]
+    )
+
+
+def _results(p: pytest.Pytester) -> dict:
+    return json.loads((p.path / ".hexahype" / "results.json").read_text())

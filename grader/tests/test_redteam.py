@@ -7,27 +7,45 @@ needs a real sandbox (bubblewrap) to be contained, how the attack replaces the l
 functions (`override`: every task becomes `attack`, every task is wrapped by `wrap`, the stub
 stays, or nothing), and files overlaid on the submission (a conftest, a stray numpy.py).
 
-All entries are graded in one batch, on a temporary copy of the instructor's course (a few
-lessons) with canaries planted in the hidden tests, the solutions, the gradebook and the
-environment. The tests then check the points, that no canary reaches any output or feedback,
-that the run stayed bounded, that no process of the run is left, and that the instructor's
-files are unchanged. A last test grades the whole course (every complete lesson, visible and
-hidden suites) with the reference solutions (100%) and the stubs (0%).
+Optional keys: `folder` (the submission's folder name, for hostile names), `author` (the git
+author and committer name), `future` (the commit is dated far in the future), and a
+`[deadline]` table: what the student commits after the deadline (`after = "solution"`, the
+lesson's real solution), whether those commits are dated before it (`backdate`), refs named to
+fool a resolver (`refs`, `{DAY}` is the deadline's date), and the date flag expected
+(`flag`).
+
+Every submission is a git repository. All entries are graded in one batch, on a temporary copy
+of the instructor's course (a few lessons) under a path that holds a host canary, with canaries
+planted in the hidden tests (as a comment and as a hidden test's argument), the solutions, the
+gradebook and the environment: `hexahype collect` records the batch, the deadline passes, the
+deadline entries commit, and `hexahype grade --deadline` grades. While it runs, the memory and
+process count of each worker (all its processes together) are sampled. The tests then check the
+points, that no canary and no host detail reaches any output, CSV or feedback, that student
+strings are inert on the terminal, in markdown/HTML and CSV, that feedback files never collide,
+that dates were flagged, that the caps and the submission timeout held, that no process of the
+run is left, and that the instructor's files are unchanged. A last test grades the whole course
+(every complete lesson, visible and hidden suites) with the reference solutions (100%) and the
+stubs (0%).
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
+import pwd
 import py_compile
+import re
 import secrets
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -39,6 +57,9 @@ from grader.manifest import Lesson
 
 from .conftest import gradebook_points as points
 
+# the red-team batches and the Dask ones share a worker: each looks for stray processes
+pytestmark = pytest.mark.xdist_group("graded-batches")
+
 KIT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "redteam"
 PREFERRED = ("1.1", "1.3")  # the small course the corpus is graded on
@@ -49,7 +70,12 @@ CANARY_HIDDEN = "HEXAHYPE-CANARY-HIDDEN-" + secrets.token_hex(6)
 CANARY_SOLUTION = "HEXAHYPE-CANARY-SOLUTION-" + secrets.token_hex(6)
 CANARY_GRADEBOOK = "HEXAHYPE-CANARY-GRADEBOOK-" + secrets.token_hex(6)
 CANARY_ENV = "HEXAHYPE-CANARY-ENV-" + secrets.token_hex(6)
+CANARY_ARG = "HEXAHYPE-CANARY-HIDDENARG-" + secrets.token_hex(6)
+CANARY_HOST = "HEXAHYPE-CANARY-HOST-" + secrets.token_hex(6)
 CONTROLS = ("control-solutions", "control-stubs")
+SUBMISSION_TIMEOUT = 120.0
+WORKER_MEMORY_MB = 1024
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -63,6 +89,22 @@ class Entry:
     files: dict[str, str] = field(default_factory=dict)
     setup: str = ""
     pass_anyway: list[str] = field(default_factory=list)
+    folder: str = ""  # the submission folder's name (default: the entry's name)
+    author: str = "Student"
+    future: bool = False
+    deadline: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def student(self) -> str:
+        """The submission folder's name."""
+        return self.folder or self.name
+
+    @property
+    def shown(self) -> str:
+        """The student's name as the grader records it."""
+        from grader import untrusted
+
+        return untrusted.name(self.student)
 
 
 def load_entries() -> list[Entry]:
@@ -80,6 +122,10 @@ def load_entries() -> list[Entry]:
                 files=dict(spec.get("files", {})),
                 setup=spec.get("setup", ""),
                 pass_anyway=list(spec.get("pass_anyway", [])),
+                folder=spec.get("folder", ""),
+                author=spec.get("author", "Student"),
+                future=bool(spec.get("future", False)),
+                deadline=dict(spec.get("deadline", {})),
             )
         )
     return out
@@ -119,7 +165,13 @@ def make_course(root: Path, ids: list[str] | None) -> list[Lesson]:
         for path in (e.exercise_path, e.solution_path, e.test_path, e.hidden_test_path):
             _copy(path, root / path.relative_to(KIT))
         hidden = root / e.hidden_test_path.relative_to(KIT)
-        hidden.write_text(hidden.read_text("utf-8") + f"\n# {CANARY_HIDDEN}\n", "utf-8")
+        extra = f"\n# {CANARY_HIDDEN}\n"
+        if e.id == "1.3":  # a hidden input that a student's code could try to replay
+            extra += (
+                f"\n\ndef test_canary_hidden_argument({e.fixture}):\n"
+                f"    assert isinstance({e.fixture}.train_bpe({CANARY_ARG!r}, 256), list)\n"
+            )
+        hidden.write_text(hidden.read_text("utf-8") + extra, "utf-8")
         sol = root / e.solution_path.relative_to(KIT)
         sol.write_text(sol.read_text("utf-8") + f"\n# {CANARY_SOLUTION}\n", "utf-8")
     course = manifest.load(root)
@@ -176,6 +228,45 @@ def write_submission(dest: Path, lessons: list[Lesson], entry: Entry | None, por
         path = dest / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    author = entry.author if entry else "Student"
+    when = "2099-06-01T00:00:00+00:00" if entry is not None and entry.future else None
+    git(dest, author, when, "init", "-q")
+    git(dest, author, when, "add", "-A")
+    git(dest, author, when, "commit", "-q", "-m", f"{author}'s work")
+
+
+def git(repo: Path, author: str, when: str | None, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME=author, GIT_COMMITTER_NAME=author)
+    env.update(GIT_AUTHOR_EMAIL="s@example.org", GIT_COMMITTER_EMAIL="s@example.org")
+    if when is not None:
+        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    proc = subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, (args, proc.stderr)
+    return proc.stdout
+
+
+def after_deadline(dest: Path, entry: Entry, deadline: str) -> None:
+    """What a deadline entry commits once the deadline has passed."""
+    spec = entry.deadline
+    live = manifest.load(KIT)
+    lesson = live.get(entry.lesson)
+    if spec.get("after") == "solution":
+        target = dest / lesson.exercise_path.relative_to(lesson.root)
+        target.write_text(lesson.solution_path.read_text("utf-8"), encoding="utf-8")
+    when = "2001-01-01T00:00:00Z" if spec.get("backdate") else None
+    git(dest, entry.author, when, "commit", "-q", "-am", "after the deadline")
+    for ref in spec.get("refs", []):
+        kind, _, name = str(ref).partition(":")
+        name = name.replace("{DAY}", deadline[:10])  # a tag named like the deadline's date
+        git(dest, entry.author, when, "tag" if kind == "tag" else "branch", name)
 
 
 def tree_hash(root: Path) -> dict[str, str]:
@@ -215,10 +306,62 @@ def level() -> str:
     return sandbox.choose("auto")
 
 
+class Sampler:
+    """Samples, every 50 ms, the resident memory and the process count of each worker (all the
+    processes whose environment holds its marker, summed)."""
+
+    def __init__(self, tag: str) -> None:
+        self.needle = f"HEXAHYPE_WORKER=hexahype-worker-{tag}-".encode()
+        self.memory: dict[str, int] = {}
+        self.count: dict[str, int] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self.done.wait(0.05):
+            memory: dict[str, int] = {}
+            count: dict[str, int] = {}
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    env = Path(f"/proc/{entry.name}/environ").read_bytes()
+                    at = env.find(self.needle)
+                    if at < 0:
+                        continue
+                    status = Path(f"/proc/{entry.name}/smaps_rollup").read_text()
+                except OSError:
+                    continue
+                token = env[at:].split(b"\0", 1)[0].decode()
+                # proportional set size: pages a forked child shares are not counted twice
+                rss = re.search(r"^Pss:\s+(\d+) kB", status, re.M)
+                memory[token] = memory.get(token, 0) + (int(rss.group(1)) * 1024 if rss else 0)
+                count[token] = count.get(token, 0) + 1
+            for token, value in memory.items():
+                self.memory[token] = max(self.memory.get(token, 0), value)
+                self.count[token] = max(self.count.get(token, 0), count[token])
+
+    def __enter__(self) -> Sampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def host_details() -> list[str]:
+    """Strings of this machine that no student should ever see."""
+    users = [u.pw_name for u in pwd.getpwall() if u.pw_name not in ("root", "nobody")]
+    return [CANARY_HOST, str(KIT), sys.prefix, os.path.realpath(sys.executable)] + [
+        f"{u}:x:" for u in users
+    ]
+
+
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
     work = tmp_path_factory.mktemp("redteam")
-    root = work / "course"
+    root = work / f"instructor-{CANARY_HOST}" / "course"
     lessons = make_course(root, list(PREFERRED))
     if "1.3" not in [e.id for e in lessons] or len(lessons) < 2:
         pytest.fail("the red-team course needs lesson 1.3 and one more complete lesson")
@@ -230,7 +373,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
     batch = work / "batch"
     runnable = [e for e in ENTRIES if not e.sandbox or level == "bwrap"]
     for e in runnable:
-        write_submission(batch / e.name, lessons, e, port)
+        write_submission(batch / e.student, lessons, e, port)
     for name in CONTROLS:
         write_submission(batch / name, lessons, None, port)
     db = work / "gradebook.sqlite"
@@ -239,21 +382,46 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
         con.execute("INSERT INTO canary VALUES (?)", (CANARY_GRADEBOOK,))
     (work / "tmp").mkdir()
     before = tree_hash(root)
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "grade", str(batch), "--gradebook", str(db)]
-        + ["--timeout", CALL_TIMEOUT, "--submission-timeout", "120", "--jobs", "2"],
+    cli = [sys.executable, "-m", "grader.cli"]
+    collect = subprocess.run(
+        [*cli, "collect", str(batch), "--gradebook", str(db)],
         cwd=root,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=300,
         env=grade_env(work / "tmp"),
     )
+    time.sleep(1.2)
+    deadline = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    time.sleep(1.2)
+    for e in runnable:
+        if e.deadline:
+            after_deadline(batch / e.student, e, deadline)
+    started = time.monotonic()
+    with Sampler(TAG) as sampler:
+        proc = subprocess.run(
+            [*cli, "grade", str(batch), "--gradebook", str(db), "--deadline", deadline]
+            + ["--timeout", CALL_TIMEOUT, "--submission-timeout", str(SUBMISSION_TIMEOUT)]
+            + ["--jobs", "2", "--worker-memory-mb", str(WORKER_MEMORY_MB)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env=grade_env(work / "tmp"),
+        )
     elapsed = time.monotonic() - started
     feedback = work / "feedback"
     fb = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "gradebook", "--gradebook", str(db), "feedback"]
-        + [str(feedback)],
+        [*cli, "gradebook", "--gradebook", str(db), "feedback", str(feedback)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=grade_env(work / "tmp"),
+    )
+    export = work / "grades.csv"
+    csv_proc = subprocess.run(
+        [*cli, "gradebook", "--gradebook", str(db), "export-csv", str(export)],
         cwd=root,
         capture_output=True,
         text=True,
@@ -271,9 +439,12 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
         connected = False
     listener.close()
     return {
+        "collect": collect,
         "proc": proc,
         "feedback": fb,
         "feedback_dir": feedback,
+        "csv": csv_proc,
+        "csv_path": export,
         "db": db,
         "elapsed": elapsed,
         "strays": left,
@@ -281,12 +452,15 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
         "lessons": lessons,
         "changed": sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k)),
         "runnable": {e.name for e in runnable},
+        "students": {e.student for e in runnable} | set(CONTROLS),
+        "memory": sampler.memory,
+        "count": sampler.count,
     }
 
 
 def test_corpus_covers_the_attack_families() -> None:
     names = {e.name for e in ENTRIES}
-    assert len(ENTRIES) >= 25
+    assert len(ENTRIES) >= 50
     for needed in (
         "exit-spoofing",
         "system-exit",
@@ -301,6 +475,28 @@ def test_corpus_covers_the_attack_families() -> None:
         "network-localhost",
         "environment-snooping",
         "argument-mutation",
+        # the integrity classes: hidden inputs, student strings, file names, deadlines, caps,
+        # other submissions, host details
+        "hidden-replay",
+        "hidden-replay-late",
+        "hidden-replay-files",
+        "terminal-forgery",
+        "markdown-injection",
+        "hostile-return-values",
+        "csv-formula-folder",
+        "control-character-folder",
+        "git-metadata",
+        "name-collision-space",
+        "name-collision-underscore",
+        "name-collision-case",
+        "deadline-backdated",
+        "deadline-named-refs",
+        "deadline-future-dated",
+        "fork-fanout-memory",
+        "fork-fanout-cpu",
+        "kill-everything",
+        "ptrace-others",
+        "host-details",
     ):
         assert needed in names
     for e in ENTRIES:
@@ -315,7 +511,7 @@ def test_attack_is_contained(entry: Entry, corpus_run: dict, level: str) -> None
         pytest.skip(f"needs a real sandbox; this machine grades with {level} (install bwrap)")
     proc = corpus_run["proc"]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    got = points(corpus_run["db"]).get(entry.name)
+    got = points(corpus_run["db"]).get(entry.shown)
     assert got is not None, f"{entry.name} was not graded: {proc.stdout[-2000:]}"
     for lesson in corpus_run["lessons"]:
         if lesson.id not in entry.zero:
@@ -329,7 +525,7 @@ def test_attack_is_contained(entry: Entry, corpus_run: dict, level: str) -> None
                 "SELECT t.name FROM tests t JOIN submissions s ON s.id = t.submission_id "
                 "WHERE s.student = ? AND t.status = 'passed' AND t.lesson IN "
                 f"({', '.join('?' * len(entry.zero))})",
-                (entry.name, *entry.zero),
+                (entry.shown, *entry.zero),
             )
         ]
     assert set(passed) <= set(entry.pass_anyway), (entry.name, passed)
@@ -362,6 +558,147 @@ def test_no_canary_reaches_any_output(corpus_run: dict) -> None:
         assert canary not in blob, canary
     graded = len(corpus_run["runnable"]) + len(CONTROLS)
     assert len(list(corpus_run["feedback_dir"].glob("*.md"))) == graded
+
+
+def _student_facing(corpus_run: dict) -> str:
+    """Everything a student (or the terminal, or the CSV) can see: never a hidden test's own
+    message, which stays in the gradebook for the instructor."""
+    texts = [corpus_run["proc"].stdout, corpus_run["proc"].stderr, corpus_run["feedback"].stdout]
+    texts += [p.read_text("utf-8") for p in corpus_run["feedback_dir"].iterdir()]
+    texts.append(corpus_run["csv_path"].read_text("utf-8"))
+    with sqlite3.connect(corpus_run["db"]) as con:
+        texts += [r[0] for r in con.execute("SELECT problem FROM submissions")]
+        texts += [r[0] for r in con.execute("SELECT message FROM lessons")]
+        texts += [r[0] for r in con.execute("SELECT message FROM tests WHERE hidden = 0")]
+    return "\n".join(texts)
+
+
+def test_hidden_inputs_never_reach_what_students_see(corpus_run: dict) -> None:
+    with sqlite3.connect(corpus_run["db"]) as con:
+        ran = con.execute(
+            "SELECT COUNT(*) FROM tests WHERE name LIKE '%test_canary_hidden_argument' "
+            "AND status = 'passed'"
+        ).fetchone()[0]
+    assert ran > 0, "the hidden canary test never ran"
+    assert CANARY_ARG not in _student_facing(corpus_run)
+
+
+def test_no_host_detail_reaches_any_output(corpus_run: dict, level: str) -> None:
+    blob = _student_facing(corpus_run)
+    with sqlite3.connect(corpus_run["db"]) as con:
+        blob += "\n".join(r[0] for r in con.execute("SELECT message FROM tests"))
+    leaked = [d for d in host_details() if d in blob]
+    assert not leaked, leaked
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_student_strings_are_inert_on_the_terminal(corpus_run: dict) -> None:
+    out = corpus_run["proc"].stdout
+    assert not _CONTROL.search(out + corpus_run["proc"].stderr)
+    students = sorted(corpus_run["students"], key=len, reverse=True)
+    for line in out.splitlines():
+        if line.startswith(("hexahype grade:", "graded ")):
+            continue
+        assert any(line.startswith(f"{s} @ ") for s in _shown(students)), line[:200]
+    lines = [ln for ln in out.splitlines() if " @ " in ln]
+    assert len(lines) == len(corpus_run["students"]), "a student's text forged a line"
+
+
+def _shown(students: list[str]) -> list[str]:
+    from grader import untrusted
+
+    return [untrusted.name(s) for s in students]
+
+
+def test_student_strings_are_inert_in_markdown_and_html(corpus_run: dict) -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    md = markdown_it.MarkdownIt("commonmark", {"linkify": False}).enable("table")
+    for path in corpus_run["feedback_dir"].glob("*.md"):
+        text = path.read_text("utf-8")
+        assert not _CONTROL.search(text), path.name
+        html = md.render(text)
+        assert html.count("<h1>") == 1, path.name
+        for tag in ("<a ", "<img", "<script", "<iframe"):
+            assert tag not in html, (path.name, tag)
+        assert html.count("<strong>") == 1, path.name  # the one real total
+        assert text.count("\n# ") == 0 and text.startswith("# Feedback for "), path.name
+
+
+def test_student_strings_are_inert_in_csv_and_the_gradebook(corpus_run: dict) -> None:
+    assert corpus_run["csv"].returncode == 0, corpus_run["csv"].stderr
+    with corpus_run["csv_path"].open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == len(corpus_run["students"]) + 1
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(FORMULA), cell[:80]
+    with sqlite3.connect(corpus_run["db"]) as con:
+        for table, cols in (
+            ("submissions", "student, repository, problem, tamper_detail, basis"),
+            ("lessons", "message"),
+            ("tests", "message"),
+        ):
+            for row in con.execute(f"SELECT {cols} FROM {table}"):
+                for cell in row:
+                    assert not _CONTROL.search(str(cell)), (table, str(cell)[:120])
+
+
+def test_feedback_files_never_collide(corpus_run: dict) -> None:
+    folder = corpus_run["feedback_dir"]
+    with (folder / "index.csv").open(encoding="utf-8", newline="") as fh:
+        index = list(csv.DictReader(fh))
+    files = [r["file"] for r in index]
+    assert len(files) == len(set(f.casefold() for f in files)) == len(corpus_run["students"])
+    assert {p.name for p in folder.glob("*.md")} == set(files)
+    for row in index:  # each file is about its own student
+        head = (folder / row["file"]).read_text("utf-8").splitlines()[0]
+        from grader import untrusted
+
+        want = row["student"][1:] if row["student"].startswith("'") else row["student"]
+        assert head == "# Feedback for " + untrusted.markdown(want, 120), head
+
+
+def test_deadlines_are_decided_by_the_records(corpus_run: dict) -> None:
+    with sqlite3.connect(corpus_run["db"]) as con:
+        rows = {
+            r[0]: r[1:] for r in con.execute("SELECT student, basis, date_flags FROM submissions")
+        }
+    for e in ENTRIES:
+        if e.name not in corpus_run["runnable"]:
+            continue
+        basis, flags = rows[e.shown]
+        assert basis.startswith("collected "), (e.name, basis)
+        want = (
+            str(e.deadline.get("flag", ""))
+            if e.deadline
+            else ("after it was first seen" if e.future else "")
+        )
+        if want:
+            assert want in flags, (e.name, flags)
+        else:
+            assert flags == "", (e.name, flags)
+
+
+def test_caps_hold_for_all_processes_of_a_worker(corpus_run: dict, level: str) -> None:
+    from grader.grading import sandbox
+
+    caps = sandbox.caps_level(level)
+    assert f"capped by {caps}" in corpus_run["proc"].stdout
+    assert corpus_run["memory"], "the sampler saw no worker"
+    if caps == "per-process":
+        pytest.skip("no control group and no user of the worker's own here: caps are per process")
+    slack = 96 * 1024 * 1024  # the bwrap process and sampling lag
+    worst = max(corpus_run["memory"].values())
+    assert worst <= WORKER_MEMORY_MB * 1024 * 1024 + slack, worst
+    limit = sandbox.Limits().processes if caps != "one-process" else 1
+    assert max(corpus_run["count"].values()) <= limit + 2, corpus_run["count"]
+    with sqlite3.connect(corpus_run["db"]) as con:
+        got = {r[0] for r in con.execute("SELECT caps FROM submissions")}
+        slowest = con.execute("SELECT MAX(duration) FROM submissions").fetchone()[0]
+    assert got == {caps}
+    assert slowest <= SUBMISSION_TIMEOUT + 15, slowest
 
 
 def test_run_is_bounded_leaves_nothing_and_changes_nothing(corpus_run: dict) -> None:

@@ -69,6 +69,7 @@ def embed_by_matmul(ids: np.ndarray, table: np.ndarray) -> np.ndarray:
     """The same lookup as a matrix product: one_hot(ids, V) @ table. Equal to embed(ids, table).
 
     embed_by_matmul([2, 0], [[0, 1], [2, 3], [4, 5]])  ->  [[4., 5.], [0., 1.]]
+    An id outside 0..V-1, negative ones included, raises IndexError, as in embed.
     """
     table = np.asarray(table)
     return one_hot(ids, table.shape[0]) @ table  # (*ids.shape, V) @ (V, d) -> (*ids.shape, d)
@@ -79,7 +80,8 @@ def embedding_gradient(ids: np.ndarray, grad_out: np.ndarray, vocab_size: int) -
 
     grad_out is the gradient with respect to embed(ids, table), shape ids.shape + (d,). Row r
     of the result is the sum of grad_out over every position whose id is r: a repeated id
-    accumulates, and the row of an id that does not occur is zero.
+    accumulates, and the row of an id that does not occur is zero. An id outside
+    0..vocab_size-1 raises IndexError.
 
     embedding_gradient([1, 1], [[1, 2], [10, 20]], 3)  ->  [[0, 0], [11, 22], [0, 0]]
     """

@@ -38,6 +38,7 @@ def top_k_filter(logits: np.ndarray, k: int) -> np.ndarray:
     """Keep every logit >= the k-th largest (boundary ties kept); the rest become -inf.
 
     top_k_filter([1.0, 3.0, 2.0, 2.0], 2)  ->  [-inf, 3.0, 2.0, 2.0]
+    A k below 1 raises ValueError; a k of V or more keeps every logit.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -96,7 +97,8 @@ def sample(
 ) -> int:
     """Temperature, then top-k, then top-p, then softmax, then sample_from_probs(probs, u).
 
-    temperature == 0 means greedy (u is still checked).
+    temperature == 0 means greedy (u is still checked). A u outside [0, 1) raises ValueError,
+    and so do a temperature, top_k or top_p that the functions above reject.
     """
     if not 0 <= u < 1:
         raise ValueError(f"u must be in [0, 1), got {u}")

@@ -45,6 +45,7 @@ def fit_context(ids: list[int], context_length: int) -> list[int]:
     """Keep the most recent `context_length` ids (drop the oldest).
 
     fit_context([1, 2, 3, 4, 5], 3)  ->  [3, 4, 5]
+    A context_length below 1 raises ValueError.
     """
     if context_length < 1:
         raise ValueError(f"context_length must be at least 1, got {context_length}")

@@ -36,7 +36,10 @@ class KVCache:
         self._len = [0] * n_layers
 
     def append(self, layer: int, k: np.ndarray, v: np.ndarray) -> None:
-        """Store t new positions' keys and values, each (t, d), after the ones already there."""
+        """Store t new positions' keys and values, each (t, d), after the ones already there.
+
+        Going past `capacity` positions in a layer raises ValueError.
+        """
         k, v = np.atleast_2d(k), np.atleast_2d(v)
         if k.shape != v.shape or k.shape[1] != self._k.shape[2]:
             raise ValueError(

@@ -3,7 +3,7 @@ conventions, then properties. The `numbers` fixture is your exercises/ch1_tokens
 
 import pytest
 
-from grader.testing import call, explain, first_difference
+from grader.testing import call, explain, first_difference, raises
 
 
 # -- build_char_vocab -------------------------------------------------------------------------
@@ -43,14 +43,15 @@ def test_encode_chars_looks_up_each_character(numbers):
 
 def test_encode_chars_raises_keyerror_naming_the_character(numbers):
     vocab = {"e": 0, "h": 1, "l": 2, "o": 3}
-    with pytest.raises(KeyError) as info:
-        got = numbers.encode_chars("help", vocab)
-        raise AssertionError(
-            f"{call('encode_chars', 'help', vocab)} returned {got!r} instead of raising KeyError. "
-            "Hint: an unknown character must not be skipped or given a made-up id."
-        )
-    assert "p" in str(info.value), (
-        f"encode_chars('help', {vocab}) raised KeyError({str(info.value)}); "
+    error = raises(
+        KeyError,
+        numbers.encode_chars,
+        "help",
+        vocab,
+        hint="an unknown character must not be skipped or given a made-up id.",
+    )
+    assert "p" in str(error), (
+        f"encode_chars('help', {vocab}) raised KeyError({str(error)}); "
         "the message should name the missing character 'p'."
     )
 
@@ -63,8 +64,7 @@ def test_decode_chars_inverts_encode_chars(numbers):
 
 def test_decode_chars_rejects_an_unknown_id(numbers):
     vocab = {"a": 0, "b": 1}
-    with pytest.raises(ValueError):
-        numbers.decode_chars([0, 7], vocab)
+    raises(ValueError, numbers.decode_chars, [0, 7], vocab)
 
 
 def test_char_round_trip(numbers):
@@ -132,12 +132,12 @@ def test_from_utf8_bytes_replaces_a_cut_off_character(numbers):
 
 @pytest.mark.parametrize("values", [[104, 256], [-1], [1000, 65]])
 def test_from_utf8_bytes_rejects_non_bytes(numbers, values):
-    with pytest.raises(ValueError):
-        got = numbers.from_utf8_bytes(values)
-        raise AssertionError(
-            f"{call('from_utf8_bytes', values)} returned {got!r} instead of raising ValueError. "
-            "Hint: a byte is 0..255; do not wrap or mask larger values."
-        )
+    raises(
+        ValueError,
+        numbers.from_utf8_bytes,
+        values,
+        hint="a byte is 0..255; do not wrap or mask larger values.",
+    )
 
 
 def test_byte_round_trip(numbers):

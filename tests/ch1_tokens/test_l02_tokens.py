@@ -3,7 +3,7 @@ conventions, then properties. The `tokens` fixture is your exercises/ch1_tokens/
 
 import pytest
 
-from grader.testing import call, explain
+from grader.testing import call, explain, raises
 
 VOCAB = {"<unk>": 0, "the": 1, "cat": 2}
 
@@ -97,8 +97,7 @@ def test_build_word_vocab_uses_the_unk_it_is_given(tokens):
 
 
 def test_build_word_vocab_rejects_max_size_below_one(tokens):
-    with pytest.raises(ValueError):
-        tokens.build_word_vocab(["a"], 0)
+    raises(ValueError, tokens.build_word_vocab, ["a"], 0)
 
 
 # -- encode_words, unknown_rate ---------------------------------------------------------------
@@ -140,6 +139,20 @@ def test_sequence_lengths_of_a_small_text(tokens):
     if isinstance(got, dict) and got.get("bytes") == 6:
         hint = "'bytes' is the length of text.encode('utf-8'): 'é' is two bytes."
     assert got == want, explain(call("sequence_lengths", text), got, want, hint)
+
+
+def test_sequence_lengths_treats_special_strings_as_text(tokens):
+    text = "hi<|endoftext|>"
+    try:
+        got = tokens.sequence_lengths(text)
+    except ValueError as exc:
+        raise AssertionError(
+            f"{call('sequence_lengths', text)} raised ValueError ({str(exc).splitlines()[0]}). "
+            "Hint: count user text with encode_ordinary, which treats special strings as plain text."
+        ) from None
+    assert isinstance(got, dict) and got.get("chars") == len(text), explain(
+        call("sequence_lengths", text), got, expected_text=f"'chars': {len(text)}"
+    )
 
 
 def test_sequence_lengths_order_on_english(tokens):

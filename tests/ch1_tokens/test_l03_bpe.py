@@ -22,11 +22,11 @@ def test_count_pairs_keys_follow_first_appearance(bpe):
     ids = [3, 1, 1, 2, 3, 1]
     got = bpe.count_pairs(ids)
     want = [(3, 1), (1, 1), (1, 2), (2, 3)]
+    hint = ""
+    if list(got) == sorted(want):
+        hint = "insert keys the first time you meet a pair; do not sort them."
     assert list(got) == want, explain(
-        call("count_pairs", ids) + " key order",
-        list(got),
-        want,
-        "insert keys the first time you meet a pair; do not sort them.",
+        call("count_pairs", ids) + " key order", list(got), want, hint
     )
 
 

@@ -11,7 +11,7 @@ import re
 import pytest
 import tiktoken
 
-from grader.testing import call, explain, first_difference
+from grader.testing import call, explain, first_difference, raises
 
 # A GPT-2-style split pattern. \p{L} (any letter) and \p{N} (any digit) need the `regex` module.
 PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -205,12 +205,14 @@ def test_cross_decode_replaces_invalid_utf8(tokenizers):
 
 def test_cross_decode_rejects_unknown_ids(tokenizers):
     ids = [97, 5000]
+    shown = call("cross_decode", ids, "<tiny>")
     try:
-        with pytest.raises(ValueError):
-            tokenizers.cross_decode(ids, tiny_encoding())
-    except KeyError as exc:
+        raises(ValueError, tokenizers.cross_decode, ids, tiny_encoding(), call_text=shown)
+    except AssertionError as exc:
+        if not isinstance(exc.__cause__, KeyError):
+            raise
         pytest.fail(
-            f"{call('cross_decode', ids, '<tiny>')} raised KeyError({line(exc)}). Hint: catch "
+            f"{shown} raised KeyError({line(exc.__cause__)}). Hint: catch "
             "tiktoken's KeyError and raise ValueError naming the id.",
             pytrace=False,
         )

@@ -8,7 +8,7 @@ tokenizer (256 byte tokens and ten merges) so that every expected answer can be 
 import numpy as np
 import pytest
 
-from grader.testing import call, explain
+from grader.testing import call, expect_unchanged, explain
 
 PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 MERGED = [b"o ", b"ll", b"he", b"llo", b" w", b"or", b" wor", b"ld", b"bc", b"ab"]
@@ -238,6 +238,11 @@ def test_pad_batch_returns_integer_arrays(special_tokens):
     assert np.array_equal(mask, [[1, 1], [1, 1]]), explain(
         "the mask without padding", mask, np.ones((2, 2), int)
     )
+
+
+def test_pad_batch_leaves_its_input_unchanged(special_tokens):
+    seqs = [[1, 2, 3], [4]]
+    expect_unchanged(special_tokens.pad_batch, seqs, 0)
 
 
 def test_pad_batch_rejects_other_sides(special_tokens):

@@ -44,6 +44,7 @@ def test_init_embeddings_uses_the_pinned_generator(embeddings):
     assert not problem, explain(
         call("init_embeddings", 5, 4, 7),
         got,
+        want,
         expected_text="np.random.default_rng(7).normal(0.0, 0.02, size=(5, 4)) (" + problem + ")",
         hint=hint,
     )

@@ -8,7 +8,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 # A tiny table you can check by hand: four directions in the plane.
 WORDS = ["east", "north", "northeast", "west"]
@@ -84,15 +84,14 @@ def test_cosine_returns_a_float(similarity):
 
 
 def test_cosine_rejects_a_zero_vector(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.array([0.0, 0.0]), np.array([1.0, 2.0]))
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.array([1.0, 2.0]), np.zeros(2))
+    raises(ValueError, similarity.cosine_similarity, np.array([0.0, 0.0]), np.array([1.0, 2.0]))
+    raises(ValueError, similarity.cosine_similarity, np.array([1.0, 2.0]), np.zeros(2))
 
 
 def test_cosine_rejects_mismatched_shapes(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]))
+    raises(
+        ValueError, similarity.cosine_similarity, np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0])
+    )
 
 
 # -- cosine_matrix --------------------------------------------------------------------------
@@ -101,11 +100,11 @@ def matrix_hint(got, A, B):
     if not isinstance(got, np.ndarray) or got.shape != (len(A), len(B)):
         return ""
     if np.allclose(got, A @ B.T):
-        return " Hint: that is the bare dot product; divide each row by its length."
+        return "that is the bare dot product; divide each row by its length."
     cols = (A / np.linalg.norm(A, axis=0)) @ (B / np.linalg.norm(B, axis=0)).T
     if np.allclose(got, cols):
         return (
-            " Hint: you divided by the column lengths (axis=0); each row is a vector, so"
+            "you divided by the column lengths (axis=0); each row is a vector, so"
             " use np.linalg.norm(A, axis=1, keepdims=True)."
         )
     return ""
@@ -118,7 +117,9 @@ def test_cosine_matrix_by_hand(similarity):
     r = 1 / np.sqrt(2)
     want = np.array([[r, 1.0, 0.0], [r, 0.0, -1.0]])
     problem = close(got, want)
-    assert not problem, f"{call('cosine_matrix', A, B)}: {problem}.{matrix_hint(got, A, B)}"
+    assert not problem, explain(
+        call("cosine_matrix", A, B), got, want, matrix_hint(got, A, B), detail=problem
+    )
 
 
 def test_cosine_matrix_normalises_rows_not_columns(similarity):
@@ -128,7 +129,9 @@ def test_cosine_matrix_normalises_rows_not_columns(similarity):
     got = similarity.cosine_matrix(A, B)
     want = np.array([[0.8, 7 / (5 * np.sqrt(2))], [0.0, 1 / np.sqrt(2)], [1 / np.sqrt(2), 1.0]])
     problem = close(got, want)
-    assert not problem, f"{call('cosine_matrix', A, B)}: {problem}.{matrix_hint(got, A, B)}"
+    assert not problem, explain(
+        call("cosine_matrix", A, B), got, want, matrix_hint(got, A, B), detail=problem
+    )
 
 
 def test_cosine_matrix_has_shape_n_by_m(similarity):
@@ -143,17 +146,15 @@ def test_cosine_matrix_has_shape_n_by_m(similarity):
 
 
 def test_cosine_matrix_rejects_a_zero_row(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_matrix(np.array([[1.0, 2.0], [0.0, 0.0]]), np.eye(2))
-    with pytest.raises(ValueError):
-        similarity.cosine_matrix(np.eye(2), np.array([[0.0, 0.0]]))
+    raises(ValueError, similarity.cosine_matrix, np.array([[1.0, 2.0], [0.0, 0.0]]), np.eye(2))
+    raises(ValueError, similarity.cosine_matrix, np.eye(2), np.array([[0.0, 0.0]]))
 
 
 def test_cosine_matrix_is_vectorised(similarity):
     A = np.array([[1.0, 2.0], [2.0, -1.0]])
     got = similarity.cosine_matrix(A, A)
     problem = close(got, np.eye(2))
-    assert not problem, f"{call('cosine_matrix', A, A)}: {problem}."
+    assert not problem, explain(call("cosine_matrix", A, A), got, np.eye(2), detail=problem)
     try:
         source = textwrap.dedent(inspect.getsource(similarity.cosine_matrix))
     except (OSError, TypeError):
@@ -207,11 +208,16 @@ def test_most_similar_skips_excluded_words(similarity):
     query = np.array([2.0, 0.1])
     got = similarity.most_similar(query, TABLE, WORDS, 2, exclude=["east"])
     names = [w for w, _ in got] if isinstance(got, list) else got
+    hint = ""
+    if isinstance(names, list) and "east" in names:
+        hint = "leave excluded words out."
+    elif isinstance(names, list) and len(names) < 2:
+        hint = "leave excluded words out and still return k pairs: skip them before taking k."
     assert names == ["northeast", "north"], explain(
         call("most_similar", query, "TABLE", WORDS, 2, exclude=["east"]) + " words",
         names,
         ["northeast", "north"],
-        "leave excluded words out and still return k pairs.",
+        hint,
     )
 
 
@@ -256,10 +262,11 @@ def test_analogy_excludes_the_question_words(similarity):
         call("analogy", "man", "woman", "king", "TABLE", ANALOGY_WORDS, k=5) + " words",
         names,
         ["queen", "apple"],
-        "a, b and c are never answers: exclude them.",
+        "a, b and c are never answers: exclude them."
+        if isinstance(names, list) and {"man", "woman", "king"} & set(names)
+        else "",
     )
 
 
 def test_analogy_rejects_an_unknown_word(similarity):
-    with pytest.raises(ValueError):
-        similarity.analogy("man", "woman", "prince", ANALOGY_TABLE, ANALOGY_WORDS)
+    raises(ValueError, similarity.analogy, "man", "woman", "prince", ANALOGY_TABLE, ANALOGY_WORDS)

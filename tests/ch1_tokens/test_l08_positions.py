@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain
+from grader.testing import call, close, expect_unchanged, explain, raises
 
 S1, C1 = math.sin(1.0), math.cos(1.0)
 
@@ -71,8 +71,7 @@ def test_sinusoids_row_zero_is_sin0_cos0(positions):
 
 
 def test_sinusoids_reject_an_odd_d_model(positions):
-    with pytest.raises(ValueError):
-        positions.sinusoidal_positions(4, 5)
+    raises(ValueError, positions.sinusoidal_positions, 4, 5)
 
 
 def test_sinusoids_pairs_lie_on_the_unit_circle(positions):
@@ -104,8 +103,8 @@ def test_add_positions_adds_the_first_rows(positions):
 def test_add_positions_handles_a_batch(positions):
     table = np.arange(8.0).reshape(4, 2)
     x = np.stack([np.ones((3, 2)), -np.ones((3, 2))])  # (B=2, T=3, d=2)
-    got = positions.add_positions(x, table)
     want = x + table[:3]
+    got = positions.add_positions(x, table)
     hint = (
         ""
         if not isinstance(got, np.ndarray) or not np.array_equal(got, x + table[-3:])
@@ -117,9 +116,13 @@ def test_add_positions_handles_a_batch(positions):
     )
 
 
+def test_add_positions_leaves_x_unchanged(positions):
+    x, table = np.ones((2, 2)), np.arange(10.0).reshape(5, 2)
+    expect_unchanged(positions.add_positions, x, table)
+
+
 def test_add_positions_rejects_a_sequence_longer_than_the_table(positions):
-    with pytest.raises(ValueError):
-        positions.add_positions(np.zeros((6, 2)), np.zeros((5, 2)))
+    raises(ValueError, positions.add_positions, np.zeros((6, 2)), np.zeros((5, 2)))
 
 
 # -- rotate_pairs -----------------------------------------------------------------------------
@@ -176,8 +179,7 @@ def test_rotate_pairs_rows_follow_their_positions(positions):
 
 
 def test_rotate_pairs_rejects_an_odd_d(positions):
-    with pytest.raises(ValueError):
-        positions.rotate_pairs(np.ones((2, 3)), np.array([0, 1]))
+    raises(ValueError, positions.rotate_pairs, np.ones((2, 3)), np.array([0, 1]))
 
 
 def test_rotate_pairs_keeps_lengths(positions):

@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from grader.testing import call, explain
+from grader.testing import call, explain, raises
 
 TOY_PATTERN = r""" ?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 TOY_MERGES = [b"st", b"str", b"aw", b"be", b"rr", b"rry", b"berry"]
@@ -160,8 +160,7 @@ def test_token_tax_english_is_one(quirks):
 
 
 def test_token_tax_needs_english(quirks):
-    with pytest.raises(ValueError):
-        quirks.token_tax(toy(), {"de": "Hallo", "fr": "Bonjour"})
+    raises(ValueError, quirks.token_tax, toy(), {"de": "Hallo", "fr": "Bonjour"})
 
 
 # -- trailing_space_effect ------------------------------------------------------------------

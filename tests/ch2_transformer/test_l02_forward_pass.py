@@ -6,9 +6,9 @@ forward runs with n_layers = 0, so nothing here needs lesson 2.4."""
 import math
 
 import numpy as np
-import pytest
 
-from grader.testing import call, close, explain
+from grader.assets import recorded
+from grader.testing import call, close, explain, raises
 
 TINY = {"vocab_size": 11, "context_length": 6, "d_model": 8, "n_heads": 2, "n_layers": 2}
 BLOCK_SHAPES = {
@@ -70,6 +70,20 @@ def test_layer_norm_uses_the_biased_variance(forward_pass):
     )
 
 
+def test_layer_norm_normalises_each_row_on_its_own(forward_pass):
+    x = np.array([[1.0, 3.0], [10.0, 30.0]])  # each row: mean 0, variance 1 after LayerNorm
+    want = np.array([[-1.0, 1.0], [-1.0, 1.0]]) / np.sqrt(1.0 + np.array([[1e-5], [1e-7]]))
+    got = forward_pass.layer_norm(x, np.ones(2), np.zeros(2))
+    hint = ""
+    whole = (x - x.mean()) / np.sqrt(x.var() + 1e-5)
+    if isinstance(got, np.ndarray) and np.allclose(got, whole):
+        hint = "normalise each row on its own: mean and variance over the last axis (axis=-1, keepdims=True), not the whole array."
+    problem = close(got, want, atol=1e-6)
+    assert not problem, explain(
+        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint, detail=problem
+    )
+
+
 def test_layer_norm_applies_gain_then_shift(forward_pass):
     x = np.array([[1.0, 3.0]])
     g, b = np.array([2.0, 3.0]), np.array([10.0, -10.0])
@@ -123,8 +137,7 @@ def test_embed_tokens_adds_token_and_position_rows(forward_pass):
 
 def test_embed_tokens_rejects_more_ids_than_the_context(forward_pass):
     ids = np.array([0, 1, 2, 0, 1])  # 5 ids, context_length 4
-    with pytest.raises(ValueError):
-        forward_pass.embed_tokens(head_params(), ids)
+    raises(ValueError, forward_pass.embed_tokens, head_params(), ids)
 
 
 def test_embed_tokens_accepts_exactly_the_context(forward_pass):
@@ -155,9 +168,7 @@ def test_forward_without_blocks_is_head_of_embeddings(forward_pass):
     params = head_params()
     config = {"vocab_size": 3, "context_length": 4, "d_model": 2, "n_heads": 1, "n_layers": 0}
     ids = np.array([1, 2])
-    x = params["wte"][ids] + params["wpe"][:2]  # (T, d)
-    x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
-    want = x @ params["wte"].T  # (T, V)
+    want = recorded("ch2_transformer/l02_forward_pass")["forward_without_blocks"]["want"]
     got = forward_pass.forward(params, ids, config)
     problem = close(got, want)
     assert not problem, explain(
@@ -219,6 +230,22 @@ def test_init_params_is_seeded(forward_pass):
     assert not np.array_equal(a["wte"], c["wte"]), "seeds 3 and 4 gave the same wte."
     assert not np.array_equal(a["blocks"][0]["w_q"], a["blocks"][0]["w_k"]), (
         "w_q and w_k are equal: draw every weight matrix separately from one generator."
+    )
+
+
+def test_init_params_draws_every_block_on_its_own(forward_pass):
+    params = forward_pass.init_params(TINY, seed=0)
+    blocks = params["blocks"]
+    assert blocks[0] is not blocks[1] and not np.shares_memory(
+        blocks[0]["w_q"], blocks[1]["w_q"]
+    ), explain(
+        call("init_params", "TINY", seed=0) + "['blocks']",
+        blocks,
+        expected_text="2 independent blocks",
+        hint="each layer needs its own dict and its own arrays, drawn one after the other.",
+    )
+    assert not np.array_equal(blocks[0]["w_q"], blocks[1]["w_q"]), (
+        "init_params gave blocks 0 and 1 the same w_q: draw every layer's weights separately."
     )
 
 

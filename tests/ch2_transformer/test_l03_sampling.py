@@ -6,7 +6,7 @@ draw u."""
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain
+from grader.testing import call, close, expect_unchanged, explain, raises
 
 NEG = -np.inf
 
@@ -30,9 +30,11 @@ def test_greedy_picks_the_largest_logit(sampling):
 def test_greedy_ties_go_to_the_lowest_id(sampling):
     x = np.array([1.0, 3.0, 3.0])
     got = sampling.greedy(x)
-    hint = (
-        "np.argmax returns the first maximum: the lowest id, not the highest." if got == 2 else ""
-    )
+    hint = ""
+    if got == 2:
+        hint = "np.argmax returns the first maximum: the lowest id, not the highest."
+    elif got == 1 and not isinstance(got, int):
+        hint = "np.argmax returns a numpy integer; return int(np.argmax(logits)), a Python int."
     assert got == 1 and isinstance(got, int), explain(call("greedy", x), got, 1, hint)
 
 
@@ -51,8 +53,7 @@ def test_apply_temperature_divides(sampling):
 
 @pytest.mark.parametrize("t", [0.0, -1.0])
 def test_apply_temperature_rejects_t_not_positive(sampling, t):
-    with pytest.raises(ValueError):
-        sampling.apply_temperature(np.array([1.0, 2.0]), t)
+    raises(ValueError, sampling.apply_temperature, np.array([1.0, 2.0]), t)
 
 
 # -- top_k_filter -------------------------------------------------------------------------------
@@ -87,9 +88,13 @@ def test_top_k_of_v_or_more_keeps_everything(sampling):
         )
 
 
+def test_top_k_leaves_its_input_unchanged(sampling):
+    x = np.array([1.0, 3.0, 0.0, 2.0])
+    expect_unchanged(sampling.top_k_filter, x, 2)
+
+
 def test_top_k_rejects_k_below_one(sampling):
-    with pytest.raises(ValueError):
-        sampling.top_k_filter(np.array([1.0, 2.0]), 0)
+    raises(ValueError, sampling.top_k_filter, np.array([1.0, 2.0]), 0)
 
 
 # -- top_p_filter -------------------------------------------------------------------------------
@@ -110,8 +115,11 @@ def test_top_p_keeps_the_original_logits(sampling):
     x = logits_of(0.5, 0.3, 0.2)
     got = sampling.top_p_filter(x, 0.6)
     want = np.array([x[0], x[1], NEG])
+    hint = ""
+    if kept(got) == [0, 1] and isinstance(got, np.ndarray) and not np.allclose(got[:2], x[:2]):
+        hint = "kept entries keep their logits (no renormalising); the rest become -inf."
     assert isinstance(got, np.ndarray) and np.allclose(got, want), explain(
-        call("top_p_filter", x, 0.6), got, want, "kept entries keep their logits; the rest -inf."
+        call("top_p_filter", x, 0.6), got, want, hint
     )
 
 
@@ -152,8 +160,7 @@ def test_top_p_always_keeps_one_token(sampling):
 
 @pytest.mark.parametrize("p", [0.0, -0.1, 1.5])
 def test_top_p_rejects_p_outside_zero_one(sampling, p):
-    with pytest.raises(ValueError):
-        sampling.top_p_filter(np.array([1.0, 2.0]), p)
+    raises(ValueError, sampling.top_p_filter, np.array([1.0, 2.0]), p)
 
 
 # -- sample_from_probs --------------------------------------------------------------------------
@@ -181,8 +188,7 @@ def test_sample_from_probs_skips_zero_probability(sampling):
 
 @pytest.mark.parametrize("u", [1.0, -0.01, 1.5])
 def test_sample_from_probs_rejects_u_outside_zero_one(sampling, u):
-    with pytest.raises(ValueError):
-        sampling.sample_from_probs(np.array([0.5, 0.5]), u)
+    raises(ValueError, sampling.sample_from_probs, np.array([0.5, 0.5]), u)
 
 
 # -- sample ---------------------------------------------------------------------------------------
@@ -216,7 +222,14 @@ def test_sample_applies_temperature_before_top_p(sampling):
 
 def test_sample_at_temperature_zero_is_greedy(sampling):
     x = np.array([1.0, 3.0, 3.0, 0.0])
-    got = sampling.sample(x, 0.99, temperature=0.0)
+    try:
+        got = sampling.sample(x, 0.99, temperature=0.0)
+    except (ValueError, ZeroDivisionError, FloatingPointError) as exc:
+        raise AssertionError(
+            f"{call('sample', x, 0.99, temperature=0.0)} raised {type(exc).__name__}({exc}). "
+            "Hint: temperature 0 means greedy (ties to the lowest id): return greedy(logits) "
+            "before dividing by the temperature."
+        ) from None
     assert got == 1, explain(
         call("sample", x, 0.99, temperature=0.0),
         got,
@@ -227,8 +240,7 @@ def test_sample_at_temperature_zero_is_greedy(sampling):
 
 @pytest.mark.parametrize("u", [1.0, -0.5])
 def test_sample_rejects_u_outside_zero_one(sampling, u):
-    with pytest.raises(ValueError):
-        sampling.sample(np.array([1.0, 2.0]), u)
+    raises(ValueError, sampling.sample, np.array([1.0, 2.0]), u)
 
 
 def test_sample_draws_follow_the_distribution(sampling):

@@ -2,26 +2,22 @@
 pinned conventions, then properties. The `context` fixture is your
 exercises/ch2_transformer/l05_context.py.
 
-The model here is a small seeded GPT (grader/oracles.py), and the expected logits and tokens come
-from the independent reference in grader/oracles.py, not from the lesson's own code."""
+The model here is a small seeded GPT, and the expected logits and tokens were recorded from an
+independent reference (never the lesson's own code): grader/data/recorded/, read through
+grader.assets.recorded."""
 
 import numpy as np
-import pytest
 
-from grader.oracles import gpt_params, ref_forward, ref_generate
-from grader.testing import call, close, explain, first_difference
+from grader.assets import recorded
+from grader.testing import call, close, explain, first_difference, raises
 
-CFG = {"vocab_size": 13, "context_length": 8, "d_model": 8, "n_heads": 2, "n_layers": 2}
-
-
-P = gpt_params(CFG, seed=2025)
+CASES = recorded("ch2_transformer/l05_context")
+CFG, P = CASES["model"]["config"], CASES["model"]["params"]
 
 
 def check(call_text, got, want, hint=""):
     problem = close(got, want, atol=1e-5, rtol=1e-5)
-    assert not problem, (
-        explain(call_text, got, want) + f" ({problem})" + (f" Hint: {hint}" if hint else "")
-    )
+    assert not problem, explain(call_text, got, want, hint, detail=problem)
 
 
 # -- attention_score_count ------------------------------------------------------------------
@@ -77,20 +73,20 @@ def test_fit_context_leaves_short_input_alone(context):
 
 
 def test_fit_context_rejects_a_window_below_one(context):
-    with pytest.raises(ValueError):
-        context.fit_context([1, 2, 3], 0)
+    raises(ValueError, context.fit_context, [1, 2, 3], 0)
 
 
 # -- prefill and sequential_logits ------------------------------------------------------------
 def test_prefill_gives_logits_for_every_position(context):
-    ids = np.array([3, 1, 4, 1, 5])
+    case = CASES["prefill"]
+    ids = np.array(case["ids"])
     got = context.prefill(P, ids, CFG)
-    check(call("prefill", "<seeded GPT>", ids, "<config>"), got, ref_forward(P, ids, CFG))
+    check(call("prefill", "<seeded GPT>", ids, "<config>"), got, case["want"])
 
 
 def test_sequential_logits_equals_prefill(context):
-    ids = np.array([2, 7, 1, 8, 2, 8])
-    want = ref_forward(P, ids, CFG)
+    case = CASES["sequential"]
+    ids, want = np.array(case["ids"]), case["want"]
     got = context.sequential_logits(P, ids, CFG)
     hint = ""
     if isinstance(got, np.ndarray) and got.shape == want.shape and np.allclose(got[0], want[-1]):
@@ -109,8 +105,8 @@ def test_earlier_logits_ignore_later_tokens(context):
 
 # -- generate -------------------------------------------------------------------------------
 def test_generate_greedy_returns_only_the_new_ids(context):
-    prompt, us = [1, 2, 3], [0.5] * 4
-    want = ref_generate(P, prompt, 4, CFG, us)
+    case = CASES["generate_greedy"]
+    prompt, us, want = case["prompt"], case["us"], case["want"]
     got = context.generate(P, prompt, 4, CFG, us)
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
     assert got == want, explain(
@@ -119,20 +115,23 @@ def test_generate_greedy_returns_only_the_new_ids(context):
 
 
 def test_generate_samples_with_the_given_draws(context):
-    prompt, us = [4, 0], [0.1, 0.9, 0.35, 0.6, 0.75]
-    want = ref_generate(P, prompt, 5, CFG, us, temperature=1.0)
+    case = CASES["generate_sampled"]
+    prompt, us, want = case["prompt"], case["us"], case["want"]
     got = context.generate(P, prompt, 5, CFG, us, temperature=1.0)
+    hint = first_difference(got, want) if isinstance(got, list) else ""
+    if got == case["same_draw"] and got != want:
+        hint = "every step used the draw us[0]; step i uses us[i]."
     assert got == want, explain(
         call("generate", "<seeded GPT>", prompt, 5, "<config>", us, temperature=1.0),
         got,
         want,
-        f"{first_difference(got, want) if isinstance(got, list) else ''}; step i uses us[i].",
+        hint,
     )
 
 
 def test_generate_slides_past_the_context_length(context):
-    prompt, us = [1, 2, 3, 4, 5, 6, 7], [0.2, 0.4, 0.6, 0.8]  # 7 + 4 > context_length 8
-    want = ref_generate(P, prompt, 4, CFG, us, temperature=0.8, top_k=3)
+    case = CASES["generate_sliding"]  # 7 + 4 ids > context_length 8
+    prompt, us, want = case["prompt"], case["us"], case["want"]
     got = context.generate(P, prompt, 4, CFG, us, temperature=0.8, top_k=3)
     assert got == want, explain(
         call("generate", "<seeded GPT>", prompt, 4, "<config>", us, temperature=0.8, top_k=3),

@@ -2,20 +2,17 @@
 the pinned conventions, then properties. The `kv_cache` fixture is your
 exercises/ch2_transformer/l06_kv_cache.py.
 
-The model here is a small seeded GPT (grader/oracles.py), and the expected logits and tokens come
-from the independent reference in grader/oracles.py (a full forward pass, no cache), not from the lesson's
-own code."""
+The model here is a small seeded GPT, and the expected logits and tokens were recorded from an
+independent reference (a full forward pass, no cache; never the lesson's own code):
+grader/data/recorded/, read through grader.assets.recorded."""
 
 import numpy as np
-import pytest
 
-from grader.oracles import gpt_params, ref_forward, ref_generate
-from grader.testing import call, close, explain, first_difference
+from grader.assets import recorded
+from grader.testing import call, close, explain, first_difference, raises
 
-CFG = {"vocab_size": 13, "context_length": 12, "d_model": 8, "n_heads": 2, "n_layers": 2}
-
-
-P = gpt_params(CFG, seed=2026)
+CASES = recorded("ch2_transformer/l06_kv_cache")
+CFG, P = CASES["model"]["config"], CASES["model"]["params"]
 
 
 # -- kv_cache_bytes -------------------------------------------------------------------------
@@ -47,13 +44,19 @@ def test_cache_starts_empty_and_grows(kv_cache):
     k, v = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(2, 3)
     for layer in (0, 1):
         cache.append(layer, k, v)
-    assert len(cache) == 2, (
-        f"after appending 2 positions to every layer, len(cache) is {len(cache)}, expected 2."
+    assert len(cache) == 2, explain(
+        "len(cache) after appending 2 positions to every layer of KVCache(2, 5, 3)",
+        len(cache),
+        2,
+        "len counts the positions of one layer (layer 0), not of every layer together."
+        if len(cache) == 4
+        else "",
     )
-    problem = close(cache.keys(0), k) or close(cache.values(1), v)
-    assert not problem, (
-        f"after append(layer, k, v), keys(0) / values(1) do not give k / v back: {problem}."
-    )
+    for name, got, want in (("keys(0)", cache.keys(0), k), ("values(1)", cache.values(1), v)):
+        problem = close(got, want)
+        assert not problem, explain(
+            f"{name} after append(layer, k, v) to both layers", got, want, detail=problem
+        )
 
 
 def test_cache_appends_after_what_is_there(kv_cache):
@@ -64,79 +67,98 @@ def test_cache_appends_after_what_is_there(kv_cache):
     want_k = np.array([[1.0, 2.0], [5.0, 6.0], [7.0, 8.0]])
     want_v = np.array([[3.0, 4.0], [9.0, 10.0], [11.0, 12.0]])
     problem = close(got_k, want_k) or close(got_v, want_v)
-    assert not problem, (
-        explain(
-            "keys(0), values(0) after appending 1 then 2 positions",
-            (got_k, got_v),
-            (want_k, want_v),
+    assert not problem, explain(
+        "keys(0), values(0) after appending 1 then 2 positions",
+        (got_k, got_v),
+        (want_k, want_v),
+        detail=problem,
+    )
+
+
+def test_cache_layers_keep_their_own_keys(kv_cache):
+    cache = kv_cache.KVCache(2, 3, 2)
+    k0, k1 = np.array([[1.0, 2.0]]), np.array([[-5.0, 7.0]])
+    cache.append(0, k0, k0)
+    cache.append(1, k1, k1)
+    got = cache.keys(0)
+    hint = ""
+    if isinstance(got, np.ndarray) and np.array_equal(got, k1):
+        hint = (
+            "layer 0 shows layer 1's keys: the layers share one array ([np.zeros(...)] * "
+            "n_layers repeats one array); give each layer its own storage."
         )
-        + f" ({problem})"
+    problem = close(got, k0)
+    assert not problem, explain(
+        "keys(0) after append(0, k0, v0) then append(1, k1, v1)", got, k0, hint, detail=problem
     )
 
 
 def test_cache_rejects_appending_past_capacity(kv_cache):
     cache = kv_cache.KVCache(1, 2, 2)
     cache.append(0, np.zeros((2, 2)), np.zeros((2, 2)))
-    with pytest.raises(ValueError):
-        cache.append(0, np.zeros((1, 2)), np.zeros((1, 2)))
+    raises(
+        ValueError,
+        cache.append,
+        0,
+        np.zeros((1, 2)),
+        np.zeros((1, 2)),
+        call_text="cache.append(0, <1 row>, <1 row>) on a KVCache(1, 2, 2) that holds 2 rows",
+    )
 
 
 # -- forward_step ---------------------------------------------------------------------------
 def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
-    ids = np.array([3, 1, 4, 1, 5])
+    case = CASES["whole_prompt"]
+    ids, want = np.array(case["ids"]), case["want"]
     cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
     got = kv_cache.forward_step(P, ids, cache, CFG)
-    want = ref_forward(P, ids, CFG)
     problem = close(got, want, atol=1e-5, rtol=1e-5)
-    assert not problem, (
-        explain(call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"), got, want)
-        + f" ({problem})"
+    assert not problem, explain(
+        call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"),
+        got,
+        want,
+        detail=problem,
     )
     assert len(cache) == 5, f"after forward_step on 5 ids, len(cache) is {len(cache)}, expected 5."
 
 
 def test_forward_step_one_token_at_a_time(kv_cache):
-    ids = [2, 7, 1, 8, 2]
-    want = ref_forward(P, ids, CFG)
+    case = CASES["one_at_a_time"]
+    ids, want = case["ids"], case["want"]
     cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
     for t, token in enumerate(ids):
         got = kv_cache.forward_step(P, np.array([token]), cache, CFG)
         hint = ""
         if t > 0 and isinstance(got, np.ndarray) and got.shape == (1, CFG["vocab_size"]):
-            restart = ref_forward(P, ids[: t + 1], CFG, positions=[0] * (t + 1))
-            if np.allclose(got[0], restart[-1], atol=1e-5):
+            if np.allclose(got[0], case["restart"][t], atol=1e-5):
                 hint = (
                     "the new token got position embedding 0: positions continue from "
                     "len(cache), so use wpe[past:past+t]."
                 )
         problem = close(got, want[t : t + 1], atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(
-                call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>", "<config>"),
-                got,
-                want[t : t + 1],
-            )
-            + f" ({problem})"
-            + (f" Hint: {hint}" if hint else "")
+        assert not problem, explain(
+            call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>", "<config>"),
+            got,
+            want[t : t + 1],
+            hint,
+            detail=problem,
         )
 
 
 def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
-    ids = [9, 0, 3, 12, 6, 6, 1]
-    want = ref_forward(P, ids, CFG)
+    case = CASES["chunks"]
+    ids, want = case["ids"], case["want"]
     cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
     start = 0
     for size in (3, 1, 3):
         chunk = np.array(ids[start : start + size])
         got = kv_cache.forward_step(P, chunk, cache, CFG)
         problem = close(got, want[start : start + size], atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(
-                call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>", "<config>"),
-                got,
-                want[start : start + size],
-            )
-            + f" ({problem})"
+        assert not problem, explain(
+            call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>", "<config>"),
+            got,
+            want[start : start + size],
+            detail=problem,
         )
         start += size
         assert len(cache) == start, f"after {start} positions, len(cache) is {len(cache)}."
@@ -144,8 +166,8 @@ def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
 
 # -- generate_cached ------------------------------------------------------------------------
 def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
-    prompt, us = [1, 2, 3], [0.5] * 5
-    want = ref_generate(P, prompt, 5, CFG, us)
+    case = CASES["generate_greedy"]
+    prompt, us, want = case["prompt"], case["us"], case["want"]
     got = kv_cache.generate_cached(P, prompt, 5, CFG, us)
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
     assert got == want, explain(
@@ -157,8 +179,8 @@ def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
 
 
 def test_generate_cached_samples_with_the_given_draws(kv_cache):
-    prompt, us = [4, 0], [0.1, 0.9, 0.35, 0.6, 0.75, 0.05]
-    want = ref_generate(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
+    case = CASES["generate_sampled"]
+    prompt, us, want = case["prompt"], case["us"], case["want"]
     got = kv_cache.generate_cached(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
     assert got == want, explain(
         call(

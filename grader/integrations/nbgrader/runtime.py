@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import manifest
+from ...learner.progress import fit
 from ...results import (
     MARKS,
     LessonOutcome,
@@ -358,6 +359,8 @@ def _make_report_hook(collector: _Collector) -> Any:
             report = outcome.get_result()
             if call.excinfo is None or not report.failed:
                 return
+            if "hexahype_message" in dict(report.user_properties):
+                return  # a one-line report of the guard (a check that hung)
             exc = call.excinfo.value
             if collector._not_started(exc):
                 report.user_properties.append(("hexahype_status", TestStatus.NOT_STARTED.value))
@@ -410,6 +413,10 @@ def run_tests(source: str, points: float) -> TestRun:
             path.write_text(textwrap.dedent(text or "") + "\n", encoding="utf-8")
             files.append(str(path))
         collector = _Collector(run.lesson_id, run)
+        from ...learner.guard import Guard, notebook_shown
+
+        guard = Guard(lambda item: run.lesson_id, notebook_shown)  # time and memory bounds
+        guard.memory_on_top = True
         args = [
             f"--rootdir={root}",
             "-c",
@@ -434,6 +441,7 @@ def run_tests(source: str, points: float) -> TestRun:
         plugins = [
             collector,
             _make_report_hook(collector),
+            guard,
             _fixtures(str(entry["fixture"]), _fixture_value(state), course),
         ]
         before = set(sys.modules)
@@ -478,9 +486,9 @@ def _report(run: TestRun, hidden: bool) -> tuple[str, dict[str, Any]]:
     waiting = [o.name for o in part if o.status is TestStatus.NOT_STARTED]
     for o in part:
         if o.status in (TestStatus.FAILED, TestStatus.SKIPPED):
-            wrapped = textwrap.wrap(o.message or o.status.value, 95) or [o.status.value]
+            wrapped = fit(o.message or o.status.value) or [o.status.value]
             lines.append(f"  ✗ {o.name}: " + wrapped[0])
-            lines += ["      " + w for w in wrapped[1:4]]
+            lines += ["      " + w for w in wrapped[1:]]
     if waiting and status is not Status.NOT_STARTED:
         lines.append("  · not started yet: " + ", ".join(waiting))
     return "\n".join(lines), meta

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from grader.testing import call, explain, first_difference
+from grader.testing import call, explain, first_difference, raises
 
 MULTILINGUAL = [
     "",
@@ -144,21 +144,21 @@ def test_encode_chars_of_empty_text_is_empty(numbers):
 
 def test_encode_chars_unknown_emoji_names_it(numbers):
     vocab = numbers.build_char_vocab("abc")
-    with pytest.raises(KeyError) as info:
-        numbers.encode_chars("ab😀", vocab)
-    assert "😀" in str(info.value) or "\\U0001f600" in str(info.value), (
-        f"the KeyError {info.value} should name the missing character '😀'."
+    error = raises(KeyError, numbers.encode_chars, "ab😀", vocab)
+    assert "😀" in str(error) or "\\U0001f600" in str(error), (
+        f"the KeyError {error} should name the missing character '😀'."
     )
 
 
 def test_encode_chars_does_not_skip_unknown_characters(numbers):
     vocab = {"a": 0, "b": 1}
-    with pytest.raises(KeyError):
-        got = numbers.encode_chars("a-b", vocab)
-        raise AssertionError(
-            f"{call('encode_chars', 'a-b', vocab)} returned {got!r} instead of raising KeyError: "
-            "an unknown character must not be skipped or given a made-up id."
-        )
+    raises(
+        KeyError,
+        numbers.encode_chars,
+        "a-b",
+        vocab,
+        hint="an unknown character must not be skipped or given a made-up id.",
+    )
 
 
 # -- utf8_bytes, from_utf8_bytes ------------------------------------------------------------------
@@ -227,9 +227,10 @@ def test_from_utf8_bytes_on_large_random_bytes(numbers):
 
 def test_from_utf8_bytes_rejects_a_late_bad_value(numbers):
     values = [65] * 5000 + [300]
-    with pytest.raises(ValueError):
-        got = numbers.from_utf8_bytes(values)
-        raise AssertionError(
-            f"from_utf8_bytes([65, ..., 300]) returned text of length {len(got)} "
-            "instead of raising ValueError for 300."
-        )
+    raises(
+        ValueError,
+        numbers.from_utf8_bytes,
+        values,
+        call_text="from_utf8_bytes([65, ..., 65, 300])",
+        hint="check every value, up to the last one, before decoding.",
+    )

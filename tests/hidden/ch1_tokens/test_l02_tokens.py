@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from grader.testing import call, explain, first_difference
+from grader.testing import call, explain, first_difference, raises
 
 # [^\W_] is exactly str.isalnum() and \S exactly "not str.isspace()" in Python's re module.
 WORD_RE = re.compile(r"[^\W_]+|\S")
@@ -166,8 +166,7 @@ def test_build_word_vocab_max_size_one_is_only_unk(tokens):
 
 
 def test_build_word_vocab_rejects_negative_max_size(tokens):
-    with pytest.raises(ValueError):
-        tokens.build_word_vocab(["a"], -3)
+    raises(ValueError, tokens.build_word_vocab, ["a"], -3)
 
 
 # -- encode_words, unknown_rate ---------------------------------------------------------------

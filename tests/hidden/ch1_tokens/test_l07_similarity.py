@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from grader.assets import word_vectors
-from grader.testing import call, close, explain, first_difference
+from grader.testing import call, close, explain, first_difference, raises
 
 
 def py_cosine(a, b):
@@ -69,13 +69,16 @@ def test_cosine_never_leaves_minus_one_to_one(similarity):
 
 
 def test_cosine_rejects_shapes_that_differ_only_by_nesting(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.array([1.0, 2.0, 3.0]), np.array([[1.0, 2.0, 3.0]]))
+    raises(
+        ValueError,
+        similarity.cosine_similarity,
+        np.array([1.0, 2.0, 3.0]),
+        np.array([[1.0, 2.0, 3.0]]),
+    )
 
 
 def test_cosine_rejects_a_zero_vector_of_any_size(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_similarity(np.zeros(5), np.zeros(5))
+    raises(ValueError, similarity.cosine_similarity, np.zeros(5), np.zeros(5))
 
 
 # -- cosine_matrix --------------------------------------------------------------------------
@@ -105,13 +108,11 @@ def test_cosine_matrix_of_a_table_with_itself(similarity):
 
 def test_cosine_matrix_rejects_a_zero_row_in_the_middle(similarity):
     B = np.array([[1.0, 2.0], [0.0, 0.0], [3.0, 1.0]])
-    with pytest.raises(ValueError):
-        similarity.cosine_matrix(np.eye(2), B)
+    raises(ValueError, similarity.cosine_matrix, np.eye(2), B)
 
 
 def test_cosine_matrix_rejects_different_widths(similarity):
-    with pytest.raises(ValueError):
-        similarity.cosine_matrix(np.ones((2, 3)), np.ones((2, 4)))
+    raises(ValueError, similarity.cosine_matrix, np.ones((2, 3)), np.ones((2, 4)))
 
 
 # -- most_similar ---------------------------------------------------------------------------
@@ -177,5 +178,4 @@ def test_analogy_rejects_each_unknown_word(similarity):
     table = np.eye(3)
     words = ["x", "y", "z"]
     for args in (("q", "y", "z"), ("x", "q", "z"), ("x", "y", "q")):
-        with pytest.raises(ValueError):
-            similarity.analogy(*args, table, words)
+        raises(ValueError, similarity.analogy, *args, table, words)

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 
 def _loop_sinusoids(n, d):
@@ -46,8 +46,7 @@ def test_sinusoids_match_a_loop(positions, n, d):
 
 @pytest.mark.parametrize("d", [1, 3, 7, 511])
 def test_sinusoids_reject_every_odd_d(positions, d):
-    with pytest.raises(ValueError):
-        positions.sinusoidal_positions(10, d)
+    raises(ValueError, positions.sinusoidal_positions, 10, d)
 
 
 def test_sinusoid_columns_slow_down_along_d(positions):
@@ -97,8 +96,7 @@ def test_add_positions_accepts_a_table_of_exactly_t_rows(positions):
 
 
 def test_add_positions_rejects_a_long_batch(positions):
-    with pytest.raises(ValueError):
-        positions.add_positions(np.zeros((2, 6, 4)), np.zeros((5, 4)))
+    raises(ValueError, positions.add_positions, np.zeros((2, 6, 4)), np.zeros((5, 4)))
 
 
 # -- rotate_pairs -----------------------------------------------------------------------------

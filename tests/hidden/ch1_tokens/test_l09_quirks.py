@@ -5,7 +5,7 @@ itself, called here directly."""
 import pytest
 
 from grader.assets import cl100k
-from grader.testing import call, explain, first_difference
+from grader.testing import call, explain, first_difference, raises
 
 
 def pieces(text):
@@ -126,8 +126,7 @@ def test_token_tax_when_english_is_not_first(quirks):
 
 
 def test_token_tax_rejects_a_missing_english_text(quirks):
-    with pytest.raises(ValueError):
-        quirks.token_tax(cl100k(), {"ja": "こんにちは", "ko": "안녕하세요"})
+    raises(ValueError, quirks.token_tax, cl100k(), {"ja": "こんにちは", "ko": "안녕하세요"})
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,9 @@ and oracles written out here (loops over rows, the parameter-count formula)."""
 import math
 
 import numpy as np
-import pytest
 
 from grader.assets import load_model
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises
 
 
 def loop_layer_norm(x, g, b, eps=1e-5):
@@ -72,8 +71,7 @@ def test_embed_tokens_limit_comes_from_wpe(forward_pass):
         "lnf_b": np.zeros(3),
         "blocks": [],
     }
-    with pytest.raises(ValueError):
-        forward_pass.embed_tokens(params, np.array([0, 1, 2]))
+    raises(ValueError, forward_pass.embed_tokens, params, np.array([0, 1, 2]))
 
 
 def test_lm_head_with_gain_and_shift(forward_pass):

@@ -4,9 +4,8 @@ decoder written out here (sorting (probability, id) pairs, walking the cumulativ
 import math
 
 import numpy as np
-import pytest
 
-from grader.testing import call, explain
+from grader.testing import call, explain, raises
 
 
 def py_probs(logits):
@@ -175,5 +174,4 @@ def test_sample_top_k_comes_before_top_p(sampling):
 
 
 def test_sample_rejects_bad_u_even_when_greedy(sampling):
-    with pytest.raises(ValueError):
-        sampling.sample(np.array([1.0, 2.0]), 1.0, temperature=1.0, top_k=1)
+    raises(ValueError, sampling.sample, np.array([1.0, 2.0]), 1.0, temperature=1.0, top_k=1)

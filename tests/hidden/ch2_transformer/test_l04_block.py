@@ -5,7 +5,7 @@ loop over heads and query rows)."""
 import numpy as np
 import pytest
 
-from grader.testing import call, close, explain
+from grader.testing import call, close, explain, raises, short
 
 
 def ref_gelu(x):
@@ -65,7 +65,7 @@ def block_params(d, seed, scale=0.4):
 
 def check(call_text, got, want, atol=1e-8):
     problem = close(got, want, atol=atol, rtol=1e-6)
-    assert not problem, explain(call_text, got, want) + f" ({problem})"
+    assert not problem, explain(call_text, got, want, detail=problem)
 
 
 def test_gelu_on_a_grid_and_far_out(block):
@@ -111,7 +111,8 @@ def test_attention_masked_huge_values_do_not_leak(block):
     mask = np.array([[True, True, False], [True, False, False], [True, True, False]])
     got = block.attention(q, k, v, mask)
     assert isinstance(got, np.ndarray) and np.isfinite(got).all(), (
-        f"attention(...) returned {got!r}: masked keys must get weight exactly 0."
+        f"{call('attention', q, k, v, mask)} returned {short(got)}: masked keys must get "
+        "weight exactly 0, however large their values."
     )
     check(call("attention", q, k, v, mask), got, ref_attention(q, k, v, mask))
 
@@ -119,8 +120,7 @@ def test_attention_masked_huge_values_do_not_leak(block):
 def test_attention_rejects_an_all_false_row_anywhere(block):
     q = k = v = np.ones((3, 2))
     mask = np.array([[True, False, False], [True, True, False], [False, False, False]])
-    with pytest.raises(ValueError):
-        block.attention(q, k, v, mask)
+    raises(ValueError, block.attention, q, k, v, mask)
 
 
 @pytest.mark.parametrize("d,H,T,seed", [(12, 3, 7, 21), (16, 4, 9, 22), (8, 1, 5, 23)])

@@ -5,7 +5,7 @@ cases. Every expected value comes from the independent reference written in this
 import numpy as np
 import pytest
 
-from grader.oracles import gpt_params, ref_forward, ref_generate
+from grader.instructor.oracles import gpt_params, ref_forward, ref_generate
 from grader.testing import call, close, explain, first_difference
 
 CFG = {"vocab_size": 17, "context_length": 10, "d_model": 12, "n_heads": 3, "n_layers": 3}
@@ -38,8 +38,8 @@ def test_prefill_and_sequential_logits_match_the_reference(context, seed):
     for name in ("prefill", "sequential_logits"):
         got = getattr(context, name)(P, ids, CFG)
         problem = close(got, want, atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(call(name, "<seeded GPT>", ids, "<config>"), got, want) + f" ({problem})"
+        assert not problem, explain(
+            call(name, "<seeded GPT>", ids, "<config>"), got, want, detail=problem
         )
 
 

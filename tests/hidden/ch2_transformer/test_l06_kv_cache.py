@@ -5,8 +5,8 @@ the cache's bookkeeping. Expected values come from the independent reference in 
 import numpy as np
 import pytest
 
-from grader.oracles import gpt_params, ref_forward, ref_generate
-from grader.testing import call, close, explain, first_difference
+from grader.instructor.oracles import gpt_params, ref_forward, ref_generate
+from grader.testing import call, close, explain, first_difference, raises
 
 CFG = {"vocab_size": 19, "context_length": 16, "d_model": 12, "n_heads": 3, "n_layers": 3}
 
@@ -47,8 +47,14 @@ def test_cache_layers_are_independent_and_fill_to_capacity(kv_cache):
         assert not problem, (
             f"layer {layer} of the cache does not hold what was appended to it: {problem}."
         )
-    with pytest.raises(ValueError):
-        cache.append(1, rng.normal(size=(1, 2)), rng.normal(size=(1, 2)))
+    raises(
+        ValueError,
+        cache.append,
+        1,
+        rng.normal(size=(1, 2)),
+        rng.normal(size=(1, 2)),
+        call_text="cache.append(1, <1 row>, <1 row>) on a KVCache(3, 4, 2) whose layer 1 is full",
+    )
 
 
 @pytest.mark.parametrize("seed", [3, 4, 5])
@@ -61,13 +67,11 @@ def test_forward_step_in_random_chunks(kv_cache, seed):
     for lo, hi in zip([0, *cuts], [*cuts, len(ids)]):
         got = kv_cache.forward_step(P, ids[lo:hi], cache, CFG)
         problem = close(got, want[lo:hi], atol=1e-5, rtol=1e-5)
-        assert not problem, (
-            explain(
-                call("forward_step", "<seeded GPT>", ids[lo:hi], f"<cache of {lo}>", "<config>"),
-                got,
-                want[lo:hi],
-            )
-            + f" ({problem})"
+        assert not problem, explain(
+            call("forward_step", "<seeded GPT>", ids[lo:hi], f"<cache of {lo}>", "<config>"),
+            got,
+            want[lo:hi],
+            detail=problem,
         )
         lengths = [cache.keys(layer).shape[0] for layer in range(CFG["n_layers"])]
         assert len(cache) == hi and lengths == [hi] * CFG["n_layers"], (

@@ -1,8 +1,11 @@
 """Independent reference computations for the chapter 2 tests: a small GPT in the course's
-parameter layout, written plainly (an explicit loop over heads, the sampler spelled out), so that
-the tests' expected values never come from the lesson code they check.
+parameter layout, written plainly (an explicit loop over heads, one query row at a time, the
+sampler spelled out), so that the tests' expected values never come from the lesson code they
+check.
 
-Visible and hidden tests of lessons 2.5 and 2.6 share it.
+Instructor-side only: the hidden tests use it directly; the visible tests get its results as
+recorded data (`grader.instructor.recorded`), so that no working forward pass ships to
+students.
 """
 
 from __future__ import annotations
@@ -109,3 +112,70 @@ def gpt_params(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
         "lnf_b": w(d, s=0.1),
         "blocks": blocks,
     }
+
+
+# -- lesson 2.4's pieces, one head and one query at a time --------------------------------------
+def ref_gelu(x: Any) -> Any:
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def ref_attention(q: Any, k: Any, v: Any, allowed: Any, scale: bool = True, axis: int = -1) -> Any:
+    """Attention of each query row over its allowed keys. `scale=False` and `axis=0` give the
+    two known mistakes (no 1/sqrt(dh), the softmax over the queries) for the tests' hints."""
+    allowed = np.asarray(allowed, dtype=bool)
+    s = np.where(allowed, q @ k.T / (np.sqrt(q.shape[1]) if scale else 1.0), -np.inf)
+    if axis == -1:
+        out = np.zeros((q.shape[0], v.shape[1]))
+        for i in range(q.shape[0]):
+            keys = [j for j in range(k.shape[0]) if allowed[i][j]]
+            row = np.array([s[i, j] for j in keys])
+            w = np.exp(row - row.max())
+            w /= w.sum()
+            out[i] = sum(wj * v[j] for wj, j in zip(w, keys))
+        return out
+    w = np.exp(s - s.max(axis=0, keepdims=True))
+    return np.nan_to_num(w / w.sum(axis=0, keepdims=True)) @ v
+
+
+def ref_mha(x: Any, p: Any, n_heads: int, allowed: Any, interleaved: bool = False) -> Any:
+    T, d = x.shape
+    dh = d // n_heads
+    q, k, v = (x @ p[f"w_{n}"] + p[f"b_{n}"] for n in "qkv")
+    out = np.zeros((T, d))
+    for h in range(n_heads):
+        # the known mistake: head h takes (and writes back) the columns h, h + n_heads, ...
+        cols = list(range(h, d, n_heads)) if interleaved else list(range(h * dh, (h + 1) * dh))
+        out[:, cols] = ref_attention(q[:, cols], k[:, cols], v[:, cols], allowed)
+    return out @ p["w_o"] + p["b_o"]
+
+
+def ref_ff(x: Any, p: Any) -> Any:
+    return ref_gelu(x @ p["w_in"] + p["b_in"]) @ p["w_out"] + p["b_out"]
+
+
+def tril(T: int) -> list[list[bool]]:
+    return [[j <= i for j in range(T)] for i in range(T)]
+
+
+def ref_block(x: Any, p: Any, n_heads: int, allowed: Any, post_ln: bool = False) -> Any:
+    """A pre-LN transformer block (`post_ln`: the known post-LN mistake)."""
+    if post_ln:
+        h = ref_layer_norm(x + ref_mha(x, p, n_heads, allowed), p["ln1_g"], p["ln1_b"])
+        return ref_layer_norm(h + ref_ff(h, p), p["ln2_g"], p["ln2_b"])
+    h = x + ref_mha(ref_layer_norm(x, p["ln1_g"], p["ln1_b"]), p, n_heads, allowed)
+    return h + ref_ff(ref_layer_norm(h, p["ln2_g"], p["ln2_b"]), p)
+
+
+def block_params(d: int, seed: int) -> dict[str, Any]:
+    """Seeded block weights with non-trivial biases and LayerNorm gains."""
+    rng = np.random.default_rng(seed)
+    p: dict[str, Any] = {}
+    for n in ("q", "k", "v", "o"):
+        p[f"w_{n}"] = rng.normal(0.0, 0.5, (d, d))
+        p[f"b_{n}"] = rng.normal(0.0, 0.1, d)
+    p["w_in"], p["b_in"] = rng.normal(0.0, 0.5, (d, 4 * d)), rng.normal(0.0, 0.1, 4 * d)
+    p["w_out"], p["b_out"] = rng.normal(0.0, 0.5, (4 * d, d)), rng.normal(0.0, 0.1, d)
+    for n in ("ln1", "ln2"):
+        p[f"{n}_g"] = rng.uniform(0.5, 1.5, d)
+        p[f"{n}_b"] = rng.normal(0.0, 0.1, d)
+    return p

@@ -1,0 +1,257 @@
+"""Benchmark the feedback on known mistakes, over the kit's misconception bank.
+
+For every entry of grader/tests/misconceptions/ (each one wrong implementation appended to the
+reference solution), run the lesson's *visible* tests, as a learner would, and report
+
+- caught: the share of entries that at least one visible test fails;
+- named: the share whose first failing message names the mistake, that is contains the entry's
+  EXPECT phrase or the entry's own explanation (the first sentence of its docstring);
+- named, leave-one-out: the same with the entry's own record removed from the kit's
+  differential-diagnosis data (env HEXAHYPE_DIAGNOSIS_EXCLUDE), so only the generic detectors,
+  the tests' hints and the other entries can name it: an estimate of how the feedback does on a
+  mistake the kit has never seen. Counted over entries with an EXPECT phrase;
+- the one-lesson learner loop (`pytest tests/<lesson file>` on a copy of the course, with the
+  untouched stubs, and with a wrong solution so that a diagnosis is computed) against the
+  `python -c "import pytest, numpy"` floor, runs paired one after the other.
+
+    python benchmarks/diagnosis.py [--jobs 2] [--repeat 9] [--lessons 1.3 2.4] [--json OUT]
+        [--no-loo] [--no-timing | --timing-only] [--only 2.4]
+
+Time the loop with the learner's environment (`pip install -e .`, no dev extras): the dev
+extras bring pytest plugins of their own, which slow every pytest start.
+
+Numbers are wall-clock seconds, interpreter start-up included; run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grader import manifest, runs  # noqa: E402
+from grader.authoring import verify  # noqa: E402
+
+PARTS = ("course.toml", "pyproject.toml", "exercises", "solutions", "tests", "lessons")
+
+
+def expect_phrase(source: str) -> str:
+    m = re.search(r"^EXPECT\s*=\s*(['\"])(.*?)\1\s*$", source, re.M)
+    return m.group(2) if m else ""
+
+
+def explanation(source: str) -> str:
+    """The first sentence of the entry's docstring, on one line."""
+    doc = ast.get_docstring(ast.parse(source)) or ""
+    text = " ".join(doc.split())
+    m = re.match(r"(.+?[.!?])(\s|$)", text)
+    return (m.group(1) if m else text).strip()
+
+
+def entry_key(entry: manifest.Lesson, path: Path) -> str:
+    return f"{entry.package}/{entry.name}/{path.stem}"
+
+
+def run_entry(entry: manifest.Lesson, path: Path, exclude: bool) -> dict:
+    source = path.read_text(encoding="utf-8")
+    env = dict(os.environ)
+    if exclude:
+        env["HEXAHYPE_DIAGNOSIS_EXCLUDE"] = entry_key(entry, path)
+    with tempfile.TemporaryDirectory(prefix="hexahype-diag-") as tmp:
+        impl = Path(tmp) / "impl"
+        shutil.copytree(ROOT / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
+        target = impl / entry.package / f"{entry.name}.py"
+        target.write_text(
+            target.read_text(encoding="utf-8") + "\n\n# ---- misconception ----\n" + source,
+            encoding="utf-8",
+        )
+        _, doc, out = runs.run_suite(
+            ROOT,
+            [entry.test_path],
+            impl,
+            extra=["-p", "no:randomly"],
+            timeout=600,
+            env=env,
+        )
+    if doc is None:
+        return {"caught": False, "first": f"pytest did not run: {out.strip()[-200:]}"}
+    failing = [t for t in doc["tests"] if t["status"] != "passed"]
+    return {
+        "caught": bool(failing),
+        "first": failing[0]["message"] if failing else "",
+        "test": failing[0]["name"].split("::")[-1] if failing else "",
+    }
+
+
+def named(first: str, expect: str, explained: str) -> bool:
+    low = first.lower()
+    return bool((expect and expect.lower() in low) or (explained and explained.lower() in low))
+
+
+def bank_report(course: manifest.Course, jobs: int, loo: bool, only: list[str]) -> dict:
+    lessons = [e for e in course.lessons if e.authored and (not only or e.id in only)]
+    bank = [(e, p) for e in lessons for p in verify.misconceptions(e)]
+    tasks = [(e, p, False) for e, p in bank] + ([(e, p, True) for e, p in bank] if loo else [])
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(lambda t: run_entry(*t), tasks))
+    plain, left_out = results[: len(bank)], results[len(bank) :]
+    rows = []
+    for i, (entry, path) in enumerate(bank):
+        source = path.read_text(encoding="utf-8")
+        expect, explained = expect_phrase(source), explanation(source)
+        row = {
+            "entry": entry_key(entry, path),
+            "lesson": entry.id,
+            "expect": expect,
+            "caught": plain[i]["caught"],
+            "named": plain[i]["caught"] and named(plain[i]["first"], expect, explained),
+            "first": plain[i]["first"],
+        }
+        if loo:
+            row["named_loo"] = left_out[i]["caught"] and named(left_out[i]["first"], expect, "")
+            row["first_loo"] = left_out[i]["first"]
+        rows.append(row)
+    n = len(rows)
+    with_expect = [r for r in rows if r["expect"]]
+    summary = {
+        "entries": n,
+        "lessons": len(lessons),
+        "min_per_lesson": min((sum(r["lesson"] == e.id for r in rows) for e in lessons), default=0),
+        "caught_visible": sum(r["caught"] for r in rows),
+        "named": sum(r["named"] for r in rows),
+        "with_expect": len(with_expect),
+    }
+    if loo:
+        summary["named_loo"] = sum(r["named_loo"] for r in with_expect)
+    for label, mark, key in (
+        ("by_bank", "Likely mistake:", "first"),
+        ("by_detector", "Diagnosis:", "first"),
+        ("by_hint", "Hint:", "first"),
+        ("loo_by_detector", "Diagnosis:", "first_loo"),
+    ):
+        summary[label] = sum(mark in r.get(key, "") for r in rows if r["caught"])
+    return {"summary": summary, "rows": rows}
+
+
+def timing(course: manifest.Course, lesson_ids: list[str], repeat: int) -> list[dict]:
+    """One lesson's visible tests against the import floor, each pair run back to back."""
+    floor = [sys.executable, "-c", "import pytest, numpy"]
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hexahype-diag-loop-") as tmp:
+        copy = Path(tmp) / "course"
+        copy.mkdir()
+        for part in PARTS:
+            src = ROOT / part
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, copy / part)
+        model = manifest.load(copy)
+        for lid in lesson_ids:
+            lesson = model.get(lid)
+            test = [str(lesson.test_path.relative_to(copy))]
+            stub = lesson.exercise_path.read_text(encoding="utf-8")
+            wrong = verify.misconceptions(course.get(lid))
+            variants = [("stub", stub)]
+            if wrong:
+                source = lesson.solution_path.read_text(encoding="utf-8")
+                variants.append(
+                    (
+                        f"wrong ({wrong[0].stem})",
+                        source + "\n\n" + wrong[0].read_text(encoding="utf-8"),
+                    )
+                )
+            for label, text in variants:
+                lesson.exercise_path.write_text(text, encoding="utf-8")
+                subprocess.run(pytest + test, cwd=copy, capture_output=True)  # warm the caches
+                base, run = [], []
+                for _ in range(repeat):
+                    for cmd, bucket in ((floor, base), (pytest + test, run)):
+                        start = time.perf_counter()
+                        subprocess.run(cmd, cwd=copy, capture_output=True, check=False)
+                        bucket.append(time.perf_counter() - start)
+                b, r = statistics.median(base), statistics.median(run)
+                rows.append(
+                    {
+                        "lesson": lid,
+                        "exercise": label,
+                        "floor_s": round(b, 3),
+                        "lesson_s": round(r, 3),
+                        "ratio": round(r / b, 2),
+                    }
+                )
+            lesson.exercise_path.write_text(stub, encoding="utf-8")
+    return rows
+
+
+def pct(a: int, b: int) -> str:
+    return f"{a}/{b} ({100.0 * a / b:.0f}%)" if b else "0/0"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--lessons", nargs="*", default=["1.3", "2.4"], help="lessons to time")
+    ap.add_argument("--only", nargs="*", default=[], help="only these lessons' banks")
+    ap.add_argument("--no-loo", action="store_true", help="skip the leave-one-out runs")
+    ap.add_argument("--no-timing", action="store_true")
+    ap.add_argument("--timing-only", action="store_true", help="skip the bank, time the loop")
+    ap.add_argument("--json", type=Path, help="write the full report here")
+    ap.add_argument("--verbose", action="store_true", help="print every entry's first message")
+    args = ap.parse_args()
+    course = manifest.load(ROOT)
+    if args.timing_only:
+        report: dict = {"summary": {}, "rows": []}
+        print_timing(report, course, args)
+        return
+    report = bank_report(course, args.jobs, not args.no_loo, args.only)
+    s = report["summary"]
+    print(f"misconception bank: {s['entries']} entries over {s['lessons']} lessons")
+    print(f"  fewest entries in one lesson:          {s['min_per_lesson']}")
+    print(f"  caught by the visible tests:           {pct(s['caught_visible'], s['entries'])}")
+    print(f"  first message names the mistake:       {pct(s['named'], s['entries'])}")
+    if "named_loo" in s:
+        print(f"  named, leave-one-out (EXPECT entries): {pct(s['named_loo'], s['with_expect'])}")
+    print(
+        f"  first messages with a bank diagnosis {s['by_bank']}, a detector diagnosis "
+        f"{s['by_detector']} (leave-one-out: {s['loo_by_detector']}), a test hint {s['by_hint']}"
+    )
+    for row in report["rows"]:
+        flag = "ok " if row["named"] else ("-- " if row["caught"] else "!! ")
+        loo = ("  loo:" + ("yes" if row["named_loo"] else "no ")) if "named_loo" in row else ""
+        if args.verbose or not row["named"] or ("named_loo" in row and not row["named_loo"]):
+            print(f"  {flag}{row['entry']}{loo}")
+            if args.verbose:
+                print(f"       {row['first'][:300]}")
+    if not args.no_timing:
+        print_timing(report, course, args)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def print_timing(report: dict, course: manifest.Course, args: argparse.Namespace) -> None:
+    report["timing"] = timing(course, args.lessons, args.repeat)
+    print(f"one-lesson learner loop, median of {args.repeat} paired runs (wall seconds):")
+    for t in report["timing"]:
+        print(
+            f"  {t['lesson']} {t['exercise']:<32} floor {t['floor_s']:.3f}  "
+            f"lesson {t['lesson_s']:.3f}  ratio {t['ratio']:.2f}x"
+        )
+    if args.json and args.timing_only:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""Detectors for lists, tuples, strings and dicts of any items: reversed, shifted by one, the
+right items in the wrong order, one item missing or extra, cut short or running long, text that
+differs only in case, spaces or a replacement character, a dict with one key missing or extra.
+Items are compared by their normalised form (grader.diagnosis.fingerprint). Each detector
+returns one sentence (no final stop) or ""."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .fingerprint import Unstable, canonical
+
+Describe = Callable[[Any, Any], str]
+
+
+def _keys(xs: Any) -> list[str] | None:
+    try:
+        return [canonical(x) for x in xs]
+    except (Unstable, RecursionError, ValueError, TypeError):
+        return None
+
+
+def _unit(expected: Any) -> str:
+    return "character" if isinstance(expected, str) else "item"
+
+
+def _order(g: list[str], e: list[str], unit: str) -> str:
+    if len(g) != len(e) or len(e) < 2 or g == e:
+        return ""
+    if len(e) == 2 and g == e[::-1]:
+        return f"the two {unit}s are swapped: check which one comes first"
+    if g == e[::-1] and e != e[::-1]:
+        return (
+            f"the expected {unit}s in reverse order: check the direction of the sort, the loop "
+            "or the slice"
+        )
+    if len(e) >= 3 and len(set(e)) > 1:
+        if g[1:] == e[:-1]:
+            return (
+                f"every {unit} sits one position later than expected: an index that is off by one"
+            )
+        if g[:-1] == e[1:]:
+            return (
+                f"every {unit} sits one position earlier than expected: an index that is off by one"
+            )
+    if sorted(g) == sorted(e):
+        diff = [i for i, (a, b) in enumerate(zip(g, e)) if a != b]
+        if len(diff) == 2:
+            return (
+                f"the right {unit}s, but those at positions {diff[0]} and {diff[1]} are swapped: "
+                "check the order (a sort direction, how ties are broken, or which comes first)"
+            )
+        return (
+            f"the right {unit}s in the wrong order: check how they are ordered (the sort, its "
+            "direction, how ties are broken, or the loop)"
+        )
+    return ""
+
+
+def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> str:
+    n, m = len(g), len(e)
+    if n == m - 1:
+        for i in range(m):
+            if g == e[:i] + e[i + 1 :]:
+                where = {0: f"the first {unit}", m - 1: f"the last {unit}"}.get(
+                    i, f"the {unit} at index {i}"
+                )
+                item = repr(expected[i]) if len(repr(expected[i])) <= 40 else ""
+                return f"one {unit} is missing: {where}" + (f", {item}" if item else "")
+    if n == m + 1:
+        for i in range(n):
+            if g[:i] + g[i + 1 :] == e:
+                where = {0: "at the start", n - 1: "at the end"}.get(i, f"at index {i}")
+                item = repr(got[i]) if len(repr(got[i])) <= 40 else ""
+                return f"one {unit} too many, {where}" + (f": {item}" if item else "")
+    if 0 < n < m:
+        if g == e[:n]:
+            return f"only the first {n} of the {m} expected {unit}s: something stops too early"
+        if g == e[m - n :]:
+            return f"only the last {n} of the {m} expected {unit}s: the first ones are missing"
+    if n > m > 0:
+        if g[:m] == e:
+            return f"the {m} expected {unit}s followed by {n - m} more: a stopping rule or a limit is missing"
+        if g[n - m :] == e:
+            return (
+                f"the {m} expected {unit}s preceded by {n - m} more: is the input included in "
+                "the output?"
+            )
+    if m > 0 and n == 0:
+        return ""
+    return ""
+
+
+def _text(got: str, expected: str) -> str:
+    if got.lower() == expected.lower():
+        return "the right letters with different capitals: check which letters are upper case"
+    try:
+        mojibake = expected.encode("utf-8").decode("latin-1")
+    except UnicodeError:
+        mojibake = expected
+    if got == mojibake != expected:
+        return (
+            "that is the UTF-8 bytes read as Latin-1 (mojibake such as 'Ã©' for 'é'): decode "
+            "the bytes as UTF-8"
+        )
+    if "\ufffd" in got and "\ufffd" not in expected:
+        return (
+            "U+FFFD (�) appears where the text is intact: bytes were decoded one piece at a time, "
+            "or from a sequence cut in the middle of a character"
+        )
+    if "\ufffd" in expected and "\ufffd" not in got and len(got) < len(expected):
+        return (
+            "the broken bytes vanished instead of becoming U+FFFD: decode with errors='replace', "
+            "not 'ignore'"
+        )
+    if got.split() == expected.split() or got.replace(" ", "") == expected.replace(" ", ""):
+        return "the right text apart from spaces: a space is missing, extra or in the wrong place"
+    return ""
+
+
+def _pieces(got: list[Any], expected: list[Any]) -> str:
+    """Lists of str or bytes that join to the same text but are cut differently."""
+    kinds = {type(x) for x in got} | {type(x) for x in expected}
+    if kinds <= {str} or kinds <= {bytes}:
+        sep: Any = "" if kinds <= {str} else b""
+        if sep.join(got) == sep.join(expected):
+            return (
+                f"the same text cut into different pieces ({len(got)} pieces, expected "
+                f"{len(expected)}): the boundaries between tokens differ"
+            )
+    return ""
+
+
+def _items(got: list[Any], expected: list[Any], describe: Describe, unit: str) -> str:
+    """Same length, some items differ: describe them when they differ the same way."""
+    if len(got) != len(expected):
+        return ""
+    ga, ea = _keys(got), _keys(expected)
+    if ga is None or ea is None:
+        return ""
+    diff = [i for i, (a, b) in enumerate(zip(ga, ea)) if a != b]
+    if not diff or len(diff) > 8:
+        return ""
+    texts = {describe(got[i], expected[i]) for i in diff}
+    if len(texts) == 1 and "" not in texts:
+        where = f"{unit} {diff[0]}" if len(diff) == 1 else f"{unit}s {', '.join(map(str, diff))}"
+        return f"in {where}: {texts.pop()}"
+    return ""
+
+
+def describe_sequence(got: Any, expected: Any, describe: Describe) -> str:
+    if isinstance(expected, str) and isinstance(got, str):
+        text = _text(got, expected)
+        if text:
+            return text
+    if not (
+        isinstance(expected, (list, tuple, str)) and isinstance(got, (list, tuple, str))
+    ) or isinstance(got, str) != isinstance(expected, str):
+        return ""
+    g, e = _keys(got), _keys(expected)
+    if g is None or e is None:
+        return ""
+    unit = _unit(expected)
+    for text in (
+        _order(g, e, unit),
+        _length(g, e, unit, expected, got),
+        "" if isinstance(got, str) else _pieces(list(got), list(expected)),
+        "" if isinstance(got, str) else _items(list(got), list(expected), describe, unit),
+    ):
+        if text:
+            return text
+    return ""
+
+
+def describe_dict(got: Any, expected: Any, describe: Describe) -> str:
+    if not (isinstance(got, dict) and isinstance(expected, dict)):
+        return ""
+    gk, ek = set(got), set(expected)
+    missing, extra = [k for k in expected if k not in gk], [k for k in got if k not in ek]
+    shared = [k for k in expected if k in gk]
+    same = all(_keys([got[k]]) == _keys([expected[k]]) for k in shared)
+    if same and len(missing) == 1 and not extra:
+        return f"the key {missing[0]!r} is missing (the other entries are right)"
+    if same and len(extra) == 1 and not missing:
+        return f"an extra key {extra[0]!r} (the other entries are right)"
+    if missing or extra:
+        return ""
+    diff = [k for k in expected if _keys([got[k]]) != _keys([expected[k]])]
+    if len(diff) == 1:
+        text = describe(got[diff[0]], expected[diff[0]])
+        return f"for the key {diff[0]!r}: {text}" if text else ""
+    values_g, values_e = [got[k] for k in expected], [expected[k] for k in expected]
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values_g + values_e):
+        text = describe(values_g, values_e)
+        if text:
+            return "taking the values in key order, " + text
+    if sorted(_keys(values_g) or []) == sorted(_keys(values_e) or []) and len(diff) >= 2:
+        return "the right values under the wrong keys: check which value goes with which key"
+    return ""

@@ -1,0 +1,63 @@
+"""`hexahype collect SUBMISSION...`: record, by the grader's clock, which commit each student
+repository has now (and when each of its commits was first seen), in the gradebook.
+
+Run it at the deadline (by hand, or from cron right after `gh classroom clone` / `git pull`):
+`hexahype grade --deadline DATE` then grades, for each student, the head that the last
+collection at or before DATE recorded, whatever dates the student's commits claim. Every
+`hexahype grade` records the same way. Nothing of the repository runs (git with hooks off);
+a URL is cloned into a temporary folder and read there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import untrusted
+from ..manifest import Course
+from .gradebook import DEFAULT_PATH, Gradebook
+from .sources import SourceError, clone, discover, is_url, sightings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="a student repository (folder, git URL or path) or a folder of them",
+    )
+    parser.add_argument(
+        "--gradebook",
+        type=Path,
+        default=DEFAULT_PATH,
+        help=f"the SQLite gradebook that keeps the records (default {DEFAULT_PATH})",
+    )
+
+
+def run(args: argparse.Namespace, course: Course) -> int:
+    subs, problems = discover(args.submissions)
+    for line in problems:
+        print(f"hexahype collect: {line}", file=sys.stderr)
+    failed = 0
+    with Gradebook(args.gradebook) as book:
+        for sub in subs:
+            try:
+                with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
+                    folder = Path(sub.location)
+                    if is_url(sub.location) and not folder.exists():
+                        folder = clone(sub.location, Path(tmp) / "repo")
+                    elif not (folder / ".git").exists():
+                        raise SourceError("not a git repository: nothing to record")
+                    head, commits = sightings(folder)
+            except SourceError as exc:
+                failed += 1
+                print(untrusted.terminal(f"{sub.student}: not recorded: {exc}"))
+                continue
+            new = book.record_sighting(sub.student, sub.repository, head, commits, "collect")
+            print(untrusted.terminal(f"{sub.student} @ {head[:12]}: recorded ({new} new commits)"))
+    print(
+        f"collected {len(subs) - failed}, failed {failed}; gradebook: {untrusted.name(args.gradebook)}"
+    )
+    return 1 if problems or failed else 0

@@ -1,0 +1,283 @@
+"""The diagnosis of wrong answers (grader.diagnosis): every generic detector fires on the shape
+it names and stays silent otherwise, fingerprints treat equal-looking results alike, and the
+differential diagnosis names a bank entry only for the exact output that entry produces."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from grader import testing
+from grader.diagnosis import arrays, describe, diagnose, known
+from grader.diagnosis.fingerprint import call_key, canonical, fingerprint
+
+RNG = np.random.default_rng(0)
+M = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]])
+
+
+def says(got, expected, *words):
+    text = describe(got, expected)
+    for word in words:
+        assert word.lower() in text.lower(), f"{word!r} not in {text!r}"
+    return text
+
+
+# -- the detectors, each on the shape it names -------------------------------------------------
+def test_transposed():
+    says(M.T, M, "transposed")
+    says([[1, 4], [2, 5], [3, 7]], [[1, 2, 3], [4, 5, 7]], "transposed")  # lists too
+
+
+def test_shifted_by_one_position():
+    says([9, 1, 2, 3], [1, 2, 3, 4], "shifted by one", "before it")
+    says(
+        np.array([2.0, 3.0, 4.0, 0.0]), np.array([1.0, 2.0, 3.0, 4.0]), "shifted by one", "after it"
+    )
+    rows = np.arange(8.0).reshape(4, 2)
+    says(rows[[1, 2, 3, 0]], rows, "shifted by one along axis 0")
+    says(["b", "c", "d", "x"], ["a", "b", "c", "d"], "one position earlier")
+
+
+def test_reversed():
+    says([5, 1, 4, 2], [2, 4, 1, 5], "reverse order")
+    says(np.flip(M, axis=1), M, "reverse order along axis 1")
+    says(["c", "b", "a"], ["a", "b", "c"], "reverse order")
+    says([2, 1], [1, 2], "swapped")
+
+
+def test_normalised_along_the_wrong_axis():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    e = np.exp(x)
+    says(e / e.sum(0), e / e.sum(1, keepdims=True), "sum to 1 along axis 0 instead of axis 1")
+    rows = x / np.linalg.norm(x, axis=1, keepdims=True)
+    says(x / np.linalg.norm(x, axis=0), rows, "length 1 along axis 0 instead of axis 1")
+
+
+def test_missing_normalisation_per_row_and_per_row_and_column():
+    x = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 5.0]])
+    says(x, x / x.sum(1, keepdims=True), "each row is the expected row times its own factor")
+    a, b = np.array([[1.0, 2.0], [3.0, 1.0]]), np.array([[1.0, 1.0], [2.0, -1.0], [0.5, 3.0]])
+    unit = (a / np.linalg.norm(a, axis=1, keepdims=True)) @ (
+        b / np.linalg.norm(b, axis=1, keepdims=True)
+    ).T
+    says((a @ b.T) / (np.linalg.norm(a) * np.linalg.norm(b)), unit, "row and its column")
+
+
+@pytest.mark.parametrize(
+    "factor, words",
+    [
+        (2.0, ["2 times"]),
+        (0.5, ["divided by 2"]),
+        (np.sqrt(8), ["√8", "sqrt"]),
+        (1 / np.sqrt(64 + 1), ["divided by √65"]),
+        (1 / np.log(2), ["base 2"]),
+        (1.37, ["same factor 1.37"]),
+    ],
+)
+def test_off_by_a_constant_factor(factor, words):
+    says(M * factor, M, *words)
+
+
+def test_constant_factor_on_scalars_only_when_it_is_a_nice_one():
+    says(0.98, 0.49, "2 times")
+    says(1280, 3840, "divided by 3")
+    assert describe(3.7, 1.0) == ""  # any two numbers have a ratio: say nothing
+    assert describe(3, 9) == ""  # small integers: too easy a coincidence
+
+
+def test_wrong_sign():
+    says(-M, M, "opposite sign")
+    says(np.array([1.0, -2.0, 3.0]), np.array([1.0, 2.0, 3.0]), "1 of 3 values have the wrong sign")
+
+
+def test_right_values_in_the_wrong_order():
+    says([3, 1, 2, 5], [1, 2, 3, 5], "wrong order")
+    says([1, 5, 3, 2], [1, 2, 3, 5], "positions 1 and 3 are swapped")
+    says(["b", "a", "c", "d"], ["a", "b", "c", "d"], "swapped")
+    cols = np.array([[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]])
+    says(cols[:, [0, 2, 1, 3]], cols, "right columns in the wrong order")
+
+
+def test_one_element_missing_or_extra():
+    says([1, 2, 4], [1, 2, 3, 4], "one element is missing", "index 2")
+    says([1, 2, 3, 4, 9], [1, 2, 3, 4], "one element too many, at the end")
+    says(["a", "c"], ["a", "b", "c"], "one item is missing", "'b'")
+    says({"a": 1}, {"a": 1, "b": 2}, "key 'b' is missing")
+    says({"a": 1, "b": 2, "z": 0}, {"a": 1, "b": 2}, "extra key 'z'")
+    rows = np.arange(6.0).reshape(3, 2)
+    says(rows[:1], rows, "only the first 1 of the 3 expected rows")
+    says([9, 9, 1, 2], [1, 2], "preceded by 2 more")
+
+
+def test_int_versus_float_and_numpy_scalars():
+    says(np.int64(3), 3, "numpy scalar", "int(...)")
+    says(np.float64(0.5), 0.5, "numpy scalar", "float(...)")
+    says(3, 3.0, "an int where a float is expected")
+    says(330.0, 330, "a float (330.0) where an int is expected")
+    says(np.array([1, 0]), np.array([1.0, 0.0]), "dtype is int64, expected float64")
+    says([(np.int64(1), 0.5)], [(1, 0.5)], "at [0][0]", "numpy scalar")
+    says(np.array([1, 2]), [1, 2], "numpy array where a list is expected")
+    says(b"hi", [104, 105], "bytes object where a list of ints")
+
+
+def test_input_mutated_in_place():
+    def subtract_max(x):
+        x -= x.max()
+        return x
+
+    def fine(x):
+        return x - x.max()
+
+    with pytest.raises(AssertionError) as info:
+        testing.expect_unchanged(subtract_max, np.array([1.0, 3.0]))
+    text = str(info.value)
+    assert "subtract_max(array([1., 3.])) changed its argument x in place" in text
+    assert "the same constant (-3)" in text and "Work on a copy" in text
+    got = testing.expect_unchanged(fine, np.array([1.0, 3.0]))
+    assert got.tolist() == [-2.0, 0.0]
+
+
+def test_the_same_object_where_independent_copies_are_expected():
+    row = [0, 0]
+    says([row, row], [[1, 0], [0, 1]], "item 0 and item 1", "same object")
+    block = {"w": np.zeros(2)}
+    text = diagnose("init(...)", {"blocks": [block, block]})  # no expected value needed
+    assert "['blocks'][0] and ['blocks'][1] of the result are the same object" in text
+    assert "same object" not in describe([[0, 0], [0, 0]], [[1, 0], [0, 1]])  # separate rows
+    views = np.zeros((2, 3))
+    assert "same object" in describe([views, views], [np.ones(3), np.zeros(3)])
+
+    def identity(ids):
+        return ids
+
+    with pytest.raises(AssertionError, match="returned the very object it was given as ids"):
+        testing.expect_unchanged(identity, [1, 2], fresh=True)
+
+
+def test_text_detectors():
+    says("Hello World", "hello world", "capitals")
+    says("h o l e", "hole", "apart from spaces")
+    says("hÃ©", "hé", "latin-1")
+    says("h", "h\ufffd", "errors='replace'")
+    says(["ab", "c"], ["a", "bc"], "same text cut into different pieces")
+    says(["a", "b"], [b"a", b"b"], "a list of str where a list of bytes")
+
+
+def test_filters_and_masks():
+    n = -np.inf
+    says(np.array([1.0, 3.0, n, 2.0]), np.array([n, 3.0, n, 2.0]), "keeps too much")
+    says(np.array([n, 3.0, 2.0, n]), np.array([n, 3.0, 2.0, 2.0]), "too strict")
+    says(np.tril(np.ones((3, 3)), -1), np.tril(np.ones((3, 3))), "only the diagonal differs")
+    says(np.array([1.0, np.nan]), np.array([1.0, 0.0]), "nan")
+    assert not arrays.close(np.array([1.0, 2.0]), np.array([-np.inf, 2.0]))
+    assert arrays.close(np.array([np.nan, -np.inf]), np.array([np.nan, -np.inf]))
+
+
+def test_simple_functions_of_the_expected_value():
+    says(0.1, 10.0, "upside down")
+    says(1 - M / 10, M / 10, "1 minus the expected")
+    says(np.exp(M), M, "exp()")
+    says(np.array([3, 4, 6]), np.array([2, 3, 5]), "every value is one too large")
+    says([((97, 97), 257), ((257, 98), 258)], [((97, 97), 256), ((256, 98), 257)], "one too large")
+    says(np.array([1.0, 2.0, 3.0]), np.array([1.4, 2.5, 3.2]), "whole numbers")
+
+
+def test_detectors_stay_silent_when_nothing_matches():
+    for _ in range(20):
+        a, b = RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))
+        assert describe(a, b) == "", (a, b)
+    assert describe([256, 3, 1, 2], [256, 3, 256]) == ""
+    assert describe("abc", "xyz") == ""
+    assert describe(M, M) == ""  # nothing wrong, nothing said
+    assert describe(object(), 3) == ""  # never a crash
+
+
+def test_explain_puts_the_diagnosis_between_the_values_and_the_hint():
+    msg = testing.explain("f(x)", [3, 2, 1], [1, 2, 3], "a hint.", detail="3 values differ")
+    assert msg.startswith(
+        "f(x) returned [3, 2, 1], expected [1, 2, 3] (3 values differ). Diagnosis:"
+    )
+    assert msg.endswith("Hint: a hint.")
+    assert "Diagnosis" not in testing.explain("f(x)", [4, 1], [1, 2])
+
+
+# -- fingerprints -------------------------------------------------------------------------------
+def test_fingerprints_treat_equal_looking_results_alike():
+    assert fingerprint([256, 3]) == fingerprint(np.array([256.0, 3.0])) == fingerprint((256, 3))
+    assert fingerprint(0.1 + 0.2) == fingerprint(0.3)
+    assert fingerprint(np.array([[1e-17, 1.0]])) == fingerprint([[0, 1]])
+    assert fingerprint({"b": 1, "a": 2}) == fingerprint({"a": 2, "b": 1})
+    assert fingerprint([1, 2]) != fingerprint([2, 1])
+    assert fingerprint(0.123456) != fingerprint(0.123457)
+    assert fingerprint("1") != fingerprint(1) and fingerprint(b"a") != fingerprint("a")
+    assert fingerprint(np.int64(7)) == fingerprint(7)
+    assert fingerprint(object()) is None  # its repr holds a memory address
+    assert canonical(float("nan")) == "nan"
+    assert call_key("f(1,  2)") == call_key("f(1, 2)")
+
+
+# -- the differential diagnosis -----------------------------------------------------------------
+def fake_bank(monkeypatch, tmp_path):
+    records = {
+        "ch/l01/first_only": {(call_key("merge([1, 2, 1, 2])"), fingerprint([9, 1, 2]))},
+        "ch/l01/overlap": {(call_key("merge([1, 2, 1, 2])"), fingerprint([9, 9, 9]))},
+    }
+    data = known.build(
+        records,
+        {"ch/l01/first_only": "merge replaces only the first pair.", "ch/l01/overlap": "x."},
+    )
+    path = tmp_path / "diagnoses.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(known, "load", lambda: json.loads(path.read_text(encoding="utf-8")))
+    return data
+
+
+def test_the_bank_names_the_mistake_only_for_its_exact_output(monkeypatch, tmp_path):
+    data = fake_bank(monkeypatch, tmp_path)
+    assert known.pairs_of(data, "ch/l01/overlap") == {
+        (call_key("merge([1, 2, 1, 2])"), fingerprint([9, 9, 9]))
+    }
+    msg = testing.explain("merge([1, 2, 1, 2])", [9, 1, 2], [9, 9])
+    assert "Likely mistake: merge replaces only the first pair." in msg
+    assert "Likely mistake" not in testing.explain("merge([1, 2, 1, 2])", [9, 1, 3], [9, 9])
+    assert "Likely mistake" not in testing.explain("merge([5, 5])", [9, 1, 2], [9, 9])
+    monkeypatch.setenv(known.EXCLUDE_ENV, "ch/l01/first_only")  # leave-one-out
+    assert "Likely mistake" not in testing.explain("merge([1, 2, 1, 2])", [9, 1, 2], [9, 9])
+
+
+def test_when_two_entries_return_the_same_the_one_that_fails_first_here_leads(monkeypatch):
+    here, earlier = call_key("sort([2, 1])"), call_key("other()")
+    records = {"a/b/earlier_mistake": {(here, fingerprint([2, 1]))}, "a/b/this_one": set()}
+    records["a/b/this_one"] = set(records["a/b/earlier_mistake"])
+    texts = {"a/b/earlier_mistake": "A.", "a/b/this_one": "B."}
+    data = known.build(records, texts, {"a/b/earlier_mistake": earlier, "a/b/this_one": here})
+    monkeypatch.setattr(known, "load", lambda: data)
+    assert known.lookup("sort([2, 1])", [2, 1]) == ["B.", "A."]
+    assert "Likely mistake: B. Or: A." in testing.explain("sort([2, 1])", [2, 1], [1, 2])
+
+
+def test_failing_checks_are_recorded_when_asked(monkeypatch, tmp_path):
+    out = tmp_path / "records.jsonl"
+    monkeypatch.setenv(known.RECORD_ENV, str(out))
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/ch1/test_x.py::test_y (call)")
+    testing.explain("f(1)", [1, 2], [2, 1])
+    with pytest.raises(AssertionError):
+        testing.expect_raises(ValueError, lambda x: x, 1)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {
+        "call": call_key("f(1)"),
+        "out": fingerprint([1, 2]),
+        "test": "tests/ch1/test_x.py::test_y",
+    }
+    assert lines[1]["call"] == call_key("<lambda>(1) -> raises ValueError")
+    assert known.read_records(out) == ({(r["call"], r["out"]) for r in lines}, call_key("f(1)"))
+    hidden = tmp_path / "hidden.jsonl"
+    hidden.write_text(json.dumps(dict(lines[0], test="tests/hidden/a.py::t")) + "\n")
+    assert known.read_records(hidden) == (set(), "")
+
+
+def test_an_entry_explanation_is_its_first_sentence():
+    source = '"""merge replaces only the first occurrence (see np.add.at). It then stops."""\n'
+    assert known.explanation(source) == "merge replaces only the first occurrence (see np.add.at)."

@@ -1,0 +1,1 @@
+"""Chapter 3: Going further: a real model (optional)."""

@@ -1,0 +1,184 @@
+"""Visible tests for lesson 3.2, The Llama block and the full model: grouped-query attention by
+hand first, then the block and the forward pass of a tiny seeded Llama (6 query heads sharing 2
+key-value heads, as SmolLM2's 9 share 3), float32 throughout. The `llama` fixture is your
+exercises/ch3_real_model/l02_llama.py.
+
+The weights come from grader/capstone/tiny.py; the expected values were recorded from an
+independent reference (a loop over heads, never the lesson's own code): grader/data/recorded/,
+read through grader.assets.recorded. The real SmolLM2 is checked by `hexahype chat --check`."""
+
+import numpy as np
+
+from grader.assets import recorded
+from grader.capstone.tiny import recorded_llama
+from grader.testing import call, close, explain, raises
+
+CASES = recorded("ch3_real_model/l02_llama")
+CFG, P = recorded_llama(CASES["model"])
+
+
+def f32(a):
+    return np.asarray(a, dtype=np.float32)
+
+
+def float_hint(got):
+    if isinstance(got, np.ndarray) and got.dtype == np.float64:
+        return (
+            "the result is float64, from float32 inputs. Common causes: dividing by np.sqrt(hd) "
+            "(a float64 scalar, which numpy 2 lets win: use math.sqrt(hd)), or a mask added as "
+            "a float64 array (use np.where(mask, scores, -np.inf))."
+        )
+    return ""
+
+
+# -- grouped_query_attention --------------------------------------------------------------------
+def test_gqa_query_heads_share_their_kv_head_in_order(llama):
+    # 4 query heads, 2 KV heads: heads 0 and 1 read KV head 0 (values 1), heads 2 and 3 KV head 1
+    q = f32(np.random.default_rng(0).normal(size=(4, 1, 2)))
+    k = f32(np.ones((2, 1, 2)))
+    v = f32([[[1.0, 1.0]], [[2.0, 2.0]]])  # (KV=2, Tk=1, hd=2)
+    got = llama.grouped_query_attention(q, k, v)
+    want = f32([[[1, 1]], [[1, 1]], [[2, 2]], [[2, 2]]])
+    hint = ""
+    if isinstance(got, np.ndarray) and got.shape == (4, 1, 2):
+        if np.allclose(got[:, 0, 0], [1, 2, 1, 2]):
+            hint = (
+                "that maps head h to KV head h % KV (np.tile). Query head h reads KV head "
+                "h // (H // KV): neighbours share, like np.repeat(k, H // KV, axis=0)."
+            )
+    problem = close(got, want, atol=1e-6)
+    assert not problem, explain(call("grouped_query_attention", q, k, v), got, want, hint) + (
+        f" ({problem})"
+    )
+
+
+def test_gqa_matches_head_by_head_attention_with_a_causal_mask(llama):
+    case = CASES["gqa_causal"]
+    q, k, v = case["q"], case["k"], case["v"]  # 6 query heads, 2 KV heads, T = 5, hd = 4
+    mask = np.tril(np.ones((5, 5), dtype=bool))
+    got = llama.grouped_query_attention(q, k, v, mask)
+    want = case["want"]
+    problem = close(got, want, atol=1e-5)
+    assert not problem, explain(call("grouped_query_attention", q, k, v, mask), got, want) + (
+        f" ({problem})"
+    )
+
+
+def test_gqa_without_a_mask_sees_every_key(llama):
+    case = CASES["gqa_no_mask"]
+    q, k, v = case["q"], case["k"], case["v"]  # 3 query heads, 1 KV head, 2 queries, 3 keys
+    got = llama.grouped_query_attention(q, k, v)
+    want = case["want"]
+    problem = close(got, want, atol=1e-5)
+    assert not problem, (
+        explain(call("grouped_query_attention", q, k, v), got, want) + f" ({problem})"
+    )
+
+
+def test_gqa_keeps_float32(llama):
+    rng = np.random.default_rng(3)
+    q, k, v = (
+        f32(rng.normal(size=(6, 3, 8))),
+        f32(rng.normal(size=(2, 3, 8))),
+        f32(rng.normal(size=(2, 3, 8))),
+    )
+    mask = np.tril(np.ones((3, 3), dtype=bool))
+    got = llama.grouped_query_attention(q, k, v, mask)
+    assert isinstance(got, np.ndarray) and got.dtype == np.float32, explain(
+        call("grouped_query_attention", q, k, v, mask),
+        f"dtype {getattr(got, 'dtype', type(got).__name__)}",
+        expected_text="float32",
+        hint=float_hint(got),
+    )
+
+
+def test_gqa_rejects_heads_that_do_not_divide(llama):
+    q, k = f32(np.zeros((4, 1, 2))), f32(np.zeros((3, 1, 2)))
+    with raises(ValueError, call_text="grouped_query_attention(q, k, k)"):
+        llama.grouped_query_attention(q, k, k)
+
+
+# -- llama_block --------------------------------------------------------------------------------
+def test_llama_block_matches_the_reference(llama):
+    case = CASES["block"]
+    x, cos, sin = case["x"], case["cos"], case["sin"]  # T = 5, the tables of positions 0..4
+    got = llama.llama_block(x, P["blocks"][0], CFG, cos, sin)
+    want = case["want"]
+    hint = ""
+    if isinstance(got, np.ndarray) and got.shape == x.shape:
+        if np.allclose(got, want - x, atol=1e-3):
+            hint = "the block adds its two results to x (residuals): x = x + ..., twice."
+    problem = close(got, want, atol=1e-4, rtol=1e-4)
+    assert not problem, (
+        explain(call("llama_block", x, "blocks[0]", "CFG", "cos", "sin"), got, want, hint)
+        + f" ({problem})"
+    )
+    assert got.dtype == np.float32, explain(
+        "llama_block on float32 weights",
+        f"dtype {got.dtype}",
+        expected_text="float32",
+        hint=float_hint(got),
+    )
+
+
+def test_llama_block_is_causal(llama):
+    x = f32(np.random.default_rng(5).normal(size=(4, CFG["d_model"])))
+    y = x.copy()
+    y[3] += 1.0  # change only the last token
+    cos, sin = CASES["block_causal"]["cos"], CASES["block_causal"]["sin"]  # positions 0..3
+    a = llama.llama_block(x, P["blocks"][1], CFG, cos, sin)
+    b = llama.llama_block(y, P["blocks"][1], CFG, cos, sin)
+    assert np.allclose(a[:3], b[:3], atol=1e-5), (
+        "changing the last token changed the block's output at earlier positions: the "
+        "attention needs the causal mask np.tril(np.ones((T, T), dtype=bool))."
+    )
+
+
+# -- forward ------------------------------------------------------------------------------------
+def test_forward_matches_the_reference_logits(llama):
+    case = CASES["forward"]
+    ids = np.array(case["ids"])
+    got = llama.forward(P, ids, CFG)
+    want = case["want"]
+    hint = ""
+    if isinstance(got, np.ndarray) and got.shape == want.shape:
+        if np.allclose(got, case["half"], atol=1e-3):
+            hint = "that is RoPE with pairs (x[i], x[i + hd/2]); the layout pairs (x[2i], x[2i+1])."
+        elif np.allclose(got, case["none"], atol=1e-3):
+            hint = "that is the model without RoPE: rotate q and k in every block."
+    problem = close(got, want, atol=1e-3, rtol=1e-4)
+    assert not problem, explain(call("forward", "P", ids, "CFG"), got, want, hint) + f" ({problem})"
+
+
+def test_forward_returns_float32_logits_of_shape_t_by_v(llama):
+    ids = np.array([1, 2, 3])
+    got = llama.forward(P, ids, CFG)
+    assert isinstance(got, np.ndarray) and got.shape == (3, CFG["vocab_size"]), explain(
+        call("forward", "P", ids, "CFG"),
+        got,
+        expected_text=f"logits of shape (3, {CFG['vocab_size']})",
+    )
+    assert got.dtype == np.float32, explain(
+        call("forward", "P", ids, "CFG"),
+        f"dtype {got.dtype}",
+        expected_text="float32 logits",
+        hint=float_hint(got),
+    )
+
+
+def test_forward_rows_do_not_depend_on_later_tokens(llama):
+    ids = np.array([4, 9, 2, 33, 8])
+    full = llama.forward(P, ids, CFG)
+    prefix = llama.forward(P, ids[:3], CFG)
+    problem = close(full[:3], prefix, atol=1e-4)
+    assert not problem, (
+        f"forward(ids)[:3] differs from forward(ids[:3]): {problem}. A position must not see "
+        "later tokens."
+    )
+
+
+def test_forward_refuses_more_ids_than_the_context(llama):
+    with raises(
+        ValueError, call_text="forward(P, np.zeros(CFG['context_length'] + 1, dtype=int), CFG)"
+    ):
+        llama.forward(P, np.zeros(CFG["context_length"] + 1, dtype=int), CFG)
