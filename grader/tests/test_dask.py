@@ -15,6 +15,7 @@ thread each, no dashboard), the way a real deployment embeds its workers.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import sqlite3
 import subprocess
@@ -51,6 +52,7 @@ pytestmark = pytest.mark.xdist_group("graded-batches")
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ["1.1", "1.3"]
 ATTACKS = ("exit-spoofing", "system-exit", "skip-smuggling", "read-hidden-tests", "lying-eq")
+KILL_TAG = "kill" + secrets.token_hex(6)
 SLOW = "import time as _t\n_t.sleep(4)\n"  # at import: the attempt is surely under way when killed
 
 
@@ -150,7 +152,9 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
         _solutions(folder / name)
     with open(folder / "slow" / "exercises/ch1_tokens/l01_numbers.py", "a") as fh:
         fh.write("\n" + SLOW)
-    monkeypatch.setenv("HEXAHYPE_GRADE_TAG", TAG)
+    # The cluster's processes (and multiprocessing's resource tracker, which lives as long as
+    # this test process) inherit this tag: one of its own, never the red-team corpus's.
+    monkeypatch.setenv("HEXAHYPE_GRADE_TAG", KILL_TAG)
     monkeypatch.chdir(root)
     live = manifest.load(root)
     opts = batch.Options(
@@ -202,7 +206,7 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
     expected_tests = sum(len(v) for v in plan.expected.values())
     assert sorted(counts) == [(s, 2, expected_tests) for s in ("a", "b", "c", "slow")]
     time.sleep(0.5)  # the killed attempt's harness and sandbox died with its worker
-    assert strays(f"hexahype-worker-{TAG}") == [] and strays(f"--rootdir={root}") == []
+    assert gone(f"hexahype-worker-{KILL_TAG}") and gone(f"--rootdir={root}")
 
 
 def test_a_red_team_subset_is_contained_under_dask(
