@@ -45,7 +45,9 @@ def _run(cmd: list[str], cwd: Path) -> float:
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=_env())
     took = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
+        raise SystemExit(
+            f"{' '.join(cmd[:4])} failed (exit {proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}"
+        )
     return took
 
 

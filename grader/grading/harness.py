@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..results import ResultsDoc, ResultsError
+from . import forked
 
 OUTPUT_TAIL = 2000
 
@@ -91,6 +92,30 @@ def pytest_args(root: Path, workdir: Path, test_timeout: float) -> list[str]:
     return args
 
 
+def _run_args(
+    root: Path,
+    files: list[Path],
+    impl: Path,
+    results: Path,
+    limits: Limits,
+    workdir: Path,
+    worker_config: Path | None,
+) -> list[str]:
+    """The interpreter's arguments of one run: `-m pytest` and pytest's own."""
+    args = pytest_args(root, workdir, limits.test_timeout * 2 + 5)
+    args += [f"--impl={impl}", f"--hexahype-results={results}"]
+    if worker_config is not None:
+        args.append(f"--hexahype-worker={worker_config}")
+    if _cache_safe(worker_config):
+        args.append(f"--hexahype-bytecode={bytecode_cache()}")
+    return [*_profiled(args, results), *[str(f) for f in files]]
+
+
+def _caps(limits: Limits) -> list[int]:
+    """The harness's resource limits: file size and memory in MB, CPU seconds."""
+    return [limits.file_mb, limits.memory_mb, int(limits.timeout * 2) + 30]
+
+
 def command(
     root: Path,
     files: list[Path],
@@ -100,25 +125,17 @@ def command(
     workdir: Path,
     worker_config: Path | None,
 ) -> list[str]:
-    args = pytest_args(root, workdir, limits.test_timeout * 2 + 5)
-    args += [f"--impl={impl}", f"--hexahype-results={results}"]
-    if worker_config is not None:
-        args.append(f"--hexahype-worker={worker_config}")
-    if _cache_safe(worker_config):
-        args.append(f"--hexahype-bytecode={bytecode_cache()}")
-    args = _profiled(args, results)
-    cpu = int(limits.timeout * 2) + 30
+    file_mb, memory_mb, cpu = _caps(limits)
     return [
         sys.executable,
         "-m",
         "grader.grading.limits",
-        f"--file-mb={limits.file_mb}",
-        f"--memory-mb={limits.memory_mb}",
+        f"--file-mb={file_mb}",
+        f"--memory-mb={memory_mb}",
         f"--cpu-seconds={cpu}",
         "--",
         sys.executable,
-        *args,
-        *[str(f) for f in files],
+        *_run_args(root, files, impl, results, limits, workdir, worker_config),
     ]
 
 
@@ -188,7 +205,9 @@ def environment(workdir: Path) -> dict[str, str]:
 
 
 def collect(root: Path, files: list[Path], workdir: Path, timeout: float = 300) -> list[str]:
-    """The ids of the instructor's tests, from a collection-only run (no student code)."""
+    """The ids of the instructor's tests, from a collection-only run (no student code). The
+    harness fork server starts meanwhile."""
+    forked.prestart(root, environment(workdir))
     out = workdir / "collected.json"
     cmd = [
         sys.executable,
@@ -228,7 +247,7 @@ def _tail(path: Path) -> str:
         return ""
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def _kill(proc: subprocess.Popen[bytes] | forked.Forked) -> None:
     """Kill the harness's whole process group (its workers die with it)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -256,15 +275,20 @@ def run(
     log = workdir / f"{name}-output.log"
     started = time.monotonic()
     with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            command(root, files, impl, results, limits, workdir, worker_config),
-            cwd=root,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=environment(workdir),
-            start_new_session=True,
-        )
+        proc: subprocess.Popen[bytes] | forked.Forked | None = None
+        args = _run_args(root, files, impl, results, limits, workdir, worker_config)
+        if args[:2] == ["-m", "pytest"]:  # not under cProfile: a fork of the server will do
+            proc = forked.spawn(root, args[2:], environment(workdir), log, _caps(limits))
+        if proc is None:
+            proc = subprocess.Popen(
+                command(root, files, impl, results, limits, workdir, worker_config),
+                cwd=root,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=environment(workdir),
+                start_new_session=True,
+            )
         try:
             code = proc.wait(timeout=limits.timeout)
         except subprocess.TimeoutExpired:

@@ -8,13 +8,14 @@ thread each, no dashboard), the way a real deployment embeds its workers.
   runs again on another worker, and the gradebook gets every submission once, whole.
 - A node whose sandbox is weaker than `--require-isolation` gets no submission.
 - A subset of the red-team corpus stays contained when graded through Dask.
-- The Slurm example configuration (docs/slurm-jobqueue.yaml) builds a real dask-jobqueue job
-  script, without submitting it.
+- The Slurm example (scripts/slurm_cluster.py, docs/slurm-jobqueue.yaml) builds a real
+  dask-jobqueue job script, without submitting it.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import sqlite3
 import subprocess
@@ -51,6 +52,7 @@ pytestmark = pytest.mark.xdist_group("graded-batches")
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ["1.1", "1.3"]
 ATTACKS = ("exit-spoofing", "system-exit", "skip-smuggling", "read-hidden-tests", "lying-eq")
+KILL_TAG = "kill" + secrets.token_hex(6)
 SLOW = "import time as _t\n_t.sleep(4)\n"  # at import: the attempt is surely under way when killed
 
 
@@ -150,7 +152,9 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
         _solutions(folder / name)
     with open(folder / "slow" / "exercises/ch1_tokens/l01_numbers.py", "a") as fh:
         fh.write("\n" + SLOW)
-    monkeypatch.setenv("HEXAHYPE_GRADE_TAG", TAG)
+    # The cluster's processes (and multiprocessing's resource tracker, which lives as long as
+    # this test process) inherit this tag: one of its own, never the red-team corpus's.
+    monkeypatch.setenv("HEXAHYPE_GRADE_TAG", KILL_TAG)
     monkeypatch.chdir(root)
     live = manifest.load(root)
     opts = batch.Options(
@@ -202,7 +206,7 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
     expected_tests = sum(len(v) for v in plan.expected.values())
     assert sorted(counts) == [(s, 2, expected_tests) for s in ("a", "b", "c", "slow")]
     time.sleep(0.5)  # the killed attempt's harness and sandbox died with its worker
-    assert strays(f"hexahype-worker-{TAG}") == [] and strays(f"--rootdir={root}") == []
+    assert gone(f"hexahype-worker-{KILL_TAG}") and gone(f"--rootdir={root}")
 
 
 def test_a_red_team_subset_is_contained_under_dask(
@@ -247,25 +251,32 @@ def gone(marker: str, seconds: float = 20.0) -> bool:
     return True
 
 
-def test_the_slurm_example_builds_a_job_script(tmp_path: Path) -> None:
-    import dask
-    import yaml
-    from dask_jobqueue import SLURMCluster
+def test_the_slurm_example_builds_a_job_script() -> None:
+    """scripts/slurm_cluster.py with docs/slurm-jobqueue.yaml: a real SLURMCluster (its
+    scheduler here, on any free port) whose job script has the example's resources, the check
+    for bubblewrap and the worker command. Nothing is submitted (no sbatch is run)."""
+    import importlib.util
 
-    example = KIT / "docs" / "slurm-jobqueue.yaml"
-    config = yaml.safe_load(example.read_text(encoding="utf-8"))
-    slurm = config["jobqueue"]["slurm"]
-    slurm["scheduler-options"]["port"] = 0  # any free port, here
-    # as a DASK_CONFIG file does: merged over dask-jobqueue's defaults
-    with dask.config.set({f"jobqueue.slurm.{key}": value for key, value in slurm.items()}):
-        cluster = SLURMCluster()
-        try:
-            script = cluster.job_script()
-        finally:
-            cluster.close()
+    import yaml
+
+    spec = importlib.util.spec_from_file_location("slurm_cluster", KIT / "scripts/slurm_cluster.py")
+    assert spec is not None and spec.loader is not None
+    script_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script_module)
+    example = yaml.safe_load((KIT / "docs/slurm-jobqueue.yaml").read_text(encoding="utf-8"))
+    slurm = example["jobqueue"]["slurm"]
+    options = {**slurm["scheduler-options"], "port": 0}
+    cluster = script_module.make_cluster(scheduler_options=options)
+    try:
+        script = cluster.job_script()
+    finally:
+        cluster.close()
     assert script.startswith("#!/usr/bin/env bash")
+    assert f"#SBATCH -J {slurm['name']}" in script
     assert f"#SBATCH -p {slurm['queue']}" in script
     assert f"#SBATCH --cpus-per-task={slurm['cores']}" in script
-    assert "distributed.cli.dask_worker" in script and "--nthreads" in script
+    assert f"#SBATCH -t {slurm['walltime']}" in script
+    assert "python -m distributed.cli.dask_worker tcp://" in script
+    assert f"--nthreads {slurm['cores']}" in script and "--lifetime 110m" in script
     assert "command -v bwrap" in script  # every node says when it has no sandbox
-    assert "--lifetime 110m" in script
+    assert script.index(".venv/bin/activate") < script.index("dask_worker")

@@ -68,3 +68,53 @@ def test_only_a_worker_that_cannot_write_there_shares_the_cache(
         KIT, [TEST_FILE], tmp_path, tmp_path / "r.json", harness.Limits(), tmp_path, config
     )
     assert any(a.startswith("--hexahype-bytecode=") for a in cmd) is shared
+
+
+PROBE = """
+import json, os, resource
+
+def test_probe():
+    out = {
+        "env": {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+        "cwd": os.getcwd(),
+        "own_session": os.getsid(0) == os.getpid(),
+        "memory": resource.getrlimit(resource.RLIMIT_AS)[0],
+        "stdin": os.read(0, 100).decode(),
+    }
+    with open(os.environ["PROBE_OUT"], "w") as fh:
+        json.dump(out, fh)
+"""
+
+
+def test_a_forked_harness_has_only_its_own_environment_limits_and_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fork of the server starts from none of the grader's environment (a canary set in the
+    grader never reaches it), with the run's working folder, limits and a session of its own;
+    its exit code and output come back like a child process's."""
+    from grader.grading import forked
+
+    monkeypatch.setenv("HEXAHYPE_GRADER_SECRET", "CANARY-" + tmp_path.name)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "test_probe.py").write_text(PROBE, encoding="utf-8")
+    env = {**harness.environment(tmp_path), "PROBE_OUT": str(tmp_path / "probe.json")}
+    log = tmp_path / "log.txt"
+    args = ["-q", "-p", "no:cacheprovider", "test_probe.py"]
+    run = forked.spawn(root, args, env, log, [16, 3000, 60])
+    assert run is not None, "the fork server did not start"
+    try:
+        assert run.wait(120) == 0, log.read_text()
+        got = json.loads((tmp_path / "probe.json").read_text())
+        assert got["env"] == {k: v for k, v in env.items() if not k.startswith("PYTEST_")}
+        assert got["cwd"] == str(root) and got["own_session"] and got["stdin"] == ""
+        assert got["memory"] == 3000 * 1024 * 1024
+        assert "1 passed" in log.read_text()
+        failing = forked.spawn(root, [*args, "-k", "nothing"], env, log, [16, 3000, 60])
+        assert failing is not None and failing.wait(120) == 5  # pytest: no test ran
+    finally:
+        server = forked._SERVERS.pop(root.resolve(), None)
+        if server is not None:
+            server.close()
+    monkeypatch.setenv("HEXAHYPE_FORKSERVER", "0")
+    assert forked.spawn(root, args, env, log, [16, 3000, 60]) is None  # a plain child then
