@@ -7,7 +7,7 @@ thread each, no dashboard), the way a real deployment embeds its workers.
 - A worker process killed while it grades a submission loses that attempt only: the attempt
   runs again on another worker, and the gradebook gets every submission once, whole.
 - A node whose sandbox is weaker than `--require-isolation` gets no submission.
-- A subset of the red-team corpus stays contained when graded through Dask.
+- The red-team corpus graded through Dask: grader/tests/test_redteam.py (both executors).
 - The Slurm example (scripts/slurm_cluster.py, docs/slurm-jobqueue.yaml) builds a real
   dask-jobqueue job script, without submitting it.
 """
@@ -33,12 +33,6 @@ from grader.grading.sources import discover
 
 from .conftest import gradebook_points
 from .test_redteam import (
-    CANARY_ENV,
-    CANARY_HIDDEN,
-    CANARY_SOLUTION,
-    CONTROLS,
-    ENTRIES,
-    TAG,
     git,
     grade_env,
     make_course,
@@ -46,12 +40,13 @@ from .test_redteam import (
     write_submission,
 )
 
-# the red-team batches and the Dask ones share a worker: each looks for stray processes
+# the red-team batches and the Dask ones share one xdist worker, so they run one at a time:
+# the corpus's time bound assumes no other graded batch beside it
 pytestmark = pytest.mark.xdist_group("graded-batches")
 
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ["1.1", "1.3"]
-ATTACKS = ("exit-spoofing", "system-exit", "skip-smuggling", "read-hidden-tests", "lying-eq")
+DASK_TAG = "dk" + secrets.token_hex(6)  # in the environment of every process these batches start
 KILL_TAG = "kill" + secrets.token_hex(6)
 SLOW = "import time as _t\n_t.sleep(4)\n"  # at import: the attempt is surely under way when killed
 
@@ -90,7 +85,7 @@ def grade_cli(root: Path, batch_dir: Path, db: Path, *extra: str) -> subprocess.
         capture_output=True,
         text=True,
         timeout=900,
-        env=grade_env(root.parent / "tmp"),
+        env=grade_env(root.parent / "tmp", DASK_TAG),
     )
 
 
@@ -207,38 +202,6 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
     assert sorted(counts) == [(s, 2, expected_tests) for s in ("a", "b", "c", "slow")]
     time.sleep(0.5)  # the killed attempt's harness and sandbox died with its worker
     assert gone(f"hexahype-worker-{KILL_TAG}") and gone(f"--rootdir={root}")
-
-
-def test_a_red_team_subset_is_contained_under_dask(
-    course: tuple[Path, list[manifest.Lesson]],
-) -> None:
-    root, lessons = course
-    folder = root.parent / "attacks"
-    chosen = [e for e in ENTRIES if e.name in ATTACKS]
-    assert len(chosen) == len(ATTACKS)
-    for e in chosen:
-        write_submission(folder / e.name, lessons, e, 0)
-    for name in CONTROLS:
-        write_submission(folder / name, lessons, None, 0)
-    db = root.parent / "attacks.sqlite"
-    proc = grade_cli(root, folder, db, "--executor", "dask")
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    got = gradebook_points(db)
-    for e in chosen:
-        for lesson in lessons:
-            if lesson.id not in e.zero:
-                assert got[e.name][lesson.id] == float(lesson.points), (e.name, got[e.name])
-            elif not e.pass_anyway:
-                assert got[e.name][lesson.id] == 0.0, (e.name, got[e.name])
-    assert got["control-solutions"] == {e.id: float(e.points) for e in lessons}
-    assert got["control-stubs"] == {e.id: 0.0 for e in lessons}
-    with sqlite3.connect(db) as con:
-        texts = [" ".join(map(str, r)) for r in con.execute("SELECT message FROM tests")]
-    blob = "\n".join([proc.stdout, proc.stderr, *texts])
-    for canary in (CANARY_HIDDEN, CANARY_SOLUTION, CANARY_ENV):
-        assert canary not in blob
-    assert strays(f"hexahype-worker-{TAG}") == [] and strays(f"--rootdir={root}") == []
-    assert gone(TAG), strays(TAG)  # nor any process of the cluster, once it has shut down
 
 
 def gone(marker: str, seconds: float = 20.0) -> bool:

@@ -14,7 +14,9 @@ lesson's real solution), whether those commits are dated before it (`backdate`),
 fool a resolver (`refs`, `{DAY}` is the deadline's date), and the date flag expected
 (`flag`).
 
-Every submission is a git repository. All entries are graded in one batch, on a temporary copy
+Every submission is a git repository. All entries are graded in one batch, twice: through the
+local executor and through the Dask executor (a LocalCluster of two worker processes), each
+batch checked the same way. The batch runs on a temporary copy
 of the instructor's course (a few lessons) under a path that holds a host canary, with canaries
 planted in the hidden tests (as a comment and as a hidden test's argument), the solutions, the
 gradebook and the environment: `hexahype collect` records the batch, the deadline passes, the
@@ -57,7 +59,8 @@ from grader.manifest import Lesson
 
 from .conftest import gradebook_points as points
 
-# the red-team batches and the Dask ones share a worker: each looks for stray processes
+# the red-team batches and the Dask ones share one xdist worker, so they run one at a time:
+# the corpus's time bound assumes no other graded batch beside it
 pytestmark = pytest.mark.xdist_group("graded-batches")
 
 KIT = Path(__file__).resolve().parents[2]
@@ -65,7 +68,10 @@ CORPUS = Path(__file__).resolve().parent / "redteam"
 PREFERRED = ("1.1", "1.3")  # the small course the corpus is graded on
 CALL_TIMEOUT = "3"
 RUN_BOUND = 420.0  # seconds for the whole corpus batch
-TAG = "rt" + secrets.token_hex(6)
+TAG = "rt" + secrets.token_hex(6)  # in the environment of every process a batch here starts
+# one tag per graded batch: the stray-process check of one never sees another's processes
+TAGS = {run: f"rt{run}" + secrets.token_hex(6) for run in ("local", "dask", "full")}
+EXECUTORS = ("local", "dask")  # the corpus is graded through each
 CANARY_HIDDEN = "HEXAHYPE-CANARY-HIDDEN-" + secrets.token_hex(6)
 CANARY_SOLUTION = "HEXAHYPE-CANARY-SOLUTION-" + secrets.token_hex(6)
 CANARY_GRADEBOOK = "HEXAHYPE-CANARY-GRADEBOOK-" + secrets.token_hex(6)
@@ -294,9 +300,9 @@ def strays(marker: str) -> list[str]:
     return found
 
 
-def grade_env(tmp: Path) -> dict[str, str]:
+def grade_env(tmp: Path, tag: str = TAG) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HEXAHYPE_"))}
-    env.update(TMPDIR=str(tmp), HEXAHYPE_GRADE_TAG=TAG, HEXAHYPE_CANARY=CANARY_ENV)
+    env.update(TMPDIR=str(tmp), HEXAHYPE_GRADE_TAG=tag, HEXAHYPE_CANARY=CANARY_ENV)
     env["SECRET_API_TOKEN"] = CANARY_ENV
     return env
 
@@ -358,9 +364,24 @@ def host_details() -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
-    work = tmp_path_factory.mktemp("redteam")
+def gone(marker: str, seconds: float = 10.0) -> list[str]:
+    """The processes holding `marker` that are still there after `seconds` (a process that
+    is ending as the batch ends gets that long; a stray stays)."""
+    ends = time.monotonic() + seconds
+    while (left := strays(marker)) and time.monotonic() < ends:
+        time.sleep(0.25)
+    return left
+
+
+@pytest.fixture(scope="module", params=EXECUTORS)
+def corpus_run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, level: str
+) -> dict:
+    """The whole corpus and the controls, graded in one batch by `hexahype grade`, through the
+    local executor, then through a Dask LocalCluster of two worker processes."""
+    executor: str = request.param
+    tag = TAGS[executor]
+    work = tmp_path_factory.mktemp(f"redteam-{executor}")
     root = work / f"instructor-{CANARY_HOST}" / "course"
     lessons = make_course(root, list(PREFERRED))
     if "1.3" not in [e.id for e in lessons] or len(lessons) < 2:
@@ -389,7 +410,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
         capture_output=True,
         text=True,
         timeout=300,
-        env=grade_env(work / "tmp"),
+        env=grade_env(work / "tmp", tag),
     )
     time.sleep(1.2)
     deadline = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -398,16 +419,17 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
         if e.deadline:
             after_deadline(batch / e.student, e, deadline)
     started = time.monotonic()
-    with Sampler(TAG) as sampler:
+    with Sampler(tag) as sampler:
         proc = subprocess.run(
             [*cli, "grade", str(batch), "--gradebook", str(db), "--deadline", deadline]
             + ["--timeout", CALL_TIMEOUT, "--submission-timeout", str(SUBMISSION_TIMEOUT)]
-            + ["--jobs", "2", "--worker-memory-mb", str(WORKER_MEMORY_MB)],
+            + ["--jobs", "2", "--worker-memory-mb", str(WORKER_MEMORY_MB)]
+            + ["--executor", executor],
             cwd=root,
             capture_output=True,
             text=True,
             timeout=900,
-            env=grade_env(work / "tmp"),
+            env=grade_env(work / "tmp", tag),
         )
     elapsed = time.monotonic() - started
     feedback = work / "feedback"
@@ -417,7 +439,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
         capture_output=True,
         text=True,
         timeout=120,
-        env=grade_env(work / "tmp"),
+        env=grade_env(work / "tmp", tag),
     )
     export = work / "grades.csv"
     csv_proc = subprocess.run(
@@ -426,11 +448,11 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, level: str) -> dict:
         capture_output=True,
         text=True,
         timeout=120,
-        env=grade_env(work / "tmp"),
+        env=grade_env(work / "tmp", tag),
     )
     time.sleep(0.5)
     after = tree_hash(root)
-    left = strays(TAG)
+    left = gone(tag)
     try:
         conn, _ = listener.accept()
         conn.close()
@@ -728,7 +750,7 @@ def test_full_course_solutions_score_everything_and_stubs_nothing(
         capture_output=True,
         text=True,
         timeout=900,
-        env=grade_env(tmp_path / "tmp"),
+        env=grade_env(tmp_path / "tmp", TAGS["full"]),
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     got = points(db)
@@ -739,4 +761,4 @@ def test_full_course_solutions_score_everything_and_stubs_nothing(
         levels = {r[0] for r in con.execute("SELECT isolation FROM submissions")}
     assert ran[0] > 4 * len(lessons) and ran[1] > 0
     assert levels == {level}
-    assert strays(TAG) == []
+    assert gone(TAGS["full"]) == []
