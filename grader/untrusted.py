@@ -27,7 +27,7 @@ NAME_CAP = 200
 # Unicode categories never shown as they are: controls, format characters (bidi overrides,
 # zero-width joiners), unassigned, private use and surrogates; separators other than space.
 _HIDDEN = {"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
-_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # a spreadsheet formula begins so
 
 
 def _escape(ch: str) -> str:
@@ -91,4 +91,4 @@ def csv_cell(value: object) -> str:
     """A CSV cell that spreadsheets show as text, never evaluate."""
     cell = value if isinstance(value, str) else str(value)
     cell = text(cell, MESSAGE_CAP) if any(not _visible(c) or c in "\r\n" for c in cell) else cell
-    return "'" + cell if cell.startswith(_FORMULA) else cell
+    return "'" + cell if cell.startswith(FORMULA_START) else cell

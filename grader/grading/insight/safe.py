@@ -1,8 +1,12 @@
 """Student strings made inert where the instructor reads them: CSV cells, HTML and markdown.
 
-A CSV cell that starts with `= + - @`, a tab or a carriage return is a formula to a spreadsheet
-(OWASP's "CSV injection"); it gets a leading apostrophe, which spreadsheets show as text.
-Numbers the kit computes are written by `number`, never through `cell`, so they stay numbers.
+The sanitiser itself is `grader.untrusted` (one line, no control characters, a CSV cell that
+is never a formula); this module adds the encodings of the instructor's reports on top of it:
+
+- `cell`/`uncell`: a CSV cell through `untrusted.csv_cell`, and back (the leading apostrophe
+  that keeps a formula as text removed again, for `import-overrides`);
+- `number`: points the kit computes, written as numbers, never through `cell`;
+- `html_text`, `md_text`, `term`: text for HTML, a markdown table cell and the terminal.
 """
 
 from __future__ import annotations
@@ -11,14 +15,15 @@ import html
 import math
 import re
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from ... import untrusted
+
+FORMULA_START = untrusted.FORMULA_START
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
 def cell(value: object) -> str:
     """A CSV cell for text that may come from a student."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return untrusted.csv_cell("" if value is None else value)
 
 
 def uncell(text: str) -> str:
@@ -36,22 +41,18 @@ def number(value: float | None) -> str:
 
 
 def html_text(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text for HTML: one inert line, then HTML-escaped."""
+    return html.escape(untrusted.text("" if value is None else value), quote=True)
 
 
 def md_text(value: object, limit: int = 300) -> str:
-    """One line of markdown that renders as the text itself: HTML escaped, markdown syntax
-    backslash-escaped, whitespace folded to one line."""
-    line = " ".join(("" if value is None else str(value)).split())
-    if len(line) > limit:
-        line = line[: limit - 3] + "..."
+    """One line of markdown that renders as the text itself, also inside a table cell: one
+    inert line, HTML escaped, markdown syntax backslash-escaped."""
+    line = untrusted.text("" if value is None else value, limit)
     return _MD_SPECIAL.sub(r"\\\1", html.escape(line, quote=False))
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def term(value: object) -> str:
     """A line for the terminal: control characters (escape sequences, bidi overrides) shown as
     escapes instead of acting."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if value is None else str(value))
+    return untrusted.terminal("" if value is None else value)
