@@ -9,6 +9,9 @@ Measured, each as the median of a few repeats:
 - decode: tokens per second of `generate` after that prompt (the cached steps only), and of
   uncached decoding (lesson 3.2's `forward` on the whole sequence at every step), which must
   choose the same tokens;
+- the ceiling of a cached step on this machine, in the same process: one matvec through every
+  weight matrix (the 538 MB of float32 weights a step must read), so that a figure below the
+  target can be told apart from a slow machine;
 - the two pitfalls: cached decoding with 2 BLAS threads, and with the silent float64 of the
   misconception bank (`step_cache_float64.py`: lesson 2.6's float64 cache read back as it is).
 
@@ -112,6 +115,17 @@ if mode == "full":
         plain.append(token)
     out.update(uncached_wall=time.perf_counter() - w, uncached_cpu=time.process_time() - c,
                uncached_steps=plain_steps, same_tokens=plain == cached[:n_plain])
+if mode == "full":
+    # the machine's ceiling for a cached step: every weight matrix read once, by one matvec
+    mats = [params["wte"].T] + [b[k] for b in params["blocks"] for k in
+            ("w_q", "w_k", "w_v", "w_o", "w_gate", "w_up", "w_down")]
+    reps = []
+    for _ in range(5):
+        s = time.perf_counter()
+        for m in mats:
+            np.ones((1, m.shape[0]), np.float32) @ m
+        reps.append(time.perf_counter() - s)
+    out.update(ceiling_step=sorted(reps)[2], weight_bytes=sum(m.nbytes for m in mats))
 out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
@@ -182,6 +196,8 @@ def main() -> int:
         "uncached_tokens_per_s_wall": rate("uncached_wall", UNCACHED_TOKENS),
         "uncached_tokens_per_s_cpu": rate("uncached_cpu", UNCACHED_TOKENS),
         "same_tokens_cached_and_uncached": all(r["same_tokens"] for r in runs),
+        "weight_mb": round(runs[0]["weight_bytes"] / 1e6),
+        "ceiling_tokens_per_s_wall": round(1 / med(r["ceiling_step"] for r in runs), 1),
         "cached_tokens_per_s_cpu_2_threads": round(
             DECODE_TOKENS / med(r["decode_cpu"] for r in two), 1
         ),
@@ -211,6 +227,12 @@ def main() -> int:
             f"  {what}: {doc[f'{what}_tokens_per_s_cpu']} tokens/s of CPU time, "
             f"{doc[f'{what}_tokens_per_s_wall']} tokens/s wall-clock"
         )
+    share = doc["cached_tokens_per_s_wall"] / doc["ceiling_tokens_per_s_wall"]
+    print(
+        f"  this machine's ceiling for a cached step (each of the {doc['weight_mb']} MB of "
+        f"float32 weights read once by a matvec): {doc['ceiling_tokens_per_s_wall']} tokens/s "
+        f"wall-clock; cached decoding reaches {share:.0%} of it"
+    )
     print(
         f"  cached with 2 threads: {doc['cached_tokens_per_s_cpu_2_threads']} tokens/s of CPU "
         f"time, {doc['cached_tokens_per_s_wall_2_threads']} wall-clock"
