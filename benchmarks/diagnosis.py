@@ -20,7 +20,8 @@ reference solution), run the lesson's *visible* tests, as a learner would, and r
 Time the loop with the learner's environment (`pip install -e .`, no dev extras): the dev
 extras bring pytest plugins of their own, which slow every pytest start.
 
-Numbers are wall-clock seconds, interpreter start-up included; run it on a quiet machine.
+Timings are wall-clock and CPU seconds of the child processes, interpreter start-up included
+(CPU time is far less disturbed by other work on a shared machine); run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import ast
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -157,6 +159,8 @@ def timing(course: manifest.Course, lesson_ids: list[str], repeat: int) -> list[
         for part in PARTS:
             src = ROOT / part
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, copy / part)
+        # the kit itself too, so the loop runs this checkout's grader whatever is installed
+        shutil.copytree(ROOT / "grader", copy / "grader", ignore=shutil.ignore_patterns("tests"))
         model = manifest.load(copy)
         for lid in lesson_ids:
             lesson = model.get(lid)
@@ -175,13 +179,17 @@ def timing(course: manifest.Course, lesson_ids: list[str], repeat: int) -> list[
             for label, text in variants:
                 lesson.exercise_path.write_text(text, encoding="utf-8")
                 subprocess.run(pytest + test, cwd=copy, capture_output=True)  # warm the caches
-                base, run = [], []
+                wall: dict[str, list[float]] = {"floor": [], "lesson": []}
+                cpu: dict[str, list[float]] = {"floor": [], "lesson": []}
                 for _ in range(repeat):
-                    for cmd, bucket in ((floor, base), (pytest + test, run)):
+                    for cmd, key in ((floor, "floor"), (pytest + test, "lesson")):
+                        used = _children_cpu()
                         start = time.perf_counter()
                         subprocess.run(cmd, cwd=copy, capture_output=True, check=False)
-                        bucket.append(time.perf_counter() - start)
-                b, r = statistics.median(base), statistics.median(run)
+                        wall[key].append(time.perf_counter() - start)
+                        cpu[key].append(_children_cpu() - used)
+                b, r = statistics.median(wall["floor"]), statistics.median(wall["lesson"])
+                bc, rc = statistics.median(cpu["floor"]), statistics.median(cpu["lesson"])
                 rows.append(
                     {
                         "lesson": lid,
@@ -189,10 +197,20 @@ def timing(course: manifest.Course, lesson_ids: list[str], repeat: int) -> list[
                         "floor_s": round(b, 3),
                         "lesson_s": round(r, 3),
                         "ratio": round(r / b, 2),
+                        "floor_cpu_s": round(bc, 3),
+                        "lesson_cpu_s": round(rc, 3),
+                        "cpu_ratio": round(rc / bc, 2),
                     }
                 )
             lesson.exercise_path.write_text(stub, encoding="utf-8")
     return rows
+
+
+def _children_cpu() -> float:
+    """CPU seconds used so far by finished child processes (less disturbed by a busy machine
+    than wall time)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def pct(a: int, b: int) -> str:
@@ -243,11 +261,12 @@ def main() -> None:
 
 def print_timing(report: dict, course: manifest.Course, args: argparse.Namespace) -> None:
     report["timing"] = timing(course, args.lessons, args.repeat)
-    print(f"one-lesson learner loop, median of {args.repeat} paired runs (wall seconds):")
+    print(f"one-lesson learner loop, median of {args.repeat} paired runs (seconds):")
     for t in report["timing"]:
         print(
-            f"  {t['lesson']} {t['exercise']:<32} floor {t['floor_s']:.3f}  "
-            f"lesson {t['lesson_s']:.3f}  ratio {t['ratio']:.2f}x"
+            f"  {t['lesson']} {t['exercise']:<32} wall: floor {t['floor_s']:.3f} lesson "
+            f"{t['lesson_s']:.3f} ratio {t['ratio']:.2f}x   cpu: floor {t['floor_cpu_s']:.3f} "
+            f"lesson {t['lesson_cpu_s']:.3f} ratio {t['cpu_ratio']:.2f}x"
         )
     if args.json and args.timing_only:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

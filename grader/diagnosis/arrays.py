@@ -302,7 +302,9 @@ def factor(a: np.ndarray, b: np.ndarray) -> str:
             "extra, or a difference is taken the wrong way round"
         )
     small_ints = a.size == 1 and np.equal(np.round(b), b).all() and abs(float(b.flat[0])) < 16
-    nice = _nice_factor(c) if c > 0 and not (small_ints and round(max(c, 1 / c)) != 2) else ""
+    if small_ints and (round(max(c, 1 / c)) != 2 or abs(float(b.flat[0])) < 2):
+        return ""  # 2 for 1, 3 for 9: small whole numbers are ratios by coincidence
+    nice = _nice_factor(c) if c > 0 else ""
     if nice:
         return "that is " + nice
     if a.size >= 2 and c > 0 and np.count_nonzero(b) >= 3:

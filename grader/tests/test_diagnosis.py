@@ -84,7 +84,8 @@ def test_constant_factor_on_scalars_only_when_it_is_a_nice_one():
     says(0.98, 0.49, "2 times")
     says(1280, 3840, "divided by 3")
     assert describe(3.7, 1.0) == ""  # any two numbers have a ratio: say nothing
-    assert describe(3, 9) == ""  # small integers: too easy a coincidence
+    assert describe(3, 9) == "" and describe(2, 1) == ""  # small integers: coincidences
+    says(4, 8, "divided by 2")
 
 
 def test_wrong_sign():
