@@ -26,10 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .. import loader
 from ..manifest import Course, Lesson
 from ..usage import UsageError
-from .generate import LessonNotReady, _not_ready
+from .generate import LessonNotReady, _not_ready, load_lessons
 
 # the lessons the chat runs, in teaching order
 NEEDED = ("1.4", "2.1", "2.3", "2.6", "3.1", "3.2", "3.3")
@@ -99,17 +98,6 @@ def _set_threads(n: int) -> None:
             os.environ[var] = str(n)
 
 
-def _load(course: Course, impl_dir: Path) -> tuple[dict[str, Lesson], dict[str, Any]]:
-    lessons = {lid: course.get(lid) for lid in NEEDED}
-    modules = {}
-    for lid, lesson in lessons.items():
-        try:
-            modules[lid] = loader.load(lesson, impl_dir)
-        except loader.LessonLoadError as exc:
-            raise LessonNotReady(f"{exc}; fix it, then run hexahype check {lid}") from None
-    return lessons, modules
-
-
 def _probe(modules: dict[str, Any]) -> None:
     """Call each needed lesson once, in teaching order, on a tiny model (so that the first
     lesson that is not done is the one named, and before the real model's long run)."""
@@ -153,7 +141,7 @@ def _prepare(
 ) -> tuple[dict[str, Lesson], dict[str, Any], Any, dict[str, Any], dict[str, Any]]:
     from .. import capstone
 
-    lessons, modules = _load(course, impl_dir)
+    lessons, modules = load_lessons(course, impl_dir, NEEDED)
     try:
         _probe(modules)
     except Exception as exc:  # noqa: BLE001 - the learner's code: report it in one line

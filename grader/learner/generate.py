@@ -107,8 +107,12 @@ def _where(exc: BaseException, impl_dir: Path) -> str:
     return ""
 
 
-def _load(course: Course, impl_dir: Path) -> tuple[dict[str, Lesson], dict[str, Any]]:
-    lessons = {lid: course.get(lid) for lid in NEEDED}
+def load_lessons(
+    course: Course, impl_dir: Path, needed: tuple[str, ...] = NEEDED
+) -> tuple[dict[str, Lesson], dict[str, Any]]:
+    """The `needed` lessons and the learner's modules of them; LessonNotReady names the first
+    one that does not load."""
+    lessons = {lid: course.get(lid) for lid in needed}
     modules = {}
     for lid, lesson in lessons.items():
         try:
@@ -164,7 +168,7 @@ def _generate(args: argparse.Namespace, course: Course, impl_dir: Path) -> tuple
 
     from .. import assets
 
-    lessons, modules = _load(course, impl_dir)
+    lessons, modules = load_lessons(course, impl_dir)
     try:
         params, config = assets.load_model()
     except FileNotFoundError:
