@@ -497,6 +497,24 @@ def plan(course: Course, opts: Options) -> Plan:
     )
 
 
+def failed(course: Course, plan: Plan, sub: Submission, why: str) -> Result:
+    """The result of a submission that could not be graded: no commit, so never recorded."""
+    graded = Graded(
+        sub.student,
+        sub.repository,
+        "",
+        __version__,
+        course.name,
+        course.version,
+        0.0,
+        problem=untrusted.text(f"grading failed: {why}", 500),
+    )
+    graded.isolation = plan.level
+    graded.caps = plan.caps
+    graded.lessons, _ = _rows(course, plan, None, {})
+    return Result(sub, graded, causes=[graded.problem])
+
+
 def grade_all(
     course: Course,
     subs: list[Submission],
@@ -518,18 +536,4 @@ def grade_all(
             try:
                 yield future.result()
             except Exception as exc:  # noqa: BLE001 - one submission's failure is its own
-                sub = futures[future]
-                graded = Graded(
-                    sub.student,
-                    sub.repository,
-                    "",
-                    __version__,
-                    course.name,
-                    course.version,
-                    0.0,
-                    problem=untrusted.text(f"grading failed: {exc}", 500),
-                )
-                graded.isolation = the_plan.level
-                graded.caps = the_plan.caps
-                graded.lessons, _ = _rows(course, the_plan, None, {})
-                yield Result(sub, graded, causes=[graded.problem])
+                yield failed(course, the_plan, futures[future], str(exc))

@@ -35,7 +35,6 @@ from typing import Any, Protocol, cast
 from .. import __version__, manifest
 from ..manifest import Course
 from . import batch, sandbox
-from .gradebook import Graded
 from .sources import Submission
 
 RANK = {"process-as-root": 0, "process": 1, "bwrap": 2}  # weakest first
@@ -126,23 +125,6 @@ def _log_attempt(sub: Submission) -> None:
     except (ImportError, ValueError):
         return
     worker.log_event(EVENT, {"student": sub.student, "worker": worker.address})
-
-
-def failed(course: Course, plan: batch.Plan, sub: Submission, why: str) -> batch.Result:
-    """The result of a submission that could not be graded: no commit, so never recorded."""
-    graded = Graded(
-        sub.student,
-        sub.repository,
-        "",
-        __version__,
-        course.name,
-        course.version,
-        0.0,
-        problem=f"grading failed: {why}",
-    )
-    graded.isolation = plan.level
-    graded.lessons, _ = batch._rows(course, plan, None, {})
-    return batch.Result(sub, graded, causes=[graded.problem])
 
 
 class Executor(Protocol):
@@ -273,7 +255,7 @@ class DaskExecutor:
                 yield future.result()
             except Exception as exc:  # noqa: BLE001 - one submission's failure is its own
                 why = f"{type(exc).__name__}: {exc}"
-                yield failed(course, plan, sub, why.strip()[:300])
+                yield batch.failed(course, plan, sub, why.strip()[:300])
             finally:
                 future.release()
 
