@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .manifest import Course
-from .workflow import CHECKOUT, PYTHON_VERSION, SETUP_PYTHON
+from .workflow import SETUP_STEPS
 
 TEMPLATE_COPY = Path(".github") / "workflows" / "site.yml"
 WORKFLOW_NAME = "Course site"
@@ -60,14 +60,7 @@ def workflow_text(course: Course) -> str:
         "    permissions:",
         "      contents: read",
         "    steps:",
-        "      - name: Check out the repository",
-        f"        uses: {CHECKOUT}",
-        "        with:",
-        "          persist-credentials: false",
-        "      - name: Set up Python",
-        f"        uses: {SETUP_PYTHON}",
-        "        with:",
-        f'          python-version: "{PYTHON_VERSION}"',
+        *SETUP_STEPS,
         "      - name: Install the course with the site extra",
         '        run: python -m pip install --disable-pip-version-check -e ".[site]"',
         "      - name: Build the site",

@@ -39,6 +39,18 @@ SUITE_TIMEOUT = 600  # seconds for the whole visible run
 # Actions pinned by full commit SHA (the tag is a comment only).
 CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0"
 SETUP_PYTHON = "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c # v6.0.0"
+# The first steps of every workflow the kit writes: the repository, without a kept token, and
+# the pinned Python.
+SETUP_STEPS = (
+    "      - name: Check out the repository",
+    f"        uses: {CHECKOUT}",
+    "        with:",
+    "          persist-credentials: false",
+    "      - name: Set up Python",
+    f"        uses: {SETUP_PYTHON}",
+    "        with:",
+    f'          python-version: "{PYTHON_VERSION}"',
+)
 # The reporter is published only as the moving tag v1 (re-tagged on a release branch), so there
 # is no release commit to pin to; pin it here once a reviewed commit is chosen.
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
@@ -102,14 +114,7 @@ def workflow_text(course: Course, reporter: bool = True, name: str = WORKFLOW_NA
     lines += [
         "    timeout-minutes: 20",
         "    steps:",
-        "      - name: Check out the repository",
-        f"        uses: {CHECKOUT}",
-        "        with:",
-        "          persist-credentials: false",
-        "      - name: Set up Python",
-        f"        uses: {SETUP_PYTHON}",
-        "        with:",
-        f'          python-version: "{PYTHON_VERSION}"',
+        *SETUP_STEPS,
         "      - name: Install the course",
         "        run: python -m pip install --disable-pip-version-check -e .",
         "      - name: Run the visible tests",
