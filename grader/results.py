@@ -54,6 +54,9 @@ class TestStatus(str, Enum):
     CANNOT_LOAD = "cannot load"  # the lesson module does not import
     NEEDS_LESSON = "needs lesson"  # blocked by another lesson's unwritten stub
     MISSING = "missing"  # grading: expected, but never reported
+    # the test module itself could not be imported or collected: the course's (or the
+    # bundle's) fault, never the student's; the lesson is a grading error, not points lost
+    SUITE_ERROR = "grading error"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -86,6 +89,11 @@ def outcome_of(value: str) -> TestStatus:
         return TestStatus(value)
     except ValueError:
         return TestStatus.FAILED
+
+
+def suite_error(path: str, exc: str) -> str:
+    """The one line that reports a test module that cannot be imported or collected."""
+    return f"grading error: {path} cannot be collected: {exc}"
 
 
 def is_hidden(nodeid: str) -> bool:
@@ -190,7 +198,7 @@ def lesson_status(tests: Iterable[TestOutcome], complete: bool = True) -> Status
     were not run (a `-k` selection): such a run never counts as done."""
     tests = list(tests)
     ran = [t for t in tests if t.status is not TestStatus.MISSING]
-    if not ran:
+    if not ran or any(t.status is TestStatus.SUITE_ERROR for t in ran):
         return Status.ERROR
     if all(t.passed for t in ran):
         return Status.DONE if complete and len(ran) == len(tests) else Status.FAILING
@@ -213,6 +221,7 @@ def lesson_message(tests: Iterable[TestOutcome]) -> str:
         if names:
             return "still to write: " + ", ".join(dict.fromkeys(names))
     for wanted in (
+        TestStatus.SUITE_ERROR,
         TestStatus.CANNOT_LOAD,
         TestStatus.FAILED,
         TestStatus.NEEDS_LESSON,
@@ -257,6 +266,12 @@ class LessonOutcome:
     @property
     def whole_points(self) -> int:
         return whole_score(self.max_points, self.passed, self.total)
+
+    @property
+    def grading_error(self) -> str:
+        """Why this lesson could not be graded (a test module that cannot be collected), or
+        ''. Such a lesson is the grader's failure, never the student's."""
+        return next((t.message for t in self.tests if t.status is TestStatus.SUITE_ERROR), "")
 
     def first_message(self) -> str:
         if self.message is not None:

@@ -53,6 +53,13 @@ class Plan:
     level: str
     preload: list[str] = field(default_factory=list)  # tokenizers the tests send the worker
     caps: str = ""  # how the worker's memory, processes and CPU are capped (sandbox.caps_level)
+    # lesson id -> a test module of the lesson that cannot be collected: a grading error of
+    # that lesson (its suites never run; no points lost), whatever the submission
+    errors: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (file, line)
+
+    def runnable(self) -> list[Lesson]:
+        """The lessons whose suites can run (no grading error)."""
+        return [e for e in self.lessons if e.id not in self.errors]
 
 
 @dataclass
@@ -64,14 +71,23 @@ class Result:
     head: str = ""  # the repository's HEAD when it was read (git only), for the records
     seen: list[tuple[str, int, int]] = field(default_factory=list)  # HEAD's history
 
+    @property
+    def grading_errors(self) -> list[str]:
+        """The lessons of this submission that the course's own tests could not grade."""
+        if self.graded is None:
+            return []
+        return [t.lesson for t in self.graded.tests if t.status == TestStatus.SUITE_ERROR]
+
     def line(self) -> str:
         sub = self.submission
         if self.graded is None:
             return f"{sub.student}: skipped, already graded (use --force to grade again)"
         g = self.graded
-        commit = g.commit[:12] if g.commit else "no commit"
-        line = f"{sub.student} @ {commit}: {g.points:g} / {g.max_points:g} points"
-        line += f" [{g.isolation}]" if g.isolation and g.commit else ""
+        if not g.commit:  # nothing was read: no grade, whatever the rows say
+            why = "; ".join(self.causes) or g.problem or "the submission could not be read"
+            return untrusted.terminal(f"{sub.student}: not graded: {why}")
+        line = f"{sub.student} @ {g.commit[:12]}: {g.points:g} / {g.max_points:g} points"
+        line += f" [{g.isolation}]" if g.isolation else ""
         if g.basis and g.basis not in ("HEAD", "--commit"):
             line += f" ({g.basis})"
         return untrusted.terminal(line + (f"; {'; '.join(self.causes)}" if self.causes else ""))
@@ -127,18 +143,27 @@ def _open(sub: Submission, opts: Options, work: Path, ends: float) -> Source:
     return source
 
 
-def expected_tests(course: Course, lessons: list[Lesson], work: Path) -> dict[str, list[str]]:
-    """lesson id -> the ids of its visible and hidden tests, from a collection-only run."""
+def expected_tests(
+    course: Course, lessons: list[Lesson], work: Path
+) -> tuple[dict[str, list[str]], dict[str, tuple[str, str]]]:
+    """lesson id -> the ids of its visible and hidden tests, from a collection-only run; and
+    lesson id -> the grading error of a test module of it that cannot be collected."""
     by_file = {}
     for lesson in lessons:
         for path in (lesson.test_path, lesson.hidden_test_path):
             by_file[path.relative_to(course.root).as_posix()] = lesson.id
     out: dict[str, list[str]] = {lesson.id: [] for lesson in lessons}
-    for nodeid in harness.collect(course.root, suite_files(lessons), work):
+    found = harness.collect(course.root, suite_files(lessons), work)
+    for nodeid in found.ids:
         lesson_id = by_file.get(nodeid.split("::", 1)[0])
         if lesson_id is not None:
             out[lesson_id].append(nodeid)
-    return out
+    errors: dict[str, tuple[str, str]] = {}
+    for file, message in sorted(found.errors.items()):
+        lesson_id = by_file.get(file)
+        if lesson_id is not None:
+            errors.setdefault(lesson_id, (file, untrusted.text(message, 500)))
+    return out, errors
 
 
 def _tag() -> str:
@@ -294,8 +319,9 @@ def _run(
     now = time.monotonic()
     split = now + (ends - now) * (counts[0] / max(sum(counts), 1) if counts[1] else 1.0)
     ran = Ran()
-    _run_phase(course, plan.lessons, impl, work, limits, Phase(False, configs[0], split), ran)
-    _run_phase(course, plan.lessons, impl, work, limits, Phase(True, configs[1], ends), ran)
+    lessons = plan.runnable()
+    _run_phase(course, lessons, impl, work, limits, Phase(False, configs[0], split), ran)
+    _run_phase(course, lessons, impl, work, limits, Phase(True, configs[1], ends), ran)
     return ran
 
 
@@ -320,6 +346,8 @@ def lesson_line(outcome: LessonOutcome) -> str:
     visible tests only; a lesson whose visible tests all pass names its failed hidden checks."""
     if outcome.status is Status.DONE:
         return ""
+    if outcome.grading_error:
+        return outcome.grading_error
     visible = outcome.part(hidden=False)
     if any(not t.passed for t in visible):
         return lesson_message(visible)
@@ -343,7 +371,11 @@ def _rows(
     for e in plan.lessons:
         mine: list[TestOutcome] = []
         docs: list[str] = []
-        for name in plan.expected.get(e.id, []):
+        if e.id in plan.errors:  # the course's failure: nothing of this lesson ran
+            file, line = plan.errors[e.id]
+            mine.append(TestOutcome(file, e.id, TestStatus.SUITE_ERROR, line))
+            docs.append("")
+        for name in plan.expected.get(e.id, []) if e.id not in plan.errors else []:
             file, _, rest = name.partition("::")
             func = rest.split("::")[-1].split("[", 1)[0]
             docs.append(plan.docs.get((file, func), ""))
@@ -392,7 +424,12 @@ def _causes(graded: Graded, problems: dict[str, str]) -> list[str]:
     for t in graded.tests:
         by_lesson.setdefault(t.lesson, []).append(t)
     for row in graded.lessons:
-        if row.lesson in problems:
+        errors = [t for t in by_lesson.get(row.lesson, []) if t.status == TestStatus.SUITE_ERROR]
+        if errors:
+            causes.append(
+                f"GRADING ERROR in lesson {row.lesson} (not the student's): {errors[0].message}"
+            )
+        elif row.lesson in problems:
             causes.append(problems[row.lesson])
         elif any(timed_out(t.message) for t in by_lesson.get(row.lesson, [])):
             causes.append(f"lesson {row.lesson}: a test timed out")
@@ -482,7 +519,7 @@ def plan(course: Course, opts: Options) -> Plan:
     """The lessons to grade, their expected tests, and the isolation level for this machine."""
     lessons = gradable(course)
     with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
-        expected = expected_tests(course, lessons, Path(tmp))
+        expected, errors = expected_tests(course, lessons, Path(tmp))
     text = "\n".join(p.read_text("utf-8", "replace") for p in suite_files(lessons))
     marks = {"cl100k_base": "cl100k()", "kit_bpe": "kit_bpe_encoding()"}
     preload = [name for name, mark in marks.items() if mark in text]
@@ -494,6 +531,7 @@ def plan(course: Course, opts: Options) -> Plan:
         level,
         preload,
         sandbox.caps_level(level),
+        errors,
     )
 
 

@@ -301,6 +301,7 @@ def _grade(
     policy: late.Policy,
 ) -> int:
     graded = skipped = flagged = unreadable = 0
+    errors: list[str] = []  # the course's own failures (a suite that cannot be collected)
     points: dict[str, download.GradedScore] = {}
     from_download = {s.student for d in downloads for s in d.submissions()}
     with Gradebook(args.gradebook) as book:
@@ -336,6 +337,7 @@ def _grade(
             else:
                 skipped += 1
                 points.update(_earlier(book, result.submission.student))
+            errors += [f"{result.submission.student} {lesson}" for lesson in result.grading_errors]
             print(result.line(), flush=True)
         if policy.active and just_graded:
             _print_lateness(book, policy, course, just_graded)
@@ -346,7 +348,16 @@ def _grade(
         f"graded {graded}, skipped {skipped}, flagged {flagged}, unreadable {unreadable}; "
         f"gradebook: {untrusted.name(args.gradebook)}"
     )
-    return 1 if problems or unreadable else 0
+    for lesson, (file, line) in sorted(plan.errors.items()):
+        print(
+            f"hexahype grade: GRADING ERROR in lesson {lesson}, not the students': "
+            f"{untrusted.terminal(line, 400)}; its points were not graded (fix {file}, then "
+            "grade again with --force)",
+            file=sys.stderr,
+        )
+    if errors and not plan.errors:
+        print(f"hexahype grade: GRADING ERROR in {len(errors)} lessons", file=sys.stderr)
+    return 1 if problems or unreadable or errors else 0
 
 
 def _earlier(book: Gradebook, student: str) -> dict[str, download.GradedScore]:

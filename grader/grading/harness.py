@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..results import ResultsDoc, ResultsError
+from ..results import ResultsDoc, ResultsError, TestStatus
 from . import forked
 
 OUTPUT_TAIL = 2000
@@ -204,36 +204,72 @@ def environment(workdir: Path) -> dict[str, str]:
     }
 
 
-def collect(root: Path, files: list[Path], workdir: Path, timeout: float = 300) -> list[str]:
-    """The ids of the instructor's tests, from a collection-only run (no student code). The
-    harness fork server starts meanwhile."""
+@dataclass
+class Collected:
+    """What a collection-only run found: the test ids, and per test module that could not be
+    imported or collected, its one-line grading error."""
+
+    ids: list[str]
+    errors: dict[str, str]  # test file relative to the root -> "grading error: ..."
+
+
+def collect(root: Path, files: list[Path], workdir: Path, timeout: float = 300) -> Collected:
+    """The ids of the instructor's tests, from a collection-only run (no student code), and
+    the modules that cannot be collected. The harness fork server starts meanwhile."""
     forked.prestart(root, environment(workdir))
     out = workdir / "collected.json"
+    report = workdir / "collect-results.json"
     cmd = [
         sys.executable,
         *pytest_args(root, workdir, 60),
         "--collect-only",
         f"--hexahype-collected={out}",
         f"--hexahype-bytecode={bytecode_cache()}",
-        f"--hexahype-results={workdir / 'collect-results.json'}",
+        f"--hexahype-results={report}",
         "--hexahype-no-state",
         *[str(f) for f in files],
     ]
+    output = b""
     try:
-        subprocess.run(
+        output = subprocess.run(
             cmd,
             cwd=root,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             env=environment(workdir),
             timeout=timeout,
             check=False,
-        )
+        ).stdout
         ids = json.loads(out.read_text(encoding="utf-8"))
-    except (OSError, ValueError, subprocess.TimeoutExpired):
-        return []
-    return [str(i) for i in ids] if isinstance(ids, list) else []
+    except subprocess.TimeoutExpired:
+        return Collected(
+            [],
+            {
+                f.relative_to(root).as_posix(): f"grading error: collecting "
+                f"{f.relative_to(root).as_posix()} took over {timeout:g}s"
+                for f in files
+            },
+        )
+    except (OSError, ValueError):
+        tail = output.decode("utf-8", "replace").strip().splitlines()[-1:]
+        why = tail[0][:300] if tail else "pytest wrote no list of tests"
+        return Collected(
+            [],
+            {
+                f.relative_to(root).as_posix(): f"grading error: collection failed: {why}"
+                for f in files
+            },
+        )
+    errors: dict[str, str] = {}
+    try:
+        doc = ResultsDoc.read(report)
+    except ResultsError:
+        doc = None
+    for t in doc.tests if doc is not None else []:
+        if t.status is TestStatus.SUITE_ERROR:
+            errors[t.nodeid] = t.message
+    return Collected([str(i) for i in ids] if isinstance(ids, list) else [], errors)
 
 
 def _tail(path: Path) -> str:

@@ -17,11 +17,13 @@ import json
 import sys
 import tarfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .. import template
 from ..manifest import MANIFEST_NAME, Course
+from . import imports
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,8 +49,21 @@ def _graded_part(rel: str) -> bool:
     return parts[0] == "lessons" and rel.endswith(".json")  # sealed quizzes
 
 
+def suites(files: Iterable[str]) -> list[str]:
+    """The test modules (and their conftest files) among a bundle's files, relative paths."""
+    return sorted(
+        rel
+        for rel in files
+        if rel.split("/")[0] == "tests"
+        and rel.endswith(".py")
+        and (rel.rsplit("/", 1)[-1].startswith("test_") or rel.endswith("/conftest.py"))
+    )
+
+
 def grading_files(course: Course) -> dict[str, bytes | Path]:
-    """relative path -> source file or content, sorted: the grading copy of the course."""
+    """relative path -> source file or content, sorted: the grading copy of the course, with
+    every module of the `grader` package that its suites import (computed from their imports:
+    the hidden suites reach the instructor-side oracles, which the template never holds)."""
     files = {rel: src for rel, src in template.template_files(course).items() if _graded_part(rel)}
     root = course.root
     for entry in course.entries:
@@ -57,10 +72,28 @@ def grading_files(course: Course) -> dict[str, bytes | Path]:
     hidden = root / "tests" / "hidden"
     for support in sorted(hidden.rglob("conftest.py")) if hidden.is_dir() else []:
         files[support.relative_to(root).as_posix()] = support
+
+    def read(rel: str) -> str | None:
+        src = files.get(rel, root / rel)
+        if isinstance(src, bytes):
+            return src.decode("utf-8", "replace")
+        return src.read_text(encoding="utf-8") if src.is_file() else None
+
+    for rel in imports.closure(suites(files), read, lambda rel: (root / rel).is_file()):
+        files.setdefault(rel, root / rel)
     for rel in files:
         if rel.split("/")[0] == "solutions" or rel.startswith("grader/tests/"):
             raise BundleError(f"{rel} must never be in a bundle")
     return dict(sorted(files.items()))
+
+
+def check(files: dict[str, bytes], requirements: str, prefix: str = KIT_DIR + "/") -> None:
+    """Refuse a bundle whose suites import what it lacks (one line naming the first)."""
+    kit = [rel[len(prefix) :] for rel in files if rel.startswith(prefix)]
+    found = imports.missing(files, suites(kit), requirements, prefix)
+    if found:
+        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+        raise BundleError(f"the bundle cannot grade: {found[0]}{more}")
 
 
 def content(source: bytes | Path) -> bytes:

@@ -23,8 +23,10 @@ the bundle's kit folder): the visible and hidden suites through `grader.integrat
 `classroom50/result/v1`: one test row per lesson, named `1.3 Byte pair encoding`, with integer
 points, full credit only when every check of the lesson passes, and the lesson's first failing
 message as `output`) and `./release-body.md`, feedback that never shows a hidden test's source,
-inputs or expected values. It exits 0 whatever the student's code does; only a broken bundle
-(no course.toml) is an error (exit 1, which Classroom 50 reports as an infrastructure error).
+inputs or expected values. It exits 0 whatever the student's code does; only the bundle's own
+failures exit 1, which Classroom 50 reports as an infrastructure error: no course.toml, or a
+grading error (a test module of the bundle that cannot be collected: that lesson is reported as
+a grading error, not as points lost, and the other lessons are graded as usual).
 
 The declarative alternative is one `python` test per lesson that runs the same grading for that
 lesson and reports its checks in the pytest-json-report shape the Classroom 50 runner reads
@@ -210,6 +212,7 @@ def bundle_files(
     kit[ENTRY] = AUTOGRADER_PY.format(course=course.name).encode("utf-8")
     kit[GRADE_SCRIPT] = GRADE_PY.format(course=course.name, version=course.version).encode("utf-8")
     kit["requirements.txt"] = bundle.requirements(course).encode("utf-8")
+    bundle.check(kit, kit["requirements.txt"].decode("utf-8"))
     return dict(sorted(kit.items()))
 
 
@@ -506,8 +509,8 @@ def _release_manifest(course: Course) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
 
 
-def autograde(course: Course, checkout: Path, settings: dict[str, Any]) -> dict[str, Any]:
-    """Grade the checkout; write result.json and release-body.md into it; return the result."""
+def autograde(course: Course, checkout: Path, settings: dict[str, Any]) -> engine.Outcome:
+    """Grade the checkout; write result.json and release-body.md into it; return the outcome."""
     ident = identity(settings, checkout)
     try:
         outcome = engine.grade_folder(
@@ -522,7 +525,12 @@ def autograde(course: Course, checkout: Path, settings: dict[str, Any]) -> dict[
     for row in doc["tests"]:
         print(f"{row['test-name']}: {row['score']} / {row['max-score']} ({row['output']})")
     print(f"{course.name}: {doc['score']} / {doc['max-score']} points (advisory)")
-    return doc
+    for lesson in outcome.grading_errors:
+        print(
+            f"hexahype autograder: GRADING ERROR in lesson {lesson.id}: {lesson.grading_error}",
+            file=sys.stderr,
+        )
+    return outcome
 
 
 def grade_lesson(
@@ -539,6 +547,9 @@ def grade_lesson(
     except Exception as exc:  # noqa: BLE001 - a lesson that cannot be graded fails its test
         print(f"{entry.id} {entry.title}: could not be graded ({feedback.plain(str(exc))})")
         return 1
+    if lesson.grading_error:  # the course's failure, not the student's: no report, exit 2
+        print(f"{entry.id} {entry.title}: GRADING ERROR (not your code): {lesson.grading_error}")
+        return 2
     print(f"{entry.id} {entry.title}: {feedback.first_line(lesson, outcome.docs)}")
     body = feedback.text_block(feedback.notes(lesson, outcome.docs))
     if body:
@@ -578,8 +589,10 @@ def main(argv: list[str] | None = None) -> int:
     checkout = args.checkout.resolve()
     if args.lesson:
         return grade_lesson(course, checkout, settings, args.lesson, args.json_report_file)
-    autograde(course, checkout, settings)
-    return 0
+    outcome = autograde(course, checkout, settings)
+    # a grading error (a suite of the bundle that cannot be collected) fails the run, so that
+    # Classroom 50 reports an autograder failure instead of a quiet grade
+    return 1 if outcome.grading_errors else 0
 
 
 if __name__ == "__main__":

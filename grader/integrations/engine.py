@@ -66,6 +66,12 @@ class Outcome:
     def whole_points(self) -> int:
         return sum(lesson.whole_points for lesson in self.lessons)
 
+    @property
+    def grading_errors(self) -> list[LessonOutcome]:
+        """The lessons that the course's own tests could not grade (never the student's
+        failure): a platform reports them as its failed status, not as points lost."""
+        return [lesson for lesson in self.lessons if lesson.grading_error]
+
 
 def grade_arguments(settings: dict[str, Any] | None = None) -> argparse.Namespace:
     """`hexahype grade`'s arguments with their defaults, overridden by `settings`."""
@@ -138,8 +144,9 @@ def grade_folder(
             plan,
             lessons=[e for e in plan.lessons if e.id in wanted],
             expected={k: v for k, v in plan.expected.items() if k in wanted},
+            errors={k: v for k, v in plan.errors.items() if k in wanted},
         )
-    if not any(plan.expected.values()):
+    if not any(plan.expected.values()) and not plan.errors:
         raise EngineError("no test of the course could be collected")
     sub = Submission(student, str(folder), str(folder))
     result = batch.grade_one(course, plan, sub, opts, lambda _student, _commit: False)

@@ -120,6 +120,14 @@ def notes(lesson: LessonOutcome, docs: Mapping[str, str], hidden: bool | None = 
         hidden is not None and tests and all(t.passed for t in tests)
     ):
         return []
+    if lesson.grading_error:
+        return [
+            Note(
+                "grading error: the course's tests of this lesson could not run; this is not "
+                "your code, and no points were taken for it",
+                text=lesson.grading_error,
+            )
+        ]
     if not tests or all(t.status is TestStatus.MISSING for t in tests):
         why = next((t.message for t in tests if t.message), "")
         return [Note("no check of this lesson could run for this submission", text=why)]

@@ -43,6 +43,7 @@ from typing import Any
 from .. import manifest
 from ..manifest import Course
 from ..results import LessonOutcome, score
+from ..results import total as total_points
 from . import bundle, engine, feedback
 
 ROOT_ENV = "HEXAHYPE_AUTOGRADER_ROOT"
@@ -155,6 +156,10 @@ def zip_files(course: Course, settings: dict[str, Any], wheels: Path | None) -> 
     files[f"{bundle.KIT_DIR}/{bundle.SETTINGS_FILE}"] = bundle.settings_bytes(settings)
     reqs = bundle.requirements(course)
     files["requirements.txt"] = reqs.encode("utf-8")
+    try:
+        bundle.check(files, reqs)
+    except bundle.BundleError as exc:
+        raise GradescopeError(str(exc)) from None
     modules = ", ".join(_modules(reqs))
     files["setup.sh"] = SETUP_SH.format(
         course=course.name, version=course.version, modules=modules
@@ -244,7 +249,8 @@ fi
 if [ ! -s "$RESULTS" ]; then
   printf '{{"score": 0, "output": "The autograder could not run (status %s); this is not your code. Your instructor sees why in its log.", "output_format": "text", "tests": []}}\\n' "$status" > "$RESULTS"
 fi
-exit 0
+# non-zero only for the autograder's own failures (a grading error), never for student code
+exit "$status"
 """.replace("{python_file}", PYTHON_FILE)
 
 
@@ -308,14 +314,35 @@ def _part_row(
     }
 
 
+def _error_row(lesson: LessonOutcome) -> dict[str, Any]:
+    """A lesson the course's own tests could not grade: an informational failed row with no
+    score (Gradescope's spec: a row without scores only shows its status), never points lost."""
+    return {
+        "name": f"{lesson.id} {lesson.title}: grading error",
+        "number": f"{lesson.id}.1",
+        "status": "failed",
+        "output": "Grading error: the course's tests of this lesson could not run. This is not "
+        "your code, no points were taken for it, and your instructor sees why in the log:\n"
+        + feedback.plain(lesson.grading_error),
+        "output_format": "text",
+        "visibility": "visible",
+        "tags": [f"lesson {lesson.id}", "grading error"],
+    }
+
+
 def results_document(
     course: Course, outcome: engine.Outcome, hidden_visibility: str, seconds: float
 ) -> dict[str, Any]:
     """results.json: per lesson a visible row and (when it has hidden tests) a hidden row, whose
-    scores add up to the lesson's points."""
+    scores add up to the lesson's points. While hidden rows are not shown, nothing shown carries
+    their points: the top-level score is left out (Gradescope then totals the rows, and hides
+    that total from students while any row is hidden) and the output names visible points only."""
     rows: list[dict[str, Any]] = []
     visible_points = visible_max = 0.0
     for lesson in outcome.lessons:
+        if lesson.grading_error:
+            rows.append(_error_row(lesson))
+            continue
         visible, hidden = lesson.part(False), lesson.part(True)
         total = lesson.total
         if hidden:
@@ -330,8 +357,11 @@ def results_document(
             h_score = round(lesson.points - v_score, 2)
             h_max = round(lesson.max_points - v_max, 2)
             rows.append(_part_row(lesson, True, h_score, h_max, outcome.docs, hidden_visibility))
+    graded = [lesson for lesson in outcome.lessons if not lesson.grading_error]
+    points = total_points(lesson.points for lesson in graded)
+    max_points = total_points(lesson.max_points for lesson in graded)
     if hidden_visibility == "visible":
-        head = f"{course.name}: {outcome.points:g} / {outcome.max_points:g} points."
+        head = f"{course.name}: {points:g} / {max_points:g} points."
     else:
         head = (
             f"{course.name}: {round(visible_points, 2):g} / {round(visible_max, 2):g} points from "
@@ -339,10 +369,15 @@ def results_document(
             f"{hidden_visibility.replace('_', ' ')}."
         )
     notes = []
+    if outcome.grading_errors:
+        ids = ", ".join(lesson.id for lesson in outcome.grading_errors)
+        notes.append(
+            f"Grading error in lesson {ids}: the course's tests could not run there (not your "
+            "code; no points were taken). Your instructor will grade it again."
+        )
     if outcome.problem:
         notes.append("Note: " + feedback.plain(outcome.problem))
-    return {
-        "score": outcome.points,
+    doc: dict[str, Any] = {
         "execution_time": int(round(seconds)),
         "output": "\n".join([head, *notes]),
         "output_format": "text",
@@ -352,6 +387,9 @@ def results_document(
         "stdout_visibility": "hidden",
         "tests": rows,
     }
+    if hidden_visibility == "visible":
+        doc = {"score": points, **doc}
+    return doc
 
 
 def _failed(course: Course, problem: str) -> engine.Outcome:
@@ -407,7 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{course.name}: {outcome.points:g} / {outcome.max_points:g} points [{outcome.isolation}]"
     )
-    return 0
+    for lesson in outcome.grading_errors:
+        print(
+            f"hexahype autograder: GRADING ERROR in lesson {lesson.id}: {lesson.grading_error}",
+            file=sys.stderr,
+        )
+    return 1 if outcome.grading_errors else 0
 
 
 if __name__ == "__main__":

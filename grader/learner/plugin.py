@@ -26,7 +26,7 @@ import pytest
 
 from .. import loader, manifest
 from ..manifest import Course, Lesson
-from ..results import LessonOutcome, ResultsDoc, TestOutcome, TestStatus
+from ..results import LessonOutcome, ResultsDoc, TestOutcome, TestStatus, suite_error
 from . import guard, state
 
 NOT_STARTED_CAT = TestStatus.NOT_STARTED.value
@@ -149,6 +149,17 @@ def _is_not_started(exc: BaseException, lesson: Lesson, excinfo: Any) -> bool:
     return False
 
 
+def _collect_error(report: pytest.CollectReport) -> str:
+    """The exception of a failed collection, as one line (`ModuleNotFoundError: No module
+    named 'x'`), from pytest's report text."""
+    text = str(report.longrepr or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if line.startswith("E "):
+            return _first_line(line[1:].strip(), 300)
+    return _first_line(lines[-1], 300) if lines else "collection failed"
+
+
 class HexaHype:
     """One pytest session's view of the course."""
 
@@ -221,6 +232,25 @@ class HexaHype:
             lesson = self.lesson_of(item)
             if lesson is not None:
                 self._run(lesson).expected += 1
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A lesson's test module that cannot be imported or collected is a grading error of
+        that lesson (one line naming the module and the exception), never the learner's
+        failure; the other lessons still run (--continue-on-collection-errors)."""
+        if not report.failed:
+            return
+        path = Path(str(report.fspath)) if report.fspath else None
+        lesson = self.course.for_test_file(path) if path is not None else None
+        if lesson is None or path is None:
+            return
+        try:
+            rel = path.resolve().relative_to(self.course.root.resolve()).as_posix()
+        except ValueError:
+            rel = path.name
+        message = suite_error(rel, _collect_error(report))
+        run = self._run(lesson)
+        run.results = [r for r in run.results if r.nodeid != rel]
+        run.results.append(TestOutcome(rel, lesson.id, TestStatus.SUITE_ERROR, message))
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -405,6 +435,9 @@ def pytest_configure(config: pytest.Config) -> None:
     impl_dir = resolve_impl(config.getoption("impl"), root)
     if not impl_dir.is_dir():
         raise pytest.UsageError(f"--impl {impl_dir}: no such folder")
+    # A lesson's test module that cannot be collected stops that lesson alone (a grading
+    # error); the other lessons still run and report.
+    config.option.continue_on_collection_errors = True
     session = HexaHype(config, course, impl_dir)
     config.pluginmanager.register(session, "hexahype-session")
     config.pluginmanager.register(session.fixture_module(), "hexahype-fixtures")

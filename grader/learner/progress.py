@@ -69,6 +69,9 @@ def render_block(
                     {},
                 )
             )
+        elif status is Status.ERROR and message:
+            for part in fit(message + " (the course's tests, not your code)"):
+                lines.append((" " * 5 + part, {}))
         elif status is Status.FAILING and message:
             for part in fit(message):
                 lines.append((" " * 5 + part, {}))
