@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .. import progressbar
 from . import fetch
 
 CACHE_FORMAT = 2
@@ -118,30 +119,6 @@ def dequantize(tensor: Any) -> Any:
     return np.asarray(out, dtype=np.float32)
 
 
-class _Progress:
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.total, self.quiet, self.done = total, quiet, 0
-        self.tty = sys.stderr.isatty()
-
-    def step(self) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        if self.tty:
-            width = 30
-            filled = width * self.done // self.total
-            bar = "━" * filled + " " * (width - filled)
-            end = "\n" if self.done == self.total else ""
-            print(
-                f"\rhexahype: dequantising to float32 {bar} {self.done}/{self.total} tensors",
-                end=end,
-                file=sys.stderr,
-                flush=True,
-            )
-        elif self.done == self.total:
-            print(f"hexahype: dequantised {self.total} tensors", file=sys.stderr, flush=True)
-
-
 def build_cache(gguf_file: Path, dest: Path, quiet: bool = False) -> Path:
     """Dequantise every tensor of `gguf_file` into `dest` (weights.f32 and meta.json), written
     in a temporary folder and renamed into place, so a reader never sees half a cache."""
@@ -156,7 +133,8 @@ def build_cache(gguf_file: Path, dest: Path, quiet: bool = False) -> Path:
     index: dict[str, dict[str, Any]] = {}
     raw: dict[str, dict[str, Any]] = {}  # where each tensor's quantised bytes lie in the file
     offset = 0
-    progress = _Progress(len(reader.tensors), quiet)
+    live = not quiet and sys.stderr.isatty()
+    progress = progressbar.Counter(len(reader.tensors), "hexahype: dequantising", live=live)
     if not quiet:
         print(
             f"hexahype: dequantising {gguf_file.name} once ({len(reader.tensors)} tensors)",
@@ -164,7 +142,7 @@ def build_cache(gguf_file: Path, dest: Path, quiet: bool = False) -> Path:
             flush=True,
         )
     try:
-        with open(tmp / "weights.f32", "wb") as fh:
+        with open(tmp / "weights.f32", "wb") as fh, progress:
             for tensor in reader.tensors:
                 name, layer = course_name(tensor.name)
                 arr = dequantize(tensor)
@@ -181,7 +159,9 @@ def build_cache(gguf_file: Path, dest: Path, quiet: bool = False) -> Path:
                 }
                 fh.write(arr.tobytes())
                 offset += arr.size
-                progress.step()
+                progress.advance()
+        if not quiet:
+            print(f"hexahype: dequantised {progress.done} tensors", file=sys.stderr, flush=True)
         meta = {
             "format": CACHE_FORMAT,
             "gguf": gguf_file.name,

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .. import untrusted
+from .. import progressbar, untrusted
 from ..manifest import Course
 from ..usage import UsageError
 from . import batch, download, executors, harness, sandbox, staging, tamper
@@ -303,7 +303,6 @@ def _grade(
     graded = skipped = flagged = unreadable = 0
     errors: list[str] = []  # the course's own failures (a suite that cannot be collected)
     points: dict[str, download.GradedScore] = {}
-    from_download = {s.student for d in downloads for s in d.submissions()}
     with Gradebook(args.gradebook) as book:
         done: set[tuple[str, str]] = set()
         just_graded: set[str] = set()
@@ -313,32 +312,37 @@ def _grade(
                 for r in book.db.execute("SELECT student, commit_sha FROM submissions")
             }
         opts = dataclasses.replace(opts, evidence=book.evidence())
-        for result in pool.grade(course, subs, opts, done, plan, args.require_isolation):
-            if result.head:
-                book.record_sighting(
-                    result.submission.student,
-                    result.submission.repository,
-                    result.head,
-                    result.seen,
-                    "grade",
-                )
-            if result.graded is not None and not result.graded.commit:
-                unreadable += 1  # nothing to grade: never replace an earlier grade with it
-            elif result.graded is not None:
-                if result.graded.student in from_download:
+        with progressbar.Counter(len(subs), "hexahype grade") as counter:
+            for result in pool.grade(course, subs, opts, done, plan, args.require_isolation):
+                counter.advance()
+                if result.head:
+                    book.record_sighting(
+                        result.submission.student,
+                        result.submission.repository,
+                        result.head,
+                        result.seen,
+                        "grade",
+                    )
+                if result.graded is not None and not result.graded.commit:
+                    unreadable += 1  # nothing to grade: never replace an earlier grade with it
+                elif result.graded is not None:
+                    # Classroom 50 writes these at accept time, in every repository it makes,
+                    # whether it came from `gh teacher download` or is graded alone
                     download.drop_reserved(result)
-                result.graded.submitted_at = _first_seen(opts, result.graded)
-                book.record(result.graded)
-                just_graded.add(result.graded.student)
-                graded += 1
-                flagged += bool(result.graded.tamper or result.graded.dates)
-                g = result.graded
-                points[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
-            else:
-                skipped += 1
-                points.update(_earlier(book, result.submission.student))
-            errors += [f"{result.submission.student} {lesson}" for lesson in result.grading_errors]
-            print(result.line(), flush=True)
+                    result.graded.submitted_at = _first_seen(opts, result.graded)
+                    book.record(result.graded)
+                    just_graded.add(result.graded.student)
+                    graded += 1
+                    flagged += bool(result.graded.tamper or result.graded.dates)
+                    g = result.graded
+                    points[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
+                else:
+                    skipped += 1
+                    points.update(_earlier(book, result.submission.student))
+                errors += [
+                    f"{result.submission.student} {lesson}" for lesson in result.grading_errors
+                ]
+                counter.print(f"{result.line()}  {counter.note()}")
         if policy.active and just_graded:
             _print_lateness(book, policy, course, just_graded)
     if args.scores_csv is not None:

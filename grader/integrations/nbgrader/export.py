@@ -31,6 +31,7 @@ import argparse
 import base64
 import json
 import pprint
+import re
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -222,8 +223,36 @@ def _insert_at(cells: list[Cell], entry: Lesson) -> int:
     return len(cells)
 
 
+NOTEBOOK_CHECK = (
+    "## Check\n\nRun every cell from the top (Kernel > Restart Kernel and Run All Cells): the "
+    "test cell at the end runs this lesson's checks on the code you wrote in this notebook. Your "
+    "instructor grades the notebook you submit with the same checks and hidden ones."
+)
+
+
+def _for_notebook(cells: list[Cell], entry: Lesson) -> list[Cell]:
+    """The lesson text as a notebook user reads it: "Your turn" points to this notebook's answer
+    cells instead of a file of the repository, and "Check" to the test cell instead of the
+    `hexahype check` command, which a notebook user does not have."""
+    rel = entry.exercise_path.relative_to(entry.root).as_posix()
+    out = []
+    for cell in cells:
+        text = nbs.source_of(cell) if cell["cell_type"] == "markdown" else ""
+        if text.startswith("## Check"):
+            cell = {**cell, "source": NOTEBOOK_CHECK}
+        elif text.startswith("## Your turn"):
+            text = re.sub(
+                rf"Open `{re.escape(rel)}` and (\w+)",
+                lambda m: f"In the answer cells of this notebook, {m.group(1)}",
+                text,
+            ).replace(f"`{rel}`", "this notebook's answer cells")
+            cell = {**cell, "source": text}
+        out.append(cell)
+    return out
+
+
 def lesson_source_notebook(entry: Lesson, course: Course, siblings: dict[str, str]) -> Notebook:
-    cells = nbs.lesson_cells(entry)
+    cells = _for_notebook(nbs.lesson_cells(entry), entry)
     if not cells:
         cells = [
             markdown_cell(f"# {entry.id} {entry.title}\n\n{entry.summary}", f"{entry.name}-title")
