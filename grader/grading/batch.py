@@ -11,7 +11,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -515,9 +515,13 @@ def grade_one(
         return Result(sub, base, causes=causes, head=source.head, seen=source.seen)
 
 
-def plan(course: Course, opts: Options) -> Plan:
-    """The lessons to grade, their expected tests, and the isolation level for this machine."""
+def plan(course: Course, opts: Options, only: Iterable[str] | None = None) -> Plan:
+    """The lessons to grade (all gradable ones, or those of `only`), their expected tests, and
+    the isolation level for this machine. Only the chosen lessons' suites are collected."""
     lessons = gradable(course)
+    if only is not None:
+        wanted = set(only)
+        lessons = [e for e in lessons if e.id in wanted]
     with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
         expected, errors = expected_tests(course, lessons, Path(tmp))
     text = "\n".join(p.read_text("utf-8", "replace") for p in suite_files(lessons))

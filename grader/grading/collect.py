@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .. import untrusted
+from .. import progressbar, untrusted
 from ..manifest import Course
 from .gradebook import DEFAULT_PATH, Gradebook
 from .sources import SourceError, clone, discover, is_url, sightings
@@ -41,8 +41,9 @@ def run(args: argparse.Namespace, course: Course) -> int:
     for line in problems:
         print(f"hexahype collect: {line}", file=sys.stderr)
     failed = 0
-    with Gradebook(args.gradebook) as book:
+    with Gradebook(args.gradebook) as book, progressbar.Counter(len(subs), "collect") as counter:
         for sub in subs:
+            counter.advance()
             try:
                 with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
                     folder = Path(sub.location)
@@ -53,10 +54,12 @@ def run(args: argparse.Namespace, course: Course) -> int:
                     head, commits = sightings(folder)
             except SourceError as exc:
                 failed += 1
-                print(untrusted.terminal(f"{sub.student}: not recorded: {exc}"))
+                line = untrusted.terminal(f"{sub.student}: not recorded: {exc}")
+                counter.print(f"{line}  {counter.note()}")
                 continue
             new = book.record_sighting(sub.student, sub.repository, head, commits, "collect")
-            print(untrusted.terminal(f"{sub.student} @ {head[:12]}: recorded ({new} new commits)"))
+            line = untrusted.terminal(f"{sub.student} @ {head[:12]}: recorded ({new} new commits)")
+            counter.print(f"{line}  {counter.note()}")
     print(
         f"collected {len(subs) - failed}, failed {failed}; gradebook: {untrusted.name(args.gradebook)}"
     )

@@ -24,7 +24,6 @@ grade a subset), `batch.grade_one` and its `Result.graded` (a gradebook `Graded`
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,17 +134,9 @@ def grade_folder(
         raise EngineError("pytest-timeout is not installed (pip install pytest-timeout)")
     opts = grade.options(grade_arguments(settings), release)
     try:
-        plan = batch.plan(course, opts)
+        plan = batch.plan(course, opts, only)
     except RuntimeError as exc:
         raise EngineError(str(exc)) from None
-    if only is not None:
-        wanted = set(only)
-        plan = dataclasses.replace(
-            plan,
-            lessons=[e for e in plan.lessons if e.id in wanted],
-            expected={k: v for k, v in plan.expected.items() if k in wanted},
-            errors={k: v for k, v in plan.errors.items() if k in wanted},
-        )
     if not any(plan.expected.values()) and not plan.errors:
         raise EngineError("no test of the course could be collected")
     sub = Submission(student, str(folder), str(folder))

@@ -52,6 +52,7 @@ from grader.integrations import classroom50 as c50
 from grader.integrations import feedback
 from grader.manifest import Course, Lesson
 from grader.results import whole_score
+from grader.tests.platform_runs import clean_env, runner_venv
 
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ("1.1", "1.3")
@@ -353,6 +354,18 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _runner(built: Path) -> str:
+    """The platform's interpreter: a fresh virtualenv of the system Python with the bundle's
+    requirements.txt (never the dev virtualenv; CONTRIBUTING, "Shipped things are tested as
+    shipped")."""
+    bundle_dir = c50.bundle_folder(built, CLASSROOM, ASSIGNMENT)
+    return str(runner_venv(bundle_dir / "requirements.txt"))
+
+
+def _platform_env(**extra: str) -> dict[str, str]:
+    return clean_env(**extra)
+
+
 def _git(repo: Path, *args: str) -> str:
     proc = subprocess.run(
         ["git", "-c", "user.name=Student", "-c", "user.email=s@example.com", *args],
@@ -530,7 +543,7 @@ def _classroom50(kit: Kit, built: Path, student: str, repo: Path, work: Path) ->
     checkout = work / f"checkout-{student}"
     subprocess.run(["git", "clone", "-q", str(repo), str(checkout)], check=True)
     entry = c50.bundle_folder(built, CLASSROOM, ASSIGNMENT) / c50.ENTRY
-    env = _env(
+    env = _platform_env(
         CLASSROOM=CLASSROOM,
         ASSIGNMENT=ASSIGNMENT,
         ASSIGNMENT_TYPE="individual",
@@ -541,7 +554,7 @@ def _classroom50(kit: Kit, built: Path, student: str, repo: Path, work: Path) ->
         CLASSROOM50_BUNDLE_DIR=str(entry.parent),
     )
     proc = subprocess.run(
-        [sys.executable, str(entry)],
+        [_runner(built), str(entry)],
         cwd=checkout,
         capture_output=True,
         text=True,
@@ -568,7 +581,13 @@ def _gradescope_root(zip_path: Path, root: Path) -> Path:
 
 
 def _gradescope(
-    kit: Kit, zip_path: Path, student: str, repo: Path, modules: dict[str, str], work: Path
+    kit: Kit,
+    zip_path: Path,
+    student: str,
+    repo: Path,
+    modules: dict[str, str],
+    work: Path,
+    python: str,
 ) -> dict[str, Any]:
     root = _gradescope_root(zip_path, work / f"autograder-{student}")
     sub = root / "submission"
@@ -580,8 +599,8 @@ def _gradescope(
         shutil.copytree(repo, sub / "hexahype-main", ignore=shutil.ignore_patterns(".git"))
     else:
         shutil.copytree(repo, sub, ignore=shutil.ignore_patterns(".git"))
-    env = _env(
-        HEXAHYPE_AUTOGRADER_ROOT=str(root), HEXAHYPE_PYTHON=sys.executable, HEXAHYPE_SKIP_APT="1"
+    env = _platform_env(
+        HEXAHYPE_AUTOGRADER_ROOT=str(root), HEXAHYPE_PYTHON=python, HEXAHYPE_SKIP_APT="1"
     )
     setup = subprocess.run(
         ["bash", str(root / "source" / "setup.sh")], capture_output=True, text=True, env=env
@@ -697,6 +716,7 @@ def graded(
                 submissions.repos[s],
                 submissions.modules[s],
                 work,
+                _runner(built),
             )
             for s in STUDENTS
         }
@@ -989,10 +1009,10 @@ def test_declarative_lesson_reports_its_checks(
     )
     script = c50.bundle_folder(built, CLASSROOM, ASSIGNMENT) / c50.GRADE_SCRIPT
     report = tmp_path / "report.json"
-    env = _env(CLASSROOM50_BUNDLE_DIR=str(script.parent))
+    env = _platform_env(CLASSROOM50_BUNDLE_DIR=str(script.parent))
     proc = subprocess.run(
         [
-            sys.executable,
+            _runner(built),
             str(script),
             "--lesson",
             "1.3",
@@ -1044,11 +1064,11 @@ def test_bad_input_gets_one_line_naming_it(kit: Kit, built: Path, tmp_path: Path
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     proc = subprocess.run(
-        [sys.executable, str(bundle_copy / c50.ENTRY)],
+        [_runner(built), str(bundle_copy / c50.ENTRY)],
         cwd=checkout,
         capture_output=True,
         text=True,
-        env=_env(),
+        env=_platform_env(),
     )
     assert proc.returncode == 1
     assert len(proc.stderr.strip().splitlines()) == 1 and "course.toml" in proc.stderr
@@ -1061,8 +1081,8 @@ def test_bad_input_gets_one_line_naming_it(kit: Kit, built: Path, tmp_path: Path
     root = _gradescope_root(zip_path, tmp_path / "autograder")
     (root / "submission").mkdir()
     (root / "source" / "hexahype" / "course.toml").unlink()
-    env = _env(
-        HEXAHYPE_AUTOGRADER_ROOT=str(root), HEXAHYPE_PYTHON=sys.executable, HEXAHYPE_SKIP_APT="1"
+    env = _platform_env(
+        HEXAHYPE_AUTOGRADER_ROOT=str(root), HEXAHYPE_PYTHON=_runner(built), HEXAHYPE_SKIP_APT="1"
     )
     subprocess.run(
         ["bash", str(root / "source" / "setup.sh")], env=env, check=True, capture_output=True

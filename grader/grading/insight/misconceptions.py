@@ -20,12 +20,12 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ... import __version__
+from ... import __version__, progressbar
 from ...files import write_json
 from ...manifest import Course, Lesson
 from ...results import TestStatus
@@ -159,7 +159,8 @@ def signatures(
         progress(
             f"grading {sum(map(len, todo.values()))} misconception variants (cached in {cache})"
         )
-        entries.update(_grade(course, by_id, todo, keys, jobs, opts or batch.Options()))
+        done = _grade(course, by_id, todo, keys, jobs, opts or batch.Options(), progress)
+        entries.update(done)
         write_json(cache, {"version": CACHE_VERSION, "signatures": entries})
     return [
         Signature.from_json(entries[keys[(lid, p)]])
@@ -176,6 +177,7 @@ def _grade(
     keys: dict[tuple[str, Path], str],
     jobs: int,
     opts: batch.Options,
+    progress: Callable[[str], None] = lambda line: None,
 ) -> dict[str, Any]:
     """Grade round r: one variant holding the r-th pending mistake of every lesson."""
     full = batch.plan(course, opts)
@@ -205,14 +207,22 @@ def _grade(
                 lessons=[e for e in full.lessons if e.id in ids],
                 expected={k: v for k, v in full.expected.items() if k in ids},
             )
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # each round its own lessons
+        with (
+            ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,  # each round its own lessons
+            progressbar.Counter(len(subs), "grading misconception variants") as counter,
+        ):
             futures = {
-                sub.student: pool.submit(
+                pool.submit(
                     batch.grade_one, course, plans[sub.student], sub, opts, lambda s, c: False
-                )
+                ): sub.student
                 for sub in subs
             }
-            results = {student: f.result() for student, f in futures.items()}
+            results = {}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                counter.advance()
+                if not counter.live:
+                    progress(f"graded variant round {counter.note()}")
         for student, picks in chosen.items():
             graded = results[student].graded
             rows = graded.tests if graded is not None else []

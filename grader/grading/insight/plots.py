@@ -13,6 +13,14 @@ class PlotsUnavailable(RuntimeError):
     """matplotlib is not installed."""
 
 
+def require() -> None:
+    """Raise PlotsUnavailable now, before any work, when matplotlib cannot be imported."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise PlotsUnavailable("the class report needs matplotlib: pip install -e '.[insight]'")
+
+
 def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
     try:
         from matplotlib.figure import Figure

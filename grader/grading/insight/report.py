@@ -503,6 +503,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, course: Course) -> int:
     try:
+        plots.require()  # before minutes of grading variants, not after
         with open_book(args.gradebook) as book:
             sigs = None
             if not args.no_misconceptions:

@@ -512,7 +512,17 @@ def _magic(line: str, cell: str) -> float:
     if run.part(hidden=True):
         text, meta = _report(run, hidden=True)
         _display(text, meta)
+    if run.errors:  # the course's tests, not the student's code: fail the cell, never a score
+        raise GradingError(f"lesson {run.lesson_id}: " + "; ".join(run.errors))
     return run.score()
+
+
+class GradingError(RuntimeError):
+    """The lesson's tests could not be loaded: a grading error, never the student's failure.
+    nbgrader records the failed test cell, and the instructor sees this line in it."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"GRADING ERROR (not the student's code): {detail}")
 
 
 __all__ = ["nbgrader_setup", "run_tests", "split_hidden"]
