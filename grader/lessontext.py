@@ -1,4 +1,4 @@
-"""Lesson texts as data: their fenced code blocks, expected outputs and word counts, and a
+"""Lesson texts as data: their fenced code blocks, expected outputs and reading time, and a
 runner that executes the Python blocks in order, like a notebook."""
 
 from __future__ import annotations
@@ -37,10 +37,57 @@ def blocks(markdown: str) -> list[Block]:
     return out
 
 
+# The reading-time rule, stated once: `verify` holds every lesson text to it, `new-lesson`
+# quotes it, and CONTRIBUTING.md ("Lesson texts") explains it.
+PROSE_WORDS_PER_MINUTE = 200
+"""Prose (everything outside fenced blocks: paragraphs, lists, tables, headings) is read at 200
+words a minute, the seed's rate. Image links do not count."""
+CODE_LINES_PER_MINUTE = 30
+"""Every non-blank line inside a fenced block (a program, its printed output, a sketch of shapes)
+takes 2 seconds: a learner reads a line of code about as slowly as a line of prose, and skims
+the output below it."""
+READING_TOLERANCE = 0.20
+"""A lesson's reading time may differ from the `minutes` course.toml gives it by at most 20%,
+either way."""
+
+
 def word_count(markdown: str) -> int:
-    """Words a reader reads: every whitespace-separated word, code included, image links out."""
+    """Whitespace-separated words, image links out (markdown punctuation is not a word)."""
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", markdown)
     return len(re.findall(r"[^\s#>*|`-]+", text))
+
+
+@dataclass(frozen=True)
+class ReadingTime:
+    """What a learner reads in a lesson text: its prose words and its lines of code."""
+
+    prose_words: int
+    code_lines: int
+
+    @property
+    def minutes(self) -> float:
+        return self.prose_words / PROSE_WORDS_PER_MINUTE + self.code_lines / CODE_LINES_PER_MINUTE
+
+
+def reading_time(markdown: str) -> ReadingTime:
+    """The prose words (outside fenced blocks) and the non-blank lines inside fenced blocks."""
+    lines = sum(
+        1 for m in FENCE.finditer(markdown) for line in m.group(3).splitlines() if line.strip()
+    )
+    return ReadingTime(word_count(FENCE.sub(" ", markdown)), lines)
+
+
+def reading_problem(markdown: str, minutes: float) -> str | None:
+    """Why the text breaks the reading-time rule for its stated `minutes`, or None if it keeps it."""
+    got = reading_time(markdown)
+    low, high = minutes * (1 - READING_TOLERANCE), minutes * (1 + READING_TOLERANCE)
+    if low <= got.minutes <= high:
+        return None
+    return (
+        f"the text reads in {got.minutes:.1f} min ({got.prose_words} words of prose at "
+        f"{PROSE_WORDS_PER_MINUTE} a minute, {got.code_lines} lines of code and output at "
+        f"{CODE_LINES_PER_MINUTE} a minute); its {minutes:g} min allow {low:.1f} to {high:.1f}"
+    )
 
 
 def headings(markdown: str) -> list[str]:

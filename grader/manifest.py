@@ -137,11 +137,6 @@ class Lesson:
         """An entry is authored as soon as any of its files exists."""
         return any(p.exists() for p in self.files().values())
 
-    def word_budget(self, words_per_minute: int) -> tuple[int, int]:
-        """The allowed word count of the lesson text: the reading minutes, within ±35%."""
-        target = self.minutes * words_per_minute
-        return round(target * 0.65), round(target * 1.35)
-
 
 @dataclass(frozen=True)
 class Chapter:
@@ -157,7 +152,6 @@ class Chapter:
 class Course:
     name: str
     version: str
-    words_per_minute: int
     root: Path
     chapters: tuple[Chapter, ...]
 
@@ -327,7 +321,6 @@ def parse(data: dict[str, Any], root: Path) -> Course:
     course = Course(
         name=_need(head, "name", str, MANIFEST_NAME),
         version=_need(head, "version", str, MANIFEST_NAME),
-        words_per_minute=int(head.get("words_per_minute", 200)),
         root=root,
         chapters=tuple(chapters),
     )

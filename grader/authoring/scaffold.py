@@ -32,7 +32,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import manifest
+from .. import lessontext, manifest
 from ..manifest import Course, Lesson
 from ..usage import UsageError
 from .verify import MIN_MISCONCEPTIONS, MIN_OPTIONAL_MISCONCEPTIONS
@@ -320,17 +320,16 @@ def test_source(p: Plan, hidden: bool) -> str:
 
 def text_source(p: Plan, course: Course) -> str:
     lid = p.lesson_id
-    low, high = (
-        round(p.minutes * course.words_per_minute * 0.65),
-        round(p.minutes * course.words_per_minute * 1.35),
-    )
+    words = p.minutes * lessontext.PROSE_WORDS_PER_MINUTE
+    lines = lessontext.CODE_LINES_PER_MINUTE
     tasks = ", ".join(f"`{t}`" for t in p.tasks)
     return (
         f"# {lid} {p.title}\n"
         "\n"
         f"TODO({lid}): the idea, then a worked example by hand. {p.minutes} minutes of reading is\n"
-        f"{low} to {high} words, code included. Every python block runs, in order; a text block\n"
-        "right after one is its exact output.\n"
+        f"{words} words of prose, less {lessontext.PROSE_WORDS_PER_MINUTE} words for every {lines}\n"
+        f"lines of code and output (within {lessontext.READING_TOLERANCE:.0%}). Every python block\n"
+        "runs, in order; a text block right after one is its exact output.\n"
         "\n"
         "```python\n"
         f"from exercises.{p.module} import {', '.join(p.tasks)}\n"

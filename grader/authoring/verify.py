@@ -165,13 +165,9 @@ def check_text(course: Course, entry: Lesson, report: Report) -> None:
     first = md.lstrip().splitlines()[0] if md.strip() else ""
     if first != f"# {entry.id} {entry.title}":
         report.add(where, f"the text must start with '# {entry.id} {entry.title}', not {first!r}")
-    low, high = entry.word_budget(course.words_per_minute)
-    words = markdown.word_count(md)
-    if not low <= words <= high:
-        report.add(
-            where,
-            f"the text has {words} words; {entry.minutes} min of reading allows {low}-{high}",
-        )
+    too_long_or_short = markdown.reading_problem(md, entry.minutes)
+    if too_long_or_short:
+        report.add(where, too_long_or_short)
     heads = [h.lower() for h in markdown.headings(md)]
     for section in ("your turn", "check", "going further"):
         if not any(h.startswith(section) for h in heads):

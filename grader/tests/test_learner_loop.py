@@ -278,7 +278,7 @@ def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
 
     entry = COURSE.get("1.3")
     spec = nbgrader_export.setup_spec(entry, {})
-    spec["course"] = {"name": COURSE.name, "version": COURSE.version, "words_per_minute": 200}
+    spec["course"] = {"name": COURSE.name, "version": COURSE.version}
     source = (
         "def merge(ids, pair, new_id):\n"
         "    out, i = [], 0\n"

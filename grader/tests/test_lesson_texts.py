@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import assets, manifest
+from grader import assets, lessontext, manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = manifest.load(ROOT)
@@ -83,3 +83,22 @@ def test_cl100k_docstring_example_is_what_the_tokenizer_gives(entry, match):
             f"{entry.id} docstring of {name}: {word!r} is shown as {'|'.join(pieces)}, but "
             f"cl100k_base splits it {'|'.join(_cl100k_pieces(word))}"
         )
+
+
+@pytest.mark.parametrize("entry", LESSONS, ids=lambda e: e.id)
+def test_lesson_reads_in_its_stated_minutes(entry):
+    problem = lessontext.reading_problem(entry.text_path.read_text(encoding="utf-8"), entry.minutes)
+    assert problem is None, f"{entry.id} {entry.title}: {problem}"
+
+
+def test_reading_rule_counts_prose_words_and_code_lines_and_catches_a_padded_text():
+    prose = "word " * 200  # one minute of prose
+    code = "```python\n" + "x = 1\n\n" * 30 + "```\n"  # 30 non-blank lines: one minute of code
+    text = f"# 9.9 T\n\n{prose}\n![a figure of many words](f.svg)\n\n{code}"
+    got = lessontext.reading_time(text)
+    assert (got.prose_words, got.code_lines) == (202, 30)  # "9.9" and "T" of the title count
+    assert got.minutes == pytest.approx(202 / 200 + 1.0)
+    assert lessontext.reading_problem(text, 2) is None
+    too_long = lessontext.reading_problem(text + prose * 2, 2)
+    assert too_long is not None and "4.0 min" in too_long and "1.6 to 2.4" in too_long
+    assert lessontext.reading_problem(text, 3) is not None  # 2.0 min is too short for 3

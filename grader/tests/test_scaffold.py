@@ -336,7 +336,7 @@ def test_a_new_lesson_from_scaffold_to_a_passing_verify(kit, capsys):
     for phrase in (
         "needs at least two progressive hints",
         "the solution still raises NotImplementedError",
-        "the text has",
+        "the text reads in",
         "docs/API.md section 2.8 still holds a TODO placeholder",
         "the module docstring in the stub still holds a TODO placeholder",
         "the docstring of running_mean in the stub still holds a TODO placeholder",

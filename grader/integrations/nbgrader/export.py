@@ -93,7 +93,7 @@ def _strip_explanations(sealed: dict[str, Any]) -> dict[str, Any]:
 
 
 def setup_spec(entry: Lesson, siblings: dict[str, str]) -> dict[str, Any]:
-    course_head = {"name": "", "version": "", "words_per_minute": 200}
+    course_head = {"name": "", "version": ""}
     spec: dict[str, Any] = {
         "course": course_head,
         "chapter": {
@@ -128,11 +128,7 @@ def setup_spec(entry: Lesson, siblings: dict[str, str]) -> dict[str, Any]:
 
 def _setup_cell(entry: Lesson, course: Course, siblings: dict[str, str]) -> Cell:
     spec = setup_spec(entry, siblings)
-    spec["course"] = {
-        "name": course.name,
-        "version": course.version,
-        "words_per_minute": course.words_per_minute,
-    }
+    spec["course"] = {"name": course.name, "version": course.version}
     source = (
         "# HexaHype setup: run this cell first (it is read-only). It loads the kit's notebook\n"
         f"# helpers, makes this notebook's code importable as exercises.{entry.module}\n"
