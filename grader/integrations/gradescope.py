@@ -315,11 +315,13 @@ def _part_row(
 
 
 def _error_row(lesson: LessonOutcome) -> dict[str, Any]:
-    """A lesson the course's own tests could not grade: an informational failed row with no
-    score (Gradescope's spec: a row without scores only shows its status), never points lost."""
+    """A lesson the course's own tests could not grade: a failed row worth 0 of 0 points (a row
+    needs a score when the top level has none), so that it costs the student nothing."""
     return {
         "name": f"{lesson.id} {lesson.title}: grading error",
         "number": f"{lesson.id}.1",
+        "score": 0.0,
+        "max_score": 0.0,
         "status": "failed",
         "output": "Grading error: the course's tests of this lesson could not run. This is not "
         "your code, no points were taken for it, and your instructor sees why in the log:\n"
