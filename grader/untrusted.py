@@ -62,6 +62,15 @@ def text(value: object, limit: int = MESSAGE_CAP) -> str:
     return _cut("".join(out), limit)
 
 
+def code(value: object) -> str:
+    """Student source code shown as code (a `<pre>` block): its lines are kept, a tab becomes
+    four spaces, and every other invisible or control character (ANSI escapes, bidi overrides,
+    a lone carriage return) is shown escaped, so no line can hide or reorder another."""
+    raw = value if isinstance(value, str) else str(value)
+    raw = raw.replace("\r\n", "\n").replace("\t", "    ")
+    return "".join(ch if ch == "\n" or _visible(ch) else _escape(ch) for ch in raw)
+
+
 def name(value: object, limit: int = NAME_CAP) -> str:
     """A file or folder name, a ref or a git author: every character that is not printable,
     spaces other than ' ' included, is escaped, so distinct names stay distinct."""

@@ -356,8 +356,9 @@ def test_canvas_export(batch: dict, kit: Kit, tmp_path: Path) -> None:
         "7.5",
         "10",
     ]
-    assert by_name["dave"][1:5] == ["", "", "", ""]  # not in the roster: kept, without IDs
-    assert by_name["'" + EVE][5] == "0" and 0 < float(by_name["'" + EVE][6]) < 10
+    # not in the roster: left out (a row without IDs could match the wrong person), and listed
+    assert "dave" not in by_name and "'" + EVE not in by_name
+    assert all(r[1] or r[2] or r[3] for r in rows[2:])  # every row carries an ID
     assert "Frank Absent" not in by_name
     left = {r["student"]: r["why"] for r in _csv(tmp_path / "canvas.left-out.csv")}
     assert set(left) == {"dave", "'" + EVE, "frank"}
@@ -751,6 +752,11 @@ def test_similarity_finds_the_renamed_copy(batch: dict, kit: Kit, tmp_path: Path
     html = (out / "index.html").read_text(encoding="utf-8")
     assert html.count("<mark>") > 5 and "class=pair" in html
     assert "&lt;b&gt;eve" in html and "<b>eve" not in html
+    # each file keeps its lines: a <pre> block holds the code as written, one line per line
+    pres = re.findall(r"<pre>(.*?)</pre>", html, re.S)
+    assert pres and all(p.count("\n") > 5 for p in pres), [p[:200] for p in pres[:2]]
+    assert "\ndef " in pres[0] or "\n<mark>def " in pres[0]
+    assert "\x1b" not in html and "\u202e" not in html
     assert "1.1: 5 submissions, 1 pairs at or above 60%; top alice and carol 100%" in proc.stdout
 
 
@@ -839,3 +845,21 @@ def test_solutions_only_after_the_deadline_or_a_pass(batch: dict, kit: Kit, tmp_
     assert carol["released"] and carol["why"].startswith("passed")
     dave = next(d for d in decisions if d["student"] == "dave" and d["lesson"] == "1.3")
     assert not dave["released"] and "opens" in dave["why"]
+
+
+def test_lms_assignments_leave_out_lessons_worth_no_points() -> None:
+    """An ungraded optional chapter (the capstone, worth 0 points) is no LMS assignment: no
+    column of 0 points in Canvas or Moodle."""
+    from grader.grading.insight import lms
+    from grader.grading.insight.scores import LessonScore, StudentScore
+
+    course = manifest.load(KIT)
+    graded, ungraded = course.get("1.3"), course.get("3.1")
+    assert ungraded.points == 0 and graded.points > 0
+    student = StudentScore("alice", "abc", False, "")
+    for e in (graded, ungraded):
+        student.lessons.append(LessonScore("alice", e.id, e.title, e.points, 0.0, "done", "abc"))
+    for by in ("lesson", "chapter", "course"):
+        columns = lms.assignments(course, [student], by)
+        assert columns and all(c.points > 0 for c in columns), (by, columns)
+        assert all(ungraded.id not in c.lessons for c in columns), (by, columns)

@@ -55,3 +55,12 @@ def test_names_stay_distinct_and_printable() -> None:
     shown = [untrusted.name(n) for n in names]
     assert all(not CONTROL.search(s) for s in shown)
     assert len(set(shown)) >= 4  # only a literal "\x0a" may look like an escaped newline
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_code_keeps_its_lines_and_nothing_else_acts(text: str) -> None:
+    source = f"def f():\n\treturn {text!s}\n# end\n"
+    out = untrusted.code(source)
+    assert out.count("\n") == source.replace("\r\n", "\n").count("\n")  # its lines kept
+    assert out.startswith("def f():\n    return ") and out.endswith("# end\n")
+    assert not CONTROL.search(out.replace("\n", "")), repr(out)

@@ -10,9 +10,9 @@ and the importer that reads the file (instructure/canvas-lms, app/models/gradebo
 - then one column per assignment, titled `Name` (Canvas matches an existing assignment by
   title, or `Name (1234)` by its ID, and otherwise creates it);
 - a second row whose first cell is "Points Possible" gives each new assignment its points;
-- a student is matched by ID, then SIS User ID, then SIS Login ID, then by name; a row that
-  matches nobody is shown for manual matching in Canvas's import review, so gradebook students
-  missing from the roster are written with empty IDs (and listed).
+- a student is matched by ID, then SIS User ID, then SIS Login ID, then by name; a row without
+  IDs could be matched by name to the wrong person, so gradebook students missing from the
+  roster are not written into the file but listed beside it, as for Moodle.
 
 Moodle, following "Grade import" (MoodleDocs, https://docs.moodle.org/en/Grade_import: the
 import file has the format of the CSV export, and "Map from" / "Map to" pick the identifier
@@ -71,6 +71,8 @@ def assignments(course: Course, scores: list[StudentScore], by: str = "lesson") 
     for student in scores:
         for item in student.lessons:
             graded.setdefault(item.lesson, item.max_points)
+    # a lesson worth no points (an ungraded optional chapter) is no LMS assignment
+    graded = {lesson: points for lesson, points in graded.items() if points > 0}
     entries = [e for e in course.entries if e.id in graded]
     if by == "course":
         ids = tuple(e.id for e in entries)
@@ -123,16 +125,17 @@ def canvas(
     for student in scores:
         person: Person | None = roster.find(student.student)
         if person is None:
-            export.left_out.append((student.student, "not in the roster: written with empty IDs"))
-            ids = [student.student, "", "", "", ""]
-        else:
-            ids = [
-                person.name,
-                person.get("canvas_id"),
-                person.get("sis_user_id"),
-                person.get("sis_login_id"),
-                person.get("section"),
-            ]
+            export.left_out.append(
+                (student.student, "not in the roster: left out (no ID to match it in Canvas)")
+            )
+            continue
+        ids = [
+            person.name,
+            person.get("canvas_id"),
+            person.get("sis_user_id"),
+            person.get("sis_login_id"),
+            person.get("section"),
+        ]
         export.rows.append([*(safe.cell(v) for v in ids), *_values(student, columns)])
         export.written += 1
     export.left_out += _absent(roster, scores)

@@ -45,6 +45,11 @@ def html_text(value: object) -> str:
     return html.escape(untrusted.text("" if value is None else value), quote=True)
 
 
+def html_code(value: object) -> str:
+    """Student code for an HTML `<pre>`: its lines kept, everything else inert, HTML-escaped."""
+    return html.escape(untrusted.code("" if value is None else value), quote=True)
+
+
 def md_text(value: object, limit: int = 300) -> str:
     """One line of markdown that renders as the text itself, also inside a table cell: one
     inert line, HTML escaped, markdown syntax backslash-escaped."""

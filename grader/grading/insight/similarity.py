@@ -40,7 +40,7 @@ from ..gradebook import DEFAULT_PATH
 from ..sources import Source, SourceError, discover, full_commit, head
 from ..staging import MAX_FILE_BYTES
 from . import book as books
-from .safe import html_text, term
+from .safe import html_code, html_text, term
 
 NOISE = 25  # the shortest run of normalised code that counts as shared (characters)
 GUARANTEE = 30  # runs this long are always found
@@ -199,10 +199,10 @@ def _highlight(text: str, regions: list[tuple[int, int]]) -> str:
         start, end = max(start, at), min(end, len(text))
         if end <= start:
             continue
-        out.append(html_text(text[at:start]))
-        out.append(f"<mark>{html_text(text[start:end])}</mark>")
+        out.append(html_code(text[at:start]))
+        out.append(f"<mark>{html_code(text[start:end])}</mark>")
         at = end
-    out.append(html_text(text[at:]))
+    out.append(html_code(text[at:]))
     return "".join(out)
 
 
