@@ -6,6 +6,7 @@ pytest with the kit's plugin, never the learner's own pytest configuration beyon
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -21,6 +22,21 @@ def test_files(lessons: list[Lesson], hidden: bool = False) -> list[Path]:
     if hidden:
         files += [e.hidden_test_path for e in lessons if e.hidden_test_path.exists()]
     return files
+
+
+PLUGIN = "grader.learner.plugin"
+
+
+def plugin_args() -> list[str]:
+    """`-p grader.learner.plugin` when pytest would not load the kit's plugin by itself: a
+    checkout that is not installed (no pytest11 entry point), or autoloading turned off."""
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        return ["-p", PLUGIN]
+    try:
+        found = importlib.metadata.entry_points(group="pytest11")
+    except Exception:  # noqa: BLE001 - broken metadata: load it explicitly
+        return ["-p", PLUGIN]
+    return [] if any(ep.value == PLUGIN for ep in found) else ["-p", PLUGIN]
 
 
 def run_suite(
@@ -44,6 +60,7 @@ def run_suite(
             f"--rootdir={root}",
             "-c",
             str(root / "pyproject.toml"),
+            *plugin_args(),
             f"--impl={impl}",
             f"--hexahype-results={results}",
             *(["-q", "--hexahype-no-progress", "--tb=no", "-p", "no:warnings"] if quiet else []),
