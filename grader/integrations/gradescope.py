@@ -225,7 +225,11 @@ if ! "$PY" -c "import {modules}"; then
   say "$PY lacks packages of requirements.txt ({modules})"; exit 1
 fi
 printf '%s\\n' "$PY" > "$SRC/{python_file}"
-chmod -R a+rX "$SRC"
+# The hidden tests and the kit's copy stay readable by root alone: student code runs as another
+# user (or in bubblewrap), with a private copy of the kit's runtime, and never reads source/.
+# The interpreter's folder above stays readable; /autograder is only traversable.
+chmod -R go-rwx "$SRC"
+chmod a+x "$ROOT"
 say "ready: $("$PY" --version 2>&1), $(command -v bwrap >/dev/null 2>&1 && echo bubblewrap || echo 'no bubblewrap')"
 """.replace("{python_file}", PYTHON_FILE)
 

@@ -313,6 +313,11 @@ def gradescope_setup(zip_path: Path, root: Path) -> Gradescope:
     )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     python = (root / "source" / ".hexahype-python").read_text().strip()
+    # the hidden tests and the instructor-side oracles are readable by root alone
+    for private in (root / "source" / "hexahype" / "tests" / "hidden", root / "source"):
+        assert private.stat().st_mode & 0o077 == 0, oct(private.stat().st_mode)
+    for path in (root / "source").rglob("*"):
+        assert path.stat().st_mode & 0o007 == 0, path
     assert Path(sys.prefix) not in Path(python).parents, "setup.sh used the dev virtualenv"
     return Gradescope(root, python)
 
