@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .sources import SourceError, Submission, git
+from .sources import SourceError, Submission, git, has_repository, opened
 
 if TYPE_CHECKING:
     from .batch import Result
@@ -164,8 +164,22 @@ def _number(x: float) -> str:
     return f"{round(float(x), 2):g}"
 
 
+def _git_facts(folder: Path, commit: str) -> tuple[str, str]:
+    """(the newest `submit/*` tag at the commit, its committer date), read from a private copy
+    of the clone's own repository; ('', '') for a folder without one, or one that reaches
+    outside itself (sources.Redirected)."""
+    if not has_repository(folder):
+        return "", ""
+    try:
+        with opened(folder) as repo:
+            return submit_tag(repo, commit), commit_time(repo, commit)
+    except SourceError:
+        return "", ""
+
+
 def commit_time(repo: Path, commit: str) -> str:
-    """The commit's committer date in UTC, as YYYY-MM-DDTHH:MM:SSZ ('' when unknown)."""
+    """The commit's committer date in UTC, as YYYY-MM-DDTHH:MM:SSZ ('' when unknown); `repo`
+    is a private copy (sources.own_repository)."""
     try:
         raw = git(["show", "-s", "--format=%cI", commit], repo).strip()
         when = datetime.fromisoformat(raw)
@@ -196,8 +210,7 @@ def score_rows(download: Download, graded: Mapping[str, GradedScore]) -> list[li
         if result is None or repo is None or not result.commit:
             out.append([user, *meta, "", "", "", "", "", "", "", first["override"]])
             continue
-        is_git = (repo / ".git").exists()
-        tag = submit_tag(repo, result.commit) if is_git else ""
+        tag, when = _git_facts(repo, result.commit)
         same = next((r for r in mine if tag and r["submission_tag"] == tag), None)
         out.append(
             [
@@ -205,7 +218,7 @@ def score_rows(download: Download, graded: Mapping[str, GradedScore]) -> list[li
                 *meta,
                 _number(result.points),
                 _number(result.max_points),
-                commit_time(repo, result.commit) if is_git else "",
+                when,
                 tag,
                 same["submitted_by"] if same else "",
                 same["review_url"] if same else "",

@@ -335,6 +335,9 @@ def _grade(
                 points[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
             else:
                 skipped += 1
+                if result.dates:  # a date flag is evidence whether or not the commit is new
+                    book.add_date_flags(result.submission.student, result.commit, result.dates)
+                    flagged += 1
                 points.update(_earlier(book, result.submission.student))
             print(result.line(), flush=True)
         if policy.active and just_graded:

@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -839,3 +840,62 @@ def test_solutions_only_after_the_deadline_or_a_pass(batch: dict, kit: Kit, tmp_
     assert carol["released"] and carol["why"].startswith("passed")
     dave = next(d for d in decisions if d["student"] == "dave" and d["lesson"] == "1.3")
     assert not dave["released"] and "opens" in dave["why"]
+
+
+def test_deadline_evidence_survives_a_skipped_commit_and_gates_solutions(
+    batch: dict, kit: Kit, tmp_path: Path
+) -> None:
+    """A date flag found by a `--deadline` run whose commit was graded before is recorded and
+    shown; a lesson passed only in a commit a date flag names opens no solution."""
+    repo = tmp_path / "repos" / "carol"  # carol: the extension file knows her
+    shutil.copytree(batch["work"] / "template", repo)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "stubs")
+    db = tmp_path / "gradebook.sqlite"
+    args = ["--gradebook", str(db), "--timeout", "4", "--submission-timeout", "120"]
+    assert hexahype(kit.root, "collect", str(repo), "--gradebook", str(db)).returncode == 0
+    first = hexahype(kit.root, "grade", str(repo), *args)
+    assert first.returncode == 0, first.stdout + first.stderr
+    graded = git(repo, "rev-parse", "HEAD").strip()
+    time.sleep(1.2)
+    deadline = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    time.sleep(1.2)
+    _put(kit, repo, kit.second, kit.second.solution_path.read_text(encoding="utf-8"))
+    git(repo, "-c", "user.name=S", "commit", "-q", "-am", "late", "--date", "2001-01-01T00:00Z")
+    late = git(repo, "rev-parse", "HEAD").strip()
+    again = hexahype(kit.root, "grade", str(repo), *args, "--deadline", deadline)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (
+        "skipped, already graded" in again.stdout and f"DATES: commit {late[:12]}" in again.stdout
+    )
+    assert "skipped 1, flagged 1" in again.stdout, again.stdout
+    with sqlite3.connect(db) as con:
+        flags = con.execute(
+            "SELECT date_flags FROM submissions WHERE commit_sha = ?", (graded,)
+        ).fetchone()[0]
+    assert f"commit {late[:12]}" in flags and "before the deadline, but was first seen" in flags
+    head = hexahype(kit.root, "grade", str(repo), *args)  # HEAD: the late commit passes 1.3
+    assert head.returncode == 0 and f"carol @ {late[:12]}: " in head.stdout, head.stdout
+    with sqlite3.connect(db) as con:
+        status = con.execute(
+            "SELECT l.status FROM lessons l JOIN submissions s ON s.id = l.submission_id "
+            "WHERE s.commit_sha = ? AND l.lesson = '1.3'",
+            (late,),
+        ).fetchone()[0]
+    assert status == "done"
+    # grading the first commit again keeps its date flags
+    forced = hexahype(kit.root, "grade", str(repo), *args, "--commit", graded, "--force")
+    assert forced.returncode == 0, forced.stdout
+    with sqlite3.connect(db) as con:
+        kept = con.execute(
+            "SELECT date_flags FROM submissions WHERE commit_sha = ?", (graded,)
+        ).fetchone()[0]
+    assert f"commit {late[:12]}" in kept
+    out = tmp_path / "released"
+    proc = hexahype(kit.root, "solutions", str(out), "--gradebook", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert not (out / "carol" / "solutions" / "ch1_tokens" / kit.second.solution_path.name).exists()
+    decisions = json.loads((out / "released.json").read_text())["decisions"]
+    why = next(d for d in decisions if d["student"] == "carol" and d["lesson"] == "1.3")
+    assert not why["released"] and "a date flag names" in why["why"], why

@@ -18,7 +18,9 @@ algorithm it implements (Schleimer, Wilkerson and Aiken, SIGMOD 2003) does not a
 
 Output: OUT/index.html (ranked pairs per lesson, the matched regions side by side) and
 OUT/pairs.json. Nothing in a submission is run or imported; code is read from git objects (the
-graded commit when the gradebook knows it) or from the folder.
+graded commit when the gradebook knows it) or from the folder, by grading's rule: only a private
+copy of the submission's own repository is read, and a repository that reaches outside its
+folder (`sources.Redirected`) is flagged and compared from the folder's own files.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import itertools
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +40,16 @@ from typing import Any
 from ... import lessontext
 from ...manifest import Course, Lesson
 from ..gradebook import DEFAULT_PATH
-from ..sources import Source, SourceError, discover, full_commit, head
+from ..sources import (
+    Redirected,
+    Source,
+    SourceError,
+    discover,
+    full_commit,
+    has_repository,
+    head,
+    own_repository,
+)
 from ..staging import MAX_FILE_BYTES
 from . import book as books
 from .safe import html_text, term
@@ -162,24 +174,33 @@ def read_code(
     out: dict[str, dict[str, str]] = {e.id: {} for e in lessons}
     for sub in subs:
         folder = Path(sub.location)
-        try:
-            commit = None
-            if (folder / ".git").exists():
-                known = commits.get(sub.student)
-                # the commit the gradebook graded, else HEAD: never a name the student chose
-                commit = full_commit(known) if known else head(folder)
-            source = Source(folder, commit)
-        except (SourceError, ValueError) as exc:
-            problems.append(f"{sub.student}: {exc}")
-            continue
-        for lesson in lessons:
-            rel = lesson.exercise_path.relative_to(course.root).as_posix()
+        with tempfile.TemporaryDirectory(prefix="hexahype-similarity-") as tmp:
             try:
-                data = source.read(rel, MAX_FILE_BYTES)
-            except SourceError:
+                source = _source(folder, commits.get(sub.student), Path(tmp))
+            except Redirected as exc:
+                # the grading rule: never another repository's code; the folder's own files
+                problems.append(f"{sub.student}: flagged: git: {exc}; compared its own files")
+                source = Source(folder, None)
+            except (SourceError, ValueError) as exc:
+                problems.append(f"{sub.student}: {exc}")
                 continue
-            out[lesson.id][sub.student] = data.decode("utf-8", "replace")
+            for lesson in lessons:
+                rel = lesson.exercise_path.relative_to(course.root).as_posix()
+                try:
+                    data = source.read(rel, MAX_FILE_BYTES)
+                except SourceError:
+                    continue
+                out[lesson.id][sub.student] = data.decode("utf-8", "replace")
     return out, problems
+
+
+def _source(folder: Path, known: str | None, work: Path) -> Source:
+    """The submission's files as grading reads them: the commit the gradebook graded, else
+    HEAD (never a name the student chose), from a private copy of its own repository."""
+    if not has_repository(folder):
+        return Source(folder, None)
+    repo = own_repository(folder, work)
+    return Source(folder, full_commit(known) if known else head(repo), repo=repo)
 
 
 # -- the page -----------------------------------------------------------------------------------
