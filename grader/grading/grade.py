@@ -185,6 +185,8 @@ def _submissions(
     for folder in downloads:
         if not folder.repos:
             problems.append(f"{folder.folder}: no student repository in it yet")
+        for line in folder.unmatched:  # said, never dropped silently (not an error)
+            print(f"hexahype grade: {untrusted.name(folder.folder)}/{line}", file=sys.stderr)
         for sub in folder.submissions():
             if sub.student in seen:
                 problems.append(

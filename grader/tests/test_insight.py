@@ -310,7 +310,8 @@ def test_overrides_round_trip(batch: dict, kit: Kit, tmp_path: Path) -> None:
 
     before = stored()
     proc = hexahype(kit.root, *book, "import-overrides", str(bad))
-    assert proc.returncode == 2 and f"bad.csv line {index + 1}: override 'ten'" in proc.stderr
+    assert proc.returncode == 1 and f"bad.csv line {index + 1}: override 'ten'" in proc.stderr
+    assert "1 bad rows skipped" in proc.stdout  # the other rows are still read
     assert stored() == before == [("dave", "1.1", 4.25, "=partial credit, by hand")]
 
 
@@ -468,6 +469,18 @@ def _course_copy(
 
 
 def test_extension_for_an_unknown_student(batch: dict, kit: Kit, tmp_path: Path) -> None:
+    """An extension matches its student exactly: `Carol` is nobody (and said so)."""
+    root = _course_copy(kit, tmp_path, extensions="student,days\nCarol,1\n")
+    shutil.copytree(kit.root / "grader", root / "grader")
+    proc = hexahype(
+        root, "gradebook", "--gradebook", str(batch["db"]), "export-csv", str(tmp_path / "g.csv")
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "hexahype gradebook: extensions.csv line 2: unknown student 'Carol' (names match "
+        "exactly; did you mean 'carol'?)"
+    )
+    shutil.rmtree(root)
     root = _course_copy(kit, tmp_path, extensions="student,days\ncarol,1\nmallory,2\n")
     shutil.copytree(kit.root / "grader", root / "grader")
     proc = hexahype(
@@ -899,3 +912,185 @@ def test_deadline_evidence_survives_a_skipped_commit_and_gates_solutions(
     decisions = json.loads((out / "released.json").read_text())["decisions"]
     why = next(d for d in decisions if d["student"] == "carol" and d["lesson"] == "1.3")
     assert not why["released"] and "a date flag names" in why["why"], why
+
+
+# -- identity matching is exact -----------------------------------------------------------------
+HAND_NAMES = (
+    "=cmd",
+    "+1",
+    "-2",
+    "@sum(A1)",
+    "'=quoted",
+    "''",
+    "'",
+    "\tx",
+    "\rx",
+    " alice",
+    "alice ",
+    "a  b",
+    "a b",
+    'say "hi"',
+    "a,b",
+    "über-straße",
+    "學生",
+    "emoji-😀",
+    "new\nline",
+    "ctl\x1b[31m",
+    "bidi\u202eevil",
+    "nul\x00byte",
+    "line\u2028sep",
+)
+
+
+def _book_of(path: Path, names: list[str]) -> Gradebook:
+    book = Gradebook(path)
+    for i, name in enumerate(names):
+        graded = Graded(name, "r", f"{i + 1:040x}", "0", "HexaHype", "0.1.0", 0.0)
+        graded.lessons.append(LessonRow("1.1", "One", 0, "done", 1, 1, 10.0, 10.0, 0.0, ""))
+        book.record(graded)
+    return book
+
+
+def _round_trip(names: list[str], work: Path) -> tuple[dict, list[str], list[str]]:
+    """Export the scores of a gradebook of `names`, give every row an override (its row
+    number) in the file, import it; (changes, errors, the students)."""
+    from grader.grading import export
+    from grader.grading.insight import late as late_policy
+    from grader.grading.insight import scores as score_mod
+
+    book = _book_of(work / "g.sqlite", names)
+    try:
+        everyone = score_mod.compute(book, late_policy.Policy(), [])
+        sheet = work / "scores.csv"
+        sheet.write_text(export.csv_text(export.score_rows(everyone)), encoding="utf-8")
+        with sheet.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for i, row in enumerate(rows):
+            row["override"] = str(i)
+        with sheet.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        changes, errors = export.read_overrides(sheet, book)
+        return changes, errors, [s.student for s in everyone]
+    finally:
+        book.close()
+
+
+def test_every_exported_name_round_trips_through_import_overrides(tmp_path: Path) -> None:
+    """Every name the grader records (folder names pass `untrusted.name`) comes back as
+    itself, and only itself; the raw hand list (control characters too) either comes back
+    exactly or is refused row by row, never given to another student."""
+    from grader import untrusted
+
+    recorded = sorted({untrusted.name(n) for n in HAND_NAMES} | {"alice", "bob"})
+    changes, errors, students = _round_trip(recorded, tmp_path)
+    assert errors == [] and sorted(s for s, _ in changes) == sorted(students) == recorded
+    assert [changes[(s, "1.1")].points for s in students] == [
+        float(i) for i in range(len(students))
+    ]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    changes, errors, students = _round_trip(sorted(set(HAND_NAMES) | {"alice"}), raw)
+    assert all(s in students for s, _ in changes)
+    for student in students:  # each row is its student's, or one line says why not
+        if (student, "1.1") in changes:
+            assert changes[(student, "1.1")].points == float(students.index(student))
+    assert len(changes) + len(errors) == len(students)
+    assert all(e.startswith("scores.csv line ") and "\n" not in e for e in errors)
+
+
+def test_generated_names_round_trip_through_import_overrides(tmp_path_factory) -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    from grader import untrusted
+
+    alphabet = st.characters(codec="utf-8", exclude_categories=("Cs",))
+    starts = st.sampled_from(["", "=", "+", "-", "@", "'", "\t", " ", '"', ",", "\n"])
+
+    @hypothesis.settings(max_examples=40, deadline=None, database=None)
+    @hypothesis.given(
+        st.lists(
+            st.tuples(starts, st.text(alphabet, min_size=0, max_size=12)),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    def check(parts: list[tuple[str, str]]) -> None:
+        names = sorted({untrusted.name(a + b) for a, b in parts if (a + b).strip()} | {"x"})
+        work = tmp_path_factory.mktemp("names")
+        changes, errors, students = _round_trip(names, work)
+        assert errors == [], errors
+        assert {s for s, _ in changes} == set(names) == set(students)
+        for i, student in enumerate(students):
+            assert changes[(student, "1.1")].points == float(i)
+
+    check()
+
+
+def test_one_bad_override_row_never_stops_the_class(tmp_path: Path) -> None:
+    from grader.grading import export
+
+    book = _book_of(tmp_path / "g.sqlite", ["-alice", "bob", "carol"])
+    sheet = tmp_path / "edited.csv"
+    sheet.write_text(
+        "student,lesson,override,note\n"
+        "'-alice,1.1,7,\n"
+        "bob,1.1,ten,\n"  # not a number
+        "mallory,1.1,3,\n"  # nobody
+        "Bob,1.1,3,\n"  # not bob: names match exactly
+        " carol,1.1,3,\n"  # nor is this carol
+        "carol,9.9,3,\n"  # no such lesson
+        "carol,1.1,4,'=by hand\n",
+        encoding="utf-8",
+    )
+    try:
+        changes, errors = export.read_overrides(sheet, book)
+    finally:
+        book.close()
+    assert {k: v.points for k, v in changes.items() if v} == {
+        ("-alice", "1.1"): 7.0,
+        ("carol", "1.1"): 4.0,
+    }
+    assert changes[("carol", "1.1")].note == "=by hand"
+    assert [e.split(":", 1)[0] for e in errors] == [f"edited.csv line {n}" for n in (3, 4, 5, 6, 7)]
+    assert "override 'ten' is not a number" in errors[0] and "unknown student 'Bob'" in errors[2]
+
+
+def test_roster_and_extensions_match_exactly(tmp_path: Path) -> None:
+    """A login that is a classmate's repository name takes nobody's row; an extension for
+    `bob` is bob's alone."""
+    from grader.grading.download import match_folders
+    from grader.grading.insight import late as late_policy
+    from grader.grading.insight import roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "student,name,email\nbob,Bob,bob@x.org\nhw1-bob,Mallory,m@x.org\nalice,Alice,a@x.org\n",
+        encoding="utf-8",
+    )
+    people = roster.load(path)
+    # bob's repository folder is hw1-bob, mallory's login is hw1-bob: refused, never hers
+    person, why = people.match("hw1-bob")
+    assert person is None and "could be more than one student" in why and "lines 3 and 2" in why
+    assert people.find("hw1-hw1-bob") is None  # mallory's own folder: ambiguous too
+    assert people.find("bob").name == "Bob" and people.find("alice").name == "Alice"
+    assert people.find("Alice") is None and people.find(" alice") is None
+    assert "line 4 has 'alice'" in people.match("hw1-alice")[1]
+    ext = [late_policy.Extension("bob", 3, ("1.1",), 2), late_policy.Extension("bob", 2, (), 3)]
+    policy = late_policy.Policy(late_days=1)
+    assert late_policy.extra_days(ext, "bob", "1.1") == 3
+    assert late_policy.extra_days(ext, "hw1-bob", "1.1") == 0
+    assert (
+        late_policy.bank(policy, ext, "hw1-bob") == 1 and late_policy.bank(policy, ext, "bob") == 3
+    )
+    assert late_policy.extra_days(ext, "Bob", "1.1") == 0
+    # a Classroom 50 download: folders are <classroom>-<assignment>-<username>
+    repos, unmatched = match_folders(
+        ["cls-asg-bob", "cls-asg-asg-bob", "cls-asg-alice", "notes"], ["bob", "asg-bob", "alice"]
+    )
+    assert repos == {"bob": "cls-asg-bob", "asg-bob": "cls-asg-asg-bob", "alice": "cls-asg-alice"}
+    assert unmatched == ["notes: not <prefix><username> for any username; left out"]
+    repos, unmatched = match_folders(["cls-asg-bob"], ["bob", "asg-bob"])
+    assert repos == {} and "could be the repository of asg-bob or bob" in unmatched[0]
