@@ -1094,3 +1094,87 @@ def test_roster_and_extensions_match_exactly(tmp_path: Path) -> None:
     assert unmatched == ["notes: not <prefix><username> for any username; left out"]
     repos, unmatched = match_folders(["cls-asg-bob"], ["bob", "asg-bob"])
     assert repos == {} and "could be the repository of asg-bob or bob" in unmatched[0]
+
+
+# -- similarity: padding never hides a copy -----------------------------------------------------
+def _dead(n: int) -> str:
+    return "".join(
+        f"\n\ndef unused_{i}(a, b):\n    c = a * {i} + b\n    for k in range(c):\n"
+        f"        c -= k % {i % 7 + 2}\n    return [c, a, b]\n"
+        for i in range(n)
+    )
+
+
+def _docstrings_and_comments(source: str) -> str:
+    """Every function gets a huge docstring; a comment follows every line."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.body.insert(0, ast.Expr(ast.Constant("Lorem ipsum dolor sit amet. " * 400)))
+    lines = ast.unparse(tree).splitlines()
+    return "\n".join(f"{line}\n# {'padding ' * 20}" for line in lines) + "\n"
+
+
+def _reordered(source: str) -> str:
+    """Functions last and in reverse order, dead functions between them."""
+    tree = ast.parse(source)
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    rest = [n for n in tree.body if not isinstance(n, ast.FunctionDef)]
+    parts = [ast.unparse(ast.Module(body=rest, type_ignores=[]))]
+    for i, node in enumerate(reversed(defs)):
+        parts += [_dead(20).replace("unused_", f"unused_{i}_"), ast.unparse(node)]
+    return "\n\n".join(parts) + "\n"
+
+
+def _dead_code_inside(source: str) -> str:
+    """Every function's body starts with fifty lines of code that never runs."""
+    tree = ast.parse(source)
+    junk = ast.parse(
+        "if len('') > 1:\n"
+        + "".join(f"    waste_{i} = [{i}] * {i + 3}\n    waste_{i}.sort()\n" for i in range(50))
+    ).body
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.body[:0] = junk
+    return ast.unparse(tree) + "\n"
+
+
+def _behind_aliases(source: str, lesson: Lesson) -> str:
+    """The copy under other names, the task functions aliases of it, padded."""
+    for task in lesson.tasks:
+        source = re.sub(rf"\b{task}\b", f"_mine_{task}", source)
+    aliases = "".join(f"\n{task} = _mine_{task}\n" for task in lesson.tasks)
+    return source + _dead(150) + aliases + _dead(150)
+
+
+PADDINGS = {
+    "dead functions": lambda text, lesson: text + _dead(300),
+    "huge docstrings and comments": lambda text, lesson: _docstrings_and_comments(text),
+    "reordered and interleaved": lambda text, lesson: _reordered(text),
+    "dead code inside the functions": lambda text, lesson: _dead_code_inside(text),
+    "renamed and padded": lambda text, lesson: renamed_copy(text) + _dead(300),
+    "behind aliases": _behind_aliases,
+}
+
+
+@pytest.mark.parametrize("padding", sorted(PADDINGS))
+def test_padding_never_hides_a_copy(padding: str) -> None:
+    """A verbatim (or renamed) copy of a classmate's solution scores at or above the threshold
+    however it is padded; honest independent solutions stay below it
+    (test_twenty_independent_solutions_stay_below_the_threshold)."""
+    course = manifest.load(KIT)
+    for lesson_id in ("1.1", "1.2", "1.3", "1.4"):
+        lesson = course.get(lesson_id)
+        original = lesson.solution_path.read_text(encoding="utf-8")
+        padded = PADDINGS[padding](original, lesson)
+        compile(padded, "padded.py", "exec")  # still a module Python accepts
+        assert len(padded) > 2 * len(original)
+        subs, _ = _honest(course, lesson)
+        subs = dict(list(subs.items())[1:4])  # three honest attempts, without the reference
+        result = compare(lesson, {"original": original, "padded": padded, **subs})
+        pair = next(p for p in result.pairs if {p.a, p.b} == {"original", "padded"})
+        assert pair.score >= THRESHOLD, (lesson_id, padding, pair.to_json())
+        assert result.pairs[0] is pair
+        for p in result.pairs:  # the honest attempts are not dragged above it
+            if "original" not in (p.a, p.b) or "padded" not in (p.a, p.b):
+                assert p.score < THRESHOLD, (lesson_id, padding, p.to_json())
