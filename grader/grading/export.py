@@ -125,6 +125,8 @@ def table(book: Gradebook, course: Course | None = None) -> list[list[str]]:
         ]
     ]
     latest = {row["student"]: row for row in book.latest()}
+    # a date flag on any grading of the student shows, not only on the latest one
+    dated = {row["student"] for row in book.history() if row["date_flags"]}
     for student in everyone:
         sub = latest.get(student.student)
         rows.append(
@@ -141,7 +143,7 @@ def table(book: Gradebook, course: Course | None = None) -> list[list[str]]:
                 safe.number(student.final),
                 safe.number(student.max_points),
                 "yes" if student.tampered else "",
-                "flagged" if sub is not None and sub["date_flags"] else "",
+                "flagged" if student.student in dated else "",
                 sub["isolation"] if sub is not None else "",
                 sub["caps"] if sub is not None else "",
                 safe.cell(student.problem),

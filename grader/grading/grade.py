@@ -402,7 +402,9 @@ def _jobs(asked: int | None, level: str) -> int:
 
 def _first_seen(opts: batch.Options, graded: Graded) -> str:
     """When the graded commit counts as handed in: the first time the instructor's records saw
-    it (a collection or an earlier grading), else now; never a date from the commit itself."""
+    it (a collection or an earlier grading); never a date from the commit itself. Empty when
+    the records have not seen it: the gradebook then takes the grading time, the same moment
+    it writes as `graded_at`."""
     evidence = opts.evidence.get(graded.student)
     when = evidence.first_seen.get(graded.commit) if evidence is not None else None
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(when if when else time.time()))
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(when)) if when else ""
