@@ -12,7 +12,8 @@ or line breaks that could forge a line. The sinks then encode it for their forma
 - `markdown(s)`: a code span, so that nothing in it is HTML, a link, an image or emphasis (a
   fake "**Total: 100 / 100**" stays literal text);
 - `csv_cell(s)`: a cell that no spreadsheet reads as a formula (a leading `=`, `+`, `-`, `@`,
-  tab or carriage return gets a `'` first).
+  tab or carriage return gets a `'` first, and so does a leading `'`, so that removing one
+  leading `'` always gives the text back: `grader.grading.insight.safe.uncell`).
 
 It imports nothing of the kit.
 """
@@ -97,7 +98,9 @@ def markdown(value: object, limit: int = 300) -> str:
 
 
 def csv_cell(value: object) -> str:
-    """A CSV cell that spreadsheets show as text, never evaluate."""
+    """A CSV cell that spreadsheets show as text, never evaluate. One line of visible text
+    (every name `name()` makes) comes back exactly by removing one leading `'`; other text is
+    made one inert line first."""
     cell = value if isinstance(value, str) else str(value)
     cell = text(cell, MESSAGE_CAP) if any(not _visible(c) or c in "\r\n" for c in cell) else cell
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return "'" + cell if cell.startswith((*FORMULA_START, "'")) else cell

@@ -70,6 +70,8 @@ class Result:
     causes: list[str] = field(default_factory=list)
     head: str = ""  # the repository's HEAD when it was read (git only), for the records
     seen: list[tuple[str, int, int]] = field(default_factory=list)  # HEAD's history
+    commit: str = ""  # a skipped submission's commit (graded before)
+    dates: list[str] = field(default_factory=list)  # a skipped submission's date flags
 
     @property
     def grading_errors(self) -> list[str]:
@@ -81,16 +83,28 @@ class Result:
     def line(self) -> str:
         sub = self.submission
         if self.graded is None:
-            return f"{sub.student}: skipped, already graded (use --force to grade again)"
+            line = f"{sub.student} @ {self.commit[:12]}: skipped, already graded (use --force to grade again)"
+            if self.dates:
+                more = f" (+{len(self.dates) - 1} more)" if len(self.dates) > 1 else ""
+                line += f"; DATES: {self.dates[0]}{more}"
+            return untrusted.terminal(line)
         g = self.graded
-        if not g.commit:  # nothing was read: no grade, whatever the rows say
-            why = "; ".join(self.causes) or g.problem or "the submission could not be read"
+        if not g.commit:  # nothing was graded: never a line that reads like a grade
+            why = "; ".join(_reason(c) for c in self.causes)
+            why = why or g.problem or "the submission could not be read"
             return untrusted.terminal(f"{sub.student}: not graded: {why}")
         line = f"{sub.student} @ {g.commit[:12]}: {g.points:g} / {g.max_points:g} points"
         line += f" [{g.isolation}]" if g.isolation else ""
         if g.basis and g.basis not in ("HEAD", "--commit"):
             line += f" ({g.basis})"
         return untrusted.terminal(line + (f"; {'; '.join(self.causes)}" if self.causes else ""))
+
+
+def _reason(cause: str) -> str:
+    for prefix in ("cannot read the submission: ", "grading failed: "):
+        if cause.startswith(prefix):
+            return cause[len(prefix) :]
+    return cause
 
 
 def gradable(course: Course) -> list[Lesson]:
@@ -128,18 +142,36 @@ def test_docs(course: Course, lessons: list[Lesson]) -> dict[tuple[str, str], st
 
 # -- one submission -----------------------------------------------------------------------------
 def _open(sub: Submission, opts: Options, work: Path, ends: float) -> Source:
+    """The submission's files: a git repository at the chosen commit (read from a private copy
+    of its own repository), or a plain folder as it is. A repository that reaches outside its
+    folder (sources.Redirected) is graded from the folder's own files, and flagged."""
     folder = Path(sub.location)
     if is_url(sub.location) and not folder.exists():
         folder = clone(sub.location, work / "repo", timeout=max(ends - time.monotonic(), 1.0))
-    elif not (folder / ".git").exists():
+    elif not sources.has_repository(folder):
         if opts.pick.commit is not None or opts.pick.deadline is not None:
             raise SourceError("--commit and --deadline need a git repository, and this is none")
         return Source(folder, None)
+    try:
+        repo = sources.own_repository(folder, work)
+    except sources.Redirected as exc:
+        source = Source(folder, None, "its own files (git refused)")
+        asked = (
+            "; not the commit asked for"
+            if opts.pick.commit is not None
+            else "; not the head at the deadline"
+            if opts.pick.deadline is not None
+            else ""
+        )
+        source.redirected = (
+            f"git: {exc}: not read through git; graded from the folder's own files{asked}"
+        )
+        return source
     evidence = opts.evidence.get(sub.student)
-    chosen = choose(folder, opts.pick, evidence)
-    source = Source(folder, chosen.commit, chosen.basis)
-    source.head, source.seen = sources.sightings(folder)
-    source.dates = sources.date_flags(folder, chosen.commit, opts.pick, evidence, time.time())
+    chosen = choose(repo, opts.pick, evidence)
+    source = Source(folder, chosen.commit, chosen.basis, repo)
+    source.head, source.seen = sources.sightings(repo)
+    source.dates = sources.date_flags(repo, chosen.commit, opts.pick, evidence, time.time())
     return source
 
 
@@ -483,10 +515,20 @@ def grade_one(
         base.commit = source.commit or staged.fingerprint()
         base.basis = source.basis
         base.dates = list(source.dates)
-        if skip(sub.student, base.commit):
-            return Result(sub, None, skipped=True, head=source.head, seen=source.seen)
+        if skip(sub.student, base.commit):  # graded before; its date flags are still news
+            return Result(
+                sub,
+                None,
+                skipped=True,
+                head=source.head,
+                seen=source.seen,
+                commit=base.commit,
+                dates=base.dates,
+            )
+        if source.redirected:
+            base.tamper.append(untrusted.name(source.redirected, 300))
         if opts.release is not None:
-            base.tamper = [untrusted.name(t, 300) for t in tamper.changes(source, opts.release)]
+            base.tamper += [untrusted.name(t, 300) for t in tamper.changes(source, opts.release)]
         configs: list[Path | None] = []
         scratches: list[Path] = []
         try:

@@ -5,7 +5,9 @@ Run it at the deadline (by hand, or from cron right after `gh classroom clone` /
 `hexahype grade --deadline DATE` then grades, for each student, the head that the last
 collection at or before DATE recorded, whatever dates the student's commits claim. Every
 `hexahype grade` records the same way. Nothing of the repository runs (git with hooks off);
-a URL is cloned into a temporary folder and read there.
+a URL is cloned into a temporary folder and read there. A repository that reaches outside its
+folder (a `gitdir:` file, a linked .git, alternates: `sources.own_repository`) is not recorded:
+its head would be another repository's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from pathlib import Path
 from .. import progressbar, untrusted
 from ..manifest import Course
 from .gradebook import DEFAULT_PATH, Gradebook
-from .sources import SourceError, clone, discover, is_url, sightings
+from .sources import (
+    SourceError,
+    clone,
+    discover,
+    has_repository,
+    is_url,
+    own_repository,
+    sightings,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,9 +59,9 @@ def run(args: argparse.Namespace, course: Course) -> int:
                     folder = Path(sub.location)
                     if is_url(sub.location) and not folder.exists():
                         folder = clone(sub.location, Path(tmp) / "repo")
-                    elif not (folder / ".git").exists():
+                    elif not has_repository(folder):
                         raise SourceError("not a git repository: nothing to record")
-                    head, commits = sightings(folder)
+                    head, commits = sightings(own_repository(folder, Path(tmp)))
             except SourceError as exc:
                 failed += 1
                 line = untrusted.terminal(f"{sub.student}: not recorded: {exc}")

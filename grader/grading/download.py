@@ -10,7 +10,8 @@ line per student who has not submitted:
 
 (the layout of foundation50/classroom50 `cli/gh-teacher/internal/download/download.go` at
 commit 0343327c7678fefeaf3a89dd44a23bcc186d484b). Each clone is graded as its student's
-submission, under the student's username. `write_scores` writes the same columns back with
+submission, under the student's username: a folder is a username's only when it is exactly the
+download's common prefix and that username (`match_folders`). `write_scores` writes the same columns back with
 `hexahype grade`'s points: one line per student, for the commit that was graded, carrying the
 `submit/*` tag that points at it (if any) and that submission's links from the downloaded file.
 Every cell goes through `csv_cell`, so a student's string cannot become a spreadsheet formula.
@@ -27,7 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .sources import SourceError, Submission, git
+from .. import untrusted
+from .sources import SourceError, Submission, git, has_repository, opened
 
 if TYPE_CHECKING:
     from .batch import Result
@@ -73,6 +75,7 @@ class Download:
     folder: Path
     rows: list[dict[str, str]]
     repos: dict[str, Path] = field(default_factory=dict)  # username -> its clone
+    unmatched: list[str] = field(default_factory=list)  # folders that are no username's
 
     @property
     def usernames(self) -> list[str]:
@@ -121,19 +124,53 @@ def read(folder: Path) -> Download:
     download = Download(folder, rows)
     logins = [u for u in download.usernames if _LOGIN.match(u)]
     folders = [p for p in sorted(folder.iterdir()) if p.is_dir() and not p.name.startswith(".")]
-    for path in folders:
-        name = path.name.lower()
-        owners = [u for u in logins if name.endswith("-" + u.lower())]
-        if owners:
-            owner = max(owners, key=len)
-            if owner not in download.repos:
-                download.repos[owner] = path
+    names, download.unmatched = match_folders([p.name for p in folders], logins)
+    download.repos = {user: folder / name for user, name in names.items()}
     if folders and not download.repos:
         raise DownloadError(
             f"{folder}: no folder in it is the repository of a {SCORES_CSV} username "
             "(<classroom>-<assignment>-<username>)"
         )
     return download
+
+
+def match_folders(names: list[str], logins: list[str]) -> tuple[dict[str, str], list[str]]:
+    """username -> its folder name, and one line per folder left out. Every folder of one
+    download is `<prefix><username>` with the same prefix (`<classroom>-<assignment>-`); the
+    prefix is the one that makes the most folders exactly a username's, and a folder is a
+    username's only when it is exactly that prefix and that username (GitHub logins are case
+    insensitive). So a login that is a classmate's repository name, such as `asg-bob` beside
+    `bob`, never takes the classmate's folder; a folder no single username explains is left
+    out, and said."""
+    by_prefix: dict[str, dict[str, str]] = {}
+    for name in names:
+        low = name.lower()
+        for user in logins:
+            tail = "-" + user.lower()
+            if low.endswith(tail) and len(low) > len(tail):
+                by_prefix.setdefault(low[: -len(user)], {})[name] = user
+    if not by_prefix:
+        return {}, [f"{untrusted.name(n)}: no username of {SCORES_CSV} ends it" for n in names]
+    best = max(len(v) for v in by_prefix.values())
+    tops = [p for p, v in by_prefix.items() if len(v) == best]
+    repos: dict[str, str] = {}
+    unmatched: list[str] = []
+    for name in names:
+        owners = {by_prefix[p][name] for p in tops if name in by_prefix[p]}
+        shown = untrusted.name(name)
+        if len(owners) > 1:
+            unmatched.append(
+                f"{shown}: could be the repository of {' or '.join(sorted(owners))}; left out"
+            )
+        elif not owners:
+            unmatched.append(f"{shown}: not <prefix><username> for any username; left out")
+        else:
+            user = owners.pop()
+            if user in repos:
+                unmatched.append(f"{shown}: a second folder for {user}; left out")
+            else:
+                repos[user] = name
+    return repos, unmatched
 
 
 def reserved(line: str) -> bool:
@@ -164,8 +201,22 @@ def _number(x: float) -> str:
     return f"{round(float(x), 2):g}"
 
 
+def _git_facts(folder: Path, commit: str) -> tuple[str, str]:
+    """(the newest `submit/*` tag at the commit, its committer date), read from a private copy
+    of the clone's own repository; ('', '') for a folder without one, or one that reaches
+    outside itself (sources.Redirected)."""
+    if not has_repository(folder):
+        return "", ""
+    try:
+        with opened(folder) as repo:
+            return submit_tag(repo, commit), commit_time(repo, commit)
+    except SourceError:
+        return "", ""
+
+
 def commit_time(repo: Path, commit: str) -> str:
-    """The commit's committer date in UTC, as YYYY-MM-DDTHH:MM:SSZ ('' when unknown)."""
+    """The commit's committer date in UTC, as YYYY-MM-DDTHH:MM:SSZ ('' when unknown); `repo`
+    is a private copy (sources.own_repository)."""
     try:
         raw = git(["show", "-s", "--format=%cI", commit], repo).strip()
         when = datetime.fromisoformat(raw)
@@ -196,8 +247,7 @@ def score_rows(download: Download, graded: Mapping[str, GradedScore]) -> list[li
         if result is None or repo is None or not result.commit:
             out.append([user, *meta, "", "", "", "", "", "", "", first["override"]])
             continue
-        is_git = (repo / ".git").exists()
-        tag = submit_tag(repo, result.commit) if is_git else ""
+        tag, when = _git_facts(repo, result.commit)
         same = next((r for r in mine if tag and r["submission_tag"] == tag), None)
         out.append(
             [
@@ -205,7 +255,7 @@ def score_rows(download: Download, graded: Mapping[str, GradedScore]) -> list[li
                 *meta,
                 _number(result.points),
                 _number(result.max_points),
-                commit_time(repo, result.commit) if is_git else "",
+                when,
                 tag,
                 same["submitted_by"] if same else "",
                 same["review_url"] if same else "",

@@ -3,7 +3,9 @@
 - `export-csv OUT.csv`: one row per student, one column per lesson (final points), then raw
   points, late days, penalty, final points and the maximum;
 - `export-scores OUT.csv`: one row per student and lesson, with raw points, lateness, penalty,
-  final points and an empty `override` column to edit; `import-overrides OUT.csv` reads it back;
+  final points and an empty `override` column to edit; `import-overrides OUT.csv` reads it back
+  (a row's student is the one whose exported cell it is, exactly; a bad row is one line naming
+  the file and line, and the good rows are still set);
 - `export-canvas OUT.csv --roster R`, `export-moodle OUT.csv --roster R`: LMS grade imports;
 - `feedback OUT_DIR/`: one markdown file per student, each name distinct
   (`feedback.file_names`), with `index.csv` saying whose file is which; an earlier export in
@@ -21,6 +23,7 @@ import io
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import untrusted
 from ..manifest import Course
@@ -122,6 +125,8 @@ def table(book: Gradebook, course: Course | None = None) -> list[list[str]]:
         ]
     ]
     latest = {row["student"]: row for row in book.latest()}
+    # a date flag on any grading of the student shows, not only on the latest one
+    dated = {row["student"] for row in book.history() if row["date_flags"]}
     for student in everyone:
         sub = latest.get(student.student)
         rows.append(
@@ -138,7 +143,7 @@ def table(book: Gradebook, course: Course | None = None) -> list[list[str]]:
                 safe.number(student.final),
                 safe.number(student.max_points),
                 "yes" if student.tampered else "",
-                "flagged" if sub is not None and sub["date_flags"] else "",
+                "flagged" if student.student in dated else "",
                 sub["isolation"] if sub is not None else "",
                 sub["caps"] if sub is not None else "",
                 safe.cell(student.problem),
@@ -179,48 +184,95 @@ def score_rows(everyone: list[scores.StudentScore]) -> list[list[str]]:
     return rows
 
 
-def read_overrides(path: Path, book: Gradebook) -> dict[tuple[str, str], books.Override | None]:
-    """The override column of an edited export-scores file, checked row by row."""
-    students = {r["student"] for r in book.history()}
+def student_cells(students: list[str]) -> dict[str, list[str]]:
+    """The `student` cell export-scores writes for each gradebook student -> the students
+    written so. Every name the grader records is one line of visible text, whose cell is
+    distinct; a list of two is a name no import can tell apart (refused row by row)."""
+    out: dict[str, list[str]] = {}
+    for student in sorted(set(students)):
+        out.setdefault(safe.cell(student), []).append(student)
+    return out
+
+
+def read_overrides(
+    path: Path, book: Gradebook
+) -> tuple[dict[tuple[str, str], books.Override | None], list[str]]:
+    """The override column of an edited export-scores file, checked row by row: (the changes
+    of the good rows, one line per bad row naming the file and line). A student is the one
+    whose exported cell is exactly the row's `student` cell (nothing trimmed or folded)."""
+    cells = student_cells([r["student"] for r in book.history()])
     lessons = {lid for lid, _ in book.lesson_columns()}
     changes: dict[tuple[str, str], books.Override | None] = {}
-    name = path.name
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [
-            c for c in ("student", "lesson", "override") if c not in (reader.fieldnames or [])
-        ]
-        if missing:
-            raise UsageError(
-                f"{name} line 1: no {', '.join(missing)} column (write it with export-scores)"
-            )
-        for row in reader:
-            line = reader.line_num
-            student = safe.uncell((row.get("student") or "").strip())
-            lesson = (row.get("lesson") or "").strip()
-            value = (row.get("override") or "").strip()
-            if not student and not lesson and not value:
-                continue
-            if student not in students:
-                raise UsageError(f"{name} line {line}: unknown student {student!r}")
-            if lesson not in lessons:
-                raise UsageError(f"{name} line {line}: unknown lesson {lesson!r}")
-            if not value:
-                changes[(student, lesson)] = None
-                continue
-            try:
-                points = float(
-                    value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
-                )
-            except ValueError:
-                points = math.nan
-            if not math.isfinite(points) or points < 0:
+    errors: list[str] = []
+    name = untrusted.name(path.name)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [
+                c for c in ("student", "lesson", "override") if c not in (reader.fieldnames or [])
+            ]
+            if missing:
                 raise UsageError(
-                    f"{name} line {line}: override {value!r} is not a number of points"
+                    f"{name} line 1: no {', '.join(missing)} column (write it with export-scores)"
                 )
-            note = safe.uncell((row.get("note") or "").strip())
-            changes[(student, lesson)] = books.Override(student, lesson, round(points, 2), note)
-    return changes
+            for row in reader:
+                line = reader.line_num
+                try:
+                    key, value = _override_row(row, cells, lessons)
+                except ValueError as exc:
+                    errors.append(f"{name} line {line}: {exc}")
+                    continue
+                if key is None:
+                    continue
+                if key in changes:
+                    errors.append(f"{name} line {line}: a second row for {_shown(key)}; ignored")
+                    continue
+                changes[key] = value
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise UsageError(f"{name}: cannot be read as a UTF-8 CSV file ({exc})") from None
+    return changes, errors
+
+
+def _shown(key: tuple[str, str]) -> str:
+    return f"{untrusted.name(key[0], 80)!r} lesson {untrusted.name(key[1], 20)}"
+
+
+def _override_row(
+    row: dict[str | Any, str | Any], cells: dict[str, list[str]], lessons: set[str]
+) -> tuple[tuple[str, str] | None, books.Override | None]:
+    """One row's (student, lesson) and override (None: remove it); (None, None) for a blank
+    row; ValueError (one line) for a bad one."""
+    cell = row.get("student") or ""
+    lesson = (row.get("lesson") or "").strip()
+    value = (row.get("override") or "").strip()
+    if not isinstance(cell, str) or not isinstance(value, str) or not isinstance(lesson, str):
+        raise ValueError("a row with more cells than the header")
+    if not cell.strip() and not lesson and not value:
+        return None, None
+    owners = cells.get(cell, [])
+    if not owners:
+        raise ValueError(f"unknown student {untrusted.name(safe.uncell(cell), 80)!r}")
+    if len(owners) > 1:
+        raise ValueError(
+            f"student {untrusted.name(cell, 80)!r} could be any of {len(owners)} students "
+            "(their names differ only in characters the export cannot show); set their "
+            "overrides another way"
+        )
+    student = owners[0]
+    if lesson not in lessons:
+        raise ValueError(f"unknown lesson {untrusted.name(lesson, 20)!r}")
+    if not value:
+        return (student, lesson), None
+    try:
+        points = float(
+            value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
+        )
+    except ValueError:
+        points = math.nan
+    if not math.isfinite(points) or points < 0:
+        raise ValueError(f"override {untrusted.name(value, 40)!r} is not a number of points")
+    note = safe.uncell(str(row.get("note") or "").strip())
+    return (student, lesson), books.Override(student, lesson, round(points, 2), note)
 
 
 class FeedbackError(Exception):
@@ -310,9 +362,15 @@ def _run(args: argparse.Namespace, course: Course, book: Gradebook) -> int:
         print(f"wrote {sum(len(s.lessons) for s in everyone)} rows to {args.out}")
         print(f"late policy: {late.load(course).describe()}")
     elif args.action == "import-overrides":
-        changes = read_overrides(args.file, book)
+        changes, errors = read_overrides(args.file, book)
         added, removed = books.set_overrides(book, changes)
-        print(f"set {added} overrides, removed {removed}; the exports use them from now on")
+        for line in errors:  # one bad row never stops the class
+            print(f"hexahype gradebook: {line}", file=sys.stderr)
+        skipped = f"; {len(errors)} bad rows skipped" if errors else ""
+        print(
+            f"set {added} overrides, removed {removed}{skipped}; the exports use them from now on"
+        )
+        return 1 if errors else 0
     elif args.action in ("export-canvas", "export-moodle"):
         return _lms(args, course, book)
     elif args.action == "feedback":

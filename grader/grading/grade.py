@@ -185,6 +185,8 @@ def _submissions(
     for folder in downloads:
         if not folder.repos:
             problems.append(f"{folder.folder}: no student repository in it yet")
+        for line in folder.unmatched:  # said, never dropped silently (not an error)
+            print(f"hexahype grade: {untrusted.name(folder.folder)}/{line}", file=sys.stderr)
         for sub in folder.submissions():
             if sub.student in seen:
                 problems.append(
@@ -338,6 +340,9 @@ def _grade(
                     points[g.student] = download.GradedScore(g.points, g.max_points, g.commit)
                 else:
                     skipped += 1
+                    if result.dates:  # a date flag is evidence whether or not the commit is new
+                        book.add_date_flags(result.submission.student, result.commit, result.dates)
+                        flagged += 1
                     points.update(_earlier(book, result.submission.student))
                 errors += [
                     f"{result.submission.student} {lesson}" for lesson in result.grading_errors
@@ -412,7 +417,9 @@ def _jobs(asked: int | None, level: str) -> int:
 
 def _first_seen(opts: batch.Options, graded: Graded) -> str:
     """When the graded commit counts as handed in: the first time the instructor's records saw
-    it (a collection or an earlier grading), else now; never a date from the commit itself."""
+    it (a collection or an earlier grading); never a date from the commit itself. Empty when
+    the records have not seen it: the gradebook then takes the grading time, the same moment
+    it writes as `graded_at`."""
     evidence = opts.evidence.get(graded.student)
     when = evidence.first_seen.get(graded.commit) if evidence is not None else None
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(when if when else time.time()))
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(when)) if when else ""

@@ -155,6 +155,11 @@ class Graded:
         return round(sum(r.max_points for r in self.lessons), 2)
 
 
+def _merge(earlier: list[str], new: list[str]) -> list[str]:
+    """Date flags of earlier gradings first, then the new ones, each once."""
+    return list(dict.fromkeys([*earlier, *new]))
+
+
 class Gradebook:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -207,9 +212,11 @@ class Gradebook:
         return row is not None
 
     def record(self, graded: Graded) -> int:
-        """Store one graded submission, replacing an earlier grading of the same commit."""
+        """Store one graded submission, replacing an earlier grading of the same commit; the
+        date flags of that earlier grading are kept (evidence is never dropped)."""
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         with self.transaction() as db:
+            dates = _merge(self._date_flags(graded.student, graded.commit), graded.dates)
             db.execute(
                 "DELETE FROM submissions WHERE student = ? AND commit_sha = ?",
                 (graded.student, graded.commit),
@@ -236,7 +243,7 @@ class Gradebook:
                     graded.isolation,
                     graded.caps,
                     graded.basis,
-                    "\n".join(graded.dates),
+                    "\n".join(dates),
                     graded.submitted_at or now,
                 ),
             )
@@ -277,6 +284,25 @@ class Gradebook:
                 ],
             )
         return sid
+
+    def _date_flags(self, student: str, commit: str) -> list[str]:
+        row = self.db.execute(
+            "SELECT date_flags FROM submissions WHERE student = ? AND commit_sha = ?",
+            (student, commit),
+        ).fetchone()
+        return [line for line in (row[0] if row else "").splitlines() if line]
+
+    def add_date_flags(self, student: str, commit: str, flags: list[str]) -> int:
+        """Add date flags to the grading of (student, commit) that is already recorded (a
+        later --deadline run that skipped it found them); returns how many were new."""
+        with self.transaction() as db:
+            earlier = self._date_flags(student, commit)
+            merged = _merge(earlier, flags)
+            db.execute(
+                "UPDATE submissions SET date_flags = ? WHERE student = ? AND commit_sha = ?",
+                ("\n".join(merged), student, commit),
+            )
+        return len(merged) - len(earlier)
 
     # -- the records of what was seen when ---------------------------------------------------
     def record_sighting(

@@ -3,7 +3,12 @@
 A submission is a student repository folder, a git URL or path, or a batch: a folder of them
 (what `gh classroom clone student-repos` writes). A git repository is graded at one commit and
 read from git's objects, never from its working tree; a plain folder is read as it is. Git runs
-with hooks and fsmonitor off, so reading a repository never runs its code.
+with hooks and fsmonitor off, so reading a repository never runs its code, and only on a private
+copy of the submission's own repository (`own_repository`): a .git that is a file (`gitdir:`) or
+a link, links inside it, alternates, a commondir, grafts or a config that includes other files
+or fetches from a remote would make git read another repository, a classmate's, so such a
+submission is never read through git. It is graded from its folder's own files and flagged
+(`Source.redirected`). A member of a batch folder that is itself a link is skipped.
 
 Which commit: HEAD by default; `--commit SHA` names one exact commit (a full hex id, never a ref,
 so no branch or tag of the student's can stand in for it); `--deadline DATE` takes the head that
@@ -20,9 +25,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import stat
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,7 +69,7 @@ def is_url(text: str) -> bool:
 
 
 def _looks_like_submission(folder: Path) -> bool:
-    return any((folder / name).exists() for name in (".git", "exercises", "course.toml"))
+    return any(os.path.lexists(folder / name) for name in (".git", "exercises", "course.toml"))
 
 
 def student_name(location: str) -> str:
@@ -86,7 +95,13 @@ def discover(items: list[str]) -> tuple[list[Submission], list[str]]:
                 Submission(untrusted.name(path.resolve().name), shown, str(path.resolve()))
             )
             continue
-        subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+        members = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+        for p in members:
+            if p.is_symlink():
+                problems.append(
+                    f"{untrusted.name(str(p), 300)}: a symbolic link to another folder; skipped"
+                )
+        subs = [p for p in members if not p.is_symlink()]
         batch = [p for p in subs if _looks_like_submission(p)]
         if not batch:
             problems.append(f"{shown}: neither a submission nor a folder of submissions")
@@ -106,21 +121,35 @@ def discover(items: list[str]) -> tuple[list[Submission], list[str]]:
 
 
 # -- git ----------------------------------------------------------------------------------------
-def git(args: list[str], cwd: Path | None = None, timeout: float = GIT_TIMEOUT) -> str:
-    cmd = [
-        "git",
-        "-c",
-        "core.hooksPath=/dev/null",
-        "-c",
-        "core.fsmonitor=false",
-        "-c",
-        "safe.directory=*",
-        "-c",
-        "protocol.file.allow=always",
-        *args,
-    ]
+# Git reads only a private copy of a submission's own repository (`own_repository`), never the
+# student's .git itself: the copy holds the refs and the objects, and a configuration the grader
+# writes, so nothing in the student's configuration (includes, promisor remotes, fsmonitor, a
+# work tree elsewhere) and no alternates, commondir or symbolic link can take git outside the
+# submission's folder. A repository that tries is `Redirected`: never read through git.
+GIT_CAP_BYTES = 512 * 1024 * 1024  # the largest .git folder copied
+_REPO_KEEP = ("HEAD", "packed-refs", "shallow", "refs", "objects")
+_ELSEWHERE = {
+    "commondir": "a commondir file (its refs and objects live in another repository)",
+    "gitdir": "a gitdir file (the metadata of a work tree elsewhere)",
+    "objects/info/alternates": "alternates (objects borrowed from another repository)",
+    "objects/info/http-alternates": "alternates (objects borrowed from another repository)",
+    "info/grafts": "grafts (a history rewritten outside its commits)",
+}
+
+
+class Redirected(SourceError):
+    """A repository that reaches outside its submission's folder (one line saying how)."""
+
+
+def _env(read: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
+    if read:  # nothing of the instructor's own git configuration either
+        env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_NO_REPLACE_OBJECTS="1")
+    return env
+
+
+def _run(cmd: list[str], cwd: Path | None, env: dict[str, str], timeout: float) -> str:
     try:
         proc = subprocess.run(
             cmd, cwd=cwd, capture_output=True, timeout=timeout, env=env, check=False
@@ -128,17 +157,158 @@ def git(args: list[str], cwd: Path | None = None, timeout: float = GIT_TIMEOUT) 
     except FileNotFoundError:
         raise SourceError("git is not installed") from None
     except subprocess.TimeoutExpired:
-        raise SourceError(f"git {args[0]} did not finish within {timeout:.0f}s") from None
+        raise SourceError(f"git {_verb(cmd)} did not finish within {timeout:.0f}s") from None
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         last = untrusted.text(err[-1], 300) if err else str(proc.returncode)
-        raise SourceError(f"git {args[0]} failed: {last}")
+        raise SourceError(f"git {_verb(cmd)} failed: {last}")
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
+def _verb(cmd: list[str]) -> str:
+    i = 1
+    while i < len(cmd) and cmd[i] == "-c":
+        i += 2
+    return cmd[i] if i < len(cmd) else "?"
+
+
+_HOOKS_OFF = ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"]
+
+
+def git(args: list[str], repo: Path, timeout: float = GIT_TIMEOUT) -> str:
+    """Run git on `repo`, the git folder `own_repository` made (never a student's .git): no
+    hooks, no fsmonitor, no replace refs, no protocol (so no lazy fetch from anywhere), no
+    system or global configuration, `safe.directory` that folder alone, and GIT_DIR set so
+    git looks for no repository around it."""
+    cmd = [
+        "git",
+        *_HOOKS_OFF,
+        "-c",
+        f"safe.directory={repo}",
+        "-c",
+        "protocol.allow=never",
+        *args,
+    ]
+    env = _env(read=True)
+    env.update(GIT_DIR=str(repo), GIT_CEILING_DIRECTORIES=str(repo.parent))
+    return _run(cmd, repo, env, timeout)
+
+
 def clone(url: str, dest: Path, timeout: float = GIT_TIMEOUT) -> Path:
-    git(["clone", "--quiet", "--no-checkout", "--", url, str(dest)], timeout=timeout)
+    """Clone the instructor's URL (no checkout, hooks off) into `dest`; returns `dest`."""
+    cmd = ["git", *_HOOKS_OFF, "-c", "protocol.file.allow=always"]
+    cmd += ["clone", "--quiet", "--no-checkout", "--", url, str(dest)]
+    _run(cmd, dest.parent, _env(read=False), timeout)
     return dest
+
+
+def has_repository(folder: Path) -> bool:
+    """Whether the folder holds anything named .git (a folder, a file or a link, even dangling)."""
+    return os.path.lexists(folder / ".git")
+
+
+def _config(path: Path, work: Path) -> dict[str, list[str]]:
+    """The keys (lower case) and values of a git config file, includes not followed."""
+    cmd = ["git", "config", "--file", str(path), "--no-includes", "--list", "-z"]
+    env = _env(read=True)
+    env.update(GIT_DIR=os.devnull, GIT_CEILING_DIRECTORIES=str(work))
+    try:
+        out = _run(cmd, work, env, 60)
+    except SourceError:
+        raise Redirected(".git/config cannot be read by git") from None
+    found: dict[str, list[str]] = {}
+    for record in out.split("\0"):
+        key, _, value = record.partition("\n")
+        if key:
+            found.setdefault(key.lower(), []).append(value)
+    return found
+
+
+def _config_problems(keys: dict[str, list[str]]) -> list[str]:
+    out = []
+    if any(k.startswith(("include.", "includeif.")) for k in keys):
+        out.append("its config includes another file (include.path or includeIf)")
+    if "extensions.partialclone" in keys or any(
+        k.startswith("remote.") and k.endswith(".promisor") for k in keys
+    ):
+        out.append("its config fetches missing objects from a remote (a partial clone)")
+    if "core.worktree" in keys:
+        out.append("its config names a work tree elsewhere (core.worktree)")
+    return out
+
+
+def own_repository(folder: Path, work: Path) -> Path:
+    """A private copy of the submission's own repository under `work` (its refs, objects and
+    a configuration written here), for `git`. Raises Redirected, naming what reaches outside the
+    folder, for a .git that is a link or a file (`gitdir:`), anything inside it that is a link
+    or not a regular file, a commondir, gitdir, alternates or grafts file, or a config with
+    includes, a promisor remote or a work tree elsewhere; SourceError when it is over the cap."""
+    dot = folder / ".git"
+    try:
+        st = dot.lstat()
+    except OSError:
+        raise SourceError("not a git repository") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise Redirected(".git is a symbolic link (to a repository outside the submission)")
+    if stat.S_ISREG(st.st_mode):
+        raise Redirected(".git is a file (a gitdir: redirection to another repository)")
+    if not stat.S_ISDIR(st.st_mode):
+        raise Redirected(".git is not a folder")
+    problems: list[str] = []
+    total = 0
+    for dirpath, dirnames, filenames in os.walk(dot, followlinks=False):
+        for name in [*dirnames, *filenames]:
+            full = Path(dirpath) / name
+            rel = full.relative_to(dot).as_posix()
+            try:
+                mode = full.lstat().st_mode
+                size = full.lstat().st_size
+            except OSError:
+                continue
+            if stat.S_ISLNK(mode):
+                problems.append(f".git/{untrusted.name(rel, 80)} is a symbolic link")
+            elif not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                problems.append(f".git/{untrusted.name(rel, 80)} is not a regular file")
+            elif stat.S_ISREG(mode):
+                total += size
+        dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
+    for rel, why in _ELSEWHERE.items():
+        if os.path.lexists(dot / rel):
+            problems.append(f".git has {why}")
+    keys: dict[str, list[str]] = {}
+    if (dot / "config").is_file() and not (dot / "config").is_symlink():
+        keys = _config(dot / "config", work)
+        problems += _config_problems(keys)
+    if problems:
+        more = f" (+{len(problems) - 2} more)" if len(problems) > 2 else ""
+        raise Redirected("; ".join(dict.fromkeys(problems[:2])) + more)
+    if total > GIT_CAP_BYTES:
+        raise SourceError(f".git is over {GIT_CAP_BYTES // (1024 * 1024)} MiB")
+    copy = work / "git"
+    copy.mkdir(mode=0o700)
+    for rel in _REPO_KEEP:
+        src = dot / rel
+        if src.is_dir():
+            shutil.copytree(src, copy / rel, symlinks=True)
+        elif src.is_file():
+            shutil.copyfile(src, copy / rel)
+    (copy / "refs").mkdir(exist_ok=True)
+    (copy / "objects").mkdir(exist_ok=True)
+    fmt = (keys.get("extensions.objectformat") or ["sha1"])[-1].strip().lower()
+    if fmt not in ("sha1", "sha256"):
+        raise SourceError(f"unknown object format {untrusted.name(fmt, 40)!s}")
+    lines = ["[core]", f"\trepositoryformatversion = {0 if fmt == 'sha1' else 1}", "\tbare = true"]
+    if fmt != "sha1":
+        lines += ["[extensions]", f"\tobjectformat = {fmt}"]
+    (copy / "config").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return copy
+
+
+@contextmanager
+def opened(folder: Path) -> Iterator[Path]:
+    """`own_repository` of `folder` in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="hexahype-git-") as tmp:
+        yield own_repository(folder, Path(tmp))
 
 
 # -- which commit -------------------------------------------------------------------------------
@@ -304,13 +474,17 @@ def sightings(repo: Path) -> tuple[str, list[tuple[str, int, int]]]:
 class Source:
     """The files of one submission at one commit (or as they are on disk)."""
 
-    def __init__(self, folder: Path, commit: str | None, basis: str = "") -> None:
+    def __init__(
+        self, folder: Path, commit: str | None, basis: str = "", repo: Path | None = None
+    ) -> None:
         self.folder = folder
         self.commit = commit
+        self.repo = repo  # the private copy of its repository (own_repository), with a commit
         self.basis = basis  # why this commit (sources.Choice.basis); "" for a plain folder
         self.dates: list[str] = []  # commits whose dates disagree with the records
         self.head = ""  # the repository's HEAD when it was read, for the records
         self.seen: list[tuple[str, int, int]] = []  # HEAD's history, for the records
+        self.redirected = ""  # why its .git was not read (Redirected), graded from its files
         self._files: dict[str, FileInfo] | None = None
 
     def files(self) -> dict[str, FileInfo]:
@@ -318,9 +492,14 @@ class Source:
             self._files = self._git_files() if self.commit else self._disk_files()
         return self._files
 
+    def _repo(self) -> Path:
+        if self.repo is None:
+            raise SourceError("no repository was opened for this commit")
+        return self.repo
+
     def _git_files(self) -> dict[str, FileInfo]:
         out: dict[str, FileInfo] = {}
-        listing = git(["ls-tree", "-r", "-l", "-z", "--full-tree", str(self.commit)], self.folder)
+        listing = git(["ls-tree", "-r", "-l", "-z", "--full-tree", str(self.commit)], self._repo())
         for record in listing.split("\0"):
             if not record:
                 continue
@@ -371,7 +550,7 @@ class Source:
         if info.size > limit:
             raise SourceError(f"{rel} is {info.size} bytes, over the {limit}-byte cap")
         if self.commit:
-            data = git(["cat-file", "blob", info.ref], self.folder).encode(
+            data = git(["cat-file", "blob", info.ref], self._repo()).encode(
                 "utf-8", "surrogateescape"
             )
         else:

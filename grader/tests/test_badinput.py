@@ -196,6 +196,10 @@ def test_bad_deadline_and_commit(setup: dict) -> None:
     early = grade(setup["root"], batch, db, "--deadline", "2000-01-01T00:00:00")
     assert "no record of this repository" in early.stdout, early.stdout
     assert "--commit and --deadline need a git repository" in early.stdout
+    # nothing was graded: a line that never reads like a grade
+    assert "repo: not graded: no record of this repository" in early.stdout, early.stdout
+    assert "no-git: not graded: --commit and --deadline" in early.stdout
+    assert "no commit" not in early.stdout and " points" not in early.stdout
     for bad in ("0123456789abcdef0123", "HEAD", "main", "not a date ~^:"):
         proc = grade(setup["root"], repo, db, "--at", bad)
         assert proc.returncode == 2, (bad, proc.stdout + proc.stderr)
@@ -204,3 +208,129 @@ def test_bad_deadline_and_commit(setup: dict) -> None:
     missing = grade(setup["root"], repo, db, "--commit", "0" * 40)
     assert "is not in this repository" in missing.stdout, missing.stdout
     assert "Traceback" not in early.stderr + missing.stderr
+
+
+# -- a repository that reaches outside its folder (property: points from the own files only) ---
+def _repo(path: Path, text: str) -> Path:
+    path.mkdir(parents=True)
+    (path / "work.txt").write_text(text, encoding="utf-8")
+    git(path, "init", "-q")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", text)
+    return path
+
+
+def _reach(kind: str, mine: Path, theirs: Path) -> None:
+    """Make `mine`'s repository reach `theirs` one way (every way git allows)."""
+    dot, other = mine / ".git", theirs / ".git"
+    cfg = dot / "config"
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=theirs, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if kind in ("gitdir", "symlink"):
+        shutil.rmtree(dot)
+        if kind == "symlink":
+            dot.symlink_to(other)
+        else:
+            dot.write_text(f"gitdir: {other}\n")
+    elif kind in ("alternates", "http-alternates"):
+        (dot / "objects" / "info" / kind).write_text(f"{other / 'objects'}\n")
+        (dot / "refs" / "heads" / "main").write_text(head + "\n")
+    elif kind == "commondir":
+        (dot / "commondir").write_text(f"{other}\n")
+    elif kind == "worktree-gitdir":
+        (dot / "gitdir").write_text(f"{other}\n")
+    elif kind == "grafts":
+        (dot / "info").mkdir(exist_ok=True)
+        (dot / "info" / "grafts").write_text(head + "\n")
+    elif kind == "symlinked-refs":
+        shutil.rmtree(dot / "refs")
+        (dot / "refs").symlink_to(other / "refs")
+    elif kind == "symlinked-head":
+        (dot / "HEAD").unlink()
+        (dot / "HEAD").symlink_to(other / "HEAD")
+    elif kind == "fifo":
+        os.mkfifo(dot / "packed-refs")
+    elif kind == "include":
+        cfg.write_text(cfg.read_text() + f"[include]\n\tpath = {other / 'config'}\n")
+    elif kind == "includeif":
+        cfg.write_text(cfg.read_text() + f'[includeIf "gitdir:/"]\n\tpath = {other / "config"}\n')
+    elif kind == "promisor":
+        cfg.write_text(cfg.read_text() + f'[remote "o"]\n\turl = {theirs}\n\tpromisor = true\n')
+    elif kind == "worktree":
+        cfg.write_text(cfg.read_text() + f"[core]\n\tworktree = {theirs}\n")
+    else:
+        raise AssertionError(kind)
+
+
+REACHES = (
+    "gitdir",
+    "symlink",
+    "alternates",
+    "http-alternates",
+    "commondir",
+    "worktree-gitdir",
+    "grafts",
+    "symlinked-refs",
+    "symlinked-head",
+    "fifo",
+    "include",
+    "includeif",
+    "promisor",
+    "worktree",
+)
+
+
+@pytest.mark.parametrize("kind", REACHES)
+def test_a_repository_reaching_outside_is_never_read_through_git(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader.grading import sources
+    from grader.grading.insight import similarity
+
+    theirs = _repo(tmp_path / "batch" / "bob", "bob's solution")
+    mine = _repo(tmp_path / "batch" / "mallory", "mallory's stub")
+    _reach(kind, mine, theirs)
+    # the grader's own environment never points git anywhere either
+    monkeypatch.setenv("GIT_DIR", str(theirs / ".git"))
+    monkeypatch.setenv("GIT_ALTERNATE_OBJECT_DIRECTORIES", str(theirs / ".git" / "objects"))
+    with pytest.raises(sources.Redirected) as caught:
+        sources.own_repository(mine, tmp_path / "private")
+    assert "\n" not in str(caught.value) and str(caught.value), caught.value
+    # the similarity check reads the folder's own files, and says why
+    course = manifest.load(KIT)
+    lesson = course.get(LESSON)
+    rel = lesson.exercise_path.relative_to(course.root)
+    for repo, text in ((theirs, "bob's solution"), (mine, "mallory's stub")):
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(f"def f():\n    return {text!r}\n")
+    if kind not in ("gitdir", "symlink"):  # bob's committed file is what git would show
+        git(theirs, "add", "-A")
+        git(theirs, "commit", "-q", "-m", "more")
+    code, problems = similarity.read_code(course, [str(tmp_path / "batch")], [lesson], {})
+    assert "mallory's stub" in code[LESSON]["mallory"], code
+    assert any(p.startswith("mallory: flagged: git: ") for p in problems), problems
+
+
+def test_an_own_repository_is_read_at_its_own_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control: a self-contained repository opens, whatever GIT_* the grader's
+    environment holds, and its copy has the grader's configuration, not the student's."""
+    from grader.grading import sources
+
+    theirs = _repo(tmp_path / "bob", "bob")
+    mine = _repo(tmp_path / "alice", "alice")
+    monkeypatch.setenv("GIT_DIR", str(theirs / ".git"))
+    monkeypatch.setenv("GIT_OBJECT_DIRECTORY", str(theirs / ".git" / "objects"))
+    mine_head = subprocess.run(
+        ["git", "--git-dir", str(mine / ".git"), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with sources.opened(mine) as repo:
+        assert sources.head(repo) == mine_head
+        source = sources.Source(mine, mine_head, repo=repo)
+        assert source.read("work.txt", 100) == b"alice"
+        assert "include" not in (repo / "config").read_text()

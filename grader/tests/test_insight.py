@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -309,7 +310,8 @@ def test_overrides_round_trip(batch: dict, kit: Kit, tmp_path: Path) -> None:
 
     before = stored()
     proc = hexahype(kit.root, *book, "import-overrides", str(bad))
-    assert proc.returncode == 2 and f"bad.csv line {index + 1}: override 'ten'" in proc.stderr
+    assert proc.returncode == 1 and f"bad.csv line {index + 1}: override 'ten'" in proc.stderr
+    assert "1 bad rows skipped" in proc.stdout  # the other rows are still read
     assert stored() == before == [("dave", "1.1", 4.25, "=partial credit, by hand")]
 
 
@@ -468,6 +470,18 @@ def _course_copy(
 
 
 def test_extension_for_an_unknown_student(batch: dict, kit: Kit, tmp_path: Path) -> None:
+    """An extension matches its student exactly: `Carol` is nobody (and said so)."""
+    root = _course_copy(kit, tmp_path, extensions="student,days\nCarol,1\n")
+    shutil.copytree(kit.root / "grader", root / "grader")
+    proc = hexahype(
+        root, "gradebook", "--gradebook", str(batch["db"]), "export-csv", str(tmp_path / "g.csv")
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "hexahype gradebook: extensions.csv line 2: unknown student 'Carol' (names match "
+        "exactly; did you mean 'carol'?)"
+    )
+    shutil.rmtree(root)
     root = _course_copy(kit, tmp_path, extensions="student,days\ncarol,1\nmallory,2\n")
     shutil.copytree(kit.root / "grader", root / "grader")
     proc = hexahype(
@@ -736,16 +750,19 @@ def test_similarity_finds_the_renamed_copy(batch: dict, kit: Kit, tmp_path: Path
     for lesson_id in LESSONS:
         lesson = doc["lessons"][lesson_id]
         pairs = lesson["pairs"]
-        top = pairs[0]
-        assert {top["a"], top["b"]} == {"alice", "carol"}, pairs[:3]
-        assert top["score"] >= threshold
+        copy = next(p for p in pairs if {p["a"], p["b"]} == {"alice", "carol"})
+        assert copy["score"] >= 0.95 and copy["whole"] >= 0.95, copy
         assert "dave" in lesson["skipped"]  # the stub alone is starter code
         for p in pairs:  # bob's own attempts share nothing beyond the starter code
             if "bob" in (p["a"], p["b"]):
                 assert p["score"] < threshold, p
-    # eve's 1.3 is the reference with one function added: flagged with alice, below the copy
-    eve = next(p for p in doc["lessons"]["1.3"]["pairs"] if {p["a"], p["b"]} == {"alice", EVE})
-    assert threshold <= eve["score"] < doc["lessons"]["1.3"]["pairs"][0]["score"]
+    # eve's 1.3 is the reference with one function replaced by her own: the rest is a copy,
+    # which the smaller side's share shows, with alice and with carol
+    for other in ("alice", "carol"):
+        eve = next(p for p in doc["lessons"]["1.3"]["pairs"] if {p["a"], p["b"]} == {other, EVE})
+        assert eve["score"] >= threshold, eve
+    flagged = [p for p in doc["lessons"]["1.3"]["pairs"] if p["score"] >= threshold]
+    assert {name for p in flagged for name in (p["a"], p["b"])} == {"alice", "carol", EVE}
     assert [p for p in doc["lessons"]["1.1"]["pairs"] if p["score"] >= threshold] == [
         doc["lessons"]["1.1"]["pairs"][0]
     ]
@@ -863,3 +880,336 @@ def test_lms_assignments_leave_out_lessons_worth_no_points() -> None:
         columns = lms.assignments(course, [student], by)
         assert columns and all(c.points > 0 for c in columns), (by, columns)
         assert all(ungraded.id not in c.lessons for c in columns), (by, columns)
+
+
+def test_deadline_evidence_survives_a_skipped_commit_and_gates_solutions(
+    batch: dict, kit: Kit, tmp_path: Path
+) -> None:
+    """A date flag found by a `--deadline` run whose commit was graded before is recorded and
+    shown; a lesson passed only in a commit a date flag names opens no solution."""
+    repo = tmp_path / "repos" / "carol"  # carol: the extension file knows her
+    shutil.copytree(batch["work"] / "template", repo)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "stubs")
+    db = tmp_path / "gradebook.sqlite"
+    args = ["--gradebook", str(db), "--timeout", "4", "--submission-timeout", "120"]
+    assert hexahype(kit.root, "collect", str(repo), "--gradebook", str(db)).returncode == 0
+    first = hexahype(kit.root, "grade", str(repo), *args)
+    assert first.returncode == 0, first.stdout + first.stderr
+    graded = git(repo, "rev-parse", "HEAD").strip()
+    time.sleep(1.2)
+    deadline = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    time.sleep(1.2)
+    _put(kit, repo, kit.second, kit.second.solution_path.read_text(encoding="utf-8"))
+    git(repo, "-c", "user.name=S", "commit", "-q", "-am", "late", "--date", "2001-01-01T00:00Z")
+    late = git(repo, "rev-parse", "HEAD").strip()
+    again = hexahype(kit.root, "grade", str(repo), *args, "--deadline", deadline)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (
+        "skipped, already graded" in again.stdout and f"DATES: commit {late[:12]}" in again.stdout
+    )
+    assert "skipped 1, flagged 1" in again.stdout, again.stdout
+    with sqlite3.connect(db) as con:
+        flags = con.execute(
+            "SELECT date_flags FROM submissions WHERE commit_sha = ?", (graded,)
+        ).fetchone()[0]
+    assert f"commit {late[:12]}" in flags and "before the deadline, but was first seen" in flags
+    head = hexahype(kit.root, "grade", str(repo), *args)  # HEAD: the late commit passes 1.3
+    assert head.returncode == 0 and f"carol @ {late[:12]}: " in head.stdout, head.stdout
+    with sqlite3.connect(db) as con:
+        status = con.execute(
+            "SELECT l.status FROM lessons l JOIN submissions s ON s.id = l.submission_id "
+            "WHERE s.commit_sha = ? AND l.lesson = '1.3'",
+            (late,),
+        ).fetchone()[0]
+    assert status == "done"
+    grades = tmp_path / "grades.csv"  # shown, though the latest grading is another commit
+    assert (
+        hexahype(
+            kit.root, "gradebook", "--gradebook", str(db), "export-csv", str(grades)
+        ).returncode
+        == 0
+    )
+    assert [r["dates"] for r in _csv(grades)] == ["flagged"]
+    # grading the first commit again keeps its date flags
+    forced = hexahype(kit.root, "grade", str(repo), *args, "--commit", graded, "--force")
+    assert forced.returncode == 0, forced.stdout
+    with sqlite3.connect(db) as con:
+        kept = con.execute(
+            "SELECT date_flags FROM submissions WHERE commit_sha = ?", (graded,)
+        ).fetchone()[0]
+    assert f"commit {late[:12]}" in kept
+    out = tmp_path / "released"
+    proc = hexahype(kit.root, "solutions", str(out), "--gradebook", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert not (out / "carol" / "solutions" / "ch1_tokens" / kit.second.solution_path.name).exists()
+    decisions = json.loads((out / "released.json").read_text())["decisions"]
+    why = next(d for d in decisions if d["student"] == "carol" and d["lesson"] == "1.3")
+    assert not why["released"] and "a date flag names" in why["why"], why
+
+
+# -- identity matching is exact -----------------------------------------------------------------
+HAND_NAMES = (
+    "=cmd",
+    "+1",
+    "-2",
+    "@sum(A1)",
+    "'=quoted",
+    "''",
+    "'",
+    "\tx",
+    "\rx",
+    " alice",
+    "alice ",
+    "a  b",
+    "a b",
+    'say "hi"',
+    "a,b",
+    "über-straße",
+    "學生",
+    "emoji-😀",
+    "new\nline",
+    "ctl\x1b[31m",
+    "bidi\u202eevil",
+    "nul\x00byte",
+    "line\u2028sep",
+)
+
+
+def _book_of(path: Path, names: list[str]) -> Gradebook:
+    book = Gradebook(path)
+    for i, name in enumerate(names):
+        graded = Graded(name, "r", f"{i + 1:040x}", "0", "HexaHype", "0.1.0", 0.0)
+        graded.lessons.append(LessonRow("1.1", "One", 0, "done", 1, 1, 10.0, 10.0, 0.0, ""))
+        book.record(graded)
+    return book
+
+
+def _round_trip(names: list[str], work: Path) -> tuple[dict, list[str], list[str]]:
+    """Export the scores of a gradebook of `names`, give every row an override (its row
+    number) in the file, import it; (changes, errors, the students)."""
+    from grader.grading import export
+    from grader.grading.insight import late as late_policy
+    from grader.grading.insight import scores as score_mod
+
+    book = _book_of(work / "g.sqlite", names)
+    try:
+        everyone = score_mod.compute(book, late_policy.Policy(), [])
+        sheet = work / "scores.csv"
+        sheet.write_text(export.csv_text(export.score_rows(everyone)), encoding="utf-8")
+        with sheet.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for i, row in enumerate(rows):
+            row["override"] = str(i)
+        with sheet.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        changes, errors = export.read_overrides(sheet, book)
+        return changes, errors, [s.student for s in everyone]
+    finally:
+        book.close()
+
+
+def test_every_exported_name_round_trips_through_import_overrides(tmp_path: Path) -> None:
+    """Every name the grader records (folder names pass `untrusted.name`) comes back as
+    itself, and only itself; the raw hand list (control characters too) either comes back
+    exactly or is refused row by row, never given to another student."""
+    from grader import untrusted
+
+    recorded = sorted({untrusted.name(n) for n in HAND_NAMES} | {"alice", "bob"})
+    changes, errors, students = _round_trip(recorded, tmp_path)
+    assert errors == [] and sorted(s for s, _ in changes) == sorted(students) == recorded
+    assert [changes[(s, "1.1")].points for s in students] == [
+        float(i) for i in range(len(students))
+    ]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    changes, errors, students = _round_trip(sorted(set(HAND_NAMES) | {"alice"}), raw)
+    assert all(s in students for s, _ in changes)
+    for student in students:  # each row is its student's, or one line says why not
+        if (student, "1.1") in changes:
+            assert changes[(student, "1.1")].points == float(students.index(student))
+    assert len(changes) + len(errors) == len(students)
+    assert all(e.startswith("scores.csv line ") and "\n" not in e for e in errors)
+
+
+def test_generated_names_round_trip_through_import_overrides(tmp_path_factory) -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    from grader import untrusted
+
+    alphabet = st.characters(codec="utf-8", exclude_categories=("Cs",))
+    starts = st.sampled_from(["", "=", "+", "-", "@", "'", "\t", " ", '"', ",", "\n"])
+
+    @hypothesis.settings(max_examples=40, deadline=None, database=None)
+    @hypothesis.given(
+        st.lists(
+            st.tuples(starts, st.text(alphabet, min_size=0, max_size=12)),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    def check(parts: list[tuple[str, str]]) -> None:
+        names = sorted({untrusted.name(a + b) for a, b in parts if (a + b).strip()} | {"x"})
+        work = tmp_path_factory.mktemp("names")
+        changes, errors, students = _round_trip(names, work)
+        assert errors == [], errors
+        assert {s for s, _ in changes} == set(names) == set(students)
+        for i, student in enumerate(students):
+            assert changes[(student, "1.1")].points == float(i)
+
+    check()
+
+
+def test_one_bad_override_row_never_stops_the_class(tmp_path: Path) -> None:
+    from grader.grading import export
+
+    book = _book_of(tmp_path / "g.sqlite", ["-alice", "bob", "carol"])
+    sheet = tmp_path / "edited.csv"
+    sheet.write_text(
+        "student,lesson,override,note\n"
+        "'-alice,1.1,7,\n"
+        "bob,1.1,ten,\n"  # not a number
+        "mallory,1.1,3,\n"  # nobody
+        "Bob,1.1,3,\n"  # not bob: names match exactly
+        " carol,1.1,3,\n"  # nor is this carol
+        "carol,9.9,3,\n"  # no such lesson
+        "carol,1.1,4,'=by hand\n",
+        encoding="utf-8",
+    )
+    try:
+        changes, errors = export.read_overrides(sheet, book)
+    finally:
+        book.close()
+    assert {k: v.points for k, v in changes.items() if v} == {
+        ("-alice", "1.1"): 7.0,
+        ("carol", "1.1"): 4.0,
+    }
+    assert changes[("carol", "1.1")].note == "=by hand"
+    assert [e.split(":", 1)[0] for e in errors] == [f"edited.csv line {n}" for n in (3, 4, 5, 6, 7)]
+    assert "override 'ten' is not a number" in errors[0] and "unknown student 'Bob'" in errors[2]
+
+
+def test_roster_and_extensions_match_exactly(tmp_path: Path) -> None:
+    """A login that is a classmate's repository name takes nobody's row; an extension for
+    `bob` is bob's alone."""
+    from grader.grading.download import match_folders
+    from grader.grading.insight import late as late_policy
+    from grader.grading.insight import roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "student,name,email\nbob,Bob,bob@x.org\nhw1-bob,Mallory,m@x.org\nalice,Alice,a@x.org\n",
+        encoding="utf-8",
+    )
+    people = roster.load(path)
+    # bob's repository folder is hw1-bob, mallory's login is hw1-bob: refused, never hers
+    person, why = people.match("hw1-bob")
+    assert person is None and "could be more than one student" in why and "lines 3 and 2" in why
+    assert people.find("hw1-hw1-bob") is None  # mallory's own folder: ambiguous too
+    assert people.find("bob").name == "Bob" and people.find("alice").name == "Alice"
+    assert people.find("Alice") is None and people.find(" alice") is None
+    assert "line 4 has 'alice'" in people.match("hw1-alice")[1]
+    ext = [late_policy.Extension("bob", 3, ("1.1",), 2), late_policy.Extension("bob", 2, (), 3)]
+    policy = late_policy.Policy(late_days=1)
+    assert late_policy.extra_days(ext, "bob", "1.1") == 3
+    assert late_policy.extra_days(ext, "hw1-bob", "1.1") == 0
+    assert (
+        late_policy.bank(policy, ext, "hw1-bob") == 1 and late_policy.bank(policy, ext, "bob") == 3
+    )
+    assert late_policy.extra_days(ext, "Bob", "1.1") == 0
+    # a Classroom 50 download: folders are <classroom>-<assignment>-<username>
+    repos, unmatched = match_folders(
+        ["cls-asg-bob", "cls-asg-asg-bob", "cls-asg-alice", "notes"], ["bob", "asg-bob", "alice"]
+    )
+    assert repos == {"bob": "cls-asg-bob", "asg-bob": "cls-asg-asg-bob", "alice": "cls-asg-alice"}
+    assert unmatched == ["notes: not <prefix><username> for any username; left out"]
+    repos, unmatched = match_folders(["cls-asg-bob"], ["bob", "asg-bob"])
+    assert repos == {} and "could be the repository of asg-bob or bob" in unmatched[0]
+
+
+# -- similarity: padding never hides a copy -----------------------------------------------------
+def _dead(n: int) -> str:
+    return "".join(
+        f"\n\ndef unused_{i}(a, b):\n    c = a * {i} + b\n    for k in range(c):\n"
+        f"        c -= k % {i % 7 + 2}\n    return [c, a, b]\n"
+        for i in range(n)
+    )
+
+
+def _docstrings_and_comments(source: str) -> str:
+    """Every function gets a huge docstring; a comment follows every line."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.body.insert(0, ast.Expr(ast.Constant("Lorem ipsum dolor sit amet. " * 400)))
+    lines = ast.unparse(tree).splitlines()
+    return "\n".join(f"{line}\n# {'padding ' * 20}" for line in lines) + "\n"
+
+
+def _reordered(source: str) -> str:
+    """Functions last and in reverse order, dead functions between them."""
+    tree = ast.parse(source)
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    rest = [n for n in tree.body if not isinstance(n, ast.FunctionDef)]
+    parts = [ast.unparse(ast.Module(body=rest, type_ignores=[]))]
+    for i, node in enumerate(reversed(defs)):
+        parts += [_dead(20).replace("unused_", f"unused_{i}_"), ast.unparse(node)]
+    return "\n\n".join(parts) + "\n"
+
+
+def _dead_code_inside(source: str) -> str:
+    """Every function's body starts with fifty lines of code that never runs."""
+    tree = ast.parse(source)
+    junk = ast.parse(
+        "if len('') > 1:\n"
+        + "".join(f"    waste_{i} = [{i}] * {i + 3}\n    waste_{i}.sort()\n" for i in range(50))
+    ).body
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.body[:0] = junk
+    return ast.unparse(tree) + "\n"
+
+
+def _behind_aliases(source: str, lesson: Lesson) -> str:
+    """The copy under other names, the task functions aliases of it, padded."""
+    for task in lesson.tasks:
+        source = re.sub(rf"\b{task}\b", f"_mine_{task}", source)
+    aliases = "".join(f"\n{task} = _mine_{task}\n" for task in lesson.tasks)
+    return source + _dead(150) + aliases + _dead(150)
+
+
+PADDINGS = {
+    "dead functions": lambda text, lesson: text + _dead(300),
+    "huge docstrings and comments": lambda text, lesson: _docstrings_and_comments(text),
+    "reordered and interleaved": lambda text, lesson: _reordered(text),
+    "dead code inside the functions": lambda text, lesson: _dead_code_inside(text),
+    "renamed and padded": lambda text, lesson: renamed_copy(text) + _dead(300),
+    "behind aliases": _behind_aliases,
+}
+
+
+@pytest.mark.parametrize("padding", sorted(PADDINGS))
+def test_padding_never_hides_a_copy(padding: str) -> None:
+    """A verbatim (or renamed) copy of a classmate's solution scores at or above the threshold
+    however it is padded; honest independent solutions stay below it
+    (test_twenty_independent_solutions_stay_below_the_threshold)."""
+    course = manifest.load(KIT)
+    for lesson_id in ("1.1", "1.2", "1.3", "1.4"):
+        lesson = course.get(lesson_id)
+        original = lesson.solution_path.read_text(encoding="utf-8")
+        padded = PADDINGS[padding](original, lesson)
+        compile(padded, "padded.py", "exec")  # still a module Python accepts
+        assert len(padded) > 2 * len(original)
+        subs, _ = _honest(course, lesson)
+        subs = dict(list(subs.items())[1:4])  # three honest attempts, without the reference
+        result = compare(lesson, {"original": original, "padded": padded, **subs})
+        pair = next(p for p in result.pairs if {p.a, p.b} == {"original", "padded"})
+        assert pair.score >= THRESHOLD, (lesson_id, padding, pair.to_json())
+        assert result.pairs[0] is pair
+        for p in result.pairs:  # the honest attempts are not dragged above it
+            if "original" not in (p.a, p.b) or "padded" not in (p.a, p.b):
+                assert p.score < THRESHOLD, (lesson_id, padding, p.to_json())

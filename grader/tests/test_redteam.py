@@ -12,7 +12,11 @@ author and committer name), `future` (the commit is dated far in the future), an
 `[deadline]` table: what the student commits after the deadline (`after = "solution"`, the
 lesson's real solution), whether those commits are dated before it (`backdate`), refs named to
 fool a resolver (`refs`, `{DAY}` is the deadline's date), and the date flag expected
-(`flag`).
+(`flag`). `redirect` makes the submission's repository reach a classmate's (`control-solutions`,
+every lesson solved): a `gitdir:` file (relative or absolute), a linked .git, alternates, a
+commondir, linked objects, or a config include making the classmate a promisor remote
+(`redirect_repository`); the top-level `flag` is then the tamper flag expected, and the
+submission must be graded from its own files (the stub) and never recorded by `collect`.
 
 Every submission is a git repository. All entries are graded in one batch, twice: through the
 local executor and through the Dask executor (a LocalCluster of two worker processes), each
@@ -99,6 +103,8 @@ class Entry:
     author: str = "Student"
     future: bool = False
     deadline: dict[str, object] = field(default_factory=dict)
+    redirect: str = ""  # how the repository reaches a classmate's (redirect_repository)
+    flag: str = ""  # the tamper flag expected
 
     @property
     def student(self) -> str:
@@ -132,6 +138,8 @@ def load_entries() -> list[Entry]:
                 author=spec.get("author", "Student"),
                 future=bool(spec.get("future", False)),
                 deadline=dict(spec.get("deadline", {})),
+                redirect=spec.get("redirect", ""),
+                flag=spec.get("flag", ""),
             )
         )
     return out
@@ -275,6 +283,63 @@ def after_deadline(dest: Path, entry: Entry, deadline: str) -> None:
         git(dest, entry.author, when, "tag" if kind == "tag" else "branch", name)
 
 
+REDIRECTS = (
+    "gitdir-file",
+    "gitdir-absolute",
+    "symlinked-dir",
+    "alternates",
+    "commondir",
+    "symlinked-objects",
+    "promisor-include",
+)
+
+
+def redirect_repository(dest: Path, victim: Path, kind: str) -> None:
+    """Make `dest`'s repository reach `victim`'s, so that git reading `dest` would read the
+    victim's commit (or objects); `dest`'s own files stay as they are."""
+    dot = dest / ".git"
+    theirs = victim / ".git"
+    head = git(victim, "x", None, "rev-parse", "HEAD").strip()
+    if kind in ("gitdir-file", "gitdir-absolute", "symlinked-dir"):
+        shutil.rmtree(dot)
+        if kind == "symlinked-dir":
+            dot.symlink_to(os.path.relpath(theirs, dest))
+        else:
+            target = theirs if kind == "gitdir-absolute" else os.path.relpath(theirs, dest)
+            dot.write_text(f"gitdir: {target}\n", encoding="utf-8")
+    elif kind == "alternates":
+        (dot / "objects" / "info" / "alternates").write_text(f"{theirs / 'objects'}\n")
+        (dot / "refs" / "heads" / "main").write_text(head + "\n")
+    elif kind == "symlinked-objects":
+        shutil.rmtree(dot / "objects")
+        (dot / "objects").symlink_to(theirs / "objects")
+        (dot / "refs" / "heads" / "main").write_text(head + "\n")
+    elif kind == "commondir":
+        for name in ("objects", "refs"):
+            shutil.rmtree(dot / name)
+        (dot / "packed-refs").unlink(missing_ok=True)
+        (dot / "commondir").write_text(os.path.relpath(theirs, dot) + "\n")
+    elif kind == "promisor-include":
+        live = manifest.load(KIT).get("1.3")
+        rel = live.exercise_path.relative_to(live.root).as_posix()
+        blob = git(victim, "x", None, "rev-parse", f"HEAD:{rel}").strip()
+        git(dest, "x", None, "update-index", "--cacheinfo", f"100644,{blob},{rel}")
+        tree = git(dest, "x", None, "write-tree", "--missing-ok").strip()
+        commit = git(dest, "x", None, "commit-tree", tree, "-p", "HEAD", "-m", "borrowed")
+        git(dest, "x", None, "update-ref", "refs/heads/main", commit.strip())
+        git(dest, "x", None, "reset", "-q")  # the index as the work tree (the stub) again
+        (dot / "promisor.cfg").write_text(
+            "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialclone = origin\n"
+            f'[remote "origin"]\n\turl = {victim}\n\tpromisor = true\n'
+            "\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+            encoding="utf-8",
+        )
+        with (dot / "config").open("a", encoding="utf-8") as fh:
+            fh.write("[include]\n\tpath = promisor.cfg\n")
+    else:
+        raise AssertionError(f"unknown redirect {kind!r}")
+
+
 def tree_hash(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -397,6 +462,9 @@ def corpus_run(
         write_submission(batch / e.student, lessons, e, port)
     for name in CONTROLS:
         write_submission(batch / name, lessons, None, port)
+    for e in runnable:
+        if e.redirect:
+            redirect_repository(batch / e.student, batch / "control-solutions", e.redirect)
     db = work / "gradebook.sqlite"
     with sqlite3.connect(db) as con:  # an earlier grade holding a canary
         con.execute("CREATE TABLE canary (secret TEXT)")
@@ -519,12 +587,17 @@ def test_corpus_covers_the_attack_families() -> None:
         "kill-everything",
         "ptrace-others",
         "host-details",
+        # the submission's own files: repositories that reach a classmate's
+        *(f"git-{kind}" for kind in ("gitdir-file", "symlinked-dir", "alternates", "commondir")),
     ):
         assert needed in names
     for e in ENTRIES:
         assert e.override in ("attack", "wrap", "stub", "none"), e.name
         assert set(e.zero) <= {e.lesson}, e.name
         assert (CORPUS / e.name / "attack.py").is_file()
+        assert e.redirect in ("", *REDIRECTS), e.name
+        assert not e.redirect or (e.flag and e.zero == [e.lesson]), e.name
+    assert {e.redirect for e in ENTRIES} >= set(REDIRECTS)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
@@ -691,6 +764,9 @@ def test_deadlines_are_decided_by_the_records(corpus_run: dict) -> None:
         if e.name not in corpus_run["runnable"]:
             continue
         basis, flags = rows[e.shown]
+        if e.redirect:  # no head of its own to go by: graded from its files, and flagged
+            assert basis == "its own files (git refused)", (e.name, basis)
+            continue
         assert basis.startswith("collected "), (e.name, basis)
         want = (
             str(e.deadline.get("flag", ""))
@@ -701,6 +777,29 @@ def test_deadlines_are_decided_by_the_records(corpus_run: dict) -> None:
             assert want in flags, (e.name, flags)
         else:
             assert flags == "", (e.name, flags)
+
+
+def test_redirected_repositories_are_flagged_and_never_recorded(corpus_run: dict) -> None:
+    """Graded from the folder's own files (the stub, test_attack_is_contained), flagged in
+    the gradebook and on the terminal, and `collect` records no head for them."""
+    with sqlite3.connect(corpus_run["db"]) as con:
+        rows = {
+            r[0]: r[1:]
+            for r in con.execute("SELECT student, tampered, tamper_detail FROM submissions")
+        }
+        recorded = {r[0] for r in con.execute("SELECT DISTINCT student FROM snapshots")}
+    redirected = [e for e in ENTRIES if e.redirect and e.name in corpus_run["runnable"]]
+    assert redirected
+    for e in redirected:
+        tampered, detail = rows[e.shown]
+        assert tampered == 1 and detail.startswith("git: ") and e.flag in detail, (e.name, detail)
+        assert e.shown not in recorded, e.name
+        assert f"{e.shown}: not recorded: " in corpus_run["collect"].stdout, e.name
+        line = next(
+            ln for ln in corpus_run["proc"].stdout.splitlines() if ln.startswith(e.shown + " @ ")
+        )
+        assert "TAMPERED: git: " in line, line
+    assert "control-solutions" in recorded
 
 
 def test_caps_hold_for_all_processes_of_a_worker(corpus_run: dict, level: str) -> None:

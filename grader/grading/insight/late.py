@@ -228,10 +228,21 @@ def _deadline(text: str, raw: object, zone: tzinfo, what: str) -> datetime:
 
 # -- the extension file -------------------------------------------------------------------------
 def same_student(graded: str, listed: str) -> bool:
-    """Whether a gradebook name (a repository folder, for example `lesson-set-alice` as
-    `gh classroom clone` names it) is the student a roster or extension file lists."""
-    graded, listed = graded.strip().lower(), listed.strip().lower()
-    return bool(listed) and (graded == listed or graded.endswith("-" + listed))
+    """Whether a gradebook name is the student a roster or extension file lists: exactly the
+    same string. No case folding and no suffix rule: `bob` is never `Bob` or `hw1-bob`, so no
+    student can choose a name that captures a classmate's extension or grade."""
+    return bool(listed) and graded == listed
+
+
+def near_misses(listed: str, known: Iterable[str]) -> list[str]:
+    """Gradebook names that a looser rule would have taken for `listed` (other case, spaces
+    around it, or a repository name ending in `-listed`), for the error message."""
+    low = listed.strip().lower()
+    return sorted(
+        k
+        for k in set(known)
+        if k != listed and (k.strip().lower() == low or k.lower().endswith("-" + low))
+    )[:3]
 
 
 def load_extensions(
@@ -267,7 +278,11 @@ def load_extensions(
             if not student:
                 raise PolicyError(f"{name} line {line}: no student")
             if students is not None and not any(same_student(s, student) for s in students):
-                raise PolicyError(f"{name} line {line}: unknown student {student!r}")
+                near = near_misses(student, students)
+                hint = f" (names match exactly; did you mean {', '.join(map(repr, near))}?)"
+                raise PolicyError(
+                    f"{name} line {line}: unknown student {student!r}" + (hint if near else "")
+                )
             if not re.fullmatch(r"\d+", days):
                 raise PolicyError(f"{name} line {line}: days must be a whole number, not {days!r}")
             lessons: tuple[str, ...] = ()

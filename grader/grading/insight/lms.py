@@ -23,7 +23,10 @@ column: email address, ID number, username or user id) and gradeimport_csv_load_
 - a row whose identifier matches no Moodle user aborts the whole import ("user not found"),
   so students missing from the roster are not written into the file but listed beside it.
 
-In both, a roster student without a graded submission gets no row: an empty cell would clear a
+A gradebook student is a roster entry only by exactly the same name (`roster.Roster.match`);
+a name that could be two entries' (one exactly, another by case or as `...-<student>`) is
+refused, left out and listed, never given to either. In both, a roster student without a graded
+submission gets no row: an empty cell would clear a
 grade the LMS already holds. Everyone left out is listed, never silently dropped.
 """
 
@@ -37,7 +40,7 @@ from pathlib import Path
 from ...manifest import Course
 from ...results import total
 from . import safe
-from .roster import Person, Roster, RosterError
+from .roster import Roster, RosterError
 from .scores import StudentScore
 
 CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -123,11 +126,9 @@ def canvas(
         ]
     )
     for student in scores:
-        person: Person | None = roster.find(student.student)
+        person, why = roster.match(student.student)
         if person is None:
-            export.left_out.append(
-                (student.student, "not in the roster: left out (no ID to match it in Canvas)")
-            )
+            export.left_out.append((student.student, f"{why}: left out (no ID to match it)"))
             continue
         ids = [
             person.name,
@@ -155,10 +156,10 @@ def moodle(
     columns = assignments(course, scores, by)
     export = Export([[MOODLE_IDS[key], *(safe.cell(c.title) for c in columns)]])
     for student in scores:
-        person = roster.find(student.student)
+        person, why = roster.match(student.student)
         if person is None:
             export.left_out.append(
-                (student.student, "not in the roster: left out (Moodle stops at an unknown user)")
+                (student.student, f"{why}: left out (Moodle stops at an unknown user)")
             )
             continue
         export.rows.append([safe.cell(person.get(key)), *_values(student, columns)])

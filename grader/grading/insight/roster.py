@@ -1,8 +1,9 @@
 """The class roster: who each graded repository belongs to in the LMS.
 
 A CSV file with a header. `student` (or GitHub Classroom's `github_username`) names the student
-as the gradebook does: the repository folder, or the last `-` part of a Classroom folder such
-as `lesson-set-alice`. The other columns are optional and feed the LMS exports: `name`,
+exactly as the gradebook does (the submission's folder name, or the username of a
+`gh teacher download` folder): no case folding and no suffix rule, so a student whose login is a
+classmate's repository name (`hw1-bob`) never takes the classmate's row. The other columns are optional and feed the LMS exports: `name`,
 `canvas_id` (Canvas's numeric user ID), `sis_user_id`, `sis_login_id`, `section`, `email`,
 `idnumber` and `username` (Moodle's user fields). A student listed twice, or an ID that two
 students share, is an error naming both lines.
@@ -57,14 +58,38 @@ class Roster:
     path: Path
     people: list[Person]
 
+    def match(self, graded: str) -> tuple[Person | None, str]:
+        """The roster entry of a gradebook student, or None and why: the entry whose
+        `student` is exactly the gradebook name, unless the name could also be another
+        entry's (the same but for case, or a repository name `...-<student>` such as
+        `gh classroom clone` writes): such a name is refused, never given to either."""
+        exact = [p for p in self.people if same_student(graded, p.student)]
+        low = graded.strip().lower()
+        loose = [
+            p
+            for p in self.people
+            if p not in exact
+            and p.student
+            and (low == p.student.lower() or low.endswith("-" + p.student.lower()))
+        ]
+        if exact and not loose:
+            return exact[0], ""
+        if exact or len(loose) > 1:
+            lines = " and ".join(str(p.line) for p in [*exact, *loose][:3])
+            return None, (
+                f"could be more than one student of {self.path.name} (lines {lines}); "
+                "refused: names match exactly, give each its own"
+            )
+        if loose:
+            return None, (
+                f"not in the roster (names match exactly; {self.path.name} line "
+                f"{loose[0].line} has {loose[0].student!r})"
+            )
+        return None, "not in the roster"
+
     def find(self, graded: str) -> Person | None:
-        """The roster entry of a gradebook student: an exact match first, else the one entry
-        whose name ends the repository name; None when none or several match."""
-        exact = [p for p in self.people if p.student.lower() == graded.strip().lower()]
-        if exact:
-            return exact[0]
-        found = [p for p in self.people if same_student(graded, p.student)]
-        return found[0] if len(found) == 1 else None
+        """`match` without the reason."""
+        return self.match(graded)[0]
 
     def require(self, key: str, label: str) -> None:
         """Every entry must have `key` (the identifier an export matches on)."""

@@ -27,8 +27,8 @@ def cell(value: object) -> str:
 
 
 def uncell(text: str) -> str:
-    """The text of a cell that `cell` wrote (the apostrophe removed again)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    """The text of a cell that `cell` wrote (its one leading apostrophe removed again)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith((*FORMULA_START, "'")) else text
 
 
 def number(value: float | None) -> str:

@@ -2,11 +2,22 @@
 share more code than the course hands everyone.
 
 Fingerprints come from copydetect (winnowing over a token stream in which every name becomes
-the same symbol, so renaming variables changes nothing). Everything a student was given is
-starter code and never counts as shared: the released stub, the code blocks of the lesson text
-and the code in the lesson's hints. A pair's score is the share of the *larger* submission's
-own code (after starter code) that the other one also holds, so a two-line answer that happens
-to match part of a long one scores low, and a whole copied file scores near 1.
+the same symbol, so renaming variables changes nothing; comments are dropped and every string,
+docstrings too, is one symbol). Everything a student was given is starter code and never counts
+as shared: the released stub, the code blocks of the lesson text and the code in the lesson's
+hints. What is left is a submission's own code.
+
+The score rule: a pair's score is the larger of two shares, each measured on the *smaller*
+side, so that nothing added to a copy (dead functions, comments, huge docstrings, dead code
+inside the functions, reordering) can lower it:
+- `whole`: the share of the smaller submission's own code that the other one also holds;
+- `per_task`: per task function (a function or method the lesson's stub defines, compared by
+  name with the other submission's), the share of the smaller of the two functions' own code
+  found in the other, summed over the task functions both wrote and weighted by that size.
+A side with less than MIN_OWN (150) normalised characters of own code scores 0: a one-line
+answer that matches a classmate's is no evidence of copying. So a whole copied solution scores
+near 1 however it is padded, and two independent solutions of a lesson stay below the
+threshold (grader/tests/test_insight.py checks both).
 
 Why copydetect and not compare50: compare50 (CS50, GPLv3, released 2026) is the more active
 project, but its current release pins attrs<21 and termcolor<2 and needs lib50 (requests,
@@ -18,17 +29,21 @@ algorithm it implements (Schleimer, Wilkerson and Aiken, SIGMOD 2003) does not a
 
 Output: OUT/index.html (ranked pairs per lesson, the matched regions side by side) and
 OUT/pairs.json. Nothing in a submission is run or imported; code is read from git objects (the
-graded commit when the gradebook knows it) or from the folder.
+graded commit when the gradebook knows it) or from the folder, by grading's rule: only a private
+copy of the submission's own repository is read, and a repository that reaches outside its
+folder (`sources.Redirected`) is flagged and compared from the folder's own files.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import itertools
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +52,16 @@ from typing import Any
 from ... import lessontext
 from ...manifest import Course, Lesson
 from ..gradebook import DEFAULT_PATH
-from ..sources import Source, SourceError, discover, full_commit, head
+from ..sources import (
+    Redirected,
+    Source,
+    SourceError,
+    discover,
+    full_commit,
+    has_repository,
+    head,
+    own_repository,
+)
 from ..staging import MAX_FILE_BYTES
 from . import book as books
 from .safe import html_code, html_text, term
@@ -45,6 +69,7 @@ from .safe import html_code, html_text, term
 NOISE = 25  # the shortest run of normalised code that counts as shared (characters)
 GUARANTEE = 30  # runs this long are always found
 THRESHOLD = 0.6
+MIN_OWN = 6 * NOISE  # a smaller side with less own code than this scores 0 (too short to tell)
 TOP = 10
 
 
@@ -57,12 +82,14 @@ class Pair:
     lesson: str
     a: str
     b: str
-    score: float  # share of the larger submission's own code found in the other
+    score: float  # max(whole, per_task): see the module docstring
     share_a: float
     share_b: float
     overlap: int  # normalised code characters in common
     regions_a: list[tuple[int, int]] = field(default_factory=list)
     regions_b: list[tuple[int, int]] = field(default_factory=list)
+    whole: float = 0.0  # share of the smaller file's own code found in the other
+    per_task: float = 0.0  # the same over the task functions both wrote, by size
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +100,8 @@ class Pair:
             "share_a": round(self.share_a, 4),
             "share_b": round(self.share_b, 4),
             "overlap": self.overlap,
+            "whole": round(self.whole, 4),
+            "per_task": round(self.per_task, 4),
         }
 
 
@@ -106,8 +135,65 @@ def starter_code(lesson: Lesson) -> list[str]:
     return parts
 
 
+def task_names(lesson: Lesson) -> list[str]:
+    """The lesson's task functions: the functions (and methods, as `Class.method`) its stub
+    defines at the top level."""
+    if not lesson.exercise_path.is_file():
+        return []
+    try:
+        tree = ast.parse(lesson.exercise_path.read_text(encoding="utf-8"))
+    except SyntaxError:
+        return []
+    return list(_defs(tree))
+
+
+def _defs(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Top-level functions and class methods by name (`f`, `Class.method`); a name defined
+    twice is its last definition, as Python binds it."""
+    out: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    out[f"{node.name}.{item.name}"] = item
+    return out
+
+
+def functions(text: str, names: list[str]) -> dict[str, str]:
+    """The source of each task function `text` defines (by name; empty when it does not
+    parse)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return {}
+    defs = _defs(tree)
+    lines = text.splitlines(keepends=True)
+    out = {}
+    for name in names:
+        node = defs.get(name)
+        if node is not None:
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            out[name] = "".join(lines[start - 1 : node.end_lineno or node.lineno])
+    return out
+
+
+def _matched(fp_a: Any, fp_b: Any, cd: Any) -> tuple[int, float, float, Any, Any]:
+    overlap, (share_a, share_b), (slices_a, slices_b) = cd.compare_files(fp_a, fp_b)
+    return int(overlap), float(share_a), float(share_b), slices_a, slices_b
+
+
+def _smaller_share(cover_a: int, share_a: float, cover_b: int, share_b: float) -> float:
+    """The share of the smaller side's own code found in the other (0 when it is too small
+    to tell a copy from a coincidence)."""
+    cover, share = min((cover_a, share_a), (cover_b, share_b))
+    return share if cover >= MIN_OWN else 0.0
+
+
 def compare(lesson: Lesson, code: dict[str, str]) -> LessonResult:
-    """Every pair of submissions of one lesson, ranked by score."""
+    """Every pair of submissions of one lesson, ranked by score (see the module docstring:
+    the larger of the whole-file and the per-task-function share of the smaller side)."""
     cd = _copydetect()
     import numpy as np
 
@@ -116,31 +202,53 @@ def compare(lesson: Lesson, code: dict[str, str]) -> LessonResult:
         boiler.extend(cd.CodeFingerprint("starter.py", NOISE, 1, fp=io.StringIO(text)).hashes)
     boilerplate = np.unique(np.array(boiler, dtype=np.int64))
     window = GUARANTEE - NOISE + 1
+
+    def fingerprint(name: str, text: str) -> Any:
+        return cd.CodeFingerprint(
+            f"{name}.py", NOISE, window, boilerplate=boilerplate, fp=io.StringIO(text)
+        )
+
+    names = task_names(lesson)
     prints = {}
+    parts: dict[str, dict[str, Any]] = {}
     skipped = []
     for student, text in sorted(code.items()):
-        fp = cd.CodeFingerprint(
-            f"{student}.py", NOISE, window, boilerplate=boilerplate, fp=io.StringIO(text)
-        )
+        fp = fingerprint(student, text)
         if fp.token_coverage == 0:
             skipped.append(student)
-        else:
-            prints[student] = fp
+            continue
+        prints[student] = fp
+        parts[student] = {
+            name: f
+            for name, body in functions(text, names).items()
+            if (f := fingerprint(student, body)).token_coverage > 0
+        }
     pairs = []
     for a, b in itertools.combinations(sorted(prints), 2):
-        overlap, (share_a, share_b), (slices_a, slices_b) = cd.compare_files(prints[a], prints[b])
-        share_a, share_b = float(share_a), float(share_b)
+        fa, fb = prints[a], prints[b]
+        overlap, share_a, share_b, slices_a, slices_b = _matched(fa, fb, cd)
+        whole = _smaller_share(fa.token_coverage, share_a, fb.token_coverage, share_b)
+        matched = own = 0.0
+        for name in sorted(parts[a].keys() & parts[b].keys()):
+            pa, pb = parts[a][name], parts[b][name]
+            _, sa, sb, _, _ = _matched(pa, pb, cd)
+            cover, share = min((pa.token_coverage, sa), (pb.token_coverage, sb))
+            matched += cover * share
+            own += cover
+        per_task = matched / own if own >= MIN_OWN else 0.0
         pairs.append(
             Pair(
                 lesson.id,
                 a,
                 b,
-                min(share_a, share_b),
+                max(whole, per_task),
                 share_a,
                 share_b,
-                int(overlap),
+                overlap,
                 _regions(slices_a),
                 _regions(slices_b),
+                whole=whole,
+                per_task=per_task,
             )
         )
     pairs.sort(key=lambda p: (-p.score, -p.overlap, p.a, p.b))
@@ -162,24 +270,33 @@ def read_code(
     out: dict[str, dict[str, str]] = {e.id: {} for e in lessons}
     for sub in subs:
         folder = Path(sub.location)
-        try:
-            commit = None
-            if (folder / ".git").exists():
-                known = commits.get(sub.student)
-                # the commit the gradebook graded, else HEAD: never a name the student chose
-                commit = full_commit(known) if known else head(folder)
-            source = Source(folder, commit)
-        except (SourceError, ValueError) as exc:
-            problems.append(f"{sub.student}: {exc}")
-            continue
-        for lesson in lessons:
-            rel = lesson.exercise_path.relative_to(course.root).as_posix()
+        with tempfile.TemporaryDirectory(prefix="hexahype-similarity-") as tmp:
             try:
-                data = source.read(rel, MAX_FILE_BYTES)
-            except SourceError:
+                source = _source(folder, commits.get(sub.student), Path(tmp))
+            except Redirected as exc:
+                # the grading rule: never another repository's code; the folder's own files
+                problems.append(f"{sub.student}: flagged: git: {exc}; compared its own files")
+                source = Source(folder, None)
+            except (SourceError, ValueError) as exc:
+                problems.append(f"{sub.student}: {exc}")
                 continue
-            out[lesson.id][sub.student] = data.decode("utf-8", "replace")
+            for lesson in lessons:
+                rel = lesson.exercise_path.relative_to(course.root).as_posix()
+                try:
+                    data = source.read(rel, MAX_FILE_BYTES)
+                except SourceError:
+                    continue
+                out[lesson.id][sub.student] = data.decode("utf-8", "replace")
     return out, problems
+
+
+def _source(folder: Path, known: str | None, work: Path) -> Source:
+    """The submission's files as grading reads them: the commit the gradebook graded, else
+    HEAD (never a name the student chose), from a private copy of its own repository."""
+    if not has_repository(folder):
+        return Source(folder, None)
+    repo = own_repository(folder, work)
+    return Source(folder, full_commit(known) if known else head(repo), repo=repo)
 
 
 # -- the page -----------------------------------------------------------------------------------
@@ -212,9 +329,10 @@ def html_page(results: list[LessonResult], threshold: float, top: int) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         '<link rel="icon" href="data:,"><title>Similarity</title>',
         f"<style>{CSS}</style></head><body><h1>Similar submissions</h1>",
-        f'<p class="meta">Score: the share of the larger submission\'s own code (stub, lesson '
-        f"code and hints removed) that the other holds too. Pairs at or above {threshold:.0%} are "
-        "marked; names, strings and layout do not matter.</p>",
+        '<p class="meta">Score: the share of the smaller side\'s own code (stub, lesson code and '
+        "hints removed) that the other holds too, for the whole file or task function by task "
+        f"function, whichever is larger. Pairs at or above {threshold:.0%} are marked; names, "
+        "strings, comments, layout and added code do not lower it.</p>",
     ]
     for res in results:
         lesson = res.lesson

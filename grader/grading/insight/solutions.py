@@ -1,8 +1,11 @@
 """`hexahype solutions OUT/`: reference solutions for the students who may see them, never
 earlier.
 
-A student gets a lesson's reference solution once the student has passed that lesson (some
-graded submission has it done), or once the lesson's deadline has passed *for that student*:
+A student gets a lesson's reference solution once the student has passed that lesson in the
+graded commit (the submission whose points count for the lesson in every export,
+`scores.compute`, has it done, and no date flag of the student names that commit: a commit
+dated before the deadline but first seen after it never opens a solution), or once the lesson's
+deadline has passed *for that student*:
 the deadline plus the student's extension for the lesson plus every free late day the student
 could still spend, because a solution seen before a late hand-in would be a solution copied.
 A lesson without a deadline is released only to those who passed it.
@@ -15,6 +18,7 @@ there; OUT/released.json lists every decision, withheld lessons included.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,9 +29,11 @@ from ...manifest import Course, Lesson
 from ...results import Status
 from ..feedback import safe_name
 from ..gradebook import DEFAULT_PATH, Gradebook
-from . import late
+from . import late, scores
 from .book import BookError, open_book
 from .safe import term
+
+FLAGGED = re.compile(r"\bcommit ([0-9a-f]{7,64})\b")  # the commits a date flag names
 
 
 @dataclass(frozen=True)
@@ -55,19 +61,37 @@ def decide(
     now = now or datetime.now(timezone.utc)
     students = sorted({r["student"] for r in book.history() if r["commit_sha"]})
     extensions = late.load_extensions(policy, course, students)
-    passed: dict[str, dict[str, str]] = {}
+    flagged: dict[str, set[str]] = {}
     for sub in book.history():
-        for row in book.lessons(sub["id"]):
-            if row["status"] == Status.DONE.value:
-                passed.setdefault(sub["student"], {}).setdefault(row["lesson"], sub["commit_sha"])
+        named = set(FLAGGED.findall(sub["date_flags"] or ""))
+        flagged.setdefault(sub["student"], set()).update(named)
+    passed: dict[str, dict[str, str]] = {}
+    suspect: dict[str, dict[str, str]] = {}
+    for score in scores.compute(book, policy, extensions):
+        for item in score.lessons:
+            if item.status != Status.DONE.value or not item.commit:
+                continue
+            bad = any(item.commit.startswith(p) for p in flagged.get(score.student, ()))
+            (suspect if bad else passed).setdefault(score.student, {})[item.lesson] = item.commit
     out = []
     lessons = [e for e in course.lessons if e.solution_path.is_file()]
     for student in students:
         for lesson in lessons:
             commit = passed.get(student, {}).get(lesson.id)
+            flagged_pass = suspect.get(student, {}).get(lesson.id)
             opens = open_from(policy, extensions, student, lesson.id)
             if commit:
                 out.append(Decision(student, lesson.id, True, f"passed (commit {commit[:12]})"))
+            elif flagged_pass and (opens is None or now < opens):
+                out.append(
+                    Decision(
+                        student,
+                        lesson.id,
+                        False,
+                        f"passed only in commit {flagged_pass[:12]}, which a date flag names"
+                        + (f"; opens {opens.isoformat()}" if opens is not None else ""),
+                    )
+                )
             elif opens is not None and now >= opens:
                 out.append(
                     Decision(
