@@ -114,7 +114,8 @@ def lookup(call_text: str, got: Any) -> list[str]:
 
 def record(call_text: str, got: Any, expected: Any = None, has_expected: bool = False) -> None:
     """While the bank is being measured, note this failing check (one JSON line): the call key,
-    the result, the expected value when the check gave one, and the test."""
+    the result, the expected value when the check gave one (and whether the result has its
+    type), and the test."""
     target = os.environ.get(RECORD_ENV)
     if not target:
         return
@@ -125,7 +126,7 @@ def record(call_text: str, got: Any, expected: Any = None, has_expected: bool = 
     want: Any = None
     if has_expected:
         try:
-            want = {"value": encode(expected)}
+            want = {"value": encode(expected), "same_type": type(got) is type(expected)}
         except (Unstable, RecursionError, ValueError, TypeError):
             want = None
     test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
@@ -138,8 +139,8 @@ def record(call_text: str, got: Any, expected: Any = None, has_expected: bool = 
 
 def read_records(path: Path, visible_only: bool = True) -> tuple[list[dict[str, Any]], str]:
     """The records in a file (from visible tests only): one dict per failing check with its
-    "call", "out", "want" ({"value": ...} or None) and "test", and the call key of the first
-    of them (the entry's first failing check)."""
+    "call", "out", "want" ({"value": ..., "same_type": ...} or None) and "test", and the call
+    key of the first of them (the entry's first failing check)."""
     rows: list[dict[str, Any]] = []
     if not path.exists():
         return rows, ""

@@ -139,20 +139,58 @@ def same(a: Any, b: Any) -> bool:
         return False
 
 
+def _has_float(tree: Tree) -> bool:
+    if isinstance(tree, float):
+        return True
+    if isinstance(tree, list):
+        return any(_has_float(t) for t in tree)
+    if isinstance(tree, dict):
+        return any(_has_float(t) for t in tree.values())
+    return False
+
+
+def _has_number(tree: Tree) -> bool:
+    if isinstance(tree, (int, float)):
+        return True
+    if isinstance(tree, list):
+        return any(_has_number(t) for t in tree)
+    if isinstance(tree, dict):
+        return any(_has_number(t) for t in tree.values())
+    return False
+
+
 class Labels:
     """Short labels for items, equal exactly when the items are the same result (`close`), so
-    that detectors can compare orders and lengths: `Labels().of([1.0, 2.0])` -> ['0', '1']."""
+    that detectors can compare orders and lengths: `Labels().of([1.0, 2.0])` -> ['0', '1'].
+    Items without floats (ids, text) are found by their exact form in constant time, unless
+    floats came before them."""
 
     def __init__(self) -> None:
-        self._seen: list[Tree] = []
+        self._exact: dict[Any, str] = {}
+        self._numeric: list[tuple[Tree, str]] = []  # items with numbers, in the order seen
+        self._floats_seen = False
 
     def label(self, value: Any) -> str:
         tree = encode(value)
-        for i, seen in enumerate(self._seen):
-            if close(seen, tree):
-                return str(i)
-        self._seen.append(tree)
-        return str(len(self._seen) - 1)
+        has_float = _has_float(tree)
+        key: Any = None
+        if not has_float:
+            key = tree if isinstance(tree, (int, str)) else json.dumps(tree, sort_keys=True)
+            if key in self._exact:
+                return self._exact[key]
+        if has_float or (self._floats_seen and _has_number(tree)):
+            for seen, name in self._numeric:
+                if close(seen, tree):
+                    if key is not None:
+                        self._exact[key] = name
+                    return name
+        name = str(len(self._exact) + len(self._numeric))
+        if key is not None:
+            self._exact[key] = name
+        if _has_number(tree):
+            self._numeric.append((tree, name))
+        self._floats_seen = self._floats_seen or has_float
+        return name
 
     def of(self, values: Any) -> list[str] | None:
         """The labels of a sequence's items, or None when one has no stable form."""

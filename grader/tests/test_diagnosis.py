@@ -242,6 +242,10 @@ def test_detectors_compare_float_items_by_closeness():
     got = [float(v) for v in np.array(want[::-1], dtype=np.float32)]
     says(got, want, "reverse order")
     assert describe([0.1, 0.2, 0.7 * (1 + 1e-9)], want) == ""
+    labels = outputs.Labels().of([1.0, 1, 2, 2.0000001, "a", [1, 2], [1.0, 2.0], 3])
+    assert labels is not None
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[5] == labels[6]
+    assert len({labels[0], labels[2], labels[4], labels[5], labels[7]}) == 5
 
 
 # -- the differential diagnosis -----------------------------------------------------------------
@@ -329,7 +333,7 @@ def test_failing_checks_are_recorded_when_asked(monkeypatch, tmp_path):
     assert lines[0] == {
         "call": call_key("f(1)"),
         "out": [1, 2],
-        "want": {"value": [2, 1]},
+        "want": {"value": [2, 1], "same_type": True},
         "test": "tests/ch1/test_x.py::test_y",
     }
     assert lines[1]["call"] == call_key("<lambda>(1) -> raises ValueError")
