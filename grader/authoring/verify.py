@@ -274,8 +274,9 @@ class MisconceptionRun:
     explanation: str  # the first sentence of the docstring
     caught: bool = False  # a visible test fails
     first: str = ""  # the first failing message (or why pytest did not run)
-    records: set[tuple[str, str]] = field(default_factory=set)  # (call key, fingerprint)
+    records: list[known.Output] = field(default_factory=list)  # (call key, encoded result)
     first_check: str = ""  # the call key of the first failing check
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the raw records, with "want"
 
     @property
     def named(self) -> bool:
@@ -317,7 +318,8 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
             timeout=600,
             env=env,
         )
-        run.records, run.first_check = known.read_records(records)
+        run.rows, run.first_check = known.read_records(records)
+        run.records = known.distinct([(r["call"], r["out"]) for r in run.rows])
     if doc is None:
         run.first = f"pytest did not run: {out.strip()[-300:]}"
         return run
@@ -331,11 +333,12 @@ def stale_diagnoses(
     runs_: list[MisconceptionRun], data: dict[str, Any], all_keys: set[str] | None = None
 ) -> list[str]:
     """What the stored differential-diagnosis data gets wrong about these runs (and, given every
-    key of the bank, about entries that no longer exist)."""
+    key of the bank, about entries that no longer exist). Results are compared by closeness
+    (grader.diagnosis.outputs), so one recomputed on another machine is not a change."""
     problems = []
     for run in runs_:
         if (
-            known.pairs_of(data, run.key) != run.records
+            not known.same_outputs(known.outputs_of(data, run.key), run.records)
             or data.get("first", {}).get(run.key, "") != run.first_check
         ):
             problems.append(f"{run.key}: its outputs on the visible checks changed")
@@ -414,7 +417,7 @@ def updated_diagnoses(
     data: dict[str, Any], results: list[MisconceptionRun], bank_keys: set[str]
 ) -> dict[str, Any]:
     """The data with these runs' records in place of the old ones (entries not run are kept)."""
-    records = {k: known.pairs_of(data, k) for k in data.get("mistakes", {}) if k in bank_keys}
+    records = {k: known.outputs_of(data, k) for k in data.get("mistakes", {}) if k in bank_keys}
     explanations = {k: v for k, v in data.get("mistakes", {}).items() if k in bank_keys}
     first = {k: v for k, v in data.get("first", {}).items() if k in bank_keys}
     for run in results:

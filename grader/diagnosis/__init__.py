@@ -2,9 +2,9 @@
 
 Two mechanisms, tried in this order when a check fails:
 
-1. the differential diagnosis (`known`): the check's call and the answer's fingerprint are
-   looked up in the outputs that the kit's misconception bank produces on the visible checks;
-   a match names that mistake in the bank entry's words;
+1. the differential diagnosis (`known`): the answer is compared, by closeness
+   (`outputs.close`), with the results that the kit's misconception bank returns on the same
+   visible check; a match names that mistake in the bank entry's words;
 2. generic detectors that read the shape of the wrong answer off the answer and the expected
    value: wrong type (`objects`), numeric transforms such as transposed, reversed, shifted,
    scaled, normalised along the wrong axis (`arrays`), and list, text and dict changes such as
@@ -97,7 +97,7 @@ def diagnose(call_text: str, got: Any, expected: Any = None, has_expected: bool 
 
     `has_expected` says whether `expected` is a value to compare with (it may be None)."""
     try:
-        known.record(call_text, got)
+        known.record(call_text, got, expected, has_expected)
         names = known.lookup(call_text, got)
     except Exception:
         names = []

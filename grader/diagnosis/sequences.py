@@ -1,7 +1,7 @@
 """Detectors for lists, tuples, strings and dicts of any items: reversed, shifted by one, the
 right items in the wrong order, one item missing or extra, cut short or running long, text that
 differs only in case, spaces or a replacement character, a dict with one key missing or extra.
-Items are compared by their normalised form (grader.diagnosis.fingerprint). Each detector
+Items are compared as results (grader.diagnosis.outputs: floats by closeness). Each detector
 returns one sentence (no final stop) or ""."""
 
 from __future__ import annotations
@@ -9,16 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .fingerprint import Unstable, canonical
+from .outputs import Labels
 
 Describe = Callable[[Any, Any], str]
-
-
-def _keys(xs: Any) -> list[str] | None:
-    try:
-        return [canonical(x) for x in xs]
-    except (Unstable, RecursionError, ValueError, TypeError):
-        return None
 
 
 def _unit(expected: Any) -> str:
@@ -136,7 +129,8 @@ def _items(got: list[Any], expected: list[Any], describe: Describe, unit: str) -
     """Same length, some items differ: describe them when they differ the same way."""
     if len(got) != len(expected):
         return ""
-    ga, ea = _keys(got), _keys(expected)
+    labels = Labels()
+    ga, ea = labels.of(got), labels.of(expected)
     if ga is None or ea is None:
         return ""
     diff = [i for i, (a, b) in enumerate(zip(ga, ea)) if a != b]
@@ -158,7 +152,8 @@ def describe_sequence(got: Any, expected: Any, describe: Describe) -> str:
         isinstance(expected, (list, tuple, str)) and isinstance(got, (list, tuple, str))
     ) or isinstance(got, str) != isinstance(expected, str):
         return ""
-    g, e = _keys(got), _keys(expected)
+    labels = Labels()
+    g, e = labels.of(got), labels.of(expected)
     if g is None or e is None:
         return ""
     unit = _unit(expected)
@@ -179,14 +174,15 @@ def describe_dict(got: Any, expected: Any, describe: Describe) -> str:
     gk, ek = set(got), set(expected)
     missing, extra = [k for k in expected if k not in gk], [k for k in got if k not in ek]
     shared = [k for k in expected if k in gk]
-    same = all(_keys([got[k]]) == _keys([expected[k]]) for k in shared)
+    labels = Labels()
+    same = all(labels.of([got[k]]) == labels.of([expected[k]]) for k in shared)
     if same and len(missing) == 1 and not extra:
         return f"the key {missing[0]!r} is missing (the other entries are right)"
     if same and len(extra) == 1 and not missing:
         return f"an extra key {extra[0]!r} (the other entries are right)"
     if missing or extra:
         return ""
-    diff = [k for k in expected if _keys([got[k]]) != _keys([expected[k]])]
+    diff = [k for k in expected if labels.of([got[k]]) != labels.of([expected[k]])]
     if len(diff) == 1:
         text = describe(got[diff[0]], expected[diff[0]])
         return f"for the key {diff[0]!r}: {text}" if text else ""
@@ -195,6 +191,6 @@ def describe_dict(got: Any, expected: Any, describe: Describe) -> str:
         text = describe(values_g, values_e)
         if text:
             return "taking the values in key order, " + text
-    if sorted(_keys(values_g) or []) == sorted(_keys(values_e) or []) and len(diff) >= 2:
+    if sorted(labels.of(values_g) or []) == sorted(labels.of(values_e) or []) and len(diff) >= 2:
         return "the right values under the wrong keys: check which value goes with which key"
     return ""

@@ -15,6 +15,8 @@ from grader import manifest, runs
 from grader.authoring import verify
 from grader.diagnosis import known
 
+from .test_float_robustness import EXACT_CATCHES, fragile_catch
+
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = manifest.load(ROOT)
 AUTHORED = [e for e in COURSE.entries if e.authored]
@@ -94,6 +96,13 @@ def test_misconception_is_caught_and_named_by_the_visible_tests(entry, path):
     )
     stale = verify.stale_diagnoses([run], known.load())
     assert not stale, f"{stale[0]}: run `hexahype verify --update-diagnoses`"
+    # the catch does not rest on a float's last bits (unless exact by construction)
+    assert fragile_catch(run.rows) == (run.key in EXACT_CATCHES), (
+        f"{run.key}: every failing check saw a result within the diagnosis tolerance of the "
+        f"expected value, so another machine might pass it: {run.rows[:1]}"
+        if run.key not in EXACT_CATCHES
+        else f"{run.key} is listed in EXACT_CATCHES but is caught by a margin now"
+    )
 
 
 def test_diagnosis_data_lists_exactly_the_bank():

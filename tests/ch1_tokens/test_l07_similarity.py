@@ -62,11 +62,19 @@ def test_cosine_of_opposite_vectors_is_minus_one(similarity):
     assert got == pytest.approx(-1.0), explain(call("cosine_similarity", a, -3 * a), got, -1.0)
 
 
+# A parallel pair whose computed cosine is above 1 on every machine. b = 2a, so the exact cosine
+# is 1, yet a.b / (|a| |b|) comes out as 1.0000000000000002. Why: a.b = 36, |a|^2 = 18 and
+# |b|^2 = 72 are small integers, so every product and sum is exact, in any order, with or without
+# FMA, in float64 and in float32. What is left is rounded the same way everywhere (IEEE 754):
+# r = sqrt(18) rounds so that r * r is 17.999999999999996, below 18, and |b| = 2r exactly, so the
+# ratio is 18 / (r * r), above 1 by more than half a step: it rounds up to the next float after 1.
+# Dividing by each length in turn, or normalising both vectors first, also lands above 1.
+CLIP_A = np.array([1.0, 1.0, 4.0])
+CLIP_B = 2 * CLIP_A
+
+
 def test_cosine_is_clipped_into_minus_one_to_one(similarity):
-    # Rounding makes a.b / (|a| |b|) come out as 1.0000000000000002 for this parallel pair.
-    a = np.array([0.3, 0.4])
-    b = a * 0.1
-    for x, y, bound in ((a, b, 1.0), (a, -b, -1.0)):
+    for x, y, bound in ((CLIP_A, CLIP_B, 1.0), (CLIP_A, -CLIP_B, -1.0)):
         got = similarity.cosine_similarity(x, y)
         assert -1.0 <= got <= 1.0, explain(
             call("cosine_similarity", x, y),
