@@ -271,3 +271,26 @@ def image_problems(page: Any) -> list[str]:
 def horizontal_overflow(page: Any) -> int:
     """How many CSS pixels the page is wider than its viewport (0: nothing scrolls sideways)."""
     return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
+
+
+# -- accessibility: axe-core, as the axe-playwright-python wheel ships it ------------------------
+def _axe_source() -> str:
+    from importlib import resources
+
+    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Every axe-core violation on the open page (all of axe's rules but the experimental ones),
+    as one line each: rule, impact, and the first elements concerned. The script is evaluated
+    through the DevTools protocol, so the page's own Content-Security-Policy does not stop it."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    found = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, { resultTypes: ["violations"] });
+          return r.violations.map(v => [v.id, v.impact, v.help,
+                                         v.nodes.slice(0, 3).map(n => n.target.join(" "))]);
+        }"""
+    )
+    return [f"{page.url}: {rule} ({impact}) {text}: {nodes}" for rule, impact, text, nodes in found]

@@ -33,6 +33,7 @@ from grader.tests.conftest import ROOT, copy_course
 from grader.tests.test_instructor import _actionlint
 
 SEED_LESSONS = 15  # the seed outline's "0 of 15 read"
+PAPERS = {url for _, url in render.PAPERS}
 
 
 @pytest.fixture(scope="module")
@@ -111,8 +112,14 @@ def test_site_counts_the_seeds_fifteen_lessons(course: manifest.Course, site: Pa
 def test_every_link_and_asset_of_every_page_is_in_the_site(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     parsed = {p: _parse(p) for p in pages}
+    papers = {url for _, url in render.PAPERS}
     for page, links in parsed.items():
-        for ref in links.hrefs + links.srcs:
+        for ref in links.srcs:
+            if re.match(r"^[a-z]+:", ref):
+                pytest.fail(f"{page.relative_to(site)} loads from outside the site: {ref}")
+        for ref in links.hrefs:
+            if ref in papers:
+                continue  # a paper's own page: a link to follow, never a resource loaded
             if re.match(r"^[a-z]+:", ref):
                 pytest.fail(f"{page.relative_to(site)} links out of the site: {ref}")
             path, _, frag = ref.partition("#")
@@ -303,6 +310,150 @@ def test_serve_builds_then_serves_on_localhost_until_interrupted(tmp_path: Path)
     assert proc.returncode == 0, err
 
 
+# -- formulas, links, outlines, search and status, as files ---------------------------------------
+def _lesson_html(site: Path, course: manifest.Course, lesson_id: str) -> str:
+    return (site / model.page_path(course.get(lesson_id))).read_text(encoding="utf-8")
+
+
+def test_every_tex_formula_of_every_lesson_is_mathml(course: manifest.Course, site: Path) -> None:
+    md = render.markdown()
+    typeset = 0
+    for entry in course.lessons:
+        tokens = md.parse(entry.text_path.read_text(encoding="utf-8"))
+        spans = [t for t in tokens if t.type == "math_block"]
+        spans += [c for t in tokens if t.children for c in t.children if c.type == "math_inline"]
+        html = _lesson_html(site, course, entry.id)
+        assert html.count("<math ") == len(spans), entry.id
+        assert html.count('<div class="math-block"') == sum(t.type == "math_block" for t in spans)
+        for span in spans:
+            assert f"${span.content}$" not in html, f"{entry.id}: ${span.content}$ left as text"
+        typeset += len(spans)
+    assert typeset >= 20, "the lessons' formulas are TeX"
+    html = _lesson_html(site, course, "2.4")
+    assert "<msqrt>" in html and 'display="block"' in html  # sqrt(d_h) and GELU's formula
+
+
+def test_dollars_that_are_not_formulas_stay_text_and_bad_tex_is_refused(tmp_path: Path) -> None:
+    md = render.markdown()
+    html = md.render("It costs $5 and $10. Spaced $ x $ is not maths; $a \\cdot b$ is.\n")
+    assert "$5 and $10" in html and "$ x $" in html and html.count("<math ") == 1
+    assert "<mo>&#x000B7;</mo>" in html  # \\cdot
+    root = copy_course(tmp_path / "course", ("course.toml", "lessons"))
+    text = root / "lessons" / "ch1_tokens" / "1.1-why-models-need-numbers.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nA $\\nosuch{x}$ formula.\n")
+    with pytest.raises(SiteError, match=r"lesson 1\.1: the formula \$\\nosuch\{x\}\$ uses"):
+        build.build(manifest.load(root), tmp_path / "site")
+
+
+def test_lesson_numbers_in_the_text_link_to_their_pages(course: manifest.Course) -> None:
+    plan = model.plan(course)
+    lessons = [p for p in plan.pages if p.entry.is_lesson]
+    linker = render.Linker(
+        lessons_root=course.root / "lessons",
+        pages={p.source.resolve(): p.path for p in lessons},
+        ids={p.id: p.path for p in lessons},
+    )
+    page = plan.page("1.2")
+    assert page is not None
+    text = (
+        "As lesson 1.3 shows, and lessons 1.4 and 1.5, lessons 1.6, 1.7 or 1.8 too. This is\n"
+        "lesson 1.2 (no link to itself); `lesson 1.9` is code, [lesson 2.1](https://example.org/) a link,\n"
+        "and lesson 9.9 does not exist.\n"
+    )
+    out = render.render_lesson(text, page.source, page.path, linker, lambda: "")
+    linked = re.findall(r'<a href="([^"]+)" class="xref">([^<]+)</a>', out.html)
+    assert [n for _, n in linked] == ["1.3", "1.4", "1.5", "1.6", "1.7", "1.8"], out.html
+    assert linked[0][0] == "1.3-byte-pair-encoding.html"
+    assert "lesson 1.2 (no link" in out.html and "<code>lesson 1.9</code>" in out.html
+    assert '<a href="https://example.org/">lesson 2.1</a>' in out.html  # a link stays one link
+    assert "lesson 9.9 does not exist" in out.html
+
+
+def test_the_lessons_cross_references_and_papers_are_links(
+    course: manifest.Course, site: Path
+) -> None:
+    xrefs = 0
+    for entry in course.lessons:
+        html = _lesson_html(site, course, entry.id)
+        article = html.split('<article class="lesson"', 1)[1].split("</article>", 1)[0]
+        xrefs += article.count('class="xref"')
+        further = article.split('id="going-further"', 1)[-1].split("<h2", 1)[0]
+        if 'id="going-further"' not in article:
+            continue
+        for item in re.findall(r"<li>(.*?)</li>", further, re.S):
+            cited = len(re.findall(r"\b(?:19|20)\d\d\)", item))  # "(Dao et al., 2022)"
+            links = re.findall(r'<a href="([^"]+)" class="paper">', item)
+            assert len(links) >= cited, f"{entry.id}: a paper in Going further has no link: {item}"
+            assert set(links) <= PAPERS
+    assert xrefs >= 10, "lessons name each other"
+    vaswani = _lesson_html(site, course, "2.4")
+    assert '<a href="https://arxiv.org/abs/1706.03762" class="paper">' in vaswani
+
+
+def test_each_lesson_has_an_outline_of_its_headings(course: manifest.Course, site: Path) -> None:
+    for entry in course.lessons:
+        html = _lesson_html(site, course, entry.id)
+        nav = html.split('<nav class="outline"', 1)[1].split("</nav>", 1)[0]
+        article = html.split('<article class="lesson"', 1)[1].split("</article>", 1)[0]
+        ids = re.findall(r'<h[23] id="([^"]+)"', article)
+        assert re.findall(r'<a href="#([^"]+)"', nav) == ids, entry.id
+        assert "your-turn" in ids, entry.id
+
+
+def test_the_search_index_is_built_with_the_site(course: manifest.Course, site: Path) -> None:
+    entry = json.loads((site / build.SEARCH_DIR / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(model.plan(course).pages)
+    assert (site / build.SEARCH_DIR / "pagefind.js").is_file()
+    assert list((site / build.SEARCH_DIR).glob("wasm.*.pagefind"))
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in home  # the contents page is not a search result
+    assert 'id="search-box"' in home and "wasm-unsafe-eval" in home
+
+
+def test_a_static_site_says_exercise_status_is_not_available(site: Path) -> None:
+    status = json.loads((site / build.STATUS_PATH).read_text(encoding="utf-8"))
+    assert status["available"] is False
+    assert "hexahype site --serve" in status["reason"]
+
+
+def _checkout_with_status(dest: Path) -> manifest.Course:
+    """A course whose learner has 1.3 done and 1.4 failing (with a message full of markup)."""
+    root = copy_course(dest, ("course.toml", "lessons"))
+    (root / ".hexahype").mkdir()
+    (root / ".hexahype" / "state.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "hints": {},
+                "lessons": {
+                    "1.3": {"status": "done", "message": "", "passed": 9, "total": 9},
+                    "1.4": {"status": "failing", "message": FAILURE, "passed": 3, "total": 9},
+                    "1.5": {"status": "bogus", "message": "ignored"},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    return manifest.load(root)
+
+
+FAILURE = 'count_tokens: expected 3, got 4 <img src=x onerror="document.title=1"> & <b>bold</b>'
+
+
+def test_checkout_status_reads_the_learners_last_run(tmp_path: Path) -> None:
+    course = _checkout_with_status(tmp_path / "course")
+    status = serve.checkout_status(course)
+    assert status["available"] is True
+    assert status["lessons"]["1.3"] == {"status": "done", "message": ""}
+    assert status["lessons"]["1.4"] == {"status": "failing", "message": FAILURE}
+    assert status["lessons"]["1.5"] == {"status": "not started", "message": ""}
+    assert set(status["lessons"]) == {e.id for e in course.lessons}
+    (course.root / ".hexahype" / "state.json").write_text("{broken", encoding="utf-8")
+    again = serve.checkout_status(course)
+    assert {v["status"] for v in again["lessons"].values()} == {"not started"}
+    assert (course.root / ".hexahype" / "state.json").read_text() == "{broken", "read only"
+
+
 # -- the site in a real browser -----------------------------------------------------------------
 def _text(page: Any, selector: str) -> str:
     return " ".join(page.locator(selector).first.inner_text().split())
@@ -335,6 +486,8 @@ def _crawl(b: browsing.Browser, page: Any, base: str, problems: list[str]) -> se
         problems += browsing.heading_problems(page)
         problems += [f"{url}: {c}" for c in browsing.contrast_failures(page)]
         for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
+            if href in PAPERS:
+                continue  # a paper's page: linked, never loaded
             if not href.startswith(base):
                 problems.append(f"{url} links out of the site: {href}")
                 continue

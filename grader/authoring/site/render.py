@@ -74,9 +74,10 @@ PAPERS: tuple[tuple[str, str], ...] = (
     (r"Speculative decoding", "https://arxiv.org/abs/2211.17192"),
     (r"Min-p", "https://arxiv.org/abs/2407.01082"),
 )
-_PAPER = re.compile("|".join(f"(?:{pattern})" for pattern, _ in PAPERS))
+_SPACE = r"\s+"  # a title may break over two lines of the source
+_PAPER = re.compile("|".join("(?:" + pattern.replace(" ", _SPACE) + ")" for pattern, _ in PAPERS))
 # "lesson 2.2", "lessons 1.3 and 1.4", "lessons 1.3, 1.4 and 1.5": each number becomes a link.
-_XREF = re.compile(r"\b[Ll]essons? (\d+\.\d+)((?:(?:, | and | or )\d+\.\d+)*)")
+_XREF = re.compile(r"\b[Ll]essons?\s(\d+\.\d+)((?:(?:,\s|\sand\s|\sor\s)\d+\.\d+)*)")
 _NUMBER = re.compile(r"\d+\.\d+")
 
 
@@ -128,6 +129,9 @@ def _image(
     return self.renderToken(tokens, idx, options, env)
 
 
+_UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
+
+
 class TexError(ValueError):
     """A formula latex2mathml cannot read."""
 
@@ -139,8 +143,14 @@ def tex_html(tex: str, display: bool = False) -> str:
         mathml = convert(tex.strip(), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds for a malformed formula
         raise TexError(
-            f"the formula ${tex.strip()}$ is not TeX that latex2mathml reads ({exc})"
+            f"the formula ${tex.strip()}$ is not TeX that latex2mathml reads "
+            f"({type(exc).__name__}{': ' + str(exc) if str(exc) else ''})"
         ) from None
+    unknown = _UNKNOWN_COMMAND.search(mathml)  # latex2mathml prints a command it does not know
+    if unknown:
+        raise TexError(
+            f"the formula ${tex.strip()}$ uses {unknown.group(1)}, which latex2mathml lacks"
+        )
     if display:
         return f'<div class="math-block" tabindex="0">{mathml}</div>\n'
     return mathml
@@ -290,6 +300,20 @@ def _split(
     return out
 
 
+def _join_lines(children: list[Token]) -> list[Token]:
+    """Text broken over source lines as one text token (a soft break renders as a newline
+    either way), so that a title or "lesson\n2.2" split by the line end still matches."""
+    out: list[Token] = []
+    for tok in children:
+        prev = out[-1] if out else None
+        if prev is not None and prev.type == "text" and tok.type in ("softbreak", "text"):
+            joined = _text(prev.content + ("\n" if tok.type == "softbreak" else tok.content))
+            out[-1] = joined
+        else:
+            out.append(tok)
+    return out
+
+
 def _link_words(children: list[Token], page: str, linker: Linker, papers: bool) -> list[Token]:
     """Cross-references ("lesson 2.2") and, where `papers`, the papers named, as links. Text that
     is already a link, or code, is left alone."""
@@ -317,14 +341,14 @@ def _link_words(children: list[Token], page: str, linker: Linker, papers: bool) 
 
     def paper(m: re.Match[str]) -> list[Token]:
         for pattern, url in PAPERS:
-            if re.fullmatch(pattern, m.group(0)) and url not in seen:
+            if re.fullmatch(pattern.replace(" ", _SPACE), m.group(0)) and url not in seen:
                 seen.add(url)
                 return _link(url, m.group(0), "paper")
         return []
 
     out: list[Token] = []
     depth = 0
-    for tok in children:
+    for tok in _join_lines(children):
         if tok.type == "link_open":
             depth += 1
         elif tok.type == "link_close":
