@@ -689,16 +689,19 @@ def test_every_highlighting_colour_has_enough_contrast_on_the_code_background() 
     from pygments.token import Whitespace
 
     css = (Path(build.__file__).parent / "static" / "site.css").read_text(encoding="utf-8")
-    background = re.search(r"--code-bg: #([0-9a-f]{6});", css)
-    assert background, "site.css defines --code-bg"
-    bg = _luminance(background.group(1))
+    backgrounds = re.findall(r"--code-bg: #([0-9a-f]{6});", css)
+    assert len(backgrounds) == 2, "site.css defines --code-bg for the light and the dark theme"
     low = []
-    for token, style in get_style_by_name(render.PYGMENTS_STYLE):
-        if style["color"] and token not in Whitespace:
-            fg = _luminance(style["color"])
-            ratio = (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05)
-            if ratio < 4.5:
-                low.append(f"{token}: #{style['color']} is {ratio:.2f}:1")
+    for style_name, background in zip(
+        (render.PYGMENTS_STYLE, render.PYGMENTS_DARK_STYLE), backgrounds
+    ):
+        bg = _luminance(background)
+        for token, style in get_style_by_name(style_name):
+            if style["color"] and token not in Whitespace:
+                fg = _luminance(style["color"])
+                ratio = (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05)
+                if ratio < 4.5:
+                    low.append(f"{style_name} {token}: #{style['color']} is {ratio:.2f}:1")
     assert not low, low
 
 
@@ -712,3 +715,243 @@ def test_quiz_payload_is_quizbanks_quiz(course: manifest.Course) -> None:
         q = qp.quiz.questions[0]
         right = next(x for x in quizbank.LETTERS if q.is_right(x))
         assert quizbank.key_hash(qp.data["chapter"], q.id, right) == qp.data["questions"][0]["key"]
+
+
+# -- themes, accessibility, formulas, search and exercise status in a real browser ---------------
+THEMES = ("light", "dark")
+WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
+
+
+def test_every_page_passes_axe_in_both_themes_at_both_widths(
+    course: manifest.Course, site: Path
+) -> None:
+    """axe-core (every rule but the experimental ones) and the kit's contrast check find nothing
+    on any page, light and dark (as prefers-color-scheme asks), 1280 and 375 px wide; a phone
+    never scrolls sideways. axe's own color-contrast rule runs at 1280 px (the colours do not
+    change with the width; the kit's check, which does see the smaller phone text, runs at both):
+    it is most of axe's time."""
+    plan = model.plan(course)
+    httpd = serve.start(site)
+    base = serve.url(httpd)
+    urls = [base + "index.html"] + [base + p.path for p in plan.pages]
+    problems: list[str] = []
+    checked = 0
+    try:
+        with browsing.Browser.launch(allowed=(base,)) as b:
+            page = b.new_page()
+            for url in urls:
+                # one load per page; the theme follows the emulated system setting and the
+                # layout the viewport, in place
+                page.emulate_media(color_scheme="light")
+                page.set_viewport_size({"width": 1280, "height": 900})
+                b.open(url, page)
+                for theme in THEMES:
+                    page.emulate_media(color_scheme=theme)
+                    page.wait_for_function(  # theme.js follows a change of the system setting
+                        f"() => document.documentElement.dataset.theme === {theme!r}",
+                        timeout=5000,
+                    )
+                    for name, (width, height) in WIDTHS.items():
+                        page.set_viewport_size({"width": width, "height": height})
+                        where = f"[{theme}, {name}] "
+                        found = browsing.axe_violations(page, contrast=name == "desktop")
+                        problems += [where + v for v in found]
+                        problems += [
+                            where + f"{url}: {c}" for c in browsing.contrast_failures(page)
+                        ]
+                        if name == "phone" and browsing.horizontal_overflow(page):
+                            problems.append(where + f"{url} scrolls sideways")
+                        checked += 1
+            assert not b.problems, "\n".join(b.problems)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert checked == 4 * len(urls)
+    assert not problems, "\n".join(problems)
+
+
+def _luminance_of(css: str) -> float:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return _luminance(f"{r:02x}{g:02x}{b:02x}")
+
+
+def test_formulas_themes_search_code_and_figures_in_a_real_browser(
+    course: manifest.Course, site: Path
+) -> None:
+    plan = model.plan(course)
+    lesson = plan.page("2.4")
+    kv = plan.page("2.6")
+    assert lesson is not None and kv is not None
+    httpd = serve.start(site)
+    base = serve.url(httpd)
+    shots: list[Path] = []
+    try:
+        with browsing.Browser.launch(allowed=(base,), width=1280, height=900) as b:
+            page = b.new_page()
+            page.emulate_media(color_scheme="light")
+
+            # formulas are typeset MathML: a square root has its radical, a display formula its
+            # own centred line; screenshots in both themes
+            b.open(base + lesson.path, page)
+            sqrt = page.locator("article msqrt").first.bounding_box()
+            assert sqrt is not None and sqrt["width"] > 10 and sqrt["height"] > 10
+            block = page.locator(".math-block math").first
+            assert block.evaluate("m => getComputedStyle(m).display") == "block math"
+            page.evaluate(
+                "() => document.querySelector('.math-block').scrollIntoView({block: 'center'})"
+            )
+            for theme in THEMES:
+                if theme == "dark":  # the system asks for light: the reader toggles
+                    page.locator("[data-theme-toggle]").click()
+                assert page.evaluate("() => document.documentElement.dataset.theme") == theme
+                colour = block.evaluate("m => getComputedStyle(m).color")
+                ground = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+                assert (_luminance_of(colour) > 0.5) == (theme == "dark"), colour
+                assert (_luminance_of(ground) < 0.05) == (theme == "dark"), ground
+                shot = browsing.artifact(f"site-formulas-{theme}.png")
+                page.screenshot(path=str(shot))
+                shots.append(shot)
+
+            # the toggle is remembered: a reload (and another page) stays dark although the
+            # system asks for light; pressed again, light
+            toggle = page.locator("[data-theme-toggle]")
+            assert toggle.get_attribute("aria-pressed") == "true"
+            page.reload()
+            assert page.evaluate("() => localStorage.getItem('hexahype:theme')") == "dark"
+            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+            assert toggle.get_attribute("aria-pressed") == "true"
+            b.open(base + "index.html", page)
+            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+            toggle.click()
+            assert page.evaluate("() => document.documentElement.dataset.theme") == "light"
+            assert toggle.get_attribute("aria-pressed") == "false"
+
+            # 2.4 at 1280 px: no code block scrolls sideways; the figure is shown at its drawn
+            # size (so its 8.5 pt labels are 11 px on screen)
+            b.open(base + lesson.path, page)
+            wide = page.evaluate(
+                "() => [...document.querySelectorAll('.code pre')]"
+                ".filter(p => p.scrollWidth > p.clientWidth).length"
+            )
+            assert wide == 0, f"{wide} code blocks of 2.4 scroll sideways at 1280 px"
+            assert page.locator(".code pre").count() >= 16
+            shown, natural = page.evaluate(
+                "async () => { const i = document.querySelector('article img[src*=attention]');"
+                " i.loading = 'eager'; await i.decode(); return [i.width, i.naturalWidth]; }"
+            )
+            assert shown >= 0.97 * natural, (shown, natural)
+
+            # the outline beside the lesson leads to its sections
+            outline = page.locator("nav.outline")
+            assert outline.is_visible()
+            outline.get_by_role("link", name="The feed-forward network").click()
+            page.wait_for_url(base + lesson.path + "#the-feed-forward-network")
+
+            # search: "KV cache" reaches 2.6, by the mouse and by the keyboard
+            b.open(base + "index.html", page)
+            box = page.get_by_role("searchbox", name="Search")
+            box.fill("KV cache")
+            results = page.locator("[data-search-results] a")
+            results.first.wait_for()
+            hrefs = results.evaluate_all("els => els.map(a => a.href)")
+            assert base + kv.path in hrefs[:3], hrefs
+            assert "found for “KV cache”" in _text(page, "[data-search-status]")
+            shot = browsing.artifact("site-search-kv-cache.png")
+            page.screenshot(path=str(shot))
+            shots.append(shot)
+            page.locator(f'[data-search-results] a[href$="{kv.path}"]').first.click()
+            page.wait_for_url(base + kv.path)
+            assert "KV cache" in page.locator("h1").inner_text()
+            box = page.get_by_role("searchbox", name="Search")
+            box.fill("KV cache")
+            results.first.wait_for()
+            box.press("Enter")
+            assert page.evaluate("() => document.activeElement.closest('[data-search-results]')")
+            box.fill("")
+            page.wait_for_function("() => document.querySelector('[data-search-results]').hidden")
+
+            # a static site says honestly that it has no exercise status
+            b.open(base + "index.html", page)
+            page.wait_for_function("() => !document.querySelector('[data-status-note]').hidden")
+            tally = _text(page, "#contents ~ p .tally")
+            assert tally == f"0 of {SEED_LESSONS} read · exercise status not available here"
+            assert "hexahype site --serve" in _text(page, "[data-status-note]")
+            b.open(base + plan.pages[0].path, page)
+            page.wait_for_function(
+                "() => document.querySelector('[data-exercise-status]').className === 'unavailable'"
+            )
+            assert "not available" in _text(page, "[data-exercise-status]")
+            assert not b.blocked, b.blocked
+            assert not b.problems, "\n".join(b.problems)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    print("\nscreenshots: " + ", ".join(str(s) for s in shots))
+    assert all(s.stat().st_size > 10_000 for s in shots)
+
+
+def test_served_from_a_checkout_each_lesson_shows_the_exercise_status(tmp_path: Path) -> None:
+    course = _checkout_with_status(tmp_path / "course")
+    plan = model.plan(course)
+    out = build.build(course, tmp_path / "site").out
+    httpd = serve.start(out, status=lambda: serve.checkout_status(course))
+    base = serve.url(httpd)
+    try:
+        with browsing.Browser.launch(allowed=(base,), width=1280, height=900) as b:
+            page = b.new_page()
+            titles: list[str] = []
+            page.on("dialog", lambda d: (titles.append(d.message), d.dismiss()))
+            b.open(base + "index.html", page)
+            tally = page.locator("#contents ~ p .tally")
+            page.wait_for_function(
+                "() => document.querySelector('#contents ~ p .tally').textContent.includes('done')"
+            )
+            assert " ".join(tally.inner_text().split()) == (
+                f"0 of {SEED_LESSONS} read · 1 of {SEED_LESSONS} done"
+            )
+            assert _text(page, '.toc li[data-entry="1.3"] .exercise-cell') == "✓ done"
+            assert _text(page, '.toc li[data-entry="1.4"] .exercise-cell') == "✗ failing"
+            assert _text(page, '.toc li[data-entry="1.5"] .exercise-cell') == "not started"
+            assert page.locator("[data-status-note]").is_hidden()
+
+            for lesson_id, shown in (
+                ("1.3", "✓ done"),
+                ("1.4", "✗ failing"),
+                ("1.5", "not started"),
+            ):
+                entry = plan.page(lesson_id)
+                assert entry is not None
+                b.open(base + entry.path, page)
+                status = page.locator("[data-exercise-status]")
+                page.wait_for_function(
+                    "() => document.querySelector('[data-exercise-status]').className !== ''"
+                )
+                assert status.inner_text() == shown, lesson_id
+                message = page.locator("[data-exercise-message]")
+                if lesson_id == "1.4":
+                    # the learner's own failure message, word for word, as text: never markup
+                    assert message.inner_text() == FAILURE
+                    assert message.locator("*").count() == 0
+                    assert page.title() != "1"
+                    page.screenshot(path=str(browsing.artifact("site-lesson-1.4-failing.png")))
+                else:
+                    assert message.is_hidden()
+            # reading progress and exercise status side by side on the home page
+            entry = plan.page("1.3")
+            assert entry is not None
+            b.open(base + entry.path, page)
+            page.get_by_role("button", name="Mark as read").click()
+            b.open(base + "index.html", page)
+            page.wait_for_function(
+                "() => document.querySelector('#contents ~ p .tally').textContent.includes('done')"
+            )
+            assert " ".join(tally.inner_text().split()) == (
+                f"1 of {SEED_LESSONS} read · 1 of {SEED_LESSONS} done"
+            )
+            assert not titles, titles
+            problems = browsing.axe_violations(page)
+            assert not problems, "\n".join(problems)
+            assert not b.problems, "\n".join(b.problems)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

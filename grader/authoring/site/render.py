@@ -120,6 +120,19 @@ def _table_close(
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
+def _th(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # A header cell with nothing in it (the corner of a table whose rows are named) heads
+    # nothing: it is an ordinary cell.
+    token = tokens[idx]
+    opening = token.nesting == 1
+    inline = tokens[idx + 1] if opening else tokens[idx - 1]
+    if inline.type == "inline" and not inline.content.strip():
+        return "<td>" if opening else "</td>"
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _image(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -174,6 +187,8 @@ def markdown() -> MarkdownIt:
     md.add_render_rule("table_open", _table_open)
     md.add_render_rule("table_close", _table_close)
     md.add_render_rule("image", _image)
+    md.add_render_rule("th_open", _th)
+    md.add_render_rule("th_close", _th)
     return md
 
 
