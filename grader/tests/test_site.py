@@ -362,7 +362,14 @@ def test_lesson_numbers_in_the_text_link_to_their_pages(course: manifest.Course)
     )
     out = render.render_lesson(text, page.source, page.path, linker, lambda: "")
     linked = re.findall(r'<a href="([^"]+)" class="xref">([^<]+)</a>', out.html)
-    assert [n for _, n in linked] == ["1.3", "1.4", "1.5", "1.6", "1.7", "1.8"], out.html
+    assert [n for _, n in linked] == [
+        "lesson 1.3",
+        "lessons 1.4",
+        "1.5",
+        "lessons 1.6",
+        "1.7",
+        "1.8",
+    ], out.html
     assert linked[0][0] == "1.3-byte-pair-encoding.html"
     assert "lesson 1.2 (no link" in out.html and "<code>lesson 1.9</code>" in out.html
     assert '<a href="https://example.org/">lesson 2.1</a>' in out.html  # a link stays one link
@@ -797,12 +804,13 @@ def test_formulas_themes_search_code_and_figures_in_a_real_browser(
             assert sqrt is not None and sqrt["width"] > 10 and sqrt["height"] > 10
             block = page.locator(".math-block math").first
             assert block.evaluate("m => getComputedStyle(m).display") == "block math"
-            page.evaluate(
-                "() => document.querySelector('.math-block').scrollIntoView({block: 'center'})"
-            )
+            assert not browsing.image_problems(page)  # every figure loaded: no later shift
             for theme in THEMES:
                 if theme == "dark":  # the system asks for light: the reader toggles
                     page.locator("[data-theme-toggle]").click()
+                page.evaluate(
+                    "() => document.querySelector('.math-block').scrollIntoView({block: 'center'})"
+                )
                 assert page.evaluate("() => document.documentElement.dataset.theme") == theme
                 colour = block.evaluate("m => getComputedStyle(m).color")
                 ground = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
@@ -933,6 +941,7 @@ def test_served_from_a_checkout_each_lesson_shows_the_exercise_status(tmp_path: 
                     assert message.inner_text() == FAILURE
                     assert message.locator("*").count() == 0
                     assert page.title() != "1"
+                    page.locator(".read").scroll_into_view_if_needed()
                     page.screenshot(path=str(browsing.artifact("site-lesson-1.4-failing.png")))
                 else:
                     assert message.is_hidden()

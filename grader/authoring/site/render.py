@@ -337,15 +337,17 @@ def _link_words(children: list[Token], page: str, linker: Linker, papers: bool) 
     def xref(m: re.Match[str]) -> list[Token]:
         out: list[Token] = []
         at = m.start()
-        for n in _NUMBER.finditer(m.group(0), 0):
-            start = m.start() + n.start()
+        for i, n in enumerate(_NUMBER.finditer(m.group(0), 0)):
+            # "lesson 2.2" is one link; in "lessons 1.3 and 1.4" the second is its number alone
+            start = m.start() + (0 if i == 0 else n.start())
+            end = m.start() + n.end()
             target = linker.ids.get(n.group(0))
             if target is None or target == page:
                 continue
             if start > at:
                 out.append(_text(m.string[at:start]))
-            out += _link(posixpath.relpath(target, here), n.group(0), "xref")
-            at = start + len(n.group(0))
+            out += _link(posixpath.relpath(target, here), m.string[start:end], "xref")
+            at = end
         if not out:
             return []
         if at < m.end():
