@@ -280,29 +280,34 @@ def _axe_source() -> str:
     return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
 
 
-def axe_violations(page: Any, contrast: bool = True) -> list[str]:
-    """Every axe-core violation on the open page (all of axe's rules but the experimental ones),
-    as one line each: rule, impact, and the first elements concerned. The script is evaluated
-    through the DevTools protocol, so the page's own Content-Security-Policy does not stop it.
+# The axe rules whose outcome depends on colours alone (the rest read the DOM, names, roles and
+# layout, which a change of theme leaves as they are).
+AXE_COLOUR_RULES = ("color-contrast", "link-in-text-block")
 
-    axe's color-contrast rule skips the highlighted code (`.code pre`): its thousands of token
-    spans take most of axe's time, and their colours are the Pygments styles', which
+
+def axe_violations(page: Any, colours: bool = True, others: bool = True) -> list[str]:
+    """Every axe-core violation on the open page, as one line each: rule, impact, and the first
+    elements concerned. `others`: every rule but the experimental ones and the colour rules;
+    `colours`: the colour rules (AXE_COLOUR_RULES). The script is evaluated through the DevTools
+    protocol, so the page's own Content-Security-Policy does not stop it.
+
+    The colour rules skip the highlighted code (`.code pre`): its thousands of token spans take
+    most of axe's time, and their colours are the Pygments styles', which
     test_every_highlighting_colour_has_enough_contrast_on_the_code_background checks against
-    each theme's code background (contrast_failures() checks them on the page too). With
-    `contrast=False` the color-contrast rule does not run at all: for a second viewport width of
-    the same page, whose colours are the same (contrast_failures() covers the sizes)."""
+    each theme's code background (contrast_failures() checks them on the page too)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     found = page.evaluate(
-        """async (withContrast) => {
+        """async ([colourRules, colours, others]) => {
           const opts = { resultTypes: ["violations"] };
-          const all = await axe.run(document,
-                                    { ...opts, rules: { "color-contrast": { enabled: false } } });
-          const contrast = !withContrast ? { violations: [] } :
-            await axe.run({ exclude: [[".code pre"]] }, { ...opts, runOnly: ["color-contrast"] });
-          return all.violations.concat(contrast.violations).map(v => [v.id, v.impact, v.help,
-                                         v.nodes.slice(0, 3).map(n => n.target.join(" "))]);
+          const off = Object.fromEntries(colourRules.map(r => [r, { enabled: false }]));
+          const rest = !others ? { violations: [] } :
+            await axe.run(document, { ...opts, rules: off });
+          const colour = !colours ? { violations: [] } :
+            await axe.run({ exclude: [[".code pre"]] }, { ...opts, runOnly: colourRules });
+          return rest.violations.concat(colour.violations).map(v => [v.id, v.impact, v.help,
+                                        v.nodes.slice(0, 3).map(n => n.target.join(" "))]);
         }""",
-        contrast,
+        [list(AXE_COLOUR_RULES), colours, others],
     )
     return [f"{page.url}: {rule} ({impact}) {text}: {nodes}" for rule, impact, text, nodes in found]
