@@ -254,6 +254,14 @@
     window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
   }
 
+  // -- the outline: open beside the lesson on a wide screen, folded above it on a narrow one --
+  function setupOutline() {
+    var outline = document.querySelector("[data-outline]");
+    if (outline && window.matchMedia && !window.matchMedia("(min-width: 80rem)").matches) {
+      outline.open = false;
+    }
+  }
+
   // -- the theme toggle (theme.js has set the theme already) -----------------------------------
   function showTheme() {
     var dark = window.hexahypeTheme && window.hexahypeTheme.current() === "dark";
@@ -469,6 +477,7 @@
     var media = window.matchMedia("(prefers-color-scheme: dark)");
     if (media.addEventListener) media.addEventListener("change", showTheme);
   }
+  setupOutline();
   setupSearch();
   loadExercises();
   setupQuiz();
