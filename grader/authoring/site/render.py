@@ -150,8 +150,9 @@ class TexError(ValueError):
 
 
 def tex_html(tex: str, display: bool = False) -> str:
-    """A TeX formula as MathML (display: a block of its own). The TeX source stays with it as
-    the formula's annotation, so copying and screen readers have it too."""
+    """A TeX formula as MathML, which browsers typeset (display: centred on a line of its own,
+    in a box that scrolls sideways, never the page, when it is wider than a phone). Raises
+    TexError for a formula latex2mathml cannot read or a command it does not know."""
     try:
         mathml = convert(tex.strip(), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds for a malformed formula
