@@ -263,6 +263,26 @@ def test_without_the_site_extra_the_verb_names_the_install_command(
     assert command.INSTALL == 'pip install -e ".[site]"'
 
 
+def test_without_pagefind_the_verb_names_the_install_command_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setenv("HEXAHYPE_ROOT", str(ROOT))
+    monkeypatch.setattr(
+        build.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == build.PAGEFIND else real(name, *a),
+    )
+    assert cli.main(["site", str(tmp_path / "out")]) == 2
+    assert not (tmp_path / "out").exists()
+    err = capsys.readouterr().err.strip()
+    assert (
+        err == f"hexahype site: needs the site extra (pagefind_bin is missing): {command.INSTALL}"
+    )
+
+
 def test_pages_workflow_ships_in_the_template_and_passes_actionlint(
     course: manifest.Course, tmp_path: Path
 ) -> None:

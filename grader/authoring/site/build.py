@@ -34,6 +34,7 @@ from .errors import SiteError
 MARKER = ".hexahype-site"
 STATIC = ("site.css", "site.js", "theme.js", "favicon.svg")
 SEARCH_DIR = "assets/search"
+PAGEFIND = "pagefind_bin"  # the module of the pagefind-bin wheel, which holds the binary
 STATUS_PATH = "assets/status.json"
 # What a static site says where the served one shows the learner's exercise status.
 STATIC_STATUS = {
@@ -121,6 +122,8 @@ def _home_chapters(plan: model.Plan) -> list[dict[str, Any]]:
 
 def build(course: Course, out: Path) -> Result:
     """Build the whole site into `out`. Raises SiteError with one clear line."""
+    if importlib.util.find_spec(PAGEFIND) is None:  # before anything is written
+        raise ModuleNotFoundError(f"No module named {PAGEFIND!r}", name=PAGEFIND)
     plan = model.plan(course)
     if not plan.pages:
         raise SiteError("no lesson has a text yet: nothing to publish")
@@ -214,10 +217,8 @@ def build(course: Course, out: Path) -> Result:
 def _index(out: Path) -> None:
     """Pagefind's search index of the written pages (their `data-pagefind-body`), into
     assets/search/. Its output depends on the pages alone, so the build stays reproducible."""
-    if importlib.util.find_spec("pagefind_bin") is None:
-        raise ModuleNotFoundError("No module named 'pagefind_bin'", name="pagefind_bin")
     proc = subprocess.run(
-        [sys.executable, "-m", "pagefind_bin", "--site", str(out)]
+        [sys.executable, "-m", PAGEFIND, "--site", str(out)]
         + ["--output-subdir", SEARCH_DIR, "--force-language", "en", "--silent"],
         capture_output=True,
         text=True,

@@ -51,16 +51,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="the port of --serve (8000)")
 
 
+def _missing(exc: ModuleNotFoundError) -> bool:
+    """Whether `exc` is a module of the `site` extra missing (said in one line), not a bug."""
+    if (exc.name or "").split(".")[0] not in EXTRA_MODULES:
+        return False
+    print(
+        f"hexahype site: needs the site extra ({exc.name} is missing): {INSTALL}",
+        file=sys.stderr,
+    )
+    return True
+
+
 def run(args: argparse.Namespace, course: Course) -> int:
     try:
         from . import build
     except ModuleNotFoundError as exc:
-        if (exc.name or "").split(".")[0] not in EXTRA_MODULES:
+        if not _missing(exc):
             raise
-        print(
-            f"hexahype site: needs the site extra ({exc.name} is missing): {INSTALL}",
-            file=sys.stderr,
-        )
         return 2
     from . import serve
     from .errors import SiteError
@@ -79,4 +86,8 @@ def run(args: argparse.Namespace, course: Course) -> int:
     except SiteError as exc:
         print(f"hexahype site: {exc}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:  # the search's binary (pagefind-bin) is looked up late
+        if not _missing(exc):
+            raise
+        return 2
     return 0
