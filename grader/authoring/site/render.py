@@ -54,6 +54,7 @@ PAPERS: tuple[tuple[str, str], ...] = (
         r"The Absolute Minimum Every Software Developer",
         "https://www.joelonsoftware.com/2003/10/08/the-absolute-minimum-every-software-developer-absolutely-positively-must-know-about-unicode-and-character-sets-no-excuses/",
     ),
+    (r"Bavarian et al\.", "https://arxiv.org/abs/2207.14255"),
     (r"Improving Distributional Similarity", "https://doi.org/10.1162/tacl_a_00134"),
     (r"Attention Is All You Need", "https://arxiv.org/abs/1706.03762"),
     (r"Haviv et al\.", "https://arxiv.org/abs/2203.16634"),
