@@ -271,3 +271,43 @@ def image_problems(page: Any) -> list[str]:
 def horizontal_overflow(page: Any) -> int:
     """How many CSS pixels the page is wider than its viewport (0: nothing scrolls sideways)."""
     return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
+
+
+# -- accessibility: axe-core, as the axe-playwright-python wheel ships it ------------------------
+def _axe_source() -> str:
+    from importlib import resources
+
+    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
+
+
+# The axe rules whose outcome depends on colours alone (the rest read the DOM, names, roles and
+# layout, which a change of theme leaves as they are).
+AXE_COLOUR_RULES = ("color-contrast", "link-in-text-block")
+
+
+def axe_violations(page: Any, colours: bool = True, others: bool = True) -> list[str]:
+    """Every axe-core violation on the open page, as one line each: rule, impact, and the first
+    elements concerned. `others`: every rule but the experimental ones and the colour rules;
+    `colours`: the colour rules (AXE_COLOUR_RULES). The script is evaluated through the DevTools
+    protocol, so the page's own Content-Security-Policy does not stop it.
+
+    The colour rules skip the highlighted code (`.code pre`): its thousands of token spans take
+    most of axe's time, and their colours are the Pygments styles', which
+    test_every_highlighting_colour_has_enough_contrast_on_the_code_background checks against
+    each theme's code background (contrast_failures() checks them on the page too)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    found = page.evaluate(
+        """async ([colourRules, colours, others]) => {
+          const opts = { resultTypes: ["violations"] };
+          const off = Object.fromEntries(colourRules.map(r => [r, { enabled: false }]));
+          const rest = !others ? { violations: [] } :
+            await axe.run(document, { ...opts, rules: off });
+          const colour = !colours ? { violations: [] } :
+            await axe.run({ exclude: [[".code pre"]] }, { ...opts, runOnly: colourRules });
+          return rest.violations.concat(colour.violations).map(v => [v.id, v.impact, v.help,
+                                        v.nodes.slice(0, 3).map(n => n.target.join(" "))]);
+        }""",
+        [list(AXE_COLOUR_RULES), colours, others],
+    )
+    return [f"{page.url}: {rule} ({impact}) {text}: {nodes}" for rule, impact, text, nodes in found]

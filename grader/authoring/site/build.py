@@ -1,13 +1,22 @@
 """Write the site: Jinja2 templates around the rendered lessons and quizzes, plus the figures the
 lessons show and the site's own CSS and script (no web fonts, no CDN, nothing fetched).
 
+Search is Pagefind's: its binary (the `pagefind_bin` wheel of the `site` extra) indexes the
+written pages into assets/search/ (the index, its WebAssembly and its script, all local), and
+site.js asks it. `assets/status.json` says that exercise status is not available in a static
+site; `hexahype site --serve` answers that address from the learner's checkout instead.
+
 The build is reproducible (sorted, no timestamps) and writes only into OUT. OUT must be empty,
 or an earlier site (it holds the marker file), which is then replaced.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from functools import partial
 from importlib import resources
@@ -23,7 +32,16 @@ from . import model, quizdata, render
 from .errors import SiteError
 
 MARKER = ".hexahype-site"
-STATIC = ("site.css", "site.js", "favicon.svg")
+STATIC = ("site.css", "site.js", "theme.js", "favicon.svg")
+SEARCH_DIR = "assets/search"
+PAGEFIND = "pagefind_bin"  # the module of the pagefind-bin wheel, which holds the binary
+STATUS_PATH = "assets/status.json"
+# What a static site says where the served one shows the learner's exercise status.
+STATIC_STATUS = {
+    "available": False,
+    "reason": "Exercise status is not available on this static site: it shows when you run "
+    "hexahype site --serve in your own checkout.",
+}
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,8 @@ def _home_chapters(plan: model.Plan) -> list[dict[str, Any]]:
 
 def build(course: Course, out: Path) -> Result:
     """Build the whole site into `out`. Raises SiteError with one clear line."""
+    if importlib.util.find_spec(PAGEFIND) is None:  # before anything is written
+        raise ModuleNotFoundError(f"No module named {PAGEFIND!r}", name=PAGEFIND)
     plan = model.plan(course)
     if not plan.pages:
         raise SiteError("no lesson has a text yet: nothing to publish")
@@ -113,6 +133,7 @@ def build(course: Course, out: Path) -> Result:
     linker = render.Linker(
         lessons_root=course.root / "lessons",
         pages={p.source.resolve(): p.path for p in plan.pages if p.entry.is_lesson},
+        ids={p.id: p.path for p in plan.pages if p.entry.is_lesson},
     )
     md = render.markdown()
     written: dict[str, str | bytes] = {MARKER: f"{course.name} {course.version}\n"}
@@ -159,7 +180,7 @@ def build(course: Course, out: Path) -> Result:
             )
             problems += [f"lesson {entry.id}: {p}" for p in rendered.problems]
             html = env.get_template("lesson.html").render(
-                **ctx, kind="lesson", body=Markup(rendered.html)
+                **ctx, kind="lesson", body=Markup(rendered.html), outline=rendered.outline
             )
         written[page.path] = html
     if problems:
@@ -182,9 +203,26 @@ def build(course: Course, out: Path) -> Result:
         written[f"assets/{name}"] = content
     for rel, src in sorted(linker.assets.items()):
         written[rel] = src.read_bytes()
+    written[STATUS_PATH] = json.dumps(STATIC_STATUS, indent=1) + "\n"
     out = _prepare(out, course)
     for rel, body in sorted(written.items()):
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body.encode("utf-8") if isinstance(body, str) else body)
-    return Result(out=out, files=sorted(written), pages=len(plan.pages))
+    _index(out)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    return Result(out=out, files=files, pages=len(plan.pages))
+
+
+def _index(out: Path) -> None:
+    """Pagefind's search index of the written pages (their `data-pagefind-body`), into
+    assets/search/. Its output depends on the pages alone, so the build stays reproducible."""
+    proc = subprocess.run(
+        [sys.executable, "-m", PAGEFIND, "--site", str(out)]
+        + ["--output-subdir", SEARCH_DIR, "--force-language", "en", "--silent"],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0 or not (out / SEARCH_DIR / "pagefind.js").is_file():
+        said = (proc.stderr or proc.stdout).strip().splitlines()
+        raise SiteError(f"the search index was not built: {said[-1] if said else 'no output'}")

@@ -6,7 +6,11 @@
 
 The site is built from course.toml and lessons/ alone, works offline (nothing is fetched from
 elsewhere) and keeps each reader's progress in their browser. It needs the `site` extra
-(markdown-it-py, Pygments, Jinja2): pip install -e ".[site]".
+(markdown-it-py, Pygments, Jinja2, latex2mathml for the formulas, Pagefind for the search):
+pip install -e ".[site]".
+
+Served from a learner's checkout, each lesson also shows the learner's exercise status from
+their last run (.hexahype/state.json, read only); the static site says it has none.
 """
 
 from __future__ import annotations
@@ -14,13 +18,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from ...manifest import Course
 
 INSTALL = 'pip install -e ".[site]"'
 # The modules the `site` extra brings; any other missing module is a real error.
-EXTRA_MODULES = {"jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "pygments"}
+EXTRA_MODULES = {
+    "jinja2",
+    "markupsafe",
+    "markdown_it",
+    "mdit_py_plugins",
+    "pygments",
+    "latex2mathml",
+    "pagefind_bin",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,16 +51,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="the port of --serve (8000)")
 
 
+def _missing(exc: ModuleNotFoundError) -> bool:
+    """Whether `exc` is a module of the `site` extra missing (said in one line), not a bug."""
+    if (exc.name or "").split(".")[0] not in EXTRA_MODULES:
+        return False
+    print(
+        f"hexahype site: needs the site extra ({exc.name} is missing): {INSTALL}",
+        file=sys.stderr,
+    )
+    return True
+
+
 def run(args: argparse.Namespace, course: Course) -> int:
     try:
         from . import build
     except ModuleNotFoundError as exc:
-        if (exc.name or "").split(".")[0] not in EXTRA_MODULES:
+        if not _missing(exc):
             raise
-        print(
-            f"hexahype site: needs the site extra ({exc.name} is missing): {INSTALL}",
-            file=sys.stderr,
-        )
         return 2
     from . import serve
     from .errors import SiteError
@@ -62,8 +82,12 @@ def run(args: argparse.Namespace, course: Course) -> int:
             f"to {args.out or 'build/site'} in {seconds:.2f} s"
         )
         if args.serve:
-            serve.serve_forever(result.out, args.port)
+            serve.serve_forever(result.out, args.port, partial(serve.checkout_status, course))
     except SiteError as exc:
         print(f"hexahype site: {exc}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:  # the search's binary (pagefind-bin) is looked up late
+        if not _missing(exc):
+            raise
+        return 2
     return 0

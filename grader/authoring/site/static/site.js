@@ -1,9 +1,15 @@
-/* HexaHype course site: reading progress, copy buttons and quizzes, all in this browser.
+/* HexaHype course site: reading progress, exercise status, search, the theme toggle, copy
+ * buttons and quizzes, all in this browser.
  *
- * State lives in localStorage under one key per site (the site's address), as
+ * Reading state lives in localStorage under one key per site (the site's address), as
  *   {"version": 1, "read": {"1.3": true}, "quiz": {"1.10": {"q1": "b"}}}
  * A quiz answer is checked the way the kit checks it (grader/quizbank.py): a letter is
  * right when sha256("<salt>:<chapter>:<question>:<letter>") equals the question's key.
+ *
+ * Exercise status comes from assets/status.json: a static site's says it is not available;
+ * `hexahype site --serve` answers it from the learner's checkout as
+ *   {"available": true, "lessons": {"1.3": {"status": "done", "message": ""}, ...}}
+ * Every text from it is shown with textContent, never parsed as HTML.
  */
 (function () {
   "use strict";
@@ -80,6 +86,71 @@
     return line;
   }
 
+  // -- exercise status, from the learner's checkout when served from it ------------------------
+  var exercises = null; // null: not known yet; {available: false, reason}; {available: true, lessons}
+  var WORDS = { "done": "✓ done", "failing": "✗ failing", "not started": "not started" };
+
+  function exerciseOf(id) {
+    var info = exercises && exercises.available && exercises.lessons ? exercises.lessons[id] : null;
+    var status = info && typeof info.status === "string" ? info.status : "not started";
+    return { status: WORDS[status] ? status : "not started",
+             message: info && typeof info.message === "string" ? info.message : "" };
+  }
+
+  function loadExercises() {
+    var unavailable = {
+      available: false,
+      reason: "Exercise status is not available here: it shows when you run " +
+        "hexahype site --serve in your own checkout.",
+    };
+    if (location.protocol === "file:" || !window.fetch) {
+      exercises = unavailable;
+      refresh();
+      return;
+    }
+    window.fetch(root + "assets/status.json", { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : unavailable; })
+      .then(function (data) {
+        exercises = data && typeof data === "object" ? data : unavailable;
+        if (!exercises.available && typeof exercises.reason !== "string") exercises = unavailable;
+      }, function () { exercises = unavailable; })
+      .then(refresh);
+  }
+
+  function showExercises() {
+    if (exercises === null) return;
+    var on = exercises.available === true;
+    var done = on ? site.required.filter(function (id) {
+      return exerciseOf(id).status === "done";
+    }).length : 0;
+    each("[data-done]", function (el) {
+      el.hidden = false;
+      el.textContent = on ? " · " + done + " of " + site.required.length + " done"
+        : (el.hasAttribute("data-done-long") ? " · exercise status not available here" : "");
+    });
+    each("[data-status-note]", function (el) {
+      el.hidden = on;
+      el.textContent = on ? "" : exercises.reason;
+    });
+    each(".toc li[data-entry][data-kind=lesson]", function (li) {
+      var cell = li.querySelector("[data-exercise-cell]");
+      if (!cell) return;
+      var ex = exerciseOf(li.getAttribute("data-entry"));
+      cell.textContent = on ? WORDS[ex.status] : "";
+      cell.className = "exercise-cell is-" + ex.status.replace(" ", "-");
+    });
+    var status = document.querySelector("[data-exercise-status]");
+    var message = document.querySelector("[data-exercise-message]");
+    if (status) {
+      var ex = exerciseOf(body.getAttribute("data-entry"));
+      status.textContent = on ? WORDS[ex.status] : exercises.reason;
+      status.className = on ? "is-" + ex.status.replace(" ", "-") : "unavailable";
+      var show = on && ex.status === "failing" && ex.message !== "";
+      message.hidden = !show;
+      message.textContent = show ? ex.message : "";
+    }
+  }
+
   // -- every page: the counter ------------------------------------------------------------------
   function refresh() {
     var state = load();
@@ -87,6 +158,7 @@
     each("[data-counter]", function (el) {
       el.textContent = n + " of " + site.required.length + " read";
     });
+    showExercises();
     each(".toc li[data-entry]", function (li) {
       var id = li.getAttribute("data-entry");
       var status = li.querySelector("[data-status]");
@@ -180,6 +252,122 @@
       button.textContent = "Select and copy";
     });
     window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+  }
+
+  // -- the outline: open beside the lesson on a wide screen, folded above it on a narrow one --
+  function setupOutline() {
+    var outline = document.querySelector("[data-outline]");
+    if (outline && window.matchMedia && !window.matchMedia("(min-width: 80rem)").matches) {
+      outline.open = false;
+    }
+  }
+
+  // -- the theme toggle (theme.js has set the theme already) -----------------------------------
+  function showTheme() {
+    var dark = window.hexahypeTheme && window.hexahypeTheme.current() === "dark";
+    each("[data-theme-toggle]", function (button) {
+      button.setAttribute("aria-pressed", dark ? "true" : "false");
+    });
+  }
+
+  function toggleTheme() {
+    if (!window.hexahypeTheme) return;
+    window.hexahypeTheme.set(window.hexahypeTheme.current() === "dark" ? "light" : "dark");
+    showTheme();
+  }
+
+  // -- search: Pagefind's index, built with the site, loaded on first use ------------------------
+  function setupSearch() {
+    var form = document.querySelector("[data-search-form]");
+    if (!form) return;
+    var input = form.querySelector("input");
+    var status = document.querySelector("[data-search-status]");
+    var list = document.querySelector("[data-search-results]");
+    var engine = null;
+    var asked = 0;
+
+    function pagefind() {
+      if (!engine) {
+        var base = new URL(root || "./", location.href);
+        engine = import(new URL("assets/search/pagefind.js", base).href).then(function (pf) {
+          return pf.options({ baseUrl: base.pathname, excerptLength: 24 }).then(function () {
+            return pf;
+          });
+        });
+      }
+      return engine;
+    }
+
+    function excerpt(html) {
+      // Pagefind's excerpt is the page's own text with <mark> around the words found: keep the
+      // text and the marks, nothing else.
+      var out = document.createDocumentFragment();
+      var tpl = document.createElement("template");
+      tpl.innerHTML = html;
+      Array.prototype.forEach.call(tpl.content.childNodes, function (node) {
+        if (node.nodeName === "MARK") {
+          var mark = document.createElement("mark");
+          mark.textContent = node.textContent;
+          out.appendChild(mark);
+        } else {
+          out.appendChild(document.createTextNode(node.textContent));
+        }
+      });
+      return out;
+    }
+
+    function show(query, results) {
+      list.textContent = "";
+      results.forEach(function (r) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = r.url;
+        a.textContent = (r.meta && r.meta.title) || r.url;
+        var p = document.createElement("p");
+        p.appendChild(excerpt(r.excerpt || ""));
+        li.appendChild(a);
+        li.appendChild(p);
+        list.appendChild(li);
+      });
+      list.hidden = results.length === 0;
+      status.textContent = results.length
+        ? results.length + (results.length === 1 ? " page" : " pages") + " found for “" + query + "”"
+        : "Nothing found for “" + query + "”";
+    }
+
+    function run() {
+      var query = input.value.trim();
+      var mine = ++asked;
+      if (!query) {
+        list.hidden = true;
+        list.textContent = "";
+        status.textContent = "";
+        return;
+      }
+      if (location.protocol === "file:") {
+        status.textContent = "Search works when the site is served (hexahype site --serve).";
+        return;
+      }
+      pagefind()
+        .then(function (pf) { return pf.debouncedSearch(query, {}, 200); })
+        .then(function (search) {
+          if (!search || mine !== asked) return null;
+          return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); }));
+        })
+        .then(function (results) { if (results && mine === asked) show(query, results); })
+        .catch(function () { status.textContent = "Search could not load here."; });
+    }
+
+    input.addEventListener("input", run);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = list.querySelector("a");
+      if (first) first.focus();
+      else run();
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { input.value = ""; run(); }
+    });
   }
 
   // -- quiz pages ---------------------------------------------------------------------------------
@@ -278,10 +466,19 @@
     if (target.classList.contains("copy")) onCopy(target);
     else if (target.hasAttribute("data-mark-read")) toggleRead();
     else if (target.hasAttribute("data-reset")) reset();
+    else if (target.hasAttribute("data-theme-toggle")) toggleTheme();
   });
   window.addEventListener("storage", function (event) {
     if (event.key === KEY) refresh();
   });
   refresh();
+  showTheme();
+  if (window.matchMedia) {
+    var media = window.matchMedia("(prefers-color-scheme: dark)");
+    if (media.addEventListener) media.addEventListener("change", showTheme);
+  }
+  setupOutline();
+  setupSearch();
+  loadExercises();
   setupQuiz();
 })();
