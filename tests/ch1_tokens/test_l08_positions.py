@@ -70,6 +70,21 @@ def test_sinusoids_row_zero_is_sin0_cos0(positions):
     )
 
 
+def test_sinusoids_at_long_positions(positions):
+    # positions in the thousands, as in a long context: a table made once for a fixed number of
+    # positions (512, 1024) and cut to n_positions falls short here
+    got = positions.sinusoidal_positions(4096, 4)
+    rows = [4000, 4095]
+    want = np.array(
+        [[math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)] for p in rows]
+    )
+    part = got[rows] if isinstance(got, np.ndarray) and got.shape == (4096, 4) else got
+    problem = close(part, want)
+    assert not problem, explain(
+        f"rows {rows} of " + call("sinusoidal_positions", 4096, 4), part, want, problem
+    )
+
+
 def test_sinusoids_reject_an_odd_d_model(positions):
     raises(ValueError, positions.sinusoidal_positions, 4, 5)
 
@@ -174,6 +189,16 @@ def test_rotate_pairs_rows_follow_their_positions(positions):
     x, pos = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]]), np.array([0, 1, 2])
     got = positions.rotate_pairs(x, pos)
     want = np.array([[1.0, 0.0], [C1, S1], [math.cos(2), math.sin(2)]])
+    problem = close(got, want)
+    assert not problem, explain(call("rotate_pairs", x, pos), got, want, problem)
+
+
+def test_rotate_pairs_at_long_and_unordered_positions(positions):
+    # the positions argument, not the row number, sets each row's angle (a KV cache passes
+    # positions that start later), and long positions keep their precision
+    x, pos = np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([4000, 10])
+    got = positions.rotate_pairs(x, pos)
+    want = np.array([[math.cos(4000), math.sin(4000)], [math.cos(10), math.sin(10)]])
     problem = close(got, want)
     assert not problem, explain(call("rotate_pairs", x, pos), got, want, problem)
 

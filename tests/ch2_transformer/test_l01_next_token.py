@@ -43,6 +43,17 @@ def test_softmax_is_stable_for_large_logits(next_token):
     assert not problem, explain(call("softmax", x), got, want, hint or problem)
 
 
+def test_softmax_is_stable_for_rows_of_very_different_size(next_token):
+    # each row is shifted by its own max: row 1's logits are 1000 below row 0's
+    x = np.array([[1000.0, 999.0], [0.0, -1.0]])
+    e = math.exp(-1.0)
+    want = np.array([[1.0, e], [1.0, e]]) / (1.0 + e)
+    with np.errstate(all="ignore"):
+        got = next_token.softmax(x)
+    problem = close(got, want)
+    assert not problem, explain(call("softmax", x), got, want, problem)
+
+
 def test_softmax_gives_minus_inf_probability_zero(next_token):
     x = np.array([0.0, -np.inf, 0.0])
     got = next_token.softmax(x)
@@ -165,6 +176,17 @@ def test_cross_entropy_is_stable_for_large_logits(next_token):
         "compute log-softmax as x - max - log(sum(exp(x - max))) so nothing overflows."
         if not np.isfinite(got)
         else "",
+    )
+
+
+def test_cross_entropy_of_a_very_unlikely_target_is_finite(next_token):
+    # the target's probability, e^-1000, is 0 in floating point; its log is still -1000
+    logits = np.array([[0.0, 1000.0]])
+    targets = np.array([0])
+    with np.errstate(all="ignore"):
+        got = next_token.cross_entropy(logits, targets)
+    assert got == pytest.approx(1000.0, rel=1e-9), explain(
+        call("cross_entropy", logits, targets), got, 1000.0
     )
 
 
