@@ -474,10 +474,12 @@ class Stop:
                 f"input or wait for something? It was stopped at {self._where()}.{self._tail()}"
             )
         head = f"{name} ran for more than {secs}"
+        notes = ["a shorter limit: an earlier check of this lesson hung"] if again else []
         if clock is not None and busy(limit, clock):
-            head += f" of CPU ({clock:.0f} s on the clock: the machine is busy)"
-        if again:
-            head += " (a shorter limit: an earlier check of this lesson hung)"
+            head += " of CPU"
+            notes.append(f"{clock:.0f} s on the clock: the machine is busy")
+        if notes:
+            head += f" ({'; '.join(notes)})"
         return f"{head}: an infinite loop? {self._advice()}{self._tail()}"
 
     def memory_message(self, limit_mb: int, exc: BaseException) -> str:

@@ -315,6 +315,15 @@ def test_a_check_stopped_far_past_its_cpu_limit_on_the_clock_says_the_machine_is
     from grader.integrations.nbgrader import runtime as notebook
 
     assert guard.busy(3.0, 14.0) and not guard.busy(3.0, 3.4) and not guard.busy(0.4, 1.2)
+    stop = guard.Stop()
+    stop.function = "merge"
+    again = stop.timeout_message(0.5, again=True, clock=6.0)
+    assert again.startswith(
+        "`merge` ran for more than 0.5 s of CPU (a shorter limit: an earlier check of this lesson "
+        "hung; 6 s on the clock: the machine is busy): an infinite loop?"
+    ), again
+    calm = stop.timeout_message(0.5, again=True, clock=0.6)
+    assert calm.startswith("`merge` ran for more than 0.5 s (a shorter limit: "), calm
     entry = COURSE.get("1.3")
     spec = nbgrader_export.setup_spec(entry, {})
     spec["course"] = {"name": COURSE.name, "version": COURSE.version, "words_per_minute": 200}
