@@ -15,7 +15,7 @@ def test_softmax_of_equal_logits_is_uniform(next_token):
     x = np.array([0.0, 0.0])
     got = next_token.softmax(x)
     problem = close(got, np.array([0.5, 0.5]))
-    assert not problem, explain(call("softmax", x), got, np.array([0.5, 0.5]), problem)
+    assert not problem, explain(call("softmax", x), got, np.array([0.5, 0.5]), detail=problem)
 
 
 def test_softmax_by_hand(next_token):
@@ -24,7 +24,7 @@ def test_softmax_by_hand(next_token):
     want = np.array([0.25, 0.75])
     got = next_token.softmax(x)
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x), got, want, problem)
+    assert not problem, explain(call("softmax", x), got, want, detail=problem)
 
 
 def test_softmax_is_stable_for_large_logits(next_token):
@@ -40,7 +40,7 @@ def test_softmax_is_stable_for_large_logits(next_token):
             "(softmax does not change when a constant is subtracted)."
         )
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x), got, want, hint or problem)
+    assert not problem, explain(call("softmax", x), got, want, hint, detail=problem)
 
 
 def test_softmax_is_stable_for_rows_of_very_different_size(next_token):
@@ -51,7 +51,7 @@ def test_softmax_is_stable_for_rows_of_very_different_size(next_token):
     with np.errstate(all="ignore"):
         got = next_token.softmax(x)
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x), got, want, problem)
+    assert not problem, explain(call("softmax", x), got, want, detail=problem)
 
 
 def test_softmax_gives_minus_inf_probability_zero(next_token):
@@ -59,7 +59,7 @@ def test_softmax_gives_minus_inf_probability_zero(next_token):
     got = next_token.softmax(x)
     want = np.array([0.5, 0.0, 0.5])
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x), got, want, problem)
+    assert not problem, explain(call("softmax", x), got, want, detail=problem)
 
 
 def test_softmax_of_an_all_minus_inf_row_raises(next_token):
@@ -81,7 +81,7 @@ def test_softmax_works_along_the_given_axis(next_token):
     if isinstance(got, np.ndarray) and np.allclose(got, [[0.5, 0.5], [0.75, 0.25]]):
         hint = "that normalised the rows; use the axis argument (with keepdims=True)."
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x, axis=0), got, want, hint or problem)
+    assert not problem, explain(call("softmax", x, axis=0), got, want, hint, detail=problem)
 
 
 def test_softmax_rows_sum_to_one(next_token):
@@ -108,7 +108,7 @@ def test_next_token_probs_uses_the_last_position(next_token):
     elif isinstance(got, np.ndarray) and got.shape == (2, 3):
         hint = "return only the distribution after the last position, shape (V,)."
     problem = close(got, want)
-    assert not problem, explain(call("next_token_probs", logits), got, want, hint or problem)
+    assert not problem, explain(call("next_token_probs", logits), got, want, hint, detail=problem)
 
 
 # -- top_predictions ---------------------------------------------------------------------------

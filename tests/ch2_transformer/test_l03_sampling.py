@@ -47,7 +47,7 @@ def test_apply_temperature_divides(sampling):
         hint = "divide the logits by t; multiplying sharpens when it should flatten."
     problem = close(got, np.array([1.0, 2.0]))
     assert not problem, explain(
-        call("apply_temperature", x, 2.0), got, np.array([1.0, 2.0]), hint or problem
+        call("apply_temperature", x, 2.0), got, np.array([1.0, 2.0]), hint, detail=problem
     )
 
 

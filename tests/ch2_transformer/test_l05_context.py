@@ -120,7 +120,8 @@ def test_generate_samples_with_the_given_draws(context):
     case = CASES["generate_sampled"]
     prompt, us, want = case["prompt"], case["us"], case["want"]
     got = context.generate(P, prompt, 5, CFG, us, temperature=1.0)
-    hint = first_difference(got, want) if isinstance(got, list) else ""
+    detail = first_difference(got, want) if isinstance(got, list) else ""
+    hint = ""
     if got == case["same_draw"] and got != want:
         hint = "every step used the draw us[0]; step i uses us[i]."
     assert got == want, explain(
@@ -128,6 +129,7 @@ def test_generate_samples_with_the_given_draws(context):
         got,
         want,
         hint,
+        detail=detail,
     )
 
 
