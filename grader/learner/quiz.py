@@ -196,8 +196,10 @@ def interactive(
         console.print(f"Stopped. Your answers so far are saved in {where}.")
         return 130 if isinstance(exc, KeyboardInterrupt) else 0
     console.print()
-    show(console, quiz, entry, quizbank.read_answers(entry.exercise_path)["answers"])
-    console.print(f"Answers saved in {where}; `hexahype check {entry.id}` scores them.")
+    answers = quizbank.read_answers(entry.exercise_path)["answers"]
+    show(console, quiz, entry, answers)
+    if any(_status(q, answers) != "right" for q in quiz.questions):  # else: done, said next
+        console.print(f"Answers saved in {where}; `hexahype check {entry.id}` scores them.")
     return 0
 
 
