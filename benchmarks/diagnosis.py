@@ -1,4 +1,4 @@
-"""Benchmark the feedback on known mistakes, over the kit's misconception bank.
+"""Benchmark the feedback on known mistakes: the kit's misconception bank, or the held-out bank.
 
 For every entry of grader/tests/misconceptions/ (each one wrong implementation appended to the
 reference solution), run the lesson's *visible* tests, as a learner would, and report
@@ -16,6 +16,28 @@ reference solution), run the lesson's *visible* tests, as a learner would, and r
 
     python benchmarks/diagnosis.py [--jobs 2] [--repeat 9] [--lessons 1.3 2.4] [--json OUT]
         [--no-loo] [--no-timing | --timing-only] [--only 2.4]
+
+`--heldout` measures the held-out bank instead (benchmarks/heldout/<chapter>/<module>/*.py,
+mistakes the kit was never tuned to; see benchmarks/heldout/README.md), with no leave-one-out
+and no timing:
+
+    python benchmarks/diagnosis.py --heldout [--jobs 2] [--only 2.4] [--json OUT] [--verbose]
+    python benchmarks/diagnosis.py --rejudge SAVED.json [--json OUT]   (the judging rule only)
+
+Judging rule for the held-out bank, per entry, on the lesson's *visible* tests only:
+
+- caught: at least one visible test fails (or errors);
+- the *first failing message* is the message of the first failing test in the file's order
+  (what `hexahype check` shows first). Its *cause* is its text from the first of the markers
+  "Likely mistake:", "Diagnosis:" or "Hint:" to its end, leaving out a "Hint:" that only says
+  where the values differ ("2 of 6 values differ; first at ...", "first difference at index 3",
+  which some checks pass as their hint: it names no cause);
+- named-correct: the first message has a cause, and the cause contains one of the entry's
+  EXPECT phrases (case-insensitive substring; EXPECT is a string or a list of strings);
+- named-wrong: the first message has a cause that contains none of them;
+- unnamed: the first message has no cause (it says only what came back and what was expected,
+  or what was raised).
+Shares are reported over the caught entries (the issue's measure) and over all entries.
 
 Time the loop with the learner's environment (`pip install -e .`, no dev extras): the dev
 extras bring pytest plugins of their own, which slow every pytest start.
@@ -46,13 +68,53 @@ sys.path.insert(0, str(ROOT))
 
 from grader import manifest, runs  # noqa: E402
 from grader.authoring import verify  # noqa: E402
+from grader.results import TestStatus  # noqa: E402
 
 PARTS = ("course.toml", "pyproject.toml", "exercises", "solutions", "tests", "lessons")
 
 
+HELDOUT = ROOT / "benchmarks" / "heldout"
+CAUSE_MARKERS = ("Likely mistake:", "Diagnosis:", "Hint:")
+
+
+def expect_phrases(source: str) -> list[str]:
+    """The entry's EXPECT: a string, or a list of acceptable strings ([] when it has none)."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [
+            "EXPECT"
+        ]:
+            value = ast.literal_eval(node.value)
+            return [value] if isinstance(value, str) else [str(v) for v in value]
+    return []
+
+
 def expect_phrase(source: str) -> str:
-    m = re.search(r"^EXPECT\s*=\s*(['\"])(.*?)\1\s*$", source, re.M)
-    return m.group(2) if m else ""
+    """The first EXPECT phrase ("" when none): the misconception bank has one each."""
+    phrases = expect_phrases(source)
+    return phrases[0] if phrases else ""
+
+
+# A "Hint:" that only says where the values differ (close()'s or first_difference()'s report,
+# which some checks pass as their hint) names no cause: it is left out before judging.
+NOT_A_CAUSE = re.compile(
+    r" ?Hint: (\d+ of \d+ values differ|first difference at|lengths differ|shape \(|"
+    r"expected a numpy array)[^\n]*$"
+)
+
+
+def cause(message: str) -> str:
+    """The part of a failing message that names a cause: from its first marker to its end."""
+    message = NOT_A_CAUSE.sub("", message)
+    found = [message.find(m) for m in CAUSE_MARKERS if m in message]
+    return message[min(found) :] if found else ""
+
+
+def judge(first: str, phrases: list[str]) -> str:
+    """named-correct, named-wrong or unnamed (see the judging rule in the docstring)."""
+    named_cause = cause(first).lower()
+    if not named_cause:
+        return "unnamed"
+    return "named-correct" if any(p.lower() in named_cause for p in phrases) else "named-wrong"
 
 
 def explanation(source: str) -> str:
@@ -90,17 +152,78 @@ def run_entry(entry: manifest.Lesson, path: Path, exclude: bool) -> dict:
         )
     if doc is None:
         return {"caught": False, "first": f"pytest did not run: {out.strip()[-200:]}"}
-    failing = [t for t in doc["tests"] if t["status"] != "passed"]
+    failing = [t for t in doc.tests if t.status is not TestStatus.PASSED]
     return {
         "caught": bool(failing),
-        "first": failing[0]["message"] if failing else "",
-        "test": failing[0]["name"].split("::")[-1] if failing else "",
+        "first": failing[0].message if failing else "",
+        "test": failing[0].nodeid.split("::")[-1] if failing else "",
     }
 
 
 def named(first: str, expect: str, explained: str) -> bool:
     low = first.lower()
     return bool((expect and expect.lower() in low) or (explained and explained.lower() in low))
+
+
+def heldout_entries(lesson: manifest.Lesson) -> list[Path]:
+    return sorted((HELDOUT / lesson.package / lesson.name).glob("*.py"))
+
+
+def heldout_report(course: manifest.Course, jobs: int, only: list[str]) -> dict:
+    """Every held-out entry against its lesson's visible tests, judged by the rule above."""
+    lessons = [e for e in course.lessons if e.authored and e.kind != "quiz"]
+    lessons = [e for e in lessons if not only or e.id in only]
+    bank = [(e, p) for e in lessons for p in heldout_entries(e)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(lambda t: run_entry(t[0], t[1], False), bank))
+    rows = []
+    for (entry, path), res in zip(bank, results):
+        rows.append(
+            {
+                "entry": entry_key(entry, path),
+                "lesson": entry.id,
+                "expect": expect_phrases(path.read_text(encoding="utf-8")),
+                "caught": res["caught"],
+                "test": res.get("test", ""),
+                "first": res["first"],
+            }
+        )
+    return judged(rows)
+
+
+def judged(rows: list[dict]) -> dict:
+    """The report of held-out rows (entry, lesson, expect, caught, first): each row's verdict
+    by the judging rule, and the summary. Also re-judges a saved report (--rejudge)."""
+    for r in rows:
+        r["verdict"] = judge(r["first"], r["expect"]) if r["caught"] else "not caught"
+    caught = sum(r["caught"] for r in rows)
+    summary: dict = {
+        "entries": len(rows),
+        "lessons": len({r["lesson"] for r in rows}),
+        "caught_visible": caught,
+    }
+    for verdict in ("named-correct", "named-wrong", "unnamed"):
+        summary[verdict] = sum(r["verdict"] == verdict for r in rows)
+    summary["share_of_caught"] = {
+        v: round(summary[v] / caught, 3) if caught else 0.0
+        for v in ("named-correct", "named-wrong", "unnamed")
+    }
+    summary["caught_share"] = round(caught / len(rows), 3) if rows else 0.0
+    return {"summary": summary, "rows": rows}
+
+
+def print_heldout(report: dict, verbose: bool) -> None:
+    s = report["summary"]
+    n, c = s["entries"], s["caught_visible"]
+    print(f"held-out bank: {n} entries over {s['lessons']} lessons (visible tests only)")
+    print(f"  caught by the visible tests: {pct(c, n)}")
+    for v in ("named-correct", "named-wrong", "unnamed"):
+        print(f"  first message {v + ':':<14} {pct(s[v], c)} of caught, {pct(s[v], n)} of all")
+    for row in report["rows"]:
+        mark = {"named-correct": "ok ", "named-wrong": "XX ", "unnamed": "-- "}
+        print(f"  {mark.get(row['verdict'], '!! ')}{row['entry']}  [{row['verdict']}]")
+        if verbose and row["caught"]:
+            print(f"       {row['test']}: {row['first'][:400]}")
 
 
 def bank_report(course: manifest.Course, jobs: int, loo: bool, only: list[str]) -> dict:
@@ -228,8 +351,21 @@ def main() -> None:
     ap.add_argument("--timing-only", action="store_true", help="skip the bank, time the loop")
     ap.add_argument("--json", type=Path, help="write the full report here")
     ap.add_argument("--verbose", action="store_true", help="print every entry's first message")
+    ap.add_argument(
+        "--heldout", action="store_true", help="measure the held-out bank (benchmarks/heldout/)"
+    )
+    ap.add_argument("--rejudge", type=Path, help="judge the rows of a saved --heldout report again")
     args = ap.parse_args()
     course = manifest.load(ROOT)
+    if args.heldout or args.rejudge:
+        if args.rejudge:  # the saved messages, judged again (after a change of the rule only)
+            report = judged(json.loads(args.rejudge.read_text(encoding="utf-8"))["rows"])
+        else:
+            report = heldout_report(course, args.jobs, args.only)
+        print_heldout(report, args.verbose)
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        return
     if args.timing_only:
         report: dict = {"summary": {}, "rows": []}
         print_timing(report, course, args)

@@ -258,7 +258,8 @@ class Guard:
             if waited and self._timer is not None:
                 limit = self._timer.wall
             stop = Stop.find(exc.__traceback__, self.shown)
-            msg = stop.timeout_message(limit, again=lesson in self.hung, waited=waited)
+            clock = self._timer.used()[1] if self._timer is not None and not waited else None
+            msg = stop.timeout_message(limit, again=lesson in self.hung, waited=waited, clock=clock)
             if lesson in self.hung:
                 self.spent[lesson] = self.spent.get(lesson, 0.0) + limit
             self.hung.setdefault(lesson, f"`{stop.function}`" if stop.function else item.name)
@@ -393,6 +394,13 @@ def _clear(tb: TracebackType | None) -> None:
 
 
 # -- where a check was stopped, and what to say about it -----------------------------------------
+def busy(limit: float, clock: float) -> bool:
+    """A check stopped after `limit` s of CPU took `clock` s on the wall clock: far more (at
+    least twice the limit, and a second more) means other work had the CPU, and a learner
+    who sees only the clock would not believe the limit."""
+    return clock >= 2 * limit and clock - limit >= 1.0
+
+
 class Stop:
     """The learner's frames in the traceback of a stopped check: the function the test called
     (outermost), and the line it was at (innermost)."""
@@ -445,8 +453,14 @@ class Stop:
     def _tail(self) -> str:
         return f" The call: {self.call_text}." if self.call_text else ""
 
-    def timeout_message(self, limit: float, again: bool = False, waited: bool = False) -> str:
-        """`merge` ran for more than 3 s: an infinite loop? Check that ... The call: ..."""
+    def timeout_message(
+        self, limit: float, again: bool = False, waited: bool = False, clock: float | None = None
+    ) -> str:
+        """`merge` ran for more than 3 s: an infinite loop? Check that ... The call: ...
+
+        `clock` is the wall-clock time the check took; when it ran far past the CPU limit (a busy
+        machine), the head says so: "ran for more than 3 s of CPU (14 s on the clock: the
+        machine is busy)"."""
         secs = f"{round(limit, 1):g} s"
         if not self.function:
             return (
@@ -460,8 +474,12 @@ class Stop:
                 f"input or wait for something? It was stopped at {self._where()}.{self._tail()}"
             )
         head = f"{name} ran for more than {secs}"
-        if again:
-            head += " (a shorter limit: an earlier check of this lesson hung)"
+        notes = ["a shorter limit: an earlier check of this lesson hung"] if again else []
+        if clock is not None and busy(limit, clock):
+            head += " of CPU"
+            notes.append(f"{clock:.0f} s on the clock: the machine is busy")
+        if notes:
+            head += f" ({'; '.join(notes)})"
         return f"{head}: an infinite loop? {self._advice()}{self._tail()}"
 
     def memory_message(self, limit_mb: int, exc: BaseException) -> str:

@@ -8,12 +8,15 @@
 Every answer gets instant feedback: right or wrong, and the explanation of the choice made. A wrong
 answer can be tried again or left for later. Answers are saved after each one, atomically, in
 `exercises/<chapter>/qNN_quiz.json`, which the quiz's visible tests read; Ctrl-C or the end of
-input keeps what was answered so far. The right letter is never printed.
+input keeps what was answered so far. The right letter is never printed. Once every answer is
+right, the quiz is recorded as done in `.hexahype/state.json`, as a check would record it, so
+`hexahype list` and the dashboard show it without a separate `hexahype check`.
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ from .. import quizbank
 from ..manifest import Course, Lesson
 from ..quizbank import LETTERS, Question, Quiz, QuizError
 from ..usage import UsageError, lesson_arg
+from . import state
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -192,9 +196,34 @@ def interactive(
         console.print(f"Stopped. Your answers so far are saved in {where}.")
         return 130 if isinstance(exc, KeyboardInterrupt) else 0
     console.print()
-    show(console, quiz, entry, quizbank.read_answers(entry.exercise_path)["answers"])
-    console.print(f"Answers saved in {where}; `hexahype check {entry.id}` scores them.")
+    answers = quizbank.read_answers(entry.exercise_path)["answers"]
+    show(console, quiz, entry, answers)
+    if any(_status(q, answers) != "right" for q in quiz.questions):  # else: done, said next
+        console.print(f"Answers saved in {where}; `hexahype check {entry.id}` scores them.")
     return 0
+
+
+def record_if_done(quiz: Quiz, entry: Lesson) -> bool:
+    """When every answer on file is right, record the quiz as done in the learner's state, with
+    the answers file's fingerprint (as the plugin records a complete visible run). Returns
+    whether it did; anything short of all right is left to the next check."""
+    answers = quizbank.read_answers(entry.exercise_path)["answers"]
+    if any(_status(q, answers) != "right" for q in quiz.questions):
+        return False
+    total = len(quiz.questions)
+    outcome = {
+        "status": state.DONE,
+        "passed": total,
+        "total": total,
+        "message": "",
+        "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "fingerprint": state.fingerprint(entry.exercise_path),
+    }
+    try:
+        state.update_lessons(entry.root, {entry.id: outcome})
+    except OSError:
+        return False  # a read-only checkout: the next check records it
+    return True
 
 
 def run(args: argparse.Namespace, course: Course) -> int:
@@ -217,8 +246,17 @@ def run(args: argparse.Namespace, course: Course) -> int:
             console.print(Text(f"{entry.id} {qid}: {letter}", style="bold"))
             _feedback(console, quiz.question(qid), letter)
         console.print(f"Recorded in {_rel(entry.exercise_path, entry.root)}.")
+        _report_done(console, quiz, entry)
         return 0
     if args.show:
         show(console, quiz, entry, answers)
         return 0
-    return interactive(console, quiz, entry, answers, args.all)
+    code = interactive(console, quiz, entry, answers, args.all)
+    _report_done(console, quiz, entry)
+    return code
+
+
+def _report_done(console: Console, quiz: Quiz, entry: Lesson) -> None:
+    if record_if_done(quiz, entry):
+        total = len(quiz.questions)
+        console.print(Text(f"Quiz {entry.id} is done: {total} of {total} right.", style="bold"))

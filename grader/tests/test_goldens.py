@@ -13,7 +13,7 @@ import pytest
 
 from grader import manifest
 
-from .conftest import copy_course
+from .conftest import calm, copy_course
 
 HERE = Path(__file__).resolve().parent / "goldens"
 GOLDENS = sorted(p.name for p in HERE.iterdir() if p.is_dir())
@@ -50,7 +50,7 @@ def _outcome(course: Path) -> tuple[int, dict]:
             "status": entry["status"],
             "passed": entry["passed"],
             "total": entry["total"],
-            "message": entry["message"].split("\n")[0],
+            "message": calm(entry["message"].split("\n")[0]),
         }
         for entry in doc["lessons"]
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import linecache
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,8 @@ from grader import manifest
 from grader.learner import guard
 from grader.learner.progress import fit
 from grader.testing import call, explain, raises, short
+
+from .conftest import calm
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = manifest.load(ROOT)
@@ -297,10 +300,63 @@ def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
     )
     (outcome,) = run.outcomes.values()
     assert outcome.status == "failed"
-    assert outcome.message == (
+    # on a busy machine the head also says how long it took on the clock (see the next test)
+    assert calm(outcome.message) == (
         "`merge` ran for more than 3 s: an infinite loop? Check that every branch advances `i` "
         "(the loop at a cell of this notebook, line 3). The call: merge([1, 2], (1, 2), 256)."
     )
+
+
+def test_a_check_stopped_far_past_its_cpu_limit_on_the_clock_says_the_machine_is_busy(
+    monkeypatch,
+):
+    """The learner's code gets a fifth of the CPU (it computes 10 ms, then sleeps 40 ms), as on
+    a machine that other work keeps busy: 0.4 s of CPU take about 2 s on the clock."""
+    from grader.integrations.nbgrader import export as nbgrader_export
+    from grader.integrations.nbgrader import runtime as notebook
+
+    assert guard.busy(3.0, 14.0) and not guard.busy(3.0, 3.4) and not guard.busy(0.4, 1.2)
+    stop = guard.Stop()
+    stop.function = "merge"
+    again = stop.timeout_message(0.5, again=True, clock=6.0)
+    assert again.startswith(
+        "`merge` ran for more than 0.5 s of CPU (a shorter limit: an earlier check of this lesson "
+        "hung; 6 s on the clock: the machine is busy): an infinite loop?"
+    ), again
+    calm = stop.timeout_message(0.5, again=True, clock=0.6)
+    assert calm.startswith("`merge` ran for more than 0.5 s (a shorter limit: "), calm
+    entry = COURSE.get("1.3")
+    spec = nbgrader_export.setup_spec(entry, {})
+    spec["course"] = {"name": COURSE.name, "version": COURSE.version, "words_per_minute": 200}
+    source = (
+        "import time\n"
+        "def merge(ids, pair, new_id):\n"
+        "    while True:\n"
+        "        start = time.perf_counter()\n"
+        "        while time.perf_counter() - start < 0.01:\n"
+        "            pass\n"
+        "        time.sleep(0.04)\n"
+    )
+    cell = "<ipython-input-4-0123456789ab>"
+    linecache.cache[cell] = (len(source), None, source.splitlines(True), cell)
+    namespace: dict = {}
+    exec(compile(source, cell, "exec"), namespace)
+    state = notebook.NotebookState(spec=spec, namespace=namespace, folder=ROOT)
+    monkeypatch.setattr(notebook, "_STATE", state)
+    run = notebook.run_tests(
+        "import pytest\n"
+        "@pytest.mark.timeout(0.4)\n"
+        "def test_merge(bpe):\n    assert bpe.merge([1, 2], (1, 2), 256) == [256]\n",
+        10,
+    )
+    (outcome,) = run.outcomes.values()
+    assert outcome.status == "failed"
+    found = re.match(
+        r"`merge` ran for more than 0\.4 s of CPU \((\d+) s on the clock: the machine is busy\): "
+        r"an infinite loop\?",
+        outcome.message,
+    )
+    assert found and int(found.group(1)) >= 1, outcome.message
 
 
 # -- make and an unsupported Python ----------------------------------------------------------------

@@ -395,6 +395,40 @@ def test_show_summarises_progress(course_copy, capsys):
     assert "1 of 6 right, 1 wrong, 4 unanswered" in out
 
 
+def _list_line(capsys, quiz_id: str) -> str:
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    return next(line for line in out.splitlines() if line.startswith(quiz_id + " "))
+
+
+def test_a_quiz_answered_six_of_six_shows_done_without_a_check(course_copy, capsys, monkeypatch):
+    from grader.learner import dashboard, state
+
+    quiz = _quiz(course_copy.get("1.10"))
+    wrong = next(
+        c.letter for c in quiz.questions[5].choices if not quiz.questions[5].is_right(c.letter)
+    )
+    five = [f"{q.id}={_right(q)}" for q in quiz.questions[:5]]
+    assert cli.main(["quiz", "1", *[a for pair in five for a in ("--answer", pair)]]) == 0
+    assert cli.main(["quiz", "1", "--answer", f"q6={wrong}"]) == 0
+    assert "is done" not in capsys.readouterr().out
+    assert "done" not in _list_line(capsys, "1.10")  # 5 of 6: still for the check to say
+    # the last answer, given interactively: the quiz is done for list and the dashboard at once
+    _script(monkeypatch, [_right(quiz.questions[5])])
+    assert cli.main(["quiz", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Quiz 1.10 is done: 6 of 6 right." in out and "hexahype check" not in out
+    assert "done ✓" in _list_line(capsys, "1.10")
+    assert "not started" in _list_line(capsys, "2.7")  # the other quiz is untouched
+    items = {i.lesson.id: i for i in dashboard.statuses(course_copy, fresh=True)}
+    assert items["1.10"].status == "done" and (items["1.10"].passed, items["1.10"].total) == (6, 6)
+    # a later wrong answer makes the record stale: the next refresh re-checks the quiz
+    assert cli.main(["quiz", "1", "--answer", f"q6={wrong}"]) == 0
+    saved = json.loads((course_copy.root / ".hexahype" / "state.json").read_text())["lessons"]
+    assert saved["1.10"]["status"] == "done"
+    assert saved["1.10"]["fingerprint"] != state.fingerprint(course_copy.get("1.10").exercise_path)
+
+
 # -- the sealed form ---------------------------------------------------------------------------
 @pytest.mark.parametrize("entry", QUIZZES, ids=lambda e: e.id)
 def test_seal_round_trips_and_hides_the_explanations(entry):

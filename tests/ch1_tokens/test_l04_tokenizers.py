@@ -169,7 +169,7 @@ def test_encode_with_ranks_matches_tiktoken_on_small_texts(tokenizers):
             call("encode_with_ranks", text, "<ranks>", "<pattern>"),
             got,
             want,
-            first_difference(got, want),
+            detail=first_difference(got, want),
         )
 
 

@@ -64,7 +64,7 @@ def test_embed_reads_the_rows(embeddings):
     got = embeddings.embed(ids, TABLE)
     want = np.array([[4.0, 5.0], [0.0, 1.0]])
     problem = close(got, want)
-    assert not problem, explain(call("embed", ids, TABLE), got, want, problem)
+    assert not problem, explain(call("embed", ids, TABLE), got, want, detail=problem)
 
 
 def test_embed_repeats_a_repeated_id(embeddings):
@@ -72,7 +72,7 @@ def test_embed_repeats_a_repeated_id(embeddings):
     got = embeddings.embed(ids, TABLE)
     want = np.array([[2.0, 3.0], [2.0, 3.0], [0.0, 1.0]])
     problem = close(got, want)
-    assert not problem, explain(call("embed", ids, TABLE), got, want, problem)
+    assert not problem, explain(call("embed", ids, TABLE), got, want, detail=problem)
 
 
 def test_embed_keeps_the_shape_of_ids(embeddings):
@@ -86,7 +86,7 @@ def test_embed_keeps_the_shape_of_ids(embeddings):
         "the result is ids.shape + (d,): do not flatten the ids.",
     )
     problem = close(got, TABLE[ids])
-    assert not problem, explain(call("embed", ids, TABLE), got, TABLE[ids], problem)
+    assert not problem, explain(call("embed", ids, TABLE), got, TABLE[ids], detail=problem)
 
 
 def test_embed_rejects_a_negative_id(embeddings):
@@ -151,7 +151,7 @@ def test_embed_by_matmul_reads_the_rows(embeddings):
     got = embeddings.embed_by_matmul(ids, TABLE)
     want = np.array([[4.0, 5.0], [0.0, 1.0]])
     problem = close(got, want)
-    assert not problem, explain(call("embed_by_matmul", ids, TABLE), got, want, problem)
+    assert not problem, explain(call("embed_by_matmul", ids, TABLE), got, want, detail=problem)
 
 
 def test_embed_by_matmul_equals_embed(embeddings):
@@ -182,7 +182,7 @@ def test_gradient_of_a_repeated_id_accumulates(embeddings):
             )
     problem = close(got, want)
     assert not problem, explain(
-        call("embedding_gradient", ids, grad_out, 3), got, want, hint or problem
+        call("embedding_gradient", ids, grad_out, 3), got, want, hint, detail=problem
     )
 
 

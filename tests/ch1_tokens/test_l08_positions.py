@@ -45,7 +45,7 @@ def test_sinusoids_tiny_table(positions):
     want = np.array([[0.0, 1.0], [S1, C1]])
     problem = close(got, want)
     assert not problem, explain(
-        call("sinusoidal_positions", 2, 2), got, want, _sinusoid_hint(got, 2, 2) or problem
+        call("sinusoidal_positions", 2, 2), got, want, _sinusoid_hint(got, 2, 2), detail=problem
     )
 
 
@@ -57,7 +57,7 @@ def test_sinusoids_are_interleaved_with_exponent_2i_over_d(positions):
     )
     problem = close(got, want)
     assert not problem, explain(
-        call("sinusoidal_positions", 3, 4), got, want, _sinusoid_hint(got, 3, 4) or problem
+        call("sinusoidal_positions", 3, 4), got, want, _sinusoid_hint(got, 3, 4), detail=problem
     )
 
 
@@ -66,7 +66,22 @@ def test_sinusoids_row_zero_is_sin0_cos0(positions):
     want = np.array([[0.0, 1.0, 0.0, 1.0, 0.0, 1.0]])
     problem = close(got, want)
     assert not problem, explain(
-        call("sinusoidal_positions", 1, 6), got, want, _sinusoid_hint(got, 1, 6) or problem
+        call("sinusoidal_positions", 1, 6), got, want, _sinusoid_hint(got, 1, 6), detail=problem
+    )
+
+
+def test_sinusoids_at_long_positions(positions):
+    # positions in the thousands, as in a long context: a table made once for a fixed number of
+    # positions (512, 1024) and cut to n_positions falls short here
+    got = positions.sinusoidal_positions(4096, 4)
+    rows = [4000, 4095]
+    want = np.array(
+        [[math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)] for p in rows]
+    )
+    part = got[rows] if isinstance(got, np.ndarray) and got.shape == (4096, 4) else got
+    problem = close(part, want)
+    assert not problem, explain(
+        f"rows {rows} of " + call("sinusoidal_positions", 4096, 4), part, want, detail=problem
     )
 
 
@@ -97,7 +112,7 @@ def test_add_positions_adds_the_first_rows(positions):
     if isinstance(got, np.ndarray) and np.array_equal(got, table[-2:]):
         hint = "a sequence of T tokens uses the first T rows (positions 0..T-1), not the last T."
     problem = close(got, want)
-    assert not problem, explain(call("add_positions", x, table), got, want, hint or problem)
+    assert not problem, explain(call("add_positions", x, table), got, want, hint, detail=problem)
 
 
 def test_add_positions_handles_a_batch(positions):
@@ -112,7 +127,7 @@ def test_add_positions_handles_a_batch(positions):
     )
     problem = close(got, want)
     assert not problem, explain(
-        call("add_positions", "<(2, 3, 2) batch>", table), got, want, hint or problem
+        call("add_positions", "<(2, 3, 2) batch>", table), got, want, hint, detail=problem
     )
 
 
@@ -134,14 +149,14 @@ def test_rotate_pairs_turns_counter_clockwise(positions):
     if isinstance(got, np.ndarray) and np.allclose(got, [[C1, -S1]]):
         hint = "that turned clockwise; (a, b) -> (a cos - b sin, a sin + b cos)."
     problem = close(got, want)
-    assert not problem, explain(call("rotate_pairs", x, pos), got, want, hint or problem)
+    assert not problem, explain(call("rotate_pairs", x, pos), got, want, hint, detail=problem)
 
 
 def test_rotate_pairs_at_position_zero_changes_nothing(positions):
     x = np.array([[0.5, -1.0, 2.0, 3.0]])
     got = positions.rotate_pairs(x, np.array([0]))
     problem = close(got, x)
-    assert not problem, explain(call("rotate_pairs", x, np.array([0])), got, x, problem)
+    assert not problem, explain(call("rotate_pairs", x, np.array([0])), got, x, detail=problem)
 
 
 def test_rotate_pairs_uses_interleaved_pairs(positions):
@@ -158,7 +173,7 @@ def test_rotate_pairs_uses_interleaved_pairs(positions):
             "(x[2i], x[2i+1])."
         )
     problem = close(got, want)
-    assert not problem, explain(call("rotate_pairs", x, pos), got, want, hint or problem)
+    assert not problem, explain(call("rotate_pairs", x, pos), got, want, hint, detail=problem)
 
 
 def test_rotate_pairs_uses_the_base(positions):
@@ -167,7 +182,7 @@ def test_rotate_pairs_uses_the_base(positions):
     got = positions.rotate_pairs(x, pos, base=100.0)
     want = np.array([[0.0, 0.0, math.cos(0.3), math.sin(0.3)]])
     problem = close(got, want)
-    assert not problem, explain(call("rotate_pairs", x, pos, base=100.0), got, want, problem)
+    assert not problem, explain(call("rotate_pairs", x, pos, base=100.0), got, want, detail=problem)
 
 
 def test_rotate_pairs_rows_follow_their_positions(positions):
@@ -175,7 +190,17 @@ def test_rotate_pairs_rows_follow_their_positions(positions):
     got = positions.rotate_pairs(x, pos)
     want = np.array([[1.0, 0.0], [C1, S1], [math.cos(2), math.sin(2)]])
     problem = close(got, want)
-    assert not problem, explain(call("rotate_pairs", x, pos), got, want, problem)
+    assert not problem, explain(call("rotate_pairs", x, pos), got, want, detail=problem)
+
+
+def test_rotate_pairs_at_long_and_unordered_positions(positions):
+    # the positions argument, not the row number, sets each row's angle (a KV cache passes
+    # positions that start later), and long positions keep their precision
+    x, pos = np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([4000, 10])
+    got = positions.rotate_pairs(x, pos)
+    want = np.array([[math.cos(4000), math.sin(4000)], [math.cos(10), math.sin(10)]])
+    problem = close(got, want)
+    assert not problem, explain(call("rotate_pairs", x, pos), got, want, detail=problem)
 
 
 def test_rotate_pairs_rejects_an_odd_d(positions):

@@ -177,6 +177,13 @@ def test_trailing_space_effect_adds_a_lone_space(quirks):
     )
 
 
+def test_trailing_space_effect_of_a_prompt_that_ends_in_a_space(quirks):
+    # the prompt is used as given, and the second list always has one more space
+    got = quirks.trailing_space_effect(toy(), "hi ")
+    want = (ids("hi "), ids("hi  "))
+    assert tuple(got) == want, explain(call("trailing_space_effect", "<toy>", "hi "), got, want)
+
+
 # -- reversal_cost --------------------------------------------------------------------------
 def test_reversal_cost_counts_tokens(quirks):
     # "strawberry" is str|aw|berry; "yrrebwarts" only finds "rr": y|rr|e|b|w|a|r|t|s.

@@ -15,7 +15,7 @@ def test_softmax_of_equal_logits_is_uniform(next_token):
     x = np.array([0.0, 0.0])
     got = next_token.softmax(x)
     problem = close(got, np.array([0.5, 0.5]))
-    assert not problem, explain(call("softmax", x), got, np.array([0.5, 0.5]), problem)
+    assert not problem, explain(call("softmax", x), got, np.array([0.5, 0.5]), detail=problem)
 
 
 def test_softmax_by_hand(next_token):
@@ -24,7 +24,7 @@ def test_softmax_by_hand(next_token):
     want = np.array([0.25, 0.75])
     got = next_token.softmax(x)
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x), got, want, problem)
+    assert not problem, explain(call("softmax", x), got, want, detail=problem)
 
 
 def test_softmax_is_stable_for_large_logits(next_token):
@@ -40,7 +40,18 @@ def test_softmax_is_stable_for_large_logits(next_token):
             "(softmax does not change when a constant is subtracted)."
         )
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x), got, want, hint or problem)
+    assert not problem, explain(call("softmax", x), got, want, hint, detail=problem)
+
+
+def test_softmax_is_stable_for_rows_of_very_different_size(next_token):
+    # each row is shifted by its own max: row 1's logits are 1000 below row 0's
+    x = np.array([[1000.0, 999.0], [0.0, -1.0]])
+    e = math.exp(-1.0)
+    want = np.array([[1.0, e], [1.0, e]]) / (1.0 + e)
+    with np.errstate(all="ignore"):
+        got = next_token.softmax(x)
+    problem = close(got, want)
+    assert not problem, explain(call("softmax", x), got, want, detail=problem)
 
 
 def test_softmax_gives_minus_inf_probability_zero(next_token):
@@ -48,7 +59,7 @@ def test_softmax_gives_minus_inf_probability_zero(next_token):
     got = next_token.softmax(x)
     want = np.array([0.5, 0.0, 0.5])
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x), got, want, problem)
+    assert not problem, explain(call("softmax", x), got, want, detail=problem)
 
 
 def test_softmax_of_an_all_minus_inf_row_raises(next_token):
@@ -70,7 +81,7 @@ def test_softmax_works_along_the_given_axis(next_token):
     if isinstance(got, np.ndarray) and np.allclose(got, [[0.5, 0.5], [0.75, 0.25]]):
         hint = "that normalised the rows; use the axis argument (with keepdims=True)."
     problem = close(got, want)
-    assert not problem, explain(call("softmax", x, axis=0), got, want, hint or problem)
+    assert not problem, explain(call("softmax", x, axis=0), got, want, hint, detail=problem)
 
 
 def test_softmax_rows_sum_to_one(next_token):
@@ -97,7 +108,7 @@ def test_next_token_probs_uses_the_last_position(next_token):
     elif isinstance(got, np.ndarray) and got.shape == (2, 3):
         hint = "return only the distribution after the last position, shape (V,)."
     problem = close(got, want)
-    assert not problem, explain(call("next_token_probs", logits), got, want, hint or problem)
+    assert not problem, explain(call("next_token_probs", logits), got, want, hint, detail=problem)
 
 
 # -- top_predictions ---------------------------------------------------------------------------
@@ -165,6 +176,17 @@ def test_cross_entropy_is_stable_for_large_logits(next_token):
         "compute log-softmax as x - max - log(sum(exp(x - max))) so nothing overflows."
         if not np.isfinite(got)
         else "",
+    )
+
+
+def test_cross_entropy_of_a_very_unlikely_target_is_finite(next_token):
+    # the target's probability, e^-1000, is 0 in floating point; its log is still -1000
+    logits = np.array([[0.0, 1000.0]])
+    targets = np.array([0])
+    with np.errstate(all="ignore"):
+        got = next_token.cross_entropy(logits, targets)
+    assert got == pytest.approx(1000.0, rel=1e-9), explain(
+        call("cross_entropy", logits, targets), got, 1000.0
     )
 
 

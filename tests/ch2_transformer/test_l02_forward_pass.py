@@ -53,7 +53,7 @@ def test_layer_norm_by_hand(forward_pass):
         hint = "that divides by d - 1 (unbiased); LayerNorm uses the biased variance (divide by d)."
     problem = close(got, want)
     assert not problem, explain(
-        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint or problem
+        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint, detail=problem
     )
 
 
@@ -66,7 +66,7 @@ def test_layer_norm_uses_the_biased_variance(forward_pass):
         hint = "that divides by d - 1 (unbiased, np.var(ddof=1)); LayerNorm uses the biased variance (divide by d)."
     problem = close(got, want)
     assert not problem, explain(
-        call("layer_norm", x, np.ones(4), np.zeros(4)), got, want, hint or problem
+        call("layer_norm", x, np.ones(4), np.zeros(4)), got, want, hint, detail=problem
     )
 
 
@@ -90,7 +90,7 @@ def test_layer_norm_applies_gain_then_shift(forward_pass):
     want = np.array([[-2.0, 3.0]]) / math.sqrt(1.0 + 1e-5) + b
     got = forward_pass.layer_norm(x, g, b)
     problem = close(got, want)
-    assert not problem, explain(call("layer_norm", x, g, b), got, want, problem)
+    assert not problem, explain(call("layer_norm", x, g, b), got, want, detail=problem)
 
 
 def test_layer_norm_puts_eps_inside_the_square_root(forward_pass):
@@ -102,7 +102,7 @@ def test_layer_norm_puts_eps_inside_the_square_root(forward_pass):
         hint = "divide by sqrt(var + eps), not sqrt(var) + eps."
     problem = close(got, want)
     assert not problem, explain(
-        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint or problem
+        call("layer_norm", x, np.ones(2), np.zeros(2)), got, want, hint, detail=problem
     )
 
 
@@ -131,7 +131,7 @@ def test_embed_tokens_adds_token_and_position_rows(forward_pass):
         hint = "that is only the token embedding; add the position embeddings wpe[:T]."
     problem = close(got, want)
     assert not problem, explain(
-        call("embed_tokens", "<hand params>", ids), got, want, hint or problem
+        call("embed_tokens", "<hand params>", ids), got, want, hint, detail=problem
     )
 
 
@@ -160,7 +160,9 @@ def test_lm_head_normalises_then_unembeds(forward_pass):
     if isinstance(got, np.ndarray) and np.allclose(got, h @ params["wte"].T):
         hint = "the final LayerNorm (lnf_g, lnf_b) comes before the unembedding."
     problem = close(got, want)
-    assert not problem, explain(call("lm_head", "<hand params>", h), got, want, hint or problem)
+    assert not problem, explain(
+        call("lm_head", "<hand params>", h), got, want, hint, detail=problem
+    )
 
 
 # -- forward ------------------------------------------------------------------------------------
@@ -172,7 +174,7 @@ def test_forward_without_blocks_is_head_of_embeddings(forward_pass):
     got = forward_pass.forward(params, ids, config)
     problem = close(got, want)
     assert not problem, explain(
-        call("forward", "<hand params>", ids, "<config>"), got, want, problem
+        call("forward", "<hand params>", ids, "<config>"), got, want, detail=problem
     )
 
 

@@ -47,7 +47,7 @@ def test_apply_temperature_divides(sampling):
         hint = "divide the logits by t; multiplying sharpens when it should flatten."
     problem = close(got, np.array([1.0, 2.0]))
     assert not problem, explain(
-        call("apply_temperature", x, 2.0), got, np.array([1.0, 2.0]), hint or problem
+        call("apply_temperature", x, 2.0), got, np.array([1.0, 2.0]), hint, detail=problem
     )
 
 
@@ -158,6 +158,16 @@ def test_top_p_always_keeps_one_token(sampling):
     assert kept(got) == [0], explain(call("top_p_filter", x, 1e-9) + " kept ids", kept(got), [0])
 
 
+def test_top_p_of_huge_logits(sampling):
+    # softmax([1000, 999, 990]) = [0.731, 0.269, 0.00001]: p = 0.9 keeps ids 0 and 1
+    x = np.array([1000.0, 999.0, 990.0])
+    with np.errstate(all="ignore"):
+        got = sampling.top_p_filter(x, 0.9)
+    assert kept(got) == [0, 1], explain(
+        call("top_p_filter", x, 0.9) + " kept ids", kept(got), [0, 1]
+    )
+
+
 @pytest.mark.parametrize("p", [0.0, -0.1, 1.5])
 def test_top_p_rejects_p_outside_zero_one(sampling, p):
     raises(ValueError, sampling.top_p_filter, np.array([1.0, 2.0]), p)
@@ -218,6 +228,14 @@ def test_sample_applies_temperature_before_top_p(sampling):
     assert got == 0, explain(
         call("sample", "log([0.6, 0.3, 0.1])", 0.9, temperature=0.5, top_p=0.7), got, 0, hint
     )
+
+
+def test_sample_of_huge_logits(sampling):
+    # softmax([1000, 1001]) = [0.269, 0.731]: cumsum [0.269, 1.0], so u = 0.5 draws id 1
+    x = np.array([1000.0, 1001.0])
+    with np.errstate(all="ignore"):
+        got = sampling.sample(x, 0.5)
+    assert got == 1, explain(call("sample", x, 0.5), got, 1)
 
 
 def test_sample_at_temperature_zero_is_greedy(sampling):

@@ -139,14 +139,19 @@ def test_attention_rejects_a_query_that_may_see_nothing(block):
 
 
 def test_attention_of_huge_scores_has_no_nan(block):
-    q = np.array([[1000.0, 0.0]])
+    # query 0 scores +-707107 (huge); query 1 scores +-1/sqrt(2) (small, far below query 0's
+    # max): the max to subtract is each query's own
+    q = np.array([[1000.0, 0.0], [0.001, 0.0]])
     k = np.array([[1000.0, 0.0], [-1000.0, 0.0]])
     v = np.array([[1.0, 0.0], [0.0, 1.0]])
-    got = block.attention(q, k, v)
+    with np.errstate(all="ignore"):
+        got = block.attention(q, k, v)
+    w = 1.0 / (1.0 + np.exp(-2.0 / np.sqrt(2.0)))  # softmax(s, -s) with s = 1/sqrt(2)
+    want = np.array([[1.0, 0.0], [w, 1.0 - w]])
     hint = ""
     if isinstance(got, np.ndarray) and not np.isfinite(got).all():
         hint = "exp of a huge score overflows: subtract each row's max score before np.exp."
-    check(call("attention", q, k, v), got, np.array([[1.0, 0.0]]), hint)
+    check(call("attention", q, k, v), got, want, hint)
 
 
 # -- multi_head_attention, feed_forward -----------------------------------------------------
@@ -192,7 +197,9 @@ def test_transformer_block_output_ignores_future_positions(block):
     p, x = case["p"], case["x"]
     T = x.shape[0]
     later = x.copy()
-    later[-1] += 3.0  # change only the last position
+    # change only the last position, by a different amount in every feature: LayerNorm would
+    # remove the same amount added to every feature, and the change would reach no other row
+    later[-1] += np.linspace(-3.0, 3.0, x.shape[1])
     a, b = block.transformer_block(x, p, H), block.transformer_block(later, p, H)
     moved = [i for i in range(T - 1) if not np.allclose(a[i], b[i], atol=1e-9)]
     assert not moved, (

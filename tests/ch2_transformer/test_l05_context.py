@@ -64,12 +64,14 @@ def test_fit_context_keeps_the_most_recent_ids(context):
 
 
 def test_fit_context_leaves_short_input_alone(context):
-    ids = [7, 8]
-    got = context.fit_context(ids, 5)
-    assert got == [7, 8] and isinstance(got, list), explain(
-        call("fit_context", ids, 5), got, [7, 8]
+    # shorter than the window, and longer than half of it: a start index computed as
+    # len(ids) - 4 would be negative, and would cut the list
+    ids = [6, 7, 8]
+    got = context.fit_context(ids, 4)
+    assert got == [6, 7, 8] and isinstance(got, list), explain(
+        call("fit_context", ids, 4), got, [6, 7, 8]
     )
-    assert ids == [7, 8], f"fit_context changed its input list to {ids}; return a new list."
+    assert ids == [6, 7, 8], f"fit_context changed its input list to {ids}; return a new list."
 
 
 def test_fit_context_rejects_a_window_below_one(context):
@@ -118,7 +120,8 @@ def test_generate_samples_with_the_given_draws(context):
     case = CASES["generate_sampled"]
     prompt, us, want = case["prompt"], case["us"], case["want"]
     got = context.generate(P, prompt, 5, CFG, us, temperature=1.0)
-    hint = first_difference(got, want) if isinstance(got, list) else ""
+    detail = first_difference(got, want) if isinstance(got, list) else ""
+    hint = ""
     if got == case["same_draw"] and got != want:
         hint = "every step used the draw us[0]; step i uses us[i]."
     assert got == want, explain(
@@ -126,6 +129,7 @@ def test_generate_samples_with_the_given_draws(context):
         got,
         want,
         hint,
+        detail=detail,
     )
 
 
