@@ -31,7 +31,7 @@ def test_the_collection_fills_the_cache_and_the_next_run_reads_it(
 ) -> None:
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-    first = harness.collect(KIT, [TEST_FILE], tmp_path / "a")
+    first = harness.collect(KIT, [TEST_FILE], tmp_path / "a").ids
     assert first and all(i.startswith("tests/ch1_tokens/test_l01_numbers.py::") for i in first)
     written = list(cache.rglob("test_l01_numbers*.pyc"))
     assert len(written) == 1, sorted(p.name for p in cache.rglob("*"))
@@ -42,7 +42,7 @@ def test_the_collection_fills_the_cache_and_the_next_run_reads_it(
     forged = compile(source, str(TEST_FILE), "exec", dont_inherit=True)
     assert raw[8:16] == importlib.util.source_hash(TEST_FILE.read_bytes())[:8]
     written[0].write_bytes(raw[:16] + marshal.dumps(forged))
-    second = harness.collect(KIT, [TEST_FILE], tmp_path / "b")
+    second = harness.collect(KIT, [TEST_FILE], tmp_path / "b").ids
     assert second == [*first, "tests/ch1_tokens/test_l01_numbers.py::test_from_the_cache"]
 
 
