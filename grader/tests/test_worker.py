@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +72,59 @@ def test_large_values_are_sent_once() -> None:
     assert wire.decode(again, cache=cache)[0] == ranks
 
 
+# A hostile function: it finds the worker's protocol descriptor and the request's id in the
+# frames above it, and writes the answer itself: a dict of `n` int keys that all hash to 0.
+FORGE = """
+
+def forge_colliding(n):
+    import json, sys
+    frame = sys._getframe()
+    while frame is not None and not {"rid", "out_fd"} <= set(frame.f_locals):
+        frame = frame.f_back
+    rid, fd = frame.f_locals["rid"], frame.f_locals["out_fd"]
+    p = (1 << 61) - 1
+    line = json.dumps({"id": rid, "ok": {"d": [[i * p, 0] for i in range(1, n)]}}).encode()
+    view = memoryview(line + b"\\n")
+    while view:
+        view = view[os.write(fd, view):]
+"""
+COLLIDING = 60_000  # keys: about a minute of one C call for an unguarded harness
+
+
+def _crafted(n: int) -> dict[str, object]:
+    return {"d": [[i * wire.HASH_MODULUS, 0] for i in range(1, n)]}
+
+
+def test_crafted_colliding_answers_are_refused_before_any_container_is_built() -> None:
+    """Values a student can make collide by hash (ints beyond 2**61 - 1, tuples, frozensets)
+    are counted before a dict or set holds them: the crafted answer that kept an unguarded
+    harness busy (quadratic in its keys, in one uninterruptible C call) fails in well under a
+    second, with a one-line reason; honest answers with the same shapes decode as before."""
+    small = 4_000
+    began = time.perf_counter()
+    wire.decode(_crafted(small))  # unguarded: every insertion walks the whole chain
+    slow = time.perf_counter() - began
+    began = time.perf_counter()
+    with pytest.raises(wire.WireError, match="share one hash"):
+        wire.decode(_crafted(COLLIDING), guard=wire.Guard())
+    fast = time.perf_counter() - began
+    # the unguarded cost grows with the square of the keys: 60,000 keys cost 225 times 4,000
+    assert fast < 2.0 and fast * 20 < slow * (COLLIDING / small) ** 2, (fast, slow)
+    for crafted in (
+        {"set": [i * wire.HASH_MODULUS for i in range(1, 100)]},
+        [i * wire.HASH_MODULUS + 7 for i in range(100)],  # a list a test may turn into a set
+        [{"t": [i * wire.HASH_MODULUS]} for i in range(100)],
+        [{"fset": [i * wire.HASH_MODULUS]} for i in range(100)],
+    ):
+        with pytest.raises(wire.WireError, match="share one hash"):
+            wire.decode(crafted, guard=wire.Guard())
+    honest = {"d": [[{"t": [i, i + 1]}, i] for i in range(50_000)]}
+    assert len(wire.decode(honest, guard=wire.Guard())) == 50_000
+    assert wire.decode([2**62, 3, -(2**70)], guard=wire.Guard()) == [2**62, 3, -(2**70)]
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.loads(b'{"ok": [' + b"0," * 100 + b"0]}", max_items=100)
+
+
 @pytest.fixture(params=["auto", "process"])
 def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Client]:
     """A client for the reference solutions plus a few hostile functions, under the best
@@ -93,6 +147,7 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "'n': NotImplementedError, 'r': RuntimeError}[kind](text)\n"
         + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
         + "    ranks.clear()\n    return n\n"
+        + FORGE
     )
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -166,3 +221,23 @@ def test_cl100k_ranks_cross_by_name_and_every_call_gets_its_own_copy(
     assert bpe.size_then_wreck(changed) == (len(ranks), 1)  # another dict crosses as itself
     with pytest.raises(wire.WireError):
         wire.decode({"n": "cl100k_ranks"})  # only a worker builds named values
+
+
+def test_a_forged_colliding_answer_fails_its_call_fast_and_names_the_lesson(
+    client: proxy.Client,
+) -> None:
+    """Student code that writes a crafted answer straight to the protocol pipe costs the
+    harness a bounded moment, counted in the submission's CPU budget: its call fails with one
+    line naming the lesson, and the next call gets a fresh worker."""
+    bpe = proxy.ModuleProxy(client, manifest.load(KIT).get("1.3"))
+    assert bpe.merge([1, 2], (1, 2), 9) == [9]
+    before = client.worker.answer_cpu
+    began = time.monotonic()
+    with pytest.raises(proxy.WorkerError) as info:
+        bpe.forge_colliding(COLLIDING)
+    assert time.monotonic() - began < 10.0
+    message = str(info.value)
+    assert message.startswith("lesson 1.3: forge_colliding(...) failed") and "\n" not in message
+    assert "share one hash" in message
+    assert client.worker.answer_cpu > before
+    assert bpe.merge([1, 2], (1, 2), 9) == [9]
