@@ -422,7 +422,6 @@ class Client:
         self.worker.stop()
         raise WorkerError(f"{what} failed: the worker answered garbage")
 
-
     def _within_budget(self, lesson: Lesson, what: str, ends: float | None) -> None:
         """The call's CPU (the worker's, with the harness's reading its answers) and wall time
         (`ends`: the call timeout, reading the answer included) are within their caps."""

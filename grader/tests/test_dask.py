@@ -125,7 +125,7 @@ def test_dask_grades_a_mixed_batch_like_the_local_executor(
     assert local.returncode == 0, local.stdout + local.stderr
     dask = grade_cli(root, batch_dir, root.parent / "dask.sqlite", "--executor", "dask")
     assert dask.returncode == local.returncode, dask.stdout + dask.stderr
-    assert "isolated by" in dask.stdout and " on tcp://127.0.0.1:" in dask.stdout, dask.stdout
+    assert "isolated by" in dask.stdout and " on tls://127.0.0.1:" in dask.stdout, dask.stdout
     want, got = rows(root.parent / "local.sqlite"), rows(root.parent / "dask.sqlite")
     assert len(want["submissions"]) == 5 and len(want["tests"]) > 40
     assert got == want

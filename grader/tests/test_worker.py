@@ -88,6 +88,42 @@ def forge_colliding(n):
     while view:
         view = view[os.write(fd, view):]
 """
+# Hostile functions for the properties of the sandbox: what they can write, read and reach.
+SNOOP = """
+
+def flood(megabytes):
+    total, block = 0, b"x" * (1 << 20)
+    places = ["/tmp", "/var/tmp", "/dev/shm", os.path.expanduser("~"), os.getcwd()]
+    for n, folder in enumerate(places):
+        for i in range(megabytes):
+            try:
+                with open(os.path.join(folder, f"flood-{n}-{i}"), "wb") as fh:
+                    fh.write(block)
+                total += len(block)
+            except OSError:
+                break
+    return total
+
+
+def snoop(paths):
+    found = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                found[path] = fh.read(64)
+        except OSError:
+            pass
+    return found
+
+
+def reach(port):
+    import socket
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+"""
 COLLIDING = 60_000  # keys: about a minute of one C call for an unguarded harness
 
 
@@ -148,6 +184,7 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
         + "    ranks.clear()\n    return n\n"
         + FORGE
+        + SNOOP
     )
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -241,3 +278,40 @@ def test_a_forged_colliding_answer_fails_its_call_fast_and_names_the_lesson(
     assert "share one hash" in message
     assert client.worker.answer_cpu > before
     assert bpe.merge([1, 2], (1, 2), 9) == [9]
+
+
+def test_student_code_writes_only_a_capped_private_tmp(client: proxy.Client) -> None:
+    """Property 4: a submission that writes a gigabyte wherever it can (/tmp, /var/tmp,
+    /dev/shm, its home, its folder) hits one cap of its own, and the next call works."""
+    bpe = proxy.ModuleProxy(client, manifest.load(KIT).get("1.3"))
+    wrote = bpe.flood(1024)
+    assert 0 < wrote <= sandbox.TMPFS_BYTES, wrote
+    assert bpe.merge([1, 2], (1, 2), 9) == [9]
+
+
+def test_student_code_reads_nothing_of_the_host_and_reaches_no_network(
+    client: proxy.Client, tmp_path: Path
+) -> None:
+    """Properties 2 and 3, at every level where the machine gives namespaces: no file of the
+    instructor's (solutions, hidden tests, the course manifest, a file beside the submission)
+    can be read, no port of this machine can be reached, and the worker's private folder is
+    its user's alone (0700)."""
+    import socket
+
+    if client.spec.level != "bwrap" and not sandbox.namespaces_work():
+        pytest.skip("no namespaces here: the process level shares the host (README)")
+    course = manifest.load(KIT)
+    lesson = course.get("1.3")
+    beside = tmp_path / "beside.txt"
+    beside.write_text("a classmate's file")
+    beside.chmod(0o644)
+    secrets = [lesson.solution_path, lesson.hidden_test_path, KIT / "course.toml", beside]
+    bpe = proxy.ModuleProxy(client, lesson)
+    assert bpe.snoop([str(p) for p in secrets]) == {}
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        assert bpe.reach(listener.getsockname()[1]) is False
+    if client.spec.level == "process-uid":
+        info = client.spec.scratch.stat()
+        assert info.st_mode & 0o777 == 0o700 and info.st_uid in sandbox.UID_RANGE
