@@ -8,7 +8,7 @@ of the SQLite gradebook (grader/grading/grade.py), one transaction per submissio
 
 - `LocalExecutor`, the default: `--jobs` submissions at a time on this machine.
 - `DaskExecutor` (the optional `dask` extra, `pip install "hexahype[dask]"`): the tasks of a
-  Dask distributed cluster, one submission each. `--scheduler tcp://HOST:8786` joins a running
+  Dask distributed cluster, one submission each. `--scheduler tls://HOST:8786` joins a running
   scheduler (started by hand, by dask-jobqueue on Slurm, by Kubernetes...); `--executor dask`
   alone starts a `LocalCluster` of `--jobs` worker processes here.
 
@@ -315,8 +315,9 @@ def _temporary_security() -> Any:
         raise ExecutorError(
             'the dask executor needs the dask extra: pip install "hexahype[dask]"'
         ) from None
+    temporary: Any = Security.temporary  # untyped: as Any
     try:
-        return Security.temporary()
+        return temporary()
     except ImportError:
         raise ExecutorError(
             "the dask executor authenticates its cluster with TLS and needs the cryptography "

@@ -135,7 +135,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         metavar="ADDRESS",
         default=None,
-        help="a running Dask scheduler, such as tcp://HOST:8786 (implies --executor dask)",
+        help="a running Dask scheduler, such as tls://HOST:8786 (implies --executor dask; a "
+        "tcp:// one authenticates no one, and grade warns)",
     )
     parser.add_argument(
         "--require-isolation",
