@@ -406,7 +406,8 @@ class Client:
             try:
                 got = wire.decode(answer["ok"], self._decode_special, guard=self.worker.guard())
             except (wire.WireError, RecursionError) as exc:
-                self.worker.stop()
+                self.worker.stop()  # and counts as a worker this lesson's code ended
+                self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
                 raise WorkerError(
                     f"lesson {lesson.id}: {what} failed: the worker answered garbage ({exc})"
                 ) from None

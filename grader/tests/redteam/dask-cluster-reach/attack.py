@@ -10,7 +10,7 @@ MARK = "REACHED-BY-STUDENT-CODE"
 
 def _listening():
     """Ports listening on loopback, from /proc/net/tcp where it can be read, and the grader's."""
-    ports = {PORT}
+    ports = set([PORT])
     try:
         with open("/proc/net/tcp", encoding="ascii") as fh:
             for line in fh.readlines()[1:]:
