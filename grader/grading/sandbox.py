@@ -609,7 +609,13 @@ def recorded(level: str) -> str:
 def weaker(level: str, caps: str) -> list[str]:
     """One line for each way this machine's isolation falls short of the full sandbox."""
     notes = []
-    if level == "process-uid":
+    if level == "process-uid" and namespaces_work():
+        notes.append(
+            "no bubblewrap: each worker runs as a user of its own in namespaces of its own (no "
+            "network, a root with only what it needs), but sees the interpreter and its "
+            "virtualenv at their real paths, and shares the host's process IDs"
+        )
+    elif level == "process-uid":
         notes.append(
             "no bubblewrap: each worker runs as a user of its own, but sees the host "
             "(its paths, users and processes)"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,10 +142,17 @@ def test_crafted_colliding_answers_are_refused_before_any_container_is_built() -
     began = time.perf_counter()
     wire.decode(_crafted(small))  # unguarded: every insertion walks the whole chain
     slow = time.perf_counter() - began
-    began = time.perf_counter()
-    with pytest.raises(wire.WireError, match="share one hash"):
-        wire.decode(_crafted(COLLIDING), guard=wire.Guard())
-    fast = time.perf_counter() - began
+    burn = "while True: pass"  # under load: two busy processes on this machine's cores
+    load = [subprocess.Popen([sys.executable, "-c", burn]) for _ in range(2)]
+    try:
+        began = time.perf_counter()
+        with pytest.raises(wire.WireError, match="share one hash"):
+            wire.decode(_crafted(COLLIDING), guard=wire.Guard())
+        fast = time.perf_counter() - began
+    finally:
+        for proc in load:
+            proc.kill()
+            proc.wait()
     # the unguarded cost grows with the square of the keys: 60,000 keys cost 225 times 4,000
     assert fast < 2.0 and fast * 20 < slow * (COLLIDING / small) ** 2, (fast, slow)
     for crafted in (
