@@ -419,6 +419,11 @@ class Client:
         if "bad" in answer:
             raise AnswerError(f"{untrusted.text(answer['bad'], 500)}; answers must be plain data")
         if "err" in answer and type(answer["err"]) is dict:
+            if answer["err"].get("type") == "MemoryError":
+                # the worker reached its memory cap: a fresh one next, and it counts as one of
+                # the few workers a lesson may end (a memory bomb costs seconds a call)
+                self.worker.stop()
+                self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
             raise _rebuild(answer["err"], what)
         self.worker.stop()
         raise WorkerError(f"{what} failed: the worker answered garbage")

@@ -625,6 +625,12 @@ def weaker(level: str, caps: str) -> list[str]:
             "no namespaces here: student code can reach the network (this machine's "
             "loopback services included), shares /tmp, and its disk use is capped per file only"
         )
+    elif level == "process-same-user" and namespaces_work():
+        notes.append(
+            "no bubblewrap and not root: workers run as your own user in namespaces of their "
+            "own (no network, a root with only what they need), but can signal your "
+            "processes; submissions are graded one at a time"
+        )
     elif level == "process-same-user":
         notes.append(
             "no bubblewrap and not root: workers run as your own user, can read and change "

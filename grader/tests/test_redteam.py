@@ -457,6 +457,8 @@ def corpus_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
             env=grade_env(work / "tmp", tag),
         )
     elapsed = time.monotonic() - started
+    (work / "grade.stdout").write_text(proc.stdout, "utf-8")  # kept for a failure's diagnosis
+    (work / "grade.stderr").write_text(proc.stderr, "utf-8")
     feedback = work / "feedback"
     fb = subprocess.run(
         [*cli, "gradebook", "--gradebook", str(db), "feedback", str(feedback)],
