@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -324,3 +325,29 @@ def test_student_code_reads_nothing_of_the_host_and_reaches_no_network(
     if client.spec.level == "process-uid":
         info = client.spec.scratch.stat()
         assert info.st_mode & 0o777 == 0o700 and info.st_uid in sandbox.UID_RANGE
+
+
+def test_without_namespaces_a_course_others_can_read_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Property 3 where a root grader cannot give its workers namespaces: a worker's own user
+    sees the host, so grading refuses a course whose solutions or hidden tests that user could
+    read, and grades once they are private to the instructor."""
+    from grader.grading import batch
+
+    from .test_redteam import make_course
+
+    top = Path(tempfile.mkdtemp(dir="/tmp"))  # a folder others may cross, like a checkout's
+    try:
+        top.chmod(0o755)
+        make_course(top / "course", ["1.1"])
+        course = manifest.load(top / "course")
+        monkeypatch.setattr(sandbox, "namespaces_work", lambda: False)
+        with pytest.raises(RuntimeError, match="readable by other users"):
+            batch.check_private(course, "process-uid")
+        batch.check_private(course, "bwrap")  # bubblewrap never shows the course
+        for private in (top / "course" / "solutions", top / "course" / "tests" / "hidden"):
+            private.chmod(0o750)
+        batch.check_private(course, "process-uid")
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
