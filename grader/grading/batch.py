@@ -40,6 +40,7 @@ class Options:
     release: dict[str, Any] | None = None  # the release manifest; None: no tamper check
     sandbox_mode: str = "auto"  # "auto", "bwrap" or "process"
     worker: sandbox.Limits = field(default_factory=sandbox.Limits)
+    allow_network: bool = False  # Dask: grade where student code could reach the network
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,11 @@ def _tag() -> str:
 
 
 def _worker_config(
-    plan: Plan, staged: Path, work: Path, opts: Options, phase: str
+    plan: Plan,
+    staged: Path,
+    work: Path,
+    opts: Options,
+    phase: str,
 ) -> tuple[Path, Path]:
     """Write the config of one phase's worker for the harness; returns (config, scratch).
     Every phase gets a scratch folder and a marker of its own: nothing a worker of one phase
@@ -217,9 +222,10 @@ def _worker_config(
         scratch = work / f"scratch-{phase}"
         scratch.mkdir()
         impl = staged
-    else:  # a plain process reads the submission and the kit's runtime from a shared copy
-        shared = "/tmp" if plan.level != "process-same-user" and os.geteuid() == 0 else None
-        scratch = Path(tempfile.mkdtemp(prefix=f"hexahype-worker-{phase}-", dir=shared))
+    else:  # a plain process reads the submission and the kit's runtime from a private copy:
+        # a folder of 0700 that the worker's user gets when it starts, outside any shared /tmp
+        base = sandbox.scratch_base() if plan.level == "process-uid" else None
+        scratch = Path(tempfile.mkdtemp(prefix=f"hexahype-worker-{phase}-", dir=base or work))
         impl = scratch / "exercises"
         shutil.copytree(staged, impl)
     config = private / f"worker-{phase}.json"
@@ -501,7 +507,7 @@ def grade_one(
         base = Graded(
             sub.student, sub.repository, "", __version__, course.name, course.version, 0.0
         )
-        base.isolation = plan.level
+        base.isolation = sandbox.recorded(plan.level)
         base.caps = plan.caps
         try:
             source = _open(sub, opts, work, ends)
@@ -570,6 +576,7 @@ def plan(course: Course, opts: Options, only: Iterable[str] | None = None) -> Pl
     marks = {"cl100k_base": "cl100k()", "kit_bpe": "kit_bpe_encoding()"}
     preload = [name for name, mark in marks.items() if mark in text]
     level = sandbox.choose(opts.sandbox_mode)
+    check_private(course, level)
     return Plan(
         lessons,
         expected,
@@ -579,6 +586,23 @@ def plan(course: Course, opts: Options, only: Iterable[str] | None = None) -> Pl
         sandbox.caps_level(level),
         errors,
     )
+
+
+def check_private(course: Course, level: str) -> None:
+    """A worker's own user that runs without namespaces sees the host as it is: refuse when it
+    could read the course's hidden tests or solutions (RuntimeError)."""
+    if level != "process-uid" or sandbox.namespaces_work():
+        return
+    lessons = [e for e in course.entries if e.is_lesson]
+    paths = [e.hidden_test_path for e in lessons] + [e.solution_path for e in lessons]
+    leaks = sandbox.exposed([p for p in paths if p.exists()])
+    if leaks:
+        raise RuntimeError(
+            f"the course's hidden tests or solutions are readable by other users ({leaks[0]}"
+            f"{f' and {len(leaks) - 1} more' if len(leaks) > 1 else ''}), so a worker's user "
+            "could read them, and this machine gives workers no namespaces to hide them: "
+            "chmod -R o-rwx solutions tests/hidden, or install bubblewrap"
+        )
 
 
 def failed(course: Course, plan: Plan, sub: Submission, why: str) -> Result:
@@ -593,7 +617,7 @@ def failed(course: Course, plan: Plan, sub: Submission, why: str) -> Result:
         0.0,
         problem=untrusted.text(f"grading failed: {why}", 500),
     )
-    graded.isolation = plan.level
+    graded.isolation = sandbox.recorded(plan.level)
     graded.caps = plan.caps
     graded.lessons, _ = _rows(course, plan, None, {})
     return Result(sub, graded, causes=[graded.problem])

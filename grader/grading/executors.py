@@ -8,12 +8,16 @@ of the SQLite gradebook (grader/grading/grade.py), one transaction per submissio
 
 - `LocalExecutor`, the default: `--jobs` submissions at a time on this machine.
 - `DaskExecutor` (the optional `dask` extra, `pip install "hexahype[dask]"`): the tasks of a
-  Dask distributed cluster, one submission each. `--scheduler tcp://HOST:8786` joins a running
+  Dask distributed cluster, one submission each. `--scheduler tls://HOST:8786` joins a running
   scheduler (started by hand, by dask-jobqueue on Slurm, by Kubernetes...); `--executor dask`
   alone starts a `LocalCluster` of `--jobs` worker processes here.
 
 Every worker node grades in its own sandbox, chosen there (`sandbox.choose`): a node without
-bubblewrap reports its level, and `require` ("bwrap") keeps submissions off such nodes. Each
+bubblewrap reports its level, and `require` ("bwrap", the default under Dask) keeps submissions
+off such nodes. Student code must never reach the cluster: the `LocalCluster` started here
+authenticates every connection (TLS with credentials made for this run, `Security.temporary`),
+and a node whose process level has no network namespace is refused unless the instructor
+forces it (`Options.allow_network`, `--allow-network`), which the screen and the gradebook say. Each
 node checks that its copy of the course (course.toml and every suite) is the coordinator's, so
 no node grades with other hidden tests. A node that dies mid-submission loses that attempt only:
 the scheduler runs it again on another worker, once (`allowed-failures` 1 in the cluster this
@@ -37,7 +41,14 @@ from ..manifest import Course
 from . import batch, sandbox
 from .sources import Submission
 
-RANK = {"process-as-root": 0, "process": 1, "bwrap": 2}  # weakest first
+RANK = {  # weakest first
+    "process-as-root": 0,
+    "process-same-user": 1,
+    "process-uid": 1,
+    "process": 1,
+    "bwrap": 2,
+}
+DASK_REQUIRES = "bwrap"  # the Dask executor's isolation when none is asked for
 EVENT = "hexahype-grade"  # the Dask event topic: one record per attempt started
 
 
@@ -65,7 +76,8 @@ def fingerprint(course: Course) -> str:
 
 
 def allowed(level: str, require: str | None) -> bool:
-    return require is None or RANK.get(level, -1) >= RANK.get(require, 99)
+    """Whether `level` (as `node_level` reports it) is at least `require`."""
+    return require is None or RANK.get(level.split(" ")[0], -1) >= RANK.get(require, 99)
 
 
 _COURSES: dict[tuple[str, str], Course] = {}
@@ -87,11 +99,18 @@ def _course(root: str, expected: str) -> Course:
 
 
 def node_level(mode: str) -> str:
-    """The isolation this node offers for `--sandbox` mode ("auto", "bwrap", "process")."""
+    """The isolation this node offers for `--sandbox` mode ("auto", "bwrap", "process"), with
+    " (network open)" when its student code could reach the network."""
     try:
-        return sandbox.choose(mode)
+        return sandbox.recorded(sandbox.choose(mode))
     except RuntimeError:
         return "none"
+
+
+def network_refused(level: str, opts: batch.Options) -> bool:
+    """A node whose student code could reach the network (and so the cluster) grades only when
+    the instructor forces it."""
+    return level.endswith("(network open)") and not opts.allow_network
 
 
 def grade_submission(
@@ -110,6 +129,12 @@ def grade_submission(
     level = sandbox.choose(opts.sandbox_mode)
     if not allowed(level, require):
         raise RefusedNode(f"this node isolates with {level}, and {require} is required")
+    if network_refused(sandbox.recorded(level), opts):
+        raise RefusedNode(
+            f"this node isolates with {level} without a network namespace: its student code "
+            "could reach the cluster (--allow-network forces it)"
+        )
+    batch.check_private(course, level)
     here = dataclasses.replace(plan, lessons=[course.get(e.id) for e in plan.lessons], level=level)
     _log_attempt(sub)
     return batch.grade_one(course, here, sub, opts, lambda s, c: c in graded_commits)
@@ -184,8 +209,12 @@ class DaskExecutor:
                 'the dask executor needs the dask extra: pip install "hexahype[dask]"'
             ) from None
         self.cluster: Any = None
+        self.authenticated = True
         client: Any = distributed.Client  # untyped: as Any
         if address:
+            # a cluster of the instructor's own: its TLS settings come from dask's config
+            # (distributed.comm.tls.*); a plain tcp:// scheduler authenticates no one
+            self.authenticated = address.startswith("tls://")
             try:
                 self.client: Any = client(address, timeout="30s")
             except OSError as exc:
@@ -193,14 +222,18 @@ class DaskExecutor:
                     f"cannot reach the Dask scheduler at {address}: {exc}"
                 ) from None
         else:
+            security = _temporary_security()
             with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
                 self.cluster = cast(Any, distributed.LocalCluster)(
                     n_workers=max(1, workers),
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    protocol="tls://",
+                    host="127.0.0.1",
+                    security=security,
                 )
-            self.client = client(self.cluster)
+            self.client = client(self.cluster, security=security)
 
     def levels(self, mode: str) -> dict[str, str]:
         return {str(k): str(v) for k, v in self.client.run(node_level, mode).items()}
@@ -224,11 +257,19 @@ class DaskExecutor:
         import distributed
 
         as_completed: Any = distributed.as_completed
+        require = require or DASK_REQUIRES
         levels = self.levels(opts.sandbox_mode)
-        nodes = [w for w, level in levels.items() if allowed(level, require)]
+        nodes = [
+            w
+            for w, level in levels.items()
+            if allowed(level, require) and not network_refused(level, opts)
+        ]
         if not nodes:
             shown = ", ".join(sorted(set(levels.values()))) or "no worker"
-            raise ExecutorError(f"no Dask worker isolates with {require} (they offer: {shown})")
+            more = "" if opts.allow_network else " and a network namespace"
+            raise ExecutorError(
+                f"no Dask worker isolates with {require}{more} (they offer: {shown})"
+            )
         root, expected = str(course.root), fingerprint(course)
         [shared] = self.client.scatter([plan], broadcast=True)
         futures = {}
@@ -245,7 +286,7 @@ class DaskExecutor:
                 require,
                 key=f"hexahype-grade-{hashlib.sha1(repr(sub).encode()).hexdigest()[:12]}",
                 pure=False,
-                workers=nodes if require else None,
+                workers=nodes,
                 allow_other_workers=False,
             )
             futures[future] = sub
@@ -263,6 +304,25 @@ class DaskExecutor:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _temporary_security() -> Any:
+    """TLS credentials made for this run (a certificate authority and a key of its own, in
+    memory): the scheduler, its workers and this client accept no connection without them."""
+    try:
+        from distributed.security import Security
+    except ImportError:
+        raise ExecutorError(
+            'the dask executor needs the dask extra: pip install "hexahype[dask]"'
+        ) from None
+    temporary: Any = Security.temporary  # untyped: as Any
+    try:
+        return temporary()
+    except ImportError:
+        raise ExecutorError(
+            "the dask executor authenticates its cluster with TLS and needs the cryptography "
+            'package: pip install "hexahype[dask]"'
+        ) from None
 
 
 def make(executor: str, scheduler: str | None, jobs: int) -> LocalExecutor | DaskExecutor:

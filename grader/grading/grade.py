@@ -135,14 +135,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         metavar="ADDRESS",
         default=None,
-        help="a running Dask scheduler, such as tcp://HOST:8786 (implies --executor dask)",
+        help="a running Dask scheduler, such as tls://HOST:8786 (implies --executor dask; a "
+        "tcp:// one authenticates no one, and grade warns)",
     )
     parser.add_argument(
         "--require-isolation",
         choices=("bwrap", "process"),
         default=None,
         help="grade only where student code is isolated at least this well: bwrap refuses "
-        "machines (or Dask workers) without bubblewrap",
+        "machines (or Dask workers) without bubblewrap (the Dask executor's default; "
+        "process lets it grade at a process level)",
+    )
+    parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="Dask executor at a process level on a node that gives workers no network "
+        "namespace: grade anyway (student code could then reach the cluster's network; "
+        "the screen and the gradebook say so)",
     )
     parser.add_argument(
         "--scores-csv",
@@ -162,6 +171,7 @@ def options(args: argparse.Namespace, released: dict[str, Any] | None) -> batch.
         max_file_bytes=args.max_file_kb * 1024,
         release=released,
         sandbox_mode=args.sandbox,
+        allow_network=bool(getattr(args, "allow_network", False)),
         worker=sandbox.Limits(
             memory_mb=args.worker_memory_mb, cpu_seconds=int(args.submission_timeout) + 30
         ),
@@ -270,9 +280,22 @@ def run(args: argparse.Namespace, course: Course) -> int:
         return 2
     try:
         if not isinstance(pool, executors.LocalExecutor):
+            if args.require_isolation is None:
+                args.require_isolation = executors.DASK_REQUIRES
+            if not pool.authenticated:
+                print(
+                    f"hexahype grade: WARNING: the scheduler {untrusted.name(args.scheduler)} "
+                    "is not tls://: it authenticates no one, so anything that reaches it can run "
+                    "code here (start the cluster with TLS)",
+                    flush=True,
+                )
             for node, level in sorted(pool.levels(opts.sandbox_mode).items()):
                 note = "" if level == "bwrap" else " (no bubblewrap: weaker isolation)"
-                refused = "" if executors.allowed(level, args.require_isolation) else "; refused"
+                ok = executors.allowed(level, args.require_isolation)
+                refused = "" if ok and not executors.network_refused(level, opts) else "; refused"
+                if ok and not refused and level.endswith("(network open)"):
+                    note += "; WARNING: its student code can reach the network, forced by "
+                    note += "--allow-network"
                 print(
                     f"hexahype grade: student code runs isolated by {level} on {node}{note}{refused}"
                 )

@@ -17,6 +17,7 @@ import atexit
 import builtins
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -34,6 +35,7 @@ MAX_DEATHS = 3  # a lesson whose code ended the worker this often gets no fresh 
 STARTUP_TIMEOUT = 60.0
 TIMEOUT_TEXT = "timed out"
 RAISED = {name: getattr(builtins, name) for name in wire.EXCEPTIONS}
+_BIG_INT = re.compile(rb"\d{19}")  # an int that may reach the hash modulus (2**61 - 1)
 
 
 class WorkerError(Exception):
@@ -61,6 +63,8 @@ class Worker:
         self.next_id = 0
         self.generation = 0
         self.stats = Stats()
+        self.answer_cpu = 0.0  # the harness's CPU seconds reading this submission's answers
+        self.big_ints = True  # whether the last answer may hold ints beyond the hash modulus
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -79,9 +83,14 @@ class Worker:
 
     def over_cpu(self) -> bool:
         """Whether the worker's control group used more CPU time than its cap, all of its
-        processes together."""
+        processes together, with the harness's own time reading the answers counted in."""
         group = self.started.group if self.started is not None else None
-        return group is not None and group.cpu_seconds() > self.spec.limits.cpu_seconds
+        used = group.cpu_seconds() if group is not None else 0.0
+        return used + self.answer_cpu > self.spec.limits.cpu_seconds
+
+    def guard(self) -> wire.Guard:
+        """The hash guard of the answer just read."""
+        return wire.Guard(self.big_ints)
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
@@ -171,7 +180,12 @@ class Worker:
             data = wire.dumps({"id": rid, **message})
             self._send(data, deadline)
             line = self._receive(deadline)
-            answer = wire.loads(line)
+            cpu = time.thread_time()
+            try:  # the answer's values are counted on the raw line before it is parsed
+                self.big_ints = _BIG_INT.search(line) is not None
+                answer = wire.loads(line, wire.MAX_ITEMS)
+            finally:
+                self.answer_cpu += time.thread_time() - cpu
             if answer.get("id") != rid:
                 raise wire.WireError("an answer to another request")
             done = True
@@ -262,7 +276,8 @@ class Client:
         out: dict[str, Any] = {"harness": self.worker.stats.as_dict()}
         if self.worker.alive() and self.ready:
             try:
-                got = wire.decode(self.worker.request({"op": "stats"}, 5.0).get("ok"))
+                answer = self.worker.request({"op": "stats"}, 5.0).get("ok")
+                got = wire.decode(answer, guard=self.worker.guard())
             except (WorkerError, wire.WireError, RecursionError):
                 return out
             if type(got) is dict:
@@ -373,6 +388,7 @@ class Client:
                     f"{what}: an argument cannot be sent to the worker: {exc}"
                 ) from None
             stats.encode_s += time.perf_counter() - began
+        ends = time.monotonic() + self.call_timeout
         try:
             answer = self.worker.request(encoded, self.call_timeout)
         except CallTimeout:
@@ -383,28 +399,51 @@ class Client:
         except WorkerError as exc:
             self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
             raise WorkerError(f"{what} failed: {exc}") from None
+        self._within_budget(lesson, what, None)
+        if "ok" in answer:
+            self.current = lesson
+            began, cpu = time.perf_counter(), time.thread_time()
+            try:
+                got = wire.decode(answer["ok"], self._decode_special, guard=self.worker.guard())
+            except (wire.WireError, RecursionError) as exc:
+                self.worker.stop()  # and counts as a worker this lesson's code ended
+                self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
+                raise WorkerError(
+                    f"lesson {lesson.id}: {what} failed: the worker answered garbage ({exc})"
+                ) from None
+            finally:
+                stats.decode_s += time.perf_counter() - began
+                self.worker.answer_cpu += time.thread_time() - cpu
+            self._within_budget(lesson, what, ends)
+            return got
+        if "bad" in answer:
+            raise AnswerError(f"{untrusted.text(answer['bad'], 500)}; answers must be plain data")
+        if "err" in answer and type(answer["err"]) is dict:
+            if answer["err"].get("type") == "MemoryError":
+                # the worker reached its memory cap: a fresh one next, and it counts as one of
+                # the few workers a lesson may end (a memory bomb costs seconds a call)
+                self.worker.stop()
+                self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
+            raise _rebuild(answer["err"], what)
+        self.worker.stop()
+        raise WorkerError(f"{what} failed: the worker answered garbage")
+
+    def _within_budget(self, lesson: Lesson, what: str, ends: float | None) -> None:
+        """The call's CPU (the worker's, with the harness's reading its answers) and wall time
+        (`ends`: the call timeout, reading the answer included) are within their caps."""
         if self.worker.over_cpu():
             self.worker.stop()
             raise WorkerError(
                 f"{what} failed: the lesson code used more than its "
-                f"{self.spec.limits.cpu_seconds}s of CPU time (all its processes together)"
+                f"{self.spec.limits.cpu_seconds}s of CPU time (all its processes together, "
+                "and the grader's time reading its answers)"
             )
-        if "ok" in answer:
-            self.current = lesson
-            began = time.perf_counter()
-            try:
-                return wire.decode(answer["ok"], self._decode_special)
-            except (wire.WireError, RecursionError) as exc:
-                self.worker.stop()
-                raise WorkerError(f"{what} failed: the worker answered garbage ({exc})") from None
-            finally:
-                stats.decode_s += time.perf_counter() - began
-        if "bad" in answer:
-            raise AnswerError(f"{untrusted.text(answer['bad'], 500)}; answers must be plain data")
-        if "err" in answer and type(answer["err"]) is dict:
-            raise _rebuild(answer["err"], what)
-        self.worker.stop()
-        raise WorkerError(f"{what} failed: the worker answered garbage")
+        if ends is not None and time.monotonic() > ends:
+            self.worker.stop()
+            raise CallTimeout(
+                f"lesson {lesson.id}: {what} {TIMEOUT_TEXT}: no answer within "
+                f"{self.call_timeout:g}s (reading its answer included)"
+            )
 
 
 def _listing_ok(listing: Any) -> bool:
@@ -553,7 +592,7 @@ class ModuleProxy:
             return RemoteClass(self._client, self._lesson, name)
         if name in listing["values"]:
             try:
-                return wire.decode(listing["values"][name])
+                return wire.decode(listing["values"][name], guard=wire.Guard())
             except (wire.WireError, RecursionError):
                 raise AttributeError(name) from None
         raise AttributeError(f"module '{self._lesson.name}' has no attribute '{name}'")

@@ -16,9 +16,15 @@ Isolation levels, reported on screen and in the gradebook:
 - `process-uid` (the grader is root): a plain process as a user of its own, one per concurrent
   worker (`UidPool`); when it stops, every process of that user is killed and the files and
   IPC objects it left in the world-writable places are removed.
-- `process-same-user` (not root): a plain process as the grader's own user. It could read or
-  change the grader's files and reach other workers: submissions are graded one at a time.
-- `process-as-root`: the interpreter is unreadable to other users: no user separation at all.
+
+At the process levels, where the machine allows namespaces (`namespaces_work`: root, or an
+unprivileged user namespace), the worker also gets (`confine`) network and IPC namespaces of its
+own (no network, not even the host's loopback) and a root of its own in a mount namespace: the
+system folders, /dev, the interpreter and its packages, and its private folder (0700, its user's:
+the kit's runtime and the submission's copy), all read-only, and one tmpfs of `TMPFS_BYTES` at
+/tmp, /var/tmp and /dev/shm as its only writable place and home. Nothing else of the host: not
+the course, the kit's checkout, other submissions or /proc. Without namespaces none of this
+holds, and `hexahype grade` says so.
 
 Caps, also reported: the worker's memory, processes and CPU are capped for the submission as a
 whole, not per process, where the machine allows it:
@@ -34,6 +40,7 @@ whole, not per process, where the machine allows it:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
 import functools
@@ -267,9 +274,28 @@ def process_command(spec: Spec) -> list[str]:
     ]
 
 
+def scratch_base() -> Path | None:
+    """Where the process levels' private folders go: as root, a folder of root's that others
+    may cross but not list, outside the places a worker's private tmpfs covers; else None (the
+    grader's own temporary folder)."""
+    if not _is_root():
+        return None
+    for base in ("/run", "/var/lib", "/var/cache"):
+        folder = Path(base) / "hexahype-scratch"
+        try:
+            folder.mkdir(mode=0o711, exist_ok=True)
+            os.chown(folder, 0, 0)
+            folder.chmod(0o711)
+            return folder
+        except OSError:
+            continue
+    return None
+
+
 def prepare_process_scratch(spec: Spec) -> None:
     """A plain process sees the kit's runtime through a copy in its scratch folder, and gets a
-    home of its own there."""
+    home of its own there. The folder itself stays private (0700): `start` gives it to the
+    worker's user."""
     kit = grader_dir()
     for rel in RUNTIME:
         src, dst = kit / rel, spec.scratch / "kit" / "grader" / rel
@@ -280,8 +306,9 @@ def prepare_process_scratch(spec: Spec) -> None:
             shutil.copyfile(src, dst)
     home = spec.scratch / "home"
     home.mkdir(exist_ok=True)
-    for path in [spec.scratch, *spec.scratch.rglob("*")]:
+    for path in spec.scratch.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
+    spec.scratch.chmod(0o700)
 
 
 # -- users of the workers' own ------------------------------------------------------------------
@@ -569,13 +596,40 @@ def caps_level(level: str) -> str:
     return "per-process"
 
 
+def network_open(level: str) -> bool:
+    """Whether student code at `level` can reach the network (the host's loopback included)."""
+    return level != "bwrap" and not namespaces_work()
+
+
+def recorded(level: str) -> str:
+    """The isolation as the gradebook records it: the level, and the network left open."""
+    return f"{level} (network open)" if network_open(level) else level
+
+
 def weaker(level: str, caps: str) -> list[str]:
     """One line for each way this machine's isolation falls short of the full sandbox."""
     notes = []
-    if level == "process-uid":
+    if level == "process-uid" and namespaces_work():
+        notes.append(
+            "no bubblewrap: each worker runs as a user of its own in namespaces of its own (no "
+            "network, a root with only what it needs), but sees the interpreter and its "
+            "virtualenv at their real paths, and shares the host's process IDs"
+        )
+    elif level == "process-uid":
         notes.append(
             "no bubblewrap: each worker runs as a user of its own, but sees the host "
             "(its paths, users and processes)"
+        )
+    if network_open(level):
+        notes.append(
+            "no namespaces here: student code can reach the network (this machine's "
+            "loopback services included), shares /tmp, and its disk use is capped per file only"
+        )
+    elif level == "process-same-user" and namespaces_work():
+        notes.append(
+            "no bubblewrap and not root: workers run as your own user in namespaces of their "
+            "own (no network, a root with only what they need), but can signal your "
+            "processes; submissions are graded one at a time"
         )
     elif level == "process-same-user":
         notes.append(
@@ -605,10 +659,18 @@ def _bwrap_test_cmd() -> list[str]:
     ]
 
 
-def limit(limits: Limits, caps: str, group: Group | None, uid: int | None, own_user: bool) -> None:
+def limit(
+    limits: Limits,
+    caps: str,
+    group: Group | None,
+    uid: int | None,
+    own_user: bool,
+    private: Private | None = None,
+) -> None:
     """Runs in the child between fork and exec: join the control group, set the resource
-    limits, then drop to `uid` (None: bubblewrap drops inside, or no user to drop to).
-    `own_user`: the worker gets a user of its own, so RLIMIT_NPROC counts only its processes."""
+    limits, enter namespaces of its own (`private`, the process levels), then drop to `uid`
+    (None: bubblewrap drops inside, or no user to drop to). `own_user`: the worker gets a user
+    of its own, so RLIMIT_NPROC counts only its processes."""
     import resource
 
     if group is not None:
@@ -636,6 +698,8 @@ def limit(limits: Limits, caps: str, group: Group | None, uid: int | None, own_u
         cap(resource.RLIMIT_NPROC, _process_budget(limits.processes))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _die_with_parent()
+    if private is not None:
+        confine(private)
     if uid is not None:
         os.setgroups([])
         os.setgid(uid)
@@ -669,6 +733,156 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+# -- namespaces of the worker's own, at the process levels --------------------------------------
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWNET = 0x20000, 0x8000000, 0x10000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND = 1, 2, 4, 32, 4096
+MS_REC, MS_PRIVATE = 1 << 14, 1 << 18
+SKELETON = "/tmp"  # where the worker's new root is built, in its own mount namespace
+
+
+@dataclass(frozen=True)
+class Private:
+    """What `confine` gives a process-level worker: a root of its own holding the system's
+    folders and `keep`, read-only, and a private /tmp of `tmp_bytes`."""
+
+    tmp_bytes: int = TMPFS_BYTES
+    keep: tuple[str, ...] = ()  # host folders the worker needs, at their own paths
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _mount(
+    libc: ctypes.CDLL, source: str | None, target: str, kind: str | None, flags: int, data: str = ""
+) -> None:
+    got = libc.mount(
+        source.encode() if source else None,
+        target.encode(),
+        kind.encode() if kind else None,
+        ctypes.c_ulong(flags),
+        data.encode() if data else None,
+    )
+    if got != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+
+def _bind(libc: ctypes.CDLL, source: str, target: str, is_dir: bool = True) -> None:
+    """Bind `source` (a path, or /proc/self/fd/N) at `target` in the new root, read-only."""
+    if is_dir:
+        os.makedirs(target, mode=0o755, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+        with open(target, "a", encoding="utf-8"):
+            pass
+    _mount(libc, source, target, None, MS_BIND | MS_REC)
+    _mount(libc, None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+
+
+def confine(private: Private) -> None:
+    """Runs in the child between fork and exec, before it drops to the worker's user: new
+    network (no interface up: no network at all), IPC and mount namespaces (in a user namespace
+    when not root), and a new root of its own, like bubblewrap's: the system folders, a few
+    files of /etc, /dev, and the folders of `keep` at their own paths, all read-only; one tmpfs
+    of `tmp_bytes` at /tmp, /var/tmp and /dev/shm, its only writable place. No /proc, nothing
+    else of the host: not the course, the kit's checkout, other submissions, homes or the
+    grader's folders. Raises OSError where the machine allows none of it."""
+    libc = _libc()
+    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC
+    if _is_root():
+        if libc.unshare(flags) != 0:
+            raise OSError(ctypes.get_errno(), "unshare")
+    else:
+        uid, gid = os.getuid(), os.getgid()
+        if libc.unshare(flags | CLONE_NEWUSER) != 0:
+            raise OSError(ctypes.get_errno(), "unshare")
+        maps = (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1"))
+        for name, text in maps:
+            with open(f"/proc/self/{name}", "w", encoding="ascii") as fh:
+                fh.write(text)
+    _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
+    keep = [k for k in dict.fromkeys(private.keep) if os.path.isdir(k)]
+    fds = {k: os.open(k, os.O_PATH | os.O_DIRECTORY) for k in keep}  # before /tmp is covered
+    new = SKELETON
+    _mount(libc, "tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=1048576,mode=0755")
+    for name in SYSTEM_DIRS:
+        host = Path("/") / name
+        if host.is_symlink():
+            os.symlink(os.readlink(host), f"{new}/{name}")
+        elif host.is_dir():
+            _bind(libc, str(host), f"{new}/{name}")
+    for name in ETC_FILES:
+        host = Path("/etc") / name
+        if host.exists():
+            _bind(libc, str(host), f"{new}/etc/{name}", host.is_dir())
+    os.makedirs(f"{new}/dev", mode=0o755)
+    _mount(libc, "/dev", f"{new}/dev", None, MS_BIND | MS_REC)
+    os.makedirs(f"{new}/tmp", mode=0o1777, exist_ok=True)
+    mode = f"size={private.tmp_bytes},mode=1777"
+    _mount(libc, "tmpfs", f"{new}/tmp", "tmpfs", MS_NOSUID | MS_NODEV, mode)
+    for other in ("var/tmp", "dev/shm"):
+        os.makedirs(f"{new}/{other}", mode=0o755, exist_ok=True)
+        _mount(libc, f"{new}/tmp", f"{new}/{other}", None, MS_BIND)
+    for path in keep:  # after /tmp: a folder kept from the host's /tmp shows through it
+        _bind(libc, f"/proc/self/fd/{fds[path]}", new + path)
+        os.close(fds[path])
+    _mount(libc, None, new, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    os.chroot(new)
+    os.chdir("/tmp")
+
+
+def _probe_private() -> None:
+    confine(Private(tmp_bytes=1 << 20, keep=()))
+
+
+@functools.lru_cache(maxsize=1)
+def namespaces_work() -> bool:
+    """Whether a process-level worker can have namespaces and a root of its own here
+    (`confine`): no network, a private /tmp, nothing of the host but what it needs."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        proc = subprocess.run(
+            ["/bin/sh", "-c", "exec true"],
+            preexec_fn=_probe_private,
+            capture_output=True,
+            timeout=20,
+            check=False,
+            cwd="/",
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
+def keep_paths(spec: Spec) -> tuple[str, ...]:
+    """What a confined worker needs of the host: its private folder (the kit's runtime) and the
+    submission's copy, the interpreter's installation, its virtualenv and packages."""
+    exe, prefix = _interpreter()
+    paths = [spec.scratch, spec.impl, prefix, _real(sys.prefix), exe.parent, *_site_dirs()]
+    out: list[str] = []
+    for path in sorted({str(_real(p)) for p in paths}, key=len):
+        if not any(path == o or path.startswith(o + "/") for o in out):
+            out.append(path)  # a folder inside one bound already comes with it
+    return tuple(out)
+
+
+def exposed(paths: list[Path]) -> list[str]:
+    """Of `paths`, those another user (a worker's) could read: readable by others, in folders
+    they may cross."""
+    out = []
+    for path in paths:
+        try:
+            if not path.stat().st_mode & 0o004:
+                continue
+            if all(p.stat().st_mode & 0o001 for p in _real(path).parents):
+                out.append(str(path))
+        except OSError:
+            continue
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -712,7 +926,8 @@ def choose(wanted: str = "auto") -> str:
         raise RuntimeError("bubblewrap (bwrap) is not installed or cannot create namespaces")
     if not _is_root():
         return "process-same-user"
-    return "process-uid" if others_can_run_python() else "process-as-root"
+    # in namespaces of its own, a worker reaches the interpreter through covers it can cross
+    return "process-uid" if others_can_run_python() or namespaces_work() else "process-as-root"
 
 
 @dataclass
@@ -740,12 +955,19 @@ def start(spec: Spec) -> Started:
         if spec.caps in ("cgroup1", "cgroup2"):
             group = Group.create(spec.caps, spec.token.replace("/", "-"), spec.limits)
         uid = slot.uid if slot is not None else None
+        private = None
         if spec.level == "bwrap":
             cmd, home, cwd, drop = bwrap_command(spec, uid), "/tmp", "/", None
         else:
+            if uid is not None:  # the worker's private folder is its own, and no one else's
+                os.chown(spec.scratch, uid, uid)
+                os.chmod(spec.scratch, 0o700)
             home = str(spec.scratch / "home")
             cmd, cwd, drop = process_command(spec), home, uid
-            if uid is not None:
+            if namespaces_work():
+                private = Private(TMPFS_BYTES, keep_paths(spec))
+                home, cwd = "/tmp", "/"
+            elif uid is not None:
                 os.chown(home, uid, uid)
                 os.chmod(home, 0o700)
         proc = subprocess.Popen(
@@ -758,7 +980,7 @@ def start(spec: Spec) -> Started:
             start_new_session=True,
             close_fds=True,
             preexec_fn=functools.partial(
-                limit, spec.limits, spec.caps, group, drop, slot is not None
+                limit, spec.limits, spec.caps, group, drop, slot is not None, private
             ),
         )
     except BaseException:

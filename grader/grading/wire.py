@@ -16,6 +16,13 @@ One JSON object a line. Values cross as data, never as pickles:
 
 Only exact built-in types are encoded: a subclass of int or str (which could lie in `__eq__`) is
 refused. Decoding checks every tag, dtype, shape and size; anything else is a `WireError`.
+
+What the worker answers is bounded before the harness builds anything from it (`loads` with
+`max_items`, `decode` with a `Guard`): a count of values per message, and no set or dict (nor any
+container a test later builds from the answer) whose hashing degenerates. str and bytes hashes
+are salted per process; an int below 2**61 - 1 hashes to itself; what a student could make
+collide at will (tuples, frozensets, larger ints) is counted by hash, and an answer where more
+than `MAX_SAME_HASH` of them share one hash is refused before any container holds them.
 """
 
 from __future__ import annotations
@@ -51,12 +58,49 @@ MAX_DEPTH = 64
 MAX_DIMS = 32
 CACHE_BYTES = 32 * 1024  # arrays at least this large are sent once, then by digest
 CACHE_ITEMS = 1024  # flat dicts (scalar keys and values) this long too: a tokenizer's ranks
+MAX_ITEMS = 2_000_000  # values in one answer (counted on the raw line, before parsing)
+MAX_SAME_HASH = 32  # answer values that may share one hash
+HASH_MODULUS = (1 << 61) - 1  # sys.hash_info.modulus: ints below it hash to themselves
 _DTYPE_KINDS = "biufcSU"
 _SCALARS = (int, float, str, bool, type(None))
 
 
 class WireError(ValueError):
     """A value that cannot cross the wire, or a message that breaks the format."""
+
+
+class Guard:
+    """Counts, by hash, the values of one answer whose hashes a student could make collide
+    (tuples, frozensets, ints beyond the hash modulus): a `WireError` once more than
+    `MAX_SAME_HASH` share one. The counts live in a dict keyed by those hashes, plain ints
+    below the modulus, which never collide themselves."""
+
+    def __init__(self, big_ints: bool = True) -> None:
+        self.counts: dict[int, int] = {}
+        self.big_ints = big_ints  # whether the answer may hold ints beyond the modulus
+
+    def note(self, value: Any) -> None:
+        try:
+            h = hash(value)
+        except TypeError:
+            return  # unhashable: never a key
+        n = self.counts.get(h, 0) + 1
+        if n > MAX_SAME_HASH:
+            raise WireError(
+                f"an answer whose values were crafted to share one hash ({n} of them): "
+                "building a set or dict of them would take the harness minutes"
+            )
+        self.counts[h] = n
+
+    def scalar(self, value: Any) -> None:
+        if type(value) is int and not -HASH_MODULUS < value < HASH_MODULUS:
+            self.note(value)
+
+    def scalars(self, values: list[Any]) -> None:
+        if self.big_ints:
+            for v in values:
+                if type(v) is int and not -HASH_MODULUS < v < HASH_MODULUS:
+                    self.note(v)
 
 
 class Sent:
@@ -179,7 +223,14 @@ def _flat_key(value: dict[Any, Any]) -> str | None:
     flat = (int, float, str, bytes, bool, type(None))
     if not all(type(k) in flat and type(v) in flat for k, v in value.items()):
         return None
-    return f"dict-{len(value)}-{hash(frozenset(value.items())) & 0xFFFFFFFFFFFFFFFF:x}"
+    # an order-free sum and xor of the items' hashes: no set built of what may be a student's
+    # answer sent back (its pairs' hashes could be made to collide)
+    mask, total, mixed = 0xFFFFFFFFFFFFFFFF, 0, 0
+    for item in value.items():
+        h = hash(item) & mask
+        total = (total + h) & mask
+        mixed ^= (h * 0x9E3779B97F4A7C15) & mask
+    return f"dict-{len(value)}-{total:x}-{mixed:x}"
 
 
 def _pack_ranks(value: dict[Any, Any]) -> list[str] | None:
@@ -253,18 +304,25 @@ def decode(
     other: Callable[[str, Any], Any] | None = None,
     cache: dict[str, Any] | None = None,
     _depth: int = 0,
+    guard: Guard | None = None,
 ) -> Any:
     """The value that `encode` wrote. `other(tag, payload)` rebuilds handles and tokenizers
-    (tags "h", "e" and "n"); without it they are refused. `cache` stores and serves large arrays."""
+    (tags "h", "e" and "n"); without it they are refused. `cache` stores and serves large arrays.
+    `guard` (for what the worker answers) refuses values crafted to collide by hash, before
+    any set or dict is built from them."""
     if _depth > MAX_DEPTH:
         raise WireError("nested too deeply")
     kind = type(data)
     if kind in _SCALARS:
+        if guard is not None and kind is int:
+            guard.scalar(data)
         return data
     if kind is list:
         if all(type(v) in _SCALARS for v in data):
+            if guard is not None:
+                guard.scalars(data)
             return list(data)
-        return [decode(v, other, cache, _depth + 1) for v in data]
+        return [decode(v, other, cache, _depth + 1, guard) for v in data]
     if kind is not dict or len(data) not in (1, 2):
         raise WireError(f"unexpected {kind.__name__}")
     if len(data) == 2 and not ("k" in data and ("a" in data or "d" in data or "bi" in data)):
@@ -273,21 +331,30 @@ def decode(
     if tag in ("t", "set", "fset", "d") and type(payload) is not list:
         raise WireError(f"a bad {tag!r} value")
     if tag == "t":
-        return tuple(decode(v, other, cache, _depth + 1) for v in payload)
+        got = tuple(decode(v, other, cache, _depth + 1, guard) for v in payload)
+        if guard is not None:
+            guard.note(got)
+        return got
     if tag in ("set", "fset"):
-        items = [decode(v, other, cache, _depth + 1) for v in payload]
+        items = [decode(v, other, cache, _depth + 1, guard) for v in payload]
         try:
-            return set(items) if tag == "set" else frozenset(items)
+            built = set(items) if tag == "set" else frozenset(items)
         except TypeError:
             raise WireError("an unhashable set item") from None
+        if guard is not None and tag == "fset":
+            guard.note(built)
+        return built
     if tag == "d":
-        out: dict[Any, Any] = {}
-        for pair in payload:
+        pairs = []
+        for pair in payload:  # every key and value decoded (and counted) before the dict
             if type(pair) is not list or len(pair) != 2:
                 raise WireError("a bad dict item")
-            key = decode(pair[0], other, cache, _depth + 1)
+            key = decode(pair[0], other, cache, _depth + 1, guard)
+            pairs.append((key, decode(pair[1], other, cache, _depth + 1, guard)))
+        out: dict[Any, Any] = {}
+        for key, value in pairs:
             try:
-                out[key] = decode(pair[1], other, cache, _depth + 1)
+                out[key] = value
             except TypeError:
                 raise WireError("an unhashable dict key") from None
         if cache is not None and isinstance(data.get("k"), str):
@@ -328,7 +395,11 @@ def dumps(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def loads(line: bytes) -> dict[str, Any]:
+def loads(line: bytes, max_items: int | None = None) -> dict[str, Any]:
+    """One message. `max_items` caps how many values it may hold, counted on the raw line (a
+    value beyond the first of a list or an object follows a comma) before anything is built."""
+    if max_items is not None and line.count(b",") >= max_items:
+        raise WireError(f"an answer of more than {max_items:,} values")
     try:
         message = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,7 +126,7 @@ def test_dask_grades_a_mixed_batch_like_the_local_executor(
     assert local.returncode == 0, local.stdout + local.stderr
     dask = grade_cli(root, batch_dir, root.parent / "dask.sqlite", "--executor", "dask")
     assert dask.returncode == local.returncode, dask.stdout + dask.stderr
-    assert "isolated by" in dask.stdout and " on tcp://127.0.0.1:" in dask.stdout, dask.stdout
+    assert "isolated by" in dask.stdout and " on tls://127.0.0.1:" in dask.stdout, dask.stdout
     want, got = rows(root.parent / "local.sqlite"), rows(root.parent / "dask.sqlite")
     assert len(want["submissions"]) == 5 and len(want["tests"]) > 40
     assert got == want
@@ -182,9 +183,11 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
                 book.record(result.graded)
         killer.join(timeout=10)
         attempts = pool.attempts()
-        with pytest.raises(executors.ExecutorError, match="no Dask worker isolates with bwrap"):
-            weaker = batch.Options(limits=opts.limits, release=opts.release, sandbox_mode="process")
-            list(pool.grade(live, subs, weaker, set(), plan, "bwrap"))
+        weaker = batch.Options(limits=opts.limits, release=opts.release, sandbox_mode="process")
+        for require in ("bwrap", None):  # under Dask, bubblewrap is required by default
+            with pytest.raises(executors.ExecutorError, match="no Dask worker isolates with bwrap"):
+                list(pool.grade(live, subs, weaker, set(), plan, require))
+        _refuses_clients_without_the_runs_credentials(pool.cluster.scheduler_address)
     finally:
         pool.close()
     assert killed, "the slow submission never started"
@@ -202,6 +205,35 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
     assert sorted(counts) == [(s, 2, expected_tests) for s in ("a", "b", "c", "slow")]
     time.sleep(0.5)  # the killed attempt's harness and sandbox died with its worker
     assert gone(f"hexahype-worker-{KILL_TAG}") and gone(f"--rootdir={root}")
+
+
+def _refuses_clients_without_the_runs_credentials(address: str) -> None:
+    """The cluster the executor starts speaks TLS, with credentials made for this run: a plain
+    client, a TLS client without credentials and one with another run's are all turned away."""
+    import distributed
+    from distributed.security import Security
+
+    assert address.startswith("tls://127.0.0.1:"), address
+    temporary: Any = Security.temporary
+    tries: list[tuple[str, Any]] = [
+        (address, temporary()),
+        (address.replace("tls://", "tcp://"), None),
+        (address, None),
+    ]
+    for where, security in tries:
+        with pytest.raises((OSError, TypeError)):
+            distributed.Client(where, timeout="3s", security=security)
+
+
+def test_a_node_without_a_network_namespace_is_refused_unless_forced() -> None:
+    opts = batch.Options()
+    assert executors.network_refused("process-uid (network open)", opts)
+    assert not executors.network_refused("process-uid", opts)
+    assert not executors.network_refused("bwrap", opts)
+    forced = batch.Options(allow_network=True)
+    assert not executors.network_refused("process-uid (network open)", forced)
+    assert executors.allowed("process-uid (network open)", "process")
+    assert not executors.allowed("process-uid", "bwrap")
 
 
 def gone(marker: str, seconds: float = 20.0) -> bool:

@@ -18,9 +18,13 @@ commondir, linked objects, or a config include making the classmate a promisor r
 (`redirect_repository`); the top-level `flag` is then the tamper flag expected, and the
 submission must be graded from its own files (the stub) and never recorded by `collect`.
 
-Every submission is a git repository. All entries are graded in one batch, twice: through the
-local executor and through the Dask executor (a LocalCluster of two worker processes), each
-batch checked the same way. The batch runs on a temporary copy
+Every submission is a git repository. All entries are graded in one batch, through the local
+executor and through the Dask executor (a LocalCluster of two worker processes), at the best
+isolation here and, as root, again at the process level (`--sandbox process`: a user of its own
+per worker, in namespaces of its own where the machine allows them), each batch checked the
+same way. An entry with `sandbox = true` needs bubblewrap to be contained; one with
+`namespaces = true` needs bubblewrap or a process level with namespaces (`sandbox.namespaces_work`).
+HEXAHYPE_REDTEAM_ONLY=NAME,NAME grades only those entries (and the controls), to try new ones. The batch runs on a temporary copy
 of the instructor's course (a few lessons) under a path that holds a host canary, with canaries
 planted in the hidden tests (as a comment and as a hidden test's argument), the solutions, the
 gradebook and the environment: `hexahype collect` records the batch, the deadline passes, the
@@ -74,8 +78,16 @@ CALL_TIMEOUT = "3"
 RUN_BOUND = 420.0  # seconds for the whole corpus batch
 TAG = "rt" + secrets.token_hex(6)  # in the environment of every process a batch here starts
 # one tag per graded batch: the stray-process check of one never sees another's processes
-TAGS = {run: f"rt{run}" + secrets.token_hex(6) for run in ("local", "dask", "full")}
 EXECUTORS = ("local", "dask")  # the corpus is graded through each
+# (executor, --sandbox): the best isolation here, and the process level as root (a user of its
+# own per worker; without root it is one submission at a time, as the grader's own user)
+RUNS = [(e, "auto") for e in EXECUTORS] + (
+    [(e, "process") for e in EXECUTORS] if os.geteuid() == 0 else []
+)
+TAGS = {
+    run: f"rt{run.replace('-', '')}" + secrets.token_hex(6)
+    for run in [f"{e}-{m}" for e, m in RUNS] + ["full"]
+}
 CANARY_HIDDEN = "HEXAHYPE-CANARY-HIDDEN-" + secrets.token_hex(6)
 CANARY_SOLUTION = "HEXAHYPE-CANARY-SOLUTION-" + secrets.token_hex(6)
 CANARY_GRADEBOOK = "HEXAHYPE-CANARY-GRADEBOOK-" + secrets.token_hex(6)
@@ -105,6 +117,7 @@ class Entry:
     deadline: dict[str, object] = field(default_factory=dict)
     redirect: str = ""  # how the repository reaches a classmate's (redirect_repository)
     flag: str = ""  # the tamper flag expected
+    namespaces: bool = False  # contained by bubblewrap or a process level with namespaces
 
     @property
     def student(self) -> str:
@@ -140,6 +153,7 @@ def load_entries() -> list[Entry]:
                 deadline=dict(spec.get("deadline", {})),
                 redirect=spec.get("redirect", ""),
                 flag=spec.get("flag", ""),
+                namespaces=bool(spec.get("namespaces", False)),
             )
         )
     return out
@@ -438,15 +452,24 @@ def gone(marker: str, seconds: float = 10.0) -> list[str]:
     return left
 
 
-@pytest.fixture(scope="module", params=EXECUTORS)
-def corpus_run(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, level: str
-) -> dict:
+def runnable_here(entry: Entry, level: str) -> bool:
+    """Whether `level` contains `entry` (some attacks need bubblewrap, or namespaces)."""
+    if entry.sandbox:
+        return level == "bwrap"
+    if entry.namespaces:
+        return level == "bwrap" or sandbox.namespaces_work()
+    return True
+
+
+@pytest.fixture(scope="module", params=RUNS, ids=[f"{e}-{m}" for e, m in RUNS])
+def corpus_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The whole corpus and the controls, graded in one batch by `hexahype grade`, through the
-    local executor, then through a Dask LocalCluster of two worker processes."""
-    executor: str = request.param
-    tag = TAGS[executor]
-    work = tmp_path_factory.mktemp(f"redteam-{executor}")
+    local executor, then through a Dask LocalCluster of two worker processes; at the best
+    isolation here, then (as root) at the process level."""
+    executor, mode = request.param
+    level = sandbox.choose(mode)
+    tag = TAGS[f"{executor}-{mode}"]
+    work = tmp_path_factory.mktemp(f"redteam-{executor}-{mode}")
     root = work / f"instructor-{CANARY_HOST}" / "course"
     lessons = make_course(root, list(PREFERRED))
     if "1.3" not in [e.id for e in lessons] or len(lessons) < 2:
@@ -457,7 +480,8 @@ def corpus_run(
     listener.setblocking(False)
     port = listener.getsockname()[1]
     batch = work / "batch"
-    runnable = [e for e in ENTRIES if not e.sandbox or level == "bwrap"]
+    only = [n for n in os.environ.get("HEXAHYPE_REDTEAM_ONLY", "").split(",") if n]
+    runnable = [e for e in ENTRIES if runnable_here(e, level) and (not only or e.name in only)]
     for e in runnable:
         write_submission(batch / e.student, lessons, e, port)
     for name in CONTROLS:
@@ -492,7 +516,8 @@ def corpus_run(
             [*cli, "grade", str(batch), "--gradebook", str(db), "--deadline", deadline]
             + ["--timeout", CALL_TIMEOUT, "--submission-timeout", str(SUBMISSION_TIMEOUT)]
             + ["--jobs", "2", "--worker-memory-mb", str(WORKER_MEMORY_MB)]
-            + ["--executor", executor],
+            + ["--executor", executor, "--sandbox", mode]
+            + (["--require-isolation", "process"] if mode == "process" else []),
             cwd=root,
             capture_output=True,
             text=True,
@@ -500,6 +525,8 @@ def corpus_run(
             env=grade_env(work / "tmp", tag),
         )
     elapsed = time.monotonic() - started
+    (work / "grade.stdout").write_text(proc.stdout, "utf-8")  # kept for a failure's diagnosis
+    (work / "grade.stderr").write_text(proc.stderr, "utf-8")
     feedback = work / "feedback"
     fb = subprocess.run(
         [*cli, "gradebook", "--gradebook", str(db), "feedback", str(feedback)],
@@ -545,6 +572,7 @@ def corpus_run(
         "students": {e.student for e in runnable} | set(CONTROLS),
         "memory": sampler.memory,
         "count": sampler.count,
+        "level": level,
     }
 
 
@@ -589,10 +617,16 @@ def test_corpus_covers_the_attack_families() -> None:
         "host-details",
         # the submission's own files: repositories that reach a classmate's
         *(f"git-{kind}" for kind in ("gitdir-file", "symlinked-dir", "alternates", "commondir")),
+        # grading integrity, part two: the sandbox's properties at every level and executor
+        "dask-cluster-reach",
+        "read-solutions-anywhere",
+        "disk-gigabyte",
+        "answer-hash-flood",
     ):
         assert needed in names
     for e in ENTRIES:
         assert e.override in ("attack", "wrap", "stub", "none"), e.name
+        assert not (e.sandbox and e.namespaces), e.name
         assert set(e.zero) <= {e.lesson}, e.name
         assert (CORPUS / e.name / "attack.py").is_file()
         assert e.redirect in ("", *REDIRECTS), e.name
@@ -601,9 +635,10 @@ def test_corpus_covers_the_attack_families() -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
-def test_attack_is_contained(entry: Entry, corpus_run: dict, level: str) -> None:
+def test_attack_is_contained(entry: Entry, corpus_run: dict) -> None:
     if entry.name not in corpus_run["runnable"]:
-        pytest.skip(f"needs a real sandbox; this machine grades with {level} (install bwrap)")
+        level = corpus_run["level"]
+        pytest.skip(f"not contained by {level} here (README: isolation levels), or not selected")
     proc = corpus_run["proc"]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     got = points(corpus_run["db"]).get(entry.shown)
@@ -626,15 +661,38 @@ def test_attack_is_contained(entry: Entry, corpus_run: dict, level: str) -> None
     assert set(passed) <= set(entry.pass_anyway), (entry.name, passed)
 
 
-def test_controls_and_isolation_level(corpus_run: dict, level: str) -> None:
+def test_controls_and_isolation_level(corpus_run: dict) -> None:
+    level = corpus_run["level"]
     got = points(corpus_run["db"])
     lessons = corpus_run["lessons"]
     assert got["control-solutions"] == {e.id: float(e.points) for e in lessons}
     assert got["control-stubs"] == {e.id: 0.0 for e in lessons}
     with sqlite3.connect(corpus_run["db"]) as con:
         levels = {r[0] for r in con.execute("SELECT isolation FROM submissions")}
-    assert levels == {level}
+    assert levels == {sandbox.recorded(level)}
     assert f"isolated by {level}" in corpus_run["proc"].stdout
+
+
+def test_disk_is_capped_per_submission(corpus_run: dict) -> None:
+    """A submission that writes a gigabyte wherever it can stops at its worker's cap (one
+    private tmpfs), and the batch goes on: every other submission is graded."""
+    name = "disk-gigabyte"
+    if name not in corpus_run["runnable"]:
+        pytest.skip(f"{corpus_run['level']} has no per-submission disk cap here (README)")
+    with sqlite3.connect(corpus_run["db"]) as con:
+        messages = [
+            r[0]
+            for r in con.execute(
+                "SELECT t.message FROM tests t JOIN submissions s ON s.id = t.submission_id "
+                "WHERE s.student = ?",
+                (name,),
+            )
+        ]
+        graded = con.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+    wrote = [int(m) for text in messages for m in re.findall(r"DISK wrote (\d+) MB", text)]
+    assert wrote, messages[:3]
+    assert 0 < max(wrote) <= sandbox.TMPFS_BYTES >> 20, wrote
+    assert graded == len(corpus_run["students"])
 
 
 def test_no_canary_reaches_any_output(corpus_run: dict) -> None:
@@ -678,7 +736,7 @@ def test_hidden_inputs_never_reach_what_students_see(corpus_run: dict) -> None:
     assert CANARY_ARG not in _student_facing(corpus_run)
 
 
-def test_no_host_detail_reaches_any_output(corpus_run: dict, level: str) -> None:
+def test_no_host_detail_reaches_any_output(corpus_run: dict) -> None:
     blob = _student_facing(corpus_run)
     with sqlite3.connect(corpus_run["db"]) as con:
         blob += "\n".join(r[0] for r in con.execute("SELECT message FROM tests"))
@@ -802,9 +860,10 @@ def test_redirected_repositories_are_flagged_and_never_recorded(corpus_run: dict
     assert "control-solutions" in recorded
 
 
-def test_caps_hold_for_all_processes_of_a_worker(corpus_run: dict, level: str) -> None:
+def test_caps_hold_for_all_processes_of_a_worker(corpus_run: dict) -> None:
     from grader.grading import sandbox
 
+    level = corpus_run["level"]
     caps = sandbox.caps_level(level)
     assert f"capped by {caps}" in corpus_run["proc"].stdout
     assert corpus_run["memory"], "the sampler saw no worker"

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +75,102 @@ def test_large_values_are_sent_once() -> None:
     assert wire.decode(again, cache=cache)[0] == ranks
 
 
+# A hostile function: it finds the worker's protocol descriptor and the request's id in the
+# frames above it, and writes the answer itself: a dict of `n` int keys that all hash to 0.
+FORGE = """
+
+def forge_colliding(n):
+    import json, sys
+    frame = sys._getframe()
+    while frame is not None and not {"rid", "out_fd"} <= set(frame.f_locals):
+        frame = frame.f_back
+    rid, fd = frame.f_locals["rid"], frame.f_locals["out_fd"]
+    p = (1 << 61) - 1
+    line = json.dumps({"id": rid, "ok": {"d": [[i * p, 0] for i in range(1, n)]}}).encode()
+    view = memoryview(line + b"\\n")
+    while view:
+        view = view[os.write(fd, view):]
+"""
+# Hostile functions for the properties of the sandbox: what they can write, read and reach.
+SNOOP = """
+
+def flood(megabytes):
+    total, block = 0, b"x" * (1 << 20)
+    places = ["/tmp", "/var/tmp", "/dev/shm", os.path.expanduser("~"), os.getcwd()]
+    for n, folder in enumerate(places):
+        for i in range(megabytes):
+            try:
+                with open(os.path.join(folder, f"flood-{n}-{i}"), "wb") as fh:
+                    fh.write(block)
+                total += len(block)
+            except OSError:
+                break
+    return total
+
+
+def snoop(paths):
+    found = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                found[path] = fh.read(64)
+        except OSError:
+            pass
+    return found
+
+
+def reach(port):
+    import socket
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+"""
+COLLIDING = 60_000  # keys: about a minute of one C call for an unguarded harness
+
+
+def _crafted(n: int) -> dict[str, object]:
+    return {"d": [[i * wire.HASH_MODULUS, 0] for i in range(1, n)]}
+
+
+def test_crafted_colliding_answers_are_refused_before_any_container_is_built() -> None:
+    """Values a student can make collide by hash (ints beyond 2**61 - 1, tuples, frozensets)
+    are counted before a dict or set holds them: the crafted answer that kept an unguarded
+    harness busy (quadratic in its keys, in one uninterruptible C call) fails in well under a
+    second, with a one-line reason; honest answers with the same shapes decode as before."""
+    small = 4_000
+    began = time.perf_counter()
+    wire.decode(_crafted(small))  # unguarded: every insertion walks the whole chain
+    slow = time.perf_counter() - began
+    burn = "while True: pass"  # under load: two busy processes on this machine's cores
+    load = [subprocess.Popen([sys.executable, "-c", burn]) for _ in range(2)]
+    try:
+        began = time.perf_counter()
+        with pytest.raises(wire.WireError, match="share one hash"):
+            wire.decode(_crafted(COLLIDING), guard=wire.Guard())
+        fast = time.perf_counter() - began
+    finally:
+        for proc in load:
+            proc.kill()
+            proc.wait()
+    # the unguarded cost grows with the square of the keys: 60,000 keys cost 225 times 4,000
+    assert fast < 2.0 and fast * 20 < slow * (COLLIDING / small) ** 2, (fast, slow)
+    for crafted in (
+        {"set": [i * wire.HASH_MODULUS for i in range(1, 100)]},
+        [i * wire.HASH_MODULUS + 7 for i in range(100)],  # a list a test may turn into a set
+        [{"t": [i * wire.HASH_MODULUS]} for i in range(100)],
+        [{"fset": [i * wire.HASH_MODULUS]} for i in range(100)],
+    ):
+        with pytest.raises(wire.WireError, match="share one hash"):
+            wire.decode(crafted, guard=wire.Guard())
+    honest = {"d": [[{"t": [i, i + 1]}, i] for i in range(50_000)]}
+    assert len(wire.decode(honest, guard=wire.Guard())) == 50_000
+    assert wire.decode([2**62, 3, -(2**70)], guard=wire.Guard()) == [2**62, 3, -(2**70)]
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.loads(b'{"ok": [' + b"0," * 100 + b"0]}", max_items=100)
+
+
 @pytest.fixture(params=["auto", "process"])
 def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Client]:
     """A client for the reference solutions plus a few hostile functions, under the best
@@ -93,6 +193,8 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "'n': NotImplementedError, 'r': RuntimeError}[kind](text)\n"
         + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
         + "    ranks.clear()\n    return n\n"
+        + FORGE
+        + SNOOP
     )
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -166,3 +268,86 @@ def test_cl100k_ranks_cross_by_name_and_every_call_gets_its_own_copy(
     assert bpe.size_then_wreck(changed) == (len(ranks), 1)  # another dict crosses as itself
     with pytest.raises(wire.WireError):
         wire.decode({"n": "cl100k_ranks"})  # only a worker builds named values
+
+
+def test_a_forged_colliding_answer_fails_its_call_fast_and_names_the_lesson(
+    client: proxy.Client,
+) -> None:
+    """Student code that writes a crafted answer straight to the protocol pipe costs the
+    harness a bounded moment, counted in the submission's CPU budget: its call fails with one
+    line naming the lesson, and the next call gets a fresh worker."""
+    bpe = proxy.ModuleProxy(client, manifest.load(KIT).get("1.3"))
+    assert bpe.merge([1, 2], (1, 2), 9) == [9]
+    before = client.worker.answer_cpu
+    began = time.monotonic()
+    with pytest.raises(proxy.WorkerError) as info:
+        bpe.forge_colliding(COLLIDING)
+    assert time.monotonic() - began < 10.0
+    message = str(info.value)
+    assert message.startswith("lesson 1.3: forge_colliding(...) failed") and "\n" not in message
+    assert "share one hash" in message
+    assert client.worker.answer_cpu > before
+    assert bpe.merge([1, 2], (1, 2), 9) == [9]
+
+
+def test_student_code_writes_only_a_capped_private_tmp(client: proxy.Client) -> None:
+    """Property 4: a submission that writes a gigabyte wherever it can (/tmp, /var/tmp,
+    /dev/shm, its home, its folder) hits one cap of its own, and the next call works."""
+    bpe = proxy.ModuleProxy(client, manifest.load(KIT).get("1.3"))
+    wrote = bpe.flood(1024)
+    assert 0 < wrote <= sandbox.TMPFS_BYTES, wrote
+    assert bpe.merge([1, 2], (1, 2), 9) == [9]
+
+
+def test_student_code_reads_nothing_of_the_host_and_reaches_no_network(
+    client: proxy.Client, tmp_path: Path
+) -> None:
+    """Properties 2 and 3, at every level where the machine gives namespaces: no file of the
+    instructor's (solutions, hidden tests, the course manifest, a file beside the submission)
+    can be read, no port of this machine can be reached, and the worker's private folder is
+    its user's alone (0700)."""
+    import socket
+
+    if client.spec.level != "bwrap" and not sandbox.namespaces_work():
+        pytest.skip("no namespaces here: the process level shares the host (README)")
+    course = manifest.load(KIT)
+    lesson = course.get("1.3")
+    beside = tmp_path / "beside.txt"
+    beside.write_text("a classmate's file")
+    beside.chmod(0o644)
+    secrets = [lesson.solution_path, lesson.hidden_test_path, KIT / "course.toml", beside]
+    bpe = proxy.ModuleProxy(client, lesson)
+    assert bpe.snoop([str(p) for p in secrets]) == {}
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        assert bpe.reach(listener.getsockname()[1]) is False
+    if client.spec.level == "process-uid":
+        info = client.spec.scratch.stat()
+        assert info.st_mode & 0o777 == 0o700 and info.st_uid in sandbox.UID_RANGE
+
+
+def test_without_namespaces_a_course_others_can_read_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Property 3 where a root grader cannot give its workers namespaces: a worker's own user
+    sees the host, so grading refuses a course whose solutions or hidden tests that user could
+    read, and grades once they are private to the instructor."""
+    from grader.grading import batch
+
+    from .test_redteam import make_course
+
+    top = Path(tempfile.mkdtemp(dir="/tmp"))  # a folder others may cross, like a checkout's
+    try:
+        top.chmod(0o755)
+        make_course(top / "course", ["1.1"])
+        course = manifest.load(top / "course")
+        monkeypatch.setattr(sandbox, "namespaces_work", lambda: False)
+        with pytest.raises(RuntimeError, match="readable by other users"):
+            batch.check_private(course, "process-uid")
+        batch.check_private(course, "bwrap")  # bubblewrap never shows the course
+        for private in (top / "course" / "solutions", top / "course" / "tests" / "hidden"):
+            private.chmod(0o750)
+        batch.check_private(course, "process-uid")
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
