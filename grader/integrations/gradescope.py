@@ -225,11 +225,14 @@ if ! "$PY" -c "import {modules}"; then
   say "$PY lacks packages of requirements.txt ({modules})"; exit 1
 fi
 printf '%s\\n' "$PY" > "$SRC/{python_file}"
-# The hidden tests and the kit's copy stay readable by root alone: student code runs as another
-# user (or in bubblewrap), with a private copy of the kit's runtime, and never reads source/.
-# The interpreter's folder above stays readable; /autograder is only traversable.
+# The hidden tests, the instructor-side oracles and the settings stay readable by root alone.
+# Student code runs as another user (in bubblewrap, or in namespaces of its own) and reads only
+# the kit's runtime, in grader/: that stays readable, its instructor/ folder excepted. The
+# interpreter's folder above stays readable; /autograder and source/ are only traversable.
 chmod -R go-rwx "$SRC"
-chmod a+x "$ROOT"
+chmod a+x "$ROOT" "$SRC" "$SRC/hexahype"
+chmod -R a+rX "$SRC/hexahype/grader"
+chmod -R go-rwx "$SRC/hexahype/grader/instructor"
 say "ready: $("$PY" --version 2>&1), $(command -v bwrap >/dev/null 2>&1 && echo bubblewrap || echo 'no bubblewrap')"
 """.replace("{python_file}", PYTHON_FILE)
 

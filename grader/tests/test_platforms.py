@@ -1092,7 +1092,9 @@ def test_bad_input_gets_one_line_naming_it(kit: Kit, built: Path, tmp_path: Path
     proc = subprocess.run(
         [str(root / "source" / "run_autograder")], cwd=root, capture_output=True, text=True, env=env
     )
-    assert proc.returncode == 0 and len(proc.stderr.strip().splitlines()) == 1
+    # the autograder's own failure: Gradescope gets a failed run (never a quiet 0), and the
+    # student a results.json that says it is not their code
+    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
     assert "course.toml" in proc.stderr
     doc = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     Draft202012Validator(GRADESCOPE_RESULTS).validate(doc)
