@@ -232,7 +232,7 @@ printf '%s\\n' "$PY" > "$SRC/{python_file}"
 chmod -R go-rwx "$SRC"
 chmod a+x "$ROOT" "$SRC" "$SRC/hexahype"
 chmod -R a+rX "$SRC/hexahype/grader"
-chmod -R go-rwx "$SRC/hexahype/grader/instructor"
+if [ -d "$SRC/hexahype/grader/instructor" ]; then chmod -R go-rwx "$SRC/hexahype/grader/instructor"; fi
 say "ready: $("$PY" --version 2>&1), $(command -v bwrap >/dev/null 2>&1 && echo bubblewrap || echo 'no bubblewrap')"
 """.replace("{python_file}", PYTHON_FILE)
 

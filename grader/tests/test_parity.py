@@ -65,7 +65,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 # -- eight submissions ------------------------------------------------------------------------
-HIDDEN_BUG = "\n\ndef attention_score_count(T, n_layers, n_heads):\n    if T > 1000:\n        return 0\n    return n_layers * n_heads * T * (T + 1) // 2\n"  # noqa: E501
+HIDDEN_BUG = "\n\ndef attention_score_count(T, n_layers, n_heads):\n    if T > 3000:\n        return 0\n    return n_layers * n_heads * T * (T + 1) // 2\n"  # noqa: E501
 HANG = "\n\ndef merge(ids, pair, new_id):\n    while True:  # never ends\n        pass\n"
 
 
