@@ -55,8 +55,6 @@ from grader.tests.platform_runs import (
 )
 
 KIT = Path(__file__).resolve().parents[2]
-# all parity tests share one xdist worker: the built bundles and the graded batch are shared
-pytestmark = pytest.mark.xdist_group("parity")
 
 
 @pytest.fixture(scope="module")

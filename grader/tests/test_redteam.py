@@ -18,11 +18,12 @@ commondir, linked objects, or a config include making the classmate a promisor r
 (`redirect_repository`); the top-level `flag` is then the tamper flag expected, and the
 submission must be graded from its own files (the stub) and never recorded by `collect`.
 
-Every submission is a git repository. All entries are graded in one batch, through the local
-executor and through the Dask executor (a LocalCluster of two worker processes), at the best
-isolation here and, as root, again at the process level (`--sandbox process`: a user of its own
-per worker, in namespaces of its own where the machine allows them), each batch checked the
-same way. An entry with `sandbox = true` needs bubblewrap to be contained; one with
+Every submission is a git repository. The entries are graded in one batch per run: through
+the local executor and through the Dask executor (a LocalCluster of two worker processes), at
+the best isolation here and, as root, again at the process level (`--sandbox process`: a user
+of its own per worker, in namespaces of its own where the machine allows them), each batch
+checked the same way. The first run grades every entry; the others grade every entry of the
+families that act on what they change and representatives of the rest (`FAMILIES`, `in_run`). An entry with `sandbox = true` needs bubblewrap to be contained; one with
 `namespaces = true` needs bubblewrap or a process level with namespaces (`sandbox.namespaces_work`).
 HEXAHYPE_REDTEAM_ONLY=NAME,NAME grades only those entries (and the controls), to try new ones. The batch runs on a temporary copy
 of the instructor's course (a few lessons) under a path that holds a host canary, with canaries
@@ -67,8 +68,8 @@ from grader.manifest import Lesson
 
 from .conftest import gradebook_points as points
 
-# the red-team batches and the Dask ones share one xdist worker, so they run one at a time:
-# the corpus's time bound assumes no other graded batch beside it
+# the red-team batches, the Dask tests and the worker tests share one xdist worker, so they run
+# one at a time (test_worker.py says why)
 pytestmark = pytest.mark.xdist_group("graded-batches")
 
 KIT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,62 @@ EXECUTORS = ("local", "dask")  # the corpus is graded through each
 RUNS = [(e, "auto") for e in EXECUTORS] + (
     [(e, "process") for e in EXECUTORS] if os.geteuid() == 0 else []
 )
+# Every entry belongs to one family of attacks. The first run (the local executor at the best
+# isolation here) grades the whole corpus. The other runs change only the executor or the
+# isolation level, so they grade every entry whose attack acts on what they change (the worker
+# process's life, its resources, what it can see and reach) and one or more representatives of
+# each family that acts before or after the executor (intake of the submission folder, the
+# harness inside the worker, the answers it sends back, the strings it leaves in reports): the
+# same code handles those whatever the executor or the level.
+FAMILIES: dict[str, tuple[bool, tuple[str, ...]]] = {
+    # family: (acts on what the runs change, its entries)
+    "exits": (True, (
+        "exit-at-import", "exit-spoofing", "system-exit", "keyboard-interrupt",
+        "signal-ignoring-loop", "infinite-loop",
+    )),
+    "resources": (True, (
+        "fork-bomb", "fork-fanout-cpu", "fork-fanout-memory", "memory-bomb", "disk-flood",
+        "disk-gigabyte", "output-flood",
+    )),
+    "isolation": (True, (
+        "host-details", "kill-everything", "late-child-writes", "ptrace-others", "read-home",
+        "result-file-forgery", "dask-cluster-reach", "network-localhost", "network-outside",
+        "read-hidden-tests", "read-solutions-anywhere", "environment-snooping",
+        "hidden-replay-files",
+    )),
+    "harness": (False, (
+        "skip-smuggling", "xfail-smuggling", "lying-eq", "gc-fishing", "gc-pytest-internals",
+        "frame-getframe", "inspect-stack", "conftest-in-submission", "pytest-ini-in-submission",
+        "pytest-addopts-env", "numpy-shadow", "regex-shadow", "unchecked-pyc", "array-function",
+        "argument-mutation",
+    )),
+    "answers": (False, ("hidden-replay", "hidden-replay-late", "answer-hash-flood")),
+    "strings": (False, ("terminal-forgery", "markdown-injection", "hostile-return-values")),
+    "intake": (False, (
+        "control-character-folder", "csv-formula-folder", "name-collision-case",
+        "name-collision-space", "name-collision-underscore", "deadline-backdated",
+        "deadline-future-dated", "deadline-named-refs", "git-metadata", "git-alternates",
+        "git-commondir", "git-gitdir-absolute", "git-gitdir-file", "git-promisor-include",
+        "git-symlinked-dir", "git-symlinked-objects",
+    )),
+}  # fmt: skip
+# the representatives of the families that act before or after the executor, in the other runs
+REPRESENTATIVES = (
+    "skip-smuggling", "lying-eq", "conftest-in-submission", "hidden-replay", "answer-hash-flood",
+    "terminal-forgery", "csv-formula-folder", "name-collision-case", "deadline-backdated",
+    "git-gitdir-file",
+)  # fmt: skip
+
+
+def in_run(name: str, run: tuple[str, str]) -> bool:
+    """Whether entry `name` is graded in `run`: all of them in the first run; in the others,
+    every entry of a family that acts on what they change, and the representatives."""
+    if run == RUNS[0]:
+        return True
+    family = next(f for f, (_, names) in FAMILIES.items() if name in names)
+    return FAMILIES[family][0] or name in REPRESENTATIVES
+
+
 TAGS = {
     run: f"rt{run.replace('-', '')}" + secrets.token_hex(6)
     for run in [f"{e}-{m}" for e, m in RUNS] + ["full"]
@@ -461,12 +518,41 @@ def runnable_here(entry: Entry, level: str) -> bool:
     return True
 
 
-@pytest.fixture(scope="module", params=RUNS, ids=[f"{e}-{m}" for e, m in RUNS])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test of `corpus_run` runs once per run; test_attack_is_contained once per run and
+    entry graded in that run."""
+    if "corpus_run" not in metafunc.fixturenames:
+        return
+    if metafunc.function.__name__ != "test_attack_is_contained":
+        ids = [f"{e}-{m}" for e, m in RUNS]
+        metafunc.parametrize("corpus_run", RUNS, indirect=True, ids=ids, scope="module")
+        return
+    pairs = [(run, e) for run in RUNS for e in ENTRIES if in_run(e.name, run)]
+    metafunc.parametrize(
+        ("corpus_run", "entry"),
+        pairs,
+        indirect=["corpus_run"],
+        ids=[f"{run[0]}-{run[1]}-{e.name}" for run, e in pairs],
+        scope="module",
+    )
+
+
+_GRADED: dict[tuple[str, str], dict] = {}  # run -> its corpus_run, graded once per process
+
+
+@pytest.fixture(scope="module")
 def corpus_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The whole corpus and the controls, graded in one batch by `hexahype grade`, through the
+    """The corpus and the controls, graded in one batch by `hexahype grade`, through the
     local executor, then through a Dask LocalCluster of two worker processes; at the best
-    isolation here, then (as root) at the process level."""
-    executor, mode = request.param
+    isolation here, then (as root) at the process level (`in_run`: which entries each run
+    grades). Each run is graded once per test process, however pytest orders the tests."""
+    run = request.param
+    if run not in _GRADED:
+        _GRADED[run] = _grade_corpus(*run, tmp_path_factory)
+    return _GRADED[run]
+
+
+def _grade_corpus(executor: str, mode: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
     level = sandbox.choose(mode)
     tag = TAGS[f"{executor}-{mode}"]
     work = tmp_path_factory.mktemp(f"redteam-{executor}-{mode}")
@@ -481,7 +567,13 @@ def corpus_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     port = listener.getsockname()[1]
     batch = work / "batch"
     only = [n for n in os.environ.get("HEXAHYPE_REDTEAM_ONLY", "").split(",") if n]
-    runnable = [e for e in ENTRIES if runnable_here(e, level) and (not only or e.name in only)]
+    runnable = [
+        e
+        for e in ENTRIES
+        if runnable_here(e, level)
+        and in_run(e.name, (executor, mode))
+        and (not only or e.name in only)
+    ]
     for e in runnable:
         write_submission(batch / e.student, lessons, e, port)
     for name in CONTROLS:
@@ -573,6 +665,7 @@ def corpus_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         "memory": sampler.memory,
         "count": sampler.count,
         "level": level,
+        "full": (executor, mode) == RUNS[0],
     }
 
 
@@ -634,7 +727,20 @@ def test_corpus_covers_the_attack_families() -> None:
     assert {e.redirect for e in ENTRIES} >= set(REDIRECTS)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_every_entry_has_one_family_and_every_run_grades_every_family() -> None:
+    families = [f for f, (_, names) in FAMILIES.items() for _ in names]
+    members = [n for _, names in FAMILIES.values() for n in names]
+    assert sorted(members) == sorted(e.name for e in ENTRIES), "an entry without one family"
+    assert len(families) == len(members)
+    assert set(REPRESENTATIVES) <= set(members)
+    for run in RUNS:
+        graded = {n for n in members if in_run(n, run)}
+        for family, (changes, names) in FAMILIES.items():
+            assert graded & set(names), (run, family)
+            if changes:  # what the run changes: all of the family
+                assert set(names) <= graded, (run, family)
+
+
 def test_attack_is_contained(entry: Entry, corpus_run: dict) -> None:
     if entry.name not in corpus_run["runnable"]:
         level = corpus_run["level"]
@@ -847,7 +953,7 @@ def test_redirected_repositories_are_flagged_and_never_recorded(corpus_run: dict
         }
         recorded = {r[0] for r in con.execute("SELECT DISTINCT student FROM snapshots")}
     redirected = [e for e in ENTRIES if e.redirect and e.name in corpus_run["runnable"]]
-    assert redirected
+    assert redirected  # every run grades at least a representative of the intake family
     for e in redirected:
         tampered, detail = rows[e.shown]
         assert tampered == 1 and detail.startswith("git: ") and e.flag in detail, (e.name, detail)
