@@ -41,10 +41,6 @@ from .test_redteam import (
     write_submission,
 )
 
-# the red-team batches and the Dask ones share one xdist worker, so they run one at a time:
-# the corpus's time bound assumes no other graded batch beside it
-pytestmark = pytest.mark.xdist_group("graded-batches")
-
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ["1.1", "1.3"]
 DASK_TAG = "dk" + secrets.token_hex(6)  # in the environment of every process these batches start

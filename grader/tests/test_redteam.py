@@ -68,10 +68,6 @@ from grader.manifest import Lesson
 
 from .conftest import gradebook_points as points
 
-# the red-team batches, the Dask tests and the worker tests share one xdist worker, so they run
-# one at a time (test_worker.py says why)
-pytestmark = pytest.mark.xdist_group("graded-batches")
-
 KIT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "redteam"
 PREFERRED = ("1.1", "1.3")  # the small course the corpus is graded on

@@ -23,8 +23,8 @@ from grader.loader import LessonLoadError
 
 KIT = Path(__file__).resolve().parents[2]
 # Beside the graded batches, a sandboxed worker of these tests was seen killed (SIGKILL) while
-# the red-team corpus ran in another xdist worker: they run in one worker, one after another.
-pytestmark = pytest.mark.xdist_group("graded-batches")
+# the red-team corpus ran in another xdist worker: they run in one worker, one after another
+# (conftest.GROUPS).
 
 
 def roundtrip(value: object) -> object:
