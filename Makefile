@@ -15,11 +15,14 @@ dashboard: $(VENV)/.installed
 	@$(BIN)/hexahype
 
 test: $(VENV)/.installed-dev capstone
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy
-	$(BIN)/pytest grader/tests -p no:cacheprovider -n auto --dist loadgroup
+	@start=$$(date +%s); status=0; \
+	$(BIN)/ruff check . && \
+	$(BIN)/ruff format --check . && \
+	$(BIN)/lint-imports --no-cache && \
+	$(BIN)/mypy && \
+	$(BIN)/pytest grader/tests -p no:cacheprovider -n auto --dist loadgroup || status=$$?; \
+	echo "make test: the checks took $$(( $$(date +%s) - start )) s (set-up not counted)"; \
+	exit $$status
 
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
