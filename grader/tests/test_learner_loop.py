@@ -102,6 +102,15 @@ def test_numbers_print_as_plain_python_values():
     assert short(np.eye(2)) == "array([[1., 0.], [0., 1.]])"
 
 
+def test_a_large_float_array_is_shown_without_a_float_precision():
+    # chapter 3 works in float32 and its oracles in float64: no message pushes a precision
+    for dtype in (np.float64, np.float32):
+        assert short(np.zeros((2, 8), dtype=dtype)) == "array(shape=(2, 8))"
+    assert short(np.zeros((2, 8), dtype=np.int64)) == "array(shape=(2, 8), dtype=int64)"
+    got, want = np.ones((4, 8), dtype=np.float32), np.zeros((4, 8))
+    assert "float64" not in explain("forward(params, ids, config)", got, want)
+
+
 def test_a_huge_list_is_shown_by_its_first_items():
     text = short(list(range(10**6)))
     assert text.startswith("[0, 1, 2, ") and text.endswith(", ... (1000000 items)]")
