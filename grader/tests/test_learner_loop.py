@@ -316,6 +316,31 @@ def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
     )
 
 
+def test_a_crash_in_a_notebook_cell_shows_the_call_and_the_cell_line(monkeypatch):
+    from grader.integrations.nbgrader import export as nbgrader_export
+    from grader.integrations.nbgrader import runtime as notebook
+
+    entry = COURSE.get("1.3")
+    spec = nbgrader_export.setup_spec(entry, {})
+    spec["course"] = {"name": COURSE.name, "version": COURSE.version}
+    source = "def merge(ids, pair, new_id):\n    first = ids[5]\n    return [first]\n"
+    cell = "<ipython-input-4-0123456789ab>"
+    linecache.cache[cell] = (len(source), None, source.splitlines(True), cell)
+    namespace: dict = {}
+    exec(compile(source, cell, "exec"), namespace)
+    state = notebook.NotebookState(spec=spec, namespace=namespace, folder=ROOT)
+    monkeypatch.setattr(notebook, "_STATE", state)
+    run = notebook.run_tests(
+        "def test_merge(bpe):\n    assert bpe.merge([1, 2], (1, 2), 256) == [256]\n", 10
+    )
+    (outcome,) = run.outcomes.values()
+    assert outcome.status == "failed"
+    assert outcome.message == (
+        "merge([1, 2], (1, 2), 256) raised IndexError: list index out of range "
+        "(in a cell of this notebook, line 2: `first = ids[5]`)"
+    )
+
+
 def test_a_check_stopped_far_past_its_cpu_limit_on_the_clock_says_the_machine_is_busy(
     monkeypatch,
 ):
