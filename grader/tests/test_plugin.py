@@ -196,7 +196,7 @@ def test_an_exception_outside_the_learner_code_is_the_exception_alone(mini):
     (mini.path / "tests/ch1_tokens/test_l01_add.py").write_text(
         "def test_add_small(add):\n    assert add.add(2, 3) + 0 == 5\n"
     )
-    result = mini.runpytest_subprocess()
+    assert mini.runpytest_subprocess().ret == 1
     message = _state(mini)["lessons"]["1.1"]["message"]
     assert message.startswith("TypeError: unsupported operand type(s) for +"), message
     assert " raised " not in message and "(in " not in message
