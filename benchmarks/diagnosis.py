@@ -32,6 +32,10 @@ Judging rule for the held-out bank, per entry, on the lesson's *visible* tests o
   "Likely mistake:", "Diagnosis:" or "Hint:" to its end, leaving out a "Hint:" that only says
   where the values differ ("2 of 6 values differ; first at ...", "first difference at index 3",
   which some checks pass as their hint: it names no cause);
+- "How it differs:" is not a marker: it introduces an observation (what the numbers show,
+  such as "exactly 2 times the expected value"), which the diagnosis gives when it has no
+  evidence for a cause (grader/diagnosis/__init__.py). A message whose only diagnosis is an
+  observation has no cause, so it is unnamed, whatever the observation's words;
 - named-correct: the first message has a cause, and the cause contains one of the entry's
   EXPECT phrases (case-insensitive substring; EXPECT is a string or a list of strings);
 - named-wrong: the first message has a cause that contains none of them;
@@ -94,6 +98,7 @@ def expect_phrase(source: str) -> str:
     return phrases[0] if phrases else ""
 
 
+# "How it differs:" (an observation, not a cause) is deliberately not among the markers.
 # A "Hint:" that only says where the values differ (close()'s or first_difference()'s report,
 # which some checks pass as their hint) names no cause: it is left out before judging.
 NOT_A_CAUSE = re.compile(
@@ -264,6 +269,7 @@ def bank_report(course: manifest.Course, jobs: int, loo: bool, only: list[str]) 
     for label, mark, key in (
         ("by_bank", "Likely mistake:", "first"),
         ("by_detector", "Diagnosis:", "first"),
+        ("by_observation", "How it differs:", "first"),
         ("by_hint", "Hint:", "first"),
         ("loo_by_detector", "Diagnosis:", "first_loo"),
     ):
@@ -380,7 +386,8 @@ def main() -> None:
         print(f"  named, leave-one-out (EXPECT entries): {pct(s['named_loo'], s['with_expect'])}")
     print(
         f"  first messages with a bank diagnosis {s['by_bank']}, a detector diagnosis "
-        f"{s['by_detector']} (leave-one-out: {s['loo_by_detector']}), a test hint {s['by_hint']}"
+        f"{s['by_detector']} (leave-one-out: {s['loo_by_detector']}), an observation "
+        f"{s['by_observation']}, a test hint {s['by_hint']}"
     )
     for row in report["rows"]:
         flag = "ok " if row["named"] else ("-- " if row["caught"] else "!! ")

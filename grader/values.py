@@ -12,14 +12,21 @@ _MAX = 160
 
 
 def short(value: Any, limit: int = _MAX) -> str:
-    """A compact repr: small arrays in full, large ones by shape and dtype, long text cut, and
-    numpy scalars as the plain Python numbers they hold (`0.88`, not `np.float64(0.88)`)."""
+    """A compact repr: small arrays in full, large ones by shape (and dtype, unless a float
+    one), long text cut, and numpy scalars as the plain Python numbers they hold (`0.88`, not
+    `np.float64(0.88)`).
+
+    A float array's precision is never shown: it is the lesson's contract (chapter 3 stays in
+    float32), and an expected value computed by an oracle in float64 must not read as
+    "expected ..., dtype=float64" to a learner told to stay in float32. A check for which the
+    dtype matters says so itself. Other dtypes (ids in int64, a bool mask) are shown."""
     np_mod = sys.modules.get("numpy")
     if np_mod is not None and isinstance(value, np_mod.ndarray):
         if value.size <= 12:
             text = np_mod.array2string(value, precision=4, separator=", ", threshold=12)
             return "array(" + re.sub(r"\n\s*", " ", text) + ")"  # one line, also in 2-D
-        return f"array(shape={value.shape}, dtype={value.dtype})"
+        dtype = "" if value.dtype.kind == "f" else f", dtype={value.dtype}"
+        return f"array(shape={value.shape}{dtype})"
     if type(value) in (list, tuple) and len(value) > _PLAIN.maxlist:
         head = plain(value[: limit // 4])[1:-1][: limit - 40]
         head = head[: head.rfind(",")] if "," in head else head

@@ -4,24 +4,92 @@ Two mechanisms, tried in this order when a check fails:
 
 1. the differential diagnosis (`known`): the answer is compared, by closeness
    (`outputs.close`), with the results that the kit's misconception bank returns on the same
-   visible check; a match names that mistake in the bank entry's words;
-2. generic detectors that read the shape of the wrong answer off the answer and the expected
-   value: wrong type (`objects`), numeric transforms such as transposed, reversed, shifted,
-   scaled, normalised along the wrong axis (`arrays`), and list, text and dict changes such as
-   the wrong order or one item missing (`sequences`).
+   visible check; a match names that mistake in the bank entry's words ("Likely mistake: ...");
+2. generic detectors that read how the wrong answer differs from the expected value: wrong type
+   (`objects`), numeric transforms such as transposed, reversed, shifted, scaled, normalised
+   along the wrong axis (`arrays`), and list, text and dict changes such as the wrong order or
+   one item missing (`sequences`). Each returns a `Finding`: how it differs, and a cause only
+   on evidence.
 
-A diagnosis appears only when the answer really has that shape; otherwise nothing is said.
+The evidence rule (a wrong name costs a learner more than no name):
+
+- An *observation* (what the numbers show: "every value is 2 times the expected one", "the
+  two values are swapped") is given whenever it is exactly true, and is labelled
+  "How it differs: ...", so that it never reads as a cause.
+- A *cause* ("Diagnosis: ...: a factor of 2 is missing") is attached only when the relation is
+  confirmed on more than one independent value, and no other detector's cause fits the answer
+  equally well (then only the observation is given):
+  - a ratio, an offset, a sign flip or a simple function (1 - x, 1 / x, x squared, exp, log)
+    needs at least two differing, non-zero expected values that are not all equal; a square
+    root factor (the kind of scale sqrt(d) is) needs them in at least two rows;
+  - a shift or a reversal needs at least two positions whose neighbours differ;
+  - integer truncation needs at least two differing values, every one the floor (or the
+    truncation) of the expected one, and an expected value that is not whole;
+  - one more or one less needs at least two values moved, whose expected values are not all
+    equal; a single number (a scalar result) never gets an arithmetic cause, only the
+    observation;
+  - the type detectors (`objects`: the value is right, its type or identity is not) are exact,
+    and keep their cause.
+- *Ids are not quantities.* When the expected value is integers (Python ints, an integer
+  array, nested lists or dict values of ints), it is read as token ids, indices or class labels,
+  and no arithmetic is read into it: no ratio, offset, "one more", sign, sum or whole-number
+  observation, let alone a cause. Order, length and type observations still apply. The
+  exception is a check of a count-like function, whose integers are quantities: a name in
+  `QUANTITY_FUNCTIONS`, or one that starts with `count_`, or ends with `_count`, `_counts`,
+  `_length`, `_lengths`, `_bytes`, `_cost` or `_size` (read from the check's call text).
+
 This package is imported on the first failing check, never by a passing run.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
 from . import known, objects, sequences
+from .finding import NOTHING, Finding
 
 _DEPTH = 0
+
+# Functions whose integer results are counts or sizes (quantities), not ids: see the docstring.
+QUANTITY_FUNCTIONS = frozenset({"len", "__len__", "count_tokens", "count_pairs", "reversal_cost"})
+_QUANTITY_NAME = re.compile(r"^count_|_(count|counts|length|lengths|bytes|cost|size)$")
+_CALLED = re.compile(r"\s*([A-Za-z_][\w.]*)\s*\(")
+
+
+def quantity_call(call_text: str) -> bool:
+    """The check calls a count-like function, whose integer results are quantities."""
+    m = _CALLED.match(call_text)
+    if not m:
+        return False
+    name = m.group(1).rsplit(".", 1)[-1]
+    return name in QUANTITY_FUNCTIONS or bool(_QUANTITY_NAME.search(name))
+
+
+def _integers(x: Any) -> bool:
+    """Whole numbers by type: an int (not a bool), an integer numpy scalar or array, or
+    (nested) lists, tuples and dict values of those."""
+    np = sys.modules.get("numpy")
+    if isinstance(x, bool) or (np is not None and isinstance(x, np.bool_)):
+        return False
+    if isinstance(x, int):
+        return True
+    if np is not None and isinstance(x, (np.ndarray, np.generic)):
+        return x.dtype.kind in "iu"
+    if isinstance(x, dict):
+        return bool(x) and all(_integers(v) for v in x.values())
+    if isinstance(x, (list, tuple)):
+        return bool(x) and all(_integers(v) for v in x)
+    return False
+
+
+def is_ids(expected: Any, quantity: bool | None = None) -> bool:
+    """Whether the expected value is ids (names, not quantities): integers, unless `quantity`
+    says the check's function is count-like (True) or the caller knows it is ids (False)."""
+    if quantity is not None:
+        return not quantity
+    return _integers(expected)
 
 
 def _numeric(x: Any) -> bool:
@@ -44,45 +112,57 @@ def _flat(x: Any, out: list[Any]) -> str:
     return "."
 
 
-def _leaves(got: Any, expected: Any) -> str:
+def _leaves(got: Any, expected: Any, ids: bool) -> Finding:
     """Nested lists of numbers with the same nesting (merges, pairs): read the numbers."""
     from . import arrays
 
     g: list[Any] = []
     e: list[Any] = []
     if _flat(got, g) != _flat(expected, e) or len(e) < 2:
-        return ""
+        return NOTHING
     if not all(_numeric(v) and not isinstance(v, (list, tuple)) for v in g + e):
-        return ""
-    return arrays.describe_flat(g, e)
+        return NOTHING
+    return arrays.describe_flat(g, e, ids=ids)
 
 
-def describe(got: Any, expected: Any) -> str:
-    """One clause that names the shape of a wrong answer, or '' when no detector fires."""
+def finding(got: Any, expected: Any, quantity: bool | None = None) -> Finding:
+    """How a wrong answer differs from the expected value (and why, on evidence), or NOTHING.
+    `quantity`: True when the check's integers are counts, None to decide by the value."""
     global _DEPTH
     if _DEPTH > 3:
-        return ""
+        return NOTHING
     _DEPTH += 1
     try:
         for detect in (objects.returned_none, objects.wrong_type, objects.aliased):
-            text = detect(got, expected)
-            if text:
-                return text
+            found = detect(got, expected)
+            if found:
+                return found
         if objects.same_value(got, expected):
-            return ""
+            return NOTHING
+        ids = is_ids(expected, quantity)
         if _numeric(got) and _numeric(expected):
             from . import arrays  # numpy: only for numeric answers
 
-            text = arrays.describe(got, expected) or _leaves(got, expected)
-            if text:
-                return text
-        return sequences.describe_sequence(got, expected, describe) or sequences.describe_dict(
-            got, expected, describe
+            found = arrays.describe(got, expected, ids=ids) or _leaves(got, expected, ids)
+            if found:
+                return found
+
+        def inner(g: Any, e: Any) -> Finding:
+            return finding(g, e, quantity)
+
+        return sequences.describe_sequence(got, expected, inner) or sequences.describe_dict(
+            got, expected, inner
         )
     except Exception:  # a diagnosis must never turn a failing check into a crash
-        return ""
+        return NOTHING
     finally:
         _DEPTH -= 1
+
+
+def describe(got: Any, expected: Any, quantity: bool | None = None) -> str:
+    """One clause on how a wrong answer differs (with its cause when there is evidence for one),
+    or '' when no detector fires."""
+    return finding(got, expected, quantity).text()
 
 
 def sentence(text: str) -> str:
@@ -90,6 +170,16 @@ def sentence(text: str) -> str:
     if not text:
         return ""
     return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def message(found: Finding) -> str:
+    """The diagnosis part of a message: 'Diagnosis: how: why.' when there is a cause, else
+    'How it differs: how.' (an observation, which names no cause); '' for nothing."""
+    if not found:
+        return ""
+    if found.why:
+        return "Diagnosis: " + sentence(found.text())
+    return "How it differs: " + sentence(found.how)
 
 
 def diagnose(call_text: str, got: Any, expected: Any = None, has_expected: bool = False) -> str:
@@ -106,5 +196,8 @@ def diagnose(call_text: str, got: Any, expected: Any = None, has_expected: bool 
         if len(names) > 1:
             text += " Or: " + sentence(names[1])
         return text
-    found = describe(got, expected) if has_expected else objects.aliased(got)
-    return "Diagnosis: " + sentence(found) if found else ""
+    if has_expected:
+        found = finding(got, expected, True if quantity_call(call_text) else None)
+    else:
+        found = objects.aliased(got)
+    return message(found)

@@ -1,12 +1,20 @@
-"""Detectors for numbers and numeric arrays: the shape of a wrong answer, read off the answer
-and the expected value alone. Each detector returns one sentence (lower case, no final stop)
-or "" when the answer does not have that shape.
+"""Detectors for numbers and numeric arrays: how a wrong answer differs from the expected value,
+read off the two alone, and a cause only when the numbers confirm it. Each detector returns a
+`Finding` (`how`, and `why` or ''), or `NOTHING` when the answer does not have that shape.
 
     describe(np.array([[1, 4], [2, 5]]), np.array([[1, 2], [4, 5]]))
-    -> "that is the expected result transposed (rows and columns swapped): ..."
+    -> Finding("that is the expected result transposed (rows and columns swapped)",
+               "check which axis is which (a .T too many or too few)")
 
 Lists and tuples of numbers are read as arrays. Every test here is exact up to floating-point
 rounding, so a detector fires only when the answer really is the expected value transformed.
+
+The evidence rule (see the package docstring): an observation is given whenever it is exactly
+true; a cause only when the relation holds on at least two independent values (`_confirmed`,
+`_positions`), never for a single number, and only when no other detector's cause fits the
+answer equally well (`describe`). With `ids=True` (token ids, indices, class labels) the
+arithmetic detectors (`ARITHMETIC`: ratios, offsets, one more or less, signs, sums, whole
+numbers, simple functions) are not run at all: an id is a name, not a quantity.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from .finding import NOTHING, Finding, found
 
 RTOL = 1e-6
 
@@ -40,17 +50,38 @@ def as_array(x: Any) -> np.ndarray | None:
     return None
 
 
-def close(a: np.ndarray, b: np.ndarray) -> bool:
-    """a equals b up to rounding (nan equals nan, inf equals inf of the same sign)."""
-    if a.shape != b.shape:
-        return False
+def _close_mask(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise: a equals b up to rounding (the tolerance of `close`)."""
     finite = np.isfinite(b)
     scale = float(np.abs(b[finite]).max()) if finite.any() else 0.0
     with np.errstate(all="ignore"):
         ok = (a == b) | (finite & (np.abs(a - b) <= 1e-9 * max(1.0, scale) + RTOL * np.abs(b)))
-    if not ok.all():
-        ok |= np.isnan(a) & np.isnan(b)
-    return bool(ok.all())
+    return np.asarray(ok | (np.isnan(a) & np.isnan(b)))
+
+
+def close(a: np.ndarray, b: np.ndarray) -> bool:
+    """a equals b up to rounding (nan equals nan, inf equals inf of the same sign)."""
+    if a.shape != b.shape:
+        return False
+    return bool(_close_mask(a, b).all())
+
+
+def _confirmed(a: np.ndarray, b: np.ndarray, rows: bool = False) -> bool:
+    """A relation between a and b that holds everywhere is evidence of a cause only when it is
+    seen on at least two independent values: two elements or more that differ, whose expected
+    values are non-zero and not all equal. With `rows`, those elements must also lie in two
+    rows (examples) or more when the array has rows, so that a factor is the same across them."""
+    if a.shape != b.shape or b.size < 2:
+        return False
+    diff = ~_close_mask(a, b) & (np.abs(b) > 1e-12)
+    if int(diff.sum()) < 2:
+        return False
+    values = b[diff]
+    if close(values, np.full_like(values, values[0])):
+        return False
+    if rows and b.ndim >= 2:
+        return len(set(np.argwhere(diff)[:, 0].tolist())) >= 2
+    return True
 
 
 def _nonconstant(b: np.ndarray, axis: int) -> bool:
@@ -58,99 +89,111 @@ def _nonconstant(b: np.ndarray, axis: int) -> bool:
     return not close(lo, hi)
 
 
+def _positions(b: np.ndarray, axis: int) -> int:
+    """How many neighbouring positions along `axis` hold different values: a shift by one is
+    seen only where a position and the next one differ."""
+    n = b.shape[axis]
+    lo, hi = np.take(b, range(1, n), axis), np.take(b, range(n - 1), axis)
+    differ = ~_close_mask(lo, hi)
+    other = tuple(i for i in range(b.ndim) if i != axis)
+    return int(differ.any(axis=other).sum()) if other else int(differ.sum())
+
+
 def _where(axis: int, ndim: int) -> str:
     return "" if ndim == 1 else f" along axis {axis}"
 
 
 # -- the detectors, most specific first ------------------------------------------------------
-def not_finite(a: np.ndarray, b: np.ndarray) -> str:
+def not_finite(a: np.ndarray, b: np.ndarray) -> Finding:
     if not np.isfinite(b).all():
-        return ""
+        return NOTHING
     if np.isnan(a).any():
-        return (
-            "nan appears where finite values are expected: usually exp() overflowing (subtract "
-            "the max before np.exp), 0 / 0 (a row where nothing is allowed) or inf - inf"
-        )
+        n = int(np.isnan(a).sum())
+        return Finding(f"nan appears where finite values are expected ({n} of {a.size} values)")
     if np.isinf(a).any():
-        return (
-            "inf appears where finite values are expected: an overflow (exp of a large number) "
-            "or a division by zero"
-        )
-    return ""
+        n = int(np.isinf(a).sum())
+        return Finding(f"inf appears where finite values are expected ({n} of {a.size} values)")
+    return NOTHING
 
 
-def all_zeros(a: np.ndarray, b: np.ndarray) -> str:
+def all_zeros(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape == b.shape and a.size > 1 and not a.any() and b.any():
-        return "all zeros: nothing was written into the result (an array never filled, or a loop that never ran)"
-    return ""
+        return found(
+            "all zeros",
+            "nothing was written into the result (an array never filled, or a loop that never ran)",
+            int(np.count_nonzero(b)) >= 2,
+        )
+    return NOTHING
 
 
-def transposed(a: np.ndarray, b: np.ndarray) -> str:
+def transposed(a: np.ndarray, b: np.ndarray) -> Finding:
     if b.ndim < 2:
-        return ""
+        return NOTHING
     swapped = np.swapaxes(b, -1, -2)
     if close(b, swapped):
-        return ""
+        return NOTHING
     if close(a, swapped):
         axes = "rows and columns swapped" if b.ndim == 2 else "its last two axes swapped"
-        return (
-            f"that is the expected result transposed ({axes}): check which axis is which "
-            "(a .T too many or too few)"
+        return found(
+            f"that is the expected result transposed ({axes})",
+            "check which axis is which (a .T too many or too few)",
+            b.shape[-1] != b.shape[-2] or int((~_close_mask(b, swapped)).sum()) >= 2,
         )
-    return ""
+    return NOTHING
 
 
-def reshaped(a: np.ndarray, b: np.ndarray) -> str:
+def reshaped(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape == b.shape or a.size != b.size or a.size == 0:
-        return ""
+        return NOTHING
     if close(a.reshape(-1), b.reshape(-1)):
         if a.squeeze().shape == b.squeeze().shape:
-            return (
-                f"the right values with shape {a.shape}, expected {b.shape}: an extra or "
-                "missing axis of length 1 (keepdims, [None] or a reshape)"
+            return Finding(
+                f"the right values with shape {a.shape}, expected {b.shape}",
+                "an extra or missing axis of length 1 (keepdims, [None] or a reshape)",
             )
-        return f"the right values in the wrong shape: {a.shape}, expected {b.shape}"
-    return ""
+        return Finding(f"the right values in the wrong shape: {a.shape}, expected {b.shape}")
+    return NOTHING
 
 
-def one_row(a: np.ndarray, b: np.ndarray) -> str:
+def one_row(a: np.ndarray, b: np.ndarray) -> Finding:
     if b.ndim < 2 or a.shape != b.shape[1:]:
-        return ""
+        return NOTHING
     rows = [i for i in range(b.shape[0]) if close(a, b[i])]
     if len(rows) == 1:
-        which = {0: "the first", b.shape[0] - 1: "the last"}.get(rows[0], f"row {rows[0]} of the")
-        return (
-            f"that is only {which} row of the expected result: keep every row (shape {b.shape})"
-            if rows[0] in (0, b.shape[0] - 1)
-            else f"that is only row {rows[0]} of the expected result (shape {b.shape})"
-        )
-    return ""
+        if rows[0] in (0, b.shape[0] - 1):
+            which = "the first" if rows[0] == 0 else "the last"
+            return found(
+                f"that is only {which} row of the expected result (shape {b.shape})",
+                "keep every row",
+                a.size >= 2,
+            )
+        return Finding(f"that is only row {rows[0]} of the expected result (shape {b.shape})")
+    return NOTHING
 
 
-def reversed_(a: np.ndarray, b: np.ndarray) -> str:
+def reversed_(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or b.ndim == 0:
-        return ""
+        return NOTHING
     for axis in range(b.ndim):
         if b.shape[axis] < 2:
             continue
         flipped = np.flip(b, axis)
         if not close(b, flipped) and close(a, flipped):
-            if b.shape[axis] == 2:
+            if b.shape[axis] == 2:  # one swap is one event: an observation only
                 unit = "values" if b.ndim == 1 else ("rows" if axis == 0 else "columns")
-                return (
-                    f"the two {unit} are swapped{_where(axis, b.ndim)}: check which one comes first"
-                )
+                return Finding(f"the two {unit} are swapped{_where(axis, b.ndim)}")
             what = "sequence" if b.ndim == 1 else "result"
-            return (
-                f"that is the expected {what} in reverse order{_where(axis, b.ndim)}: check the "
-                "direction of the sort, the loop or the slice"
+            return found(
+                f"that is the expected {what} in reverse order{_where(axis, b.ndim)}",
+                "check the direction of the sort, the loop or the slice",
+                _positions(b, axis) >= 2,
             )
-    return ""
+    return NOTHING
 
 
-def shifted(a: np.ndarray, b: np.ndarray) -> str:
+def shifted(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or b.ndim == 0:
-        return ""
+        return NOTHING
     for axis in range(b.ndim):
         n = b.shape[axis]
         if n < (3 if b.ndim == 1 else 2) or not _nonconstant(b, axis):
@@ -167,152 +210,180 @@ def shifted(a: np.ndarray, b: np.ndarray) -> str:
             unit = "column"
         if b.ndim == 3 and axis == 1:
             unit = "position"
+        evidence = _positions(b, axis) >= 2
+        why = "an index or a position that is off by one"
         if close(head(a, 1), tail(b, 1)):
-            return (
+            return found(
                 f"the result is shifted by one{_where(axis, b.ndim)}: each {unit} holds what "
-                f"the {unit} before it should (an index or a position that is off by one)"
+                f"the {unit} before it should",
+                why,
+                evidence,
             )
         if close(tail(a, 1), head(b, 1)):
-            return (
+            return found(
                 f"the result is shifted by one{_where(axis, b.ndim)}: each {unit} holds what "
-                f"the {unit} after it should (an index or a position that is off by one)"
+                f"the {unit} after it should",
+                why,
+                evidence,
             )
-    return ""
+    return NOTHING
 
 
 def _count(n: int, what: str) -> str:
     return f"{n} {what}" + ("" if n == 1 else "s")
 
 
-def _zeros(a: np.ndarray, b: np.ndarray) -> str:
+def _zeros(a: np.ndarray, b: np.ndarray) -> Finding:
     """The nonzero values are right, but some that should be 0 are not, or the reverse."""
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
-        return ""
+        return NOTHING
     za, zb = np.abs(a) < 1e-12, np.abs(b) < 1e-12
     both = ~za & ~zb
     if np.array_equal(za, zb) or not both.any() or not close(a[both], b[both]):
-        return ""
+        return NOTHING
     if b.ndim == 2 and b.shape[0] == b.shape[1] and b.shape[0] >= 2:
         diff = np.argwhere(za != zb)
         if len(diff) and (diff[:, 0] == diff[:, 1]).all() and len(diff) == b.shape[0]:
-            return (
-                "only the diagonal differs from the expected result: a comparison that should "
-                "include i == j (<= versus <), or the other way round"
+            return Finding(
+                "only the diagonal differs from the expected result",
+                "a comparison that should include i == j (<= versus <), or the other way round",
             )
     where = ", ".join(str(int(i)) for i in np.flatnonzero((za != zb).reshape(-1))[:4])
     if (za & ~zb).any() and not (zb & ~za).any():
         n = int((za & ~zb).sum())
-        return (
+        return Finding(
             f"the nonzero values are right, but {_count(n, 'value')} that should be nonzero "
             f"{'is' if n == 1 else 'are'} 0 (flat index {where})"
         )
     if (zb & ~za).any() and not (za & ~zb).any():
         n = int((zb & ~za).sum())
-        return (
+        return Finding(
             f"the values are right where they should be nonzero, but {_count(n, 'value')} that "
             f"should be 0 {'is' if n == 1 else 'are'} not (flat index {where})"
         )
-    return ""
+    return NOTHING
 
 
-def masked(a: np.ndarray, b: np.ndarray) -> str:
+def masked(a: np.ndarray, b: np.ndarray) -> Finding:
     """Filters and masks: the kept values are right, but the wrong ones are -inf (or 0)."""
     if a.shape != b.shape or b.ndim == 0:
-        return ""
-    for fill, word in ((-np.inf, "-inf"), (0.0, "0")):
-        if fill == 0.0:
-            text = _zeros(a, b)
-            if text:
-                return text
-            continue
-        gone_b = b == fill
-        gone_a = a == fill
-        if not gone_b.any() and not gone_a.any():
-            continue
-        both = ~gone_a & ~gone_b
-        if fill == 0.0 and not (np.isfinite(a).all() and np.isfinite(b).all()):
-            continue
-        if not close(a[both], b[both]) or np.array_equal(gone_a, gone_b):
-            continue
-        kept_a, kept_b = ~gone_a, ~gone_b
-        if (kept_a & ~kept_b).any() and not (kept_b & ~kept_a).any():
-            idx = [int(i) for i in np.flatnonzero((kept_a & ~kept_b).reshape(-1))][:4]
-            n = int((kept_a & ~kept_b).sum())
-            return (
-                f"the kept values are right, but {_count(n, 'value')} that should be {word} "
-                f"{'was' if n == 1 else 'were'} kept (flat index {', '.join(map(str, idx))}): "
-                "the cut-off keeps too much (check the threshold: >= vs >, k vs k + 1)"
-            )
-        if (kept_b & ~kept_a).any() and not (kept_a & ~kept_b).any():
-            idx = [int(i) for i in np.flatnonzero((kept_b & ~kept_a).reshape(-1))][:4]
-            n = int((kept_b & ~kept_a).sum())
-            return (
-                f"the kept values are right, but {_count(n, 'value')} that should be kept "
-                f"{'is' if n == 1 else 'are'} {word} (flat index {', '.join(map(str, idx))}): "
-                "the cut-off is too strict (ties at the boundary, >= vs >, or the token that "
-                "crosses the limit)"
-            )
-    return ""
+        return NOTHING
+    text = _minus_inf(a, b)
+    return text or _zeros(a, b)
 
 
-def _nice_factor(c: float) -> str:
-    """'2 times', 'a quarter of'... for a factor a person would write, else ''."""
+def _minus_inf(a: np.ndarray, b: np.ndarray) -> Finding:
+    fill, word = -np.inf, "-inf"
+    gone_b = b == fill
+    gone_a = a == fill
+    if not gone_b.any() and not gone_a.any():
+        return NOTHING
+    both = ~gone_a & ~gone_b
+    if not close(a[both], b[both]) or np.array_equal(gone_a, gone_b):
+        return NOTHING
+    kept_a, kept_b = ~gone_a, ~gone_b
+    if (kept_a & ~kept_b).any() and not (kept_b & ~kept_a).any():
+        idx = [int(i) for i in np.flatnonzero((kept_a & ~kept_b).reshape(-1))][:4]
+        n = int((kept_a & ~kept_b).sum())
+        return found(
+            f"the kept values are right, but {_count(n, 'value')} that should be {word} "
+            f"{'was' if n == 1 else 'were'} kept (flat index {', '.join(map(str, idx))})",
+            "the cut-off keeps too much (check the threshold: >= vs >, k vs k + 1)",
+            n >= 2,
+        )
+    if (kept_b & ~kept_a).any() and not (kept_a & ~kept_b).any():
+        idx = [int(i) for i in np.flatnonzero((kept_b & ~kept_a).reshape(-1))][:4]
+        n = int((kept_b & ~kept_a).sum())
+        return found(
+            f"the kept values are right, but {_count(n, 'value')} that should be kept "
+            f"{'is' if n == 1 else 'are'} {word} (flat index {', '.join(map(str, idx))})",
+            "the cut-off is too strict (ties at the boundary, >= vs >, or the token that "
+            "crosses the limit)",
+            n >= 2,
+        )
+    return NOTHING
+
+
+def _nice_factor(c: float) -> tuple[str, str, bool]:
+    """(how, why, is a square root) for a factor a person would write, else ('', '', False)."""
     if not np.isfinite(c) or c <= 0 or abs(c - 1) < 1e-4:
-        return ""
-    for value, text in (
+        return "", "", False
+    for value, how, why in (
         (
             1 / math.log(2),
-            "the expected value divided by ln 2 (1.443 times it): a log in base 2 where the natural log belongs",
+            "the expected value divided by ln 2 (1.443 times it)",
+            "a log in base 2 where the natural log belongs",
         ),
         (
             math.log(2),
-            "the expected value times ln 2: the natural log where a log in base 2 belongs",
+            "the expected value times ln 2",
+            "the natural log where a log in base 2 belongs",
         ),
         (
             1 / math.log(10),
-            "the expected value divided by ln 10: a log in base 10 where the natural log belongs",
+            "the expected value divided by ln 10",
+            "a log in base 10 where the natural log belongs",
         ),
     ):
         if abs(c - value) < 1e-4 * value:
-            return text
+            return how, why, False
     for k in range(2, 1025):
         if abs(c - k) < 1e-4 * k:
-            return f"exactly {k} times the expected value: an extra factor of {k} (or a missing division by {k})"
+            return (
+                f"exactly {k} times the expected value",
+                f"an extra factor of {k} (or a missing division by {k})",
+                False,
+            )
         if abs(1 / c - k) < 1e-4 * k:
-            return f"the expected value divided by {k}: a factor of {k} is missing (or an extra division by {k})"
+            return (
+                f"the expected value divided by {k}",
+                f"a factor of {k} is missing (or an extra division by {k})",
+                False,
+            )
     for n in range(2, 4097):
         if math.isqrt(n) ** 2 == n:
             continue
         if abs(c * c - n) < 1e-4 * n:
-            return f"exactly √{n} ≈ {c:.4g} times the expected value: an extra factor of sqrt({n}), the kind of scale that sqrt(d) is"
+            return (
+                f"exactly √{n} ≈ {c:.4g} times the expected value",
+                f"an extra factor of sqrt({n}), the kind of scale that sqrt(d) is",
+                True,
+            )
         if abs(1 / (c * c) - n) < 1e-4 * n:
-            return f"the expected value divided by √{n} ≈ {1 / c:.4g}: a division by sqrt({n}) too many (or a scale such as 1/sqrt(d) applied where it does not belong)"
-    return ""
+            return (
+                f"the expected value divided by √{n} ≈ {1 / c:.4g}",
+                f"a division by sqrt({n}) too many (or a scale such as 1/sqrt(d) applied where "
+                "it does not belong)",
+                True,
+            )
+    return "", "", False
 
 
-def factor(a: np.ndarray, b: np.ndarray) -> str:
+def factor(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or not np.isfinite(a).all() or not np.isfinite(b).all() or not b.any():
-        return ""
+        return NOTHING
     c = float((a * b).sum() / (b * b).sum())
     if not close(a, c * b) or abs(c - 1) < 1e-6:
-        return ""
+        return NOTHING
     if abs(c + 1) < 1e-6:
-        return (
-            "that is the expected result with the opposite sign: a minus sign is missing or "
-            "extra, or a difference is taken the wrong way round"
+        return found(
+            "that is the expected result with the opposite sign",
+            "a minus sign is missing or extra, or a difference is taken the wrong way round",
+            _confirmed(a, b),
         )
     small_ints = a.size == 1 and np.equal(np.round(b), b).all() and abs(float(b.flat[0])) < 16
     if small_ints and (round(max(c, 1 / c)) != 2 or abs(float(b.flat[0])) < 2):
-        return ""  # 2 for 1, 3 for 9: small whole numbers are ratios by coincidence
-    nice = _nice_factor(c) if c > 0 else ""
-    if nice:
-        return "that is " + nice
+        return NOTHING  # 2 for 1, 3 for 9: small whole numbers are ratios by coincidence
+    how, why, root = _nice_factor(c) if c > 0 else ("", "", False)
+    if how:
+        return found("that is " + how, why, _confirmed(a, b, rows=root))
     if a.size >= 2 and c > 0 and np.count_nonzero(b) >= 3:
-        return (
-            f"every value is the expected one times the same factor {c:.4g}: one constant "
-            "scale (a std, a temperature, a normalising total) is missing or wrong"
+        return found(
+            f"every value is the expected one times the same factor {c:.4g}",
+            "one constant scale (a std, a temperature, a normalising total) is missing or wrong",
+            _confirmed(a, b),
         )
-    return ""
+    return NOTHING
 
 
 def _props() -> list[tuple[str, Callable[[np.ndarray, int], bool]]]:
@@ -334,26 +405,26 @@ def _props() -> list[tuple[str, Callable[[np.ndarray, int], bool]]]:
     ]
 
 
-def wrong_axis(a: np.ndarray, b: np.ndarray) -> str:
+def wrong_axis(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or b.ndim < 2 or not np.isfinite(a).all() or not np.isfinite(b).all():
-        return ""
+        return NOTHING
     for what, prop in _props():
         for ax in range(b.ndim):
             if b.shape[ax] < 2 or not prop(b, ax) or prop(a, ax):
                 continue
             for other in range(b.ndim):
                 if other != ax and a.shape[other] >= 2 and prop(a, other):
-                    return (
+                    return Finding(
                         f"those values {what} along axis {other} instead of axis {ax}"
-                        f"{' (the last axis)' if ax == b.ndim - 1 else ''}: normalise over the "
-                        "right axis (axis=..., keepdims=True)"
+                        f"{' (the last axis)' if ax == b.ndim - 1 else ''}",
+                        "normalise over the right axis (axis=..., keepdims=True)",
                     )
-    return ""
+    return NOTHING
 
 
-def per_row_factor(a: np.ndarray, b: np.ndarray) -> str:
+def per_row_factor(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or b.ndim < 2 or not np.isfinite(a).all() or not np.isfinite(b).all():
-        return ""
+        return NOTHING
     for ax, unit in ((b.ndim - 1, "row"), (0, "column")):
         if b.shape[ax] < 2 or b.size // b.shape[ax] < 2:
             continue
@@ -362,17 +433,18 @@ def per_row_factor(a: np.ndarray, b: np.ndarray) -> str:
             continue
         c = (a * b).sum(axis=ax, keepdims=True) / bb
         if close(a, c * b) and not np.allclose(c, c.flat[0], rtol=1e-6):
-            return (
-                f"each {unit} is the expected {unit} times its own factor: a normalisation of "
-                f"each {unit} (dividing by its sum or its length) is missing or uses the wrong total"
+            return Finding(
+                f"each {unit} is the expected {unit} times its own factor",
+                f"a normalisation of each {unit} (dividing by its sum or its length) is missing "
+                "or uses the wrong total",
             )
     if b.ndim == 2 and min(b.shape) >= 2 and b.size <= 400 and _rank_one_ratio(a, b):
-        return (
-            "each value is off by a factor that depends only on its row and its column: a "
-            "normalisation by rows and columns (such as dividing by the lengths of both "
-            "vectors) is missing or wrong"
+        return Finding(
+            "each value is off by a factor that depends only on its row and its column",
+            "a normalisation by rows and columns (such as dividing by the lengths of both "
+            "vectors) is missing or wrong",
         )
-    return ""
+    return NOTHING
 
 
 def _rank_one_ratio(a: np.ndarray, b: np.ndarray) -> bool:
@@ -401,139 +473,142 @@ def _rank_one_ratio(a: np.ndarray, b: np.ndarray) -> bool:
     return checked > 0
 
 
-def offset(a: np.ndarray, b: np.ndarray) -> str:
+def offset(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or a.size < 2 or not np.isfinite(a).all() or not np.isfinite(b).all():
-        return ""
+        return NOTHING
     d = a - b
     if close(d, np.full_like(d, d.flat[0])) and abs(d.flat[0]) > 1e-9:
         k = float(d.flat[0])
         if k.is_integer() and abs(k) == 1:
-            return ""  # an off-by-one: integer_shift says it better
-        return (
-            f"every value is off by the same constant ({k:+.4g}): an additive term (a bias, a "
-            "shift, a max or mean subtraction) is missing or extra, or a range starts in the "
-            "wrong place"
+            return NOTHING  # one more or one less: integer_shift says it
+        return found(
+            f"every value is off by the same constant ({k:+.4g})",
+            "an additive term (a bias, a shift, a max or mean subtraction) is missing or extra, "
+            "or a range starts in the wrong place",
+            not close(b, np.full_like(b, b.flat[0])),
         )
     if b.ndim >= 2:
         row = d.mean(axis=-1, keepdims=True)
         if close(d, np.broadcast_to(row, d.shape)) and np.ptp(row) > 1e-9:
-            return (
-                "each row is off by its own constant: a per-row term (subtracting the row's "
-                "mean, max or log-sum-exp) is missing or extra"
+            return found(
+                "each row is off by its own constant",
+                "a per-row term (subtracting the row's mean, max or log-sum-exp) is missing or "
+                "extra",
+                b.shape[-1] >= 2,
             )
-    return ""
+    return NOTHING
 
 
-def signs(a: np.ndarray, b: np.ndarray) -> str:
+def signs(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or a.size < 2 or close(a, b) or not np.isfinite(b).all():
-        return ""
+        return NOTHING
+    if close(a, -b):
+        return NOTHING  # every sign: `factor` says it (the opposite sign)
     if close(np.abs(a), np.abs(b)):
         wrong = int(np.sum(np.sign(a) != np.sign(b)))
-        return (
-            f"the magnitudes are right but {wrong} of {a.size} values have the wrong sign: check "
-            "the signs in the formula (a + where a - belongs, or a rotation the wrong way)"
+        return found(
+            f"the magnitudes are right but {wrong} of {a.size} values have the wrong sign",
+            "check the signs in the formula (a + where a - belongs, or a rotation the wrong way)",
+            wrong >= 2,
         )
-    return ""
+    return NOTHING
 
 
-def integer_shift(a: np.ndarray, b: np.ndarray) -> str:
+def integer_shift(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or not np.isfinite(a).all() or not np.isfinite(b).all():
-        return ""
+        return NOTHING
     if not (np.equal(np.round(a), a).all() and np.equal(np.round(b), b).all()):
-        return ""
+        return NOTHING
     d = a - b
     moved = d[d != 0]
     if moved.size == 0 or not (np.all(moved == 1) or np.all(moved == -1)):
-        return ""
+        return NOTHING
     more = "one too large" if moved[0] > 0 else "one too small"
     if a.size == 1 and abs(float(b.flat[0])) < 2:
-        return ""
-    if a.size == 1:
-        word = "one more" if moved[0] > 0 else "one less"
-        return (
-            f"that is {word} than expected: an off-by-one (counting from 1 instead of 0, "
-            "< instead of <=, or a range that ends one step off)"
-        )
+        return NOTHING
+    if a.size == 1:  # one number: an observation, never a cause
+        return Finding(f"that is {'one more' if moved[0] > 0 else 'one less'} than expected")
     count = "every value is" if moved.size == d.size else f"{moved.size} of {d.size} values are"
-    return (
-        f"{count} {more}: an off-by-one (numbering from 1 instead of 0, < instead of <=, or a "
-        "range that ends one step off)"
+    return found(
+        f"{count} {more}",
+        "an off-by-one (numbering from 1 instead of 0, < instead of <=, or a range that ends "
+        "one step off)",
+        moved.size >= 2 and len(set(b[d != 0].tolist())) >= 2,
     )
 
 
-def truncated(a: np.ndarray, b: np.ndarray) -> str:
+def truncated(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or not np.isfinite(b).all() or np.equal(np.round(b), b).all():
-        return ""
-    if any(close(a, f(b)) for f in (np.floor, np.trunc, np.round)):
-        return "the values were cut to whole numbers: integer division (//), int() or an integer dtype where a float is expected"
-    return ""
+        return NOTHING
+    diff = int((~_close_mask(a, b)).sum())
+    for f in (np.floor, np.trunc):
+        if close(a, f(b)):
+            return found(
+                "the values are cut to whole numbers",
+                "integer division (//), int() or an integer dtype where a float is expected",
+                a.size >= 2 and diff >= 2,
+            )
+    if close(a, np.round(b)):
+        return Finding("the values are rounded to whole numbers")
+    return NOTHING
 
 
-def related(a: np.ndarray, b: np.ndarray) -> str:
+def related(a: np.ndarray, b: np.ndarray) -> Finding:
     """a is a simple function of b: 1 - b, 1 / b, b squared, sqrt(b), exp(b), log(b)."""
     if a.shape != b.shape or not np.isfinite(b).all() or not np.isfinite(a).all():
-        return ""
+        return NOTHING
     if a.size == 1 and np.equal(np.round(a), a).all() and np.equal(np.round(b), b).all():
-        return ""  # two whole numbers: 3 is sqrt(9), 2 is 1 - (-1)... a coincidence, not a clue
+        return NOTHING  # two whole numbers: 3 is sqrt(9), 2 is 1 - (-1)... a coincidence
     with np.errstate(all="ignore"):
         candidates = [
-            (
-                1 - b,
-                "that is 1 minus the expected value: the complement (counting the opposite case)",
-            ),
-            (1 / b, "that is 1 / the expected value: a ratio turned upside down"),
-            (b * b, "that is the square of the expected value: a square root is missing"),
-            (np.sqrt(b), "that is the square root of the expected value: a square root too many"),
+            (1 - b, "that is 1 minus the expected value", "the complement (the opposite case)"),
+            (1 / b, "that is 1 / the expected value", "a ratio turned upside down"),
+            (b * b, "that is the square of the expected value", "a square root is missing"),
+            (np.sqrt(b), "that is the square root of the expected value", "a square root too many"),
             (
                 np.exp(b),
-                "that is exp() of the expected value: an exp too many (perplexity where the log-loss is asked?)",
+                "that is exp() of the expected value",
+                "an exp too many (perplexity where the log-loss is asked?)",
             ),
             (
                 np.log(b),
-                "that is the natural log of the expected value: a log too many, or an exp missing",
+                "that is the natural log of the expected value",
+                "a log too many, or an exp missing",
             ),
         ]
-    for value, text in candidates:
+    for value, how, why in candidates:
         if np.isfinite(value).all() and not close(value, b) and close(a, value):
-            return text
-    return ""
+            return found(how, why, _confirmed(a, b))
+    return NOTHING
 
 
 def _rows(x: np.ndarray) -> list[bytes]:
     return sorted(np.round(r, 9).tobytes() for r in x.reshape(x.shape[0], -1))
 
 
-def reordered(a: np.ndarray, b: np.ndarray) -> str:
+def reordered(a: np.ndarray, b: np.ndarray) -> Finding:
+    """The right values in another order: an observation (many orders have many causes)."""
     if a.shape != b.shape or b.ndim == 0 or b.shape[0] < 2 or close(a, b):
-        return ""
+        return NOTHING
     if b.ndim == 1:
         if close(np.sort(a), np.sort(b)):
-            diff = np.flatnonzero(~np.isclose(a, b, rtol=RTOL))
+            diff = np.flatnonzero(~_close_mask(a, b))
             if diff.size == 2:
                 i, j = (int(k) for k in diff)
-                return (
-                    f"the right values, but those at positions {i} and {j} are swapped: check the "
-                    "order (a sort direction, how ties are broken, or which one comes first)"
-                )
-            return (
-                "the right values in the wrong order: check how the items are ordered (the sort, "
-                "its direction, how ties are broken, or the loop)"
-            )
-        return ""
+                return Finding(f"the right values, but those at positions {i} and {j} are swapped")
+            return Finding("the right values in the wrong order")
+        return NOTHING
     if _rows(a) == _rows(b):
-        return "the right rows in the wrong order: check how the rows are ordered"
+        return Finding("the right rows in the wrong order")
     at, bt = np.moveaxis(a, -1, 0), np.moveaxis(b, -1, 0)
     if _rows(at) == _rows(bt):
-        return (
-            "the right columns in the wrong order: check which column goes where (interleaved "
-            "pairs versus two halves, for example)"
-        )
-    return ""
+        return Finding("the right columns in the wrong order")
+    return NOTHING
 
 
-def missing_or_extra(a: np.ndarray, b: np.ndarray) -> str:
+def missing_or_extra(a: np.ndarray, b: np.ndarray) -> Finding:
     if b.ndim == 0 or a.ndim != b.ndim or a.shape[1:] != b.shape[1:]:
-        return ""
+        return NOTHING
     n, m = a.shape[0], b.shape[0]
     unit = "element" if b.ndim == 1 else "row"
     if n == m - 1:
@@ -542,26 +617,36 @@ def missing_or_extra(a: np.ndarray, b: np.ndarray) -> str:
                 where = {0: f"the first {unit}", m - 1: f"the last {unit}"}.get(
                     i, f"the {unit} at index {i}"
                 )
-                return f"one {unit} is missing: {where} of the expected result"
+                return Finding(f"one {unit} is missing: {where} of the expected result")
     if n == m + 1:
         for i in range(n):
             if close(np.delete(a, i, axis=0), b):
                 where = {0: "at the start", n - 1: "at the end"}.get(i, f"at index {i}")
-                return f"one {unit} too many, {where}"
+                return Finding(f"one {unit} too many, {where}")
     if 0 < n < m:
         if close(a, b[:n]):
-            return f"only the first {n} of the {m} expected {unit}s: something stops too early"
+            return found(
+                f"only the first {n} of the {m} expected {unit}s",
+                "something stops too early",
+                n >= 2,
+            )
         if close(a, b[m - n :]):
-            return f"only the last {n} of the {m} expected {unit}s: the first ones are missing"
+            return Finding(f"only the last {n} of the {m} expected {unit}s")
     if n > m > 0:
         if close(a[:m], b):
-            return f"the {m} expected {unit}s followed by {n - m} more: a stopping rule or a limit is missing"
+            return found(
+                f"the {m} expected {unit}s followed by {n - m} more",
+                "a stopping rule or a limit is missing",
+                m >= 2,
+            )
         if close(a[n - m :], b):
-            return f"the {m} expected {unit}s preceded by {n - m} more: is the input included in the output?"
-    return ""
+            return Finding(f"the {m} expected {unit}s preceded by {n - m} more")
+    return NOTHING
 
 
-DETECTORS: tuple[Callable[[np.ndarray, np.ndarray], str], ...] = (
+Detector = Callable[[np.ndarray, np.ndarray], Finding]
+
+DETECTORS: tuple[Detector, ...] = (
     masked,
     not_finite,
     all_zeros,
@@ -570,8 +655,8 @@ DETECTORS: tuple[Callable[[np.ndarray, np.ndarray], str], ...] = (
     one_row,
     reversed_,
     integer_shift,
+    factor,  # before `shifted`: a factor explains every value, a shift all but one row
     shifted,
-    factor,
     wrong_axis,
     per_row_factor,
     offset,
@@ -582,41 +667,60 @@ DETECTORS: tuple[Callable[[np.ndarray, np.ndarray], str], ...] = (
     missing_or_extra,
 )
 
+# Detectors that treat the values as quantities: never run on ids, indices or class labels.
+ARITHMETIC: frozenset[Detector] = frozenset(
+    {integer_shift, factor, wrong_axis, per_row_factor, offset, signs, truncated, related}
+)
 
 _PERMUTATIONS = (transposed, reversed_, reordered)
 
 
-def describe(got: Any, expected: Any) -> str:
-    """The shape of a wrong numeric answer, or ''."""
-    a, b = as_array(got), as_array(expected)
-    if a is None or b is None:
-        return ""
-    if a.shape == b.shape and close(a, b):
-        return ""
-    # transposing, reversing and reordering keep the values: skip them when the values differ
-    same_values = a.size == b.size and close(np.sort(a, axis=None), np.sort(b, axis=None))
-    for detect in DETECTORS:
-        if detect in _PERMUTATIONS and not same_values:
-            continue
+def _first(findings: list[tuple[Detector, Finding]]) -> Finding:
+    """The first finding, with its cause only when no other detector's cause fits as well."""
+    if not findings:
+        return NOTHING
+    detector, first = findings[0]
+    if first.why and any(f.why and d is not detector for d, f in findings[1:]):
+        return first.observed()  # two explanations fit: name neither
+    return first
+
+
+def _run(detectors: tuple[Detector, ...], a: np.ndarray, b: np.ndarray) -> Finding:
+    findings: list[tuple[Detector, Finding]] = []
+    for detect in detectors:
         try:
             with np.errstate(all="ignore"):
-                text = detect(a, b)
+                result = detect(a, b)
         except (ValueError, TypeError, IndexError, ZeroDivisionError, FloatingPointError):
             continue
-        if text:
-            return text
-    return ""
+        if result:
+            findings.append((detect, result))
+    return _first(findings)
 
 
-def describe_flat(got: list[Any], expected: list[Any]) -> str:
+def describe(got: Any, expected: Any, ids: bool = False) -> Finding:
+    """How a wrong numeric answer differs, or NOTHING. `ids`: the values are names (token ids,
+    indices, labels), so no arithmetic is read into them."""
+    a, b = as_array(got), as_array(expected)
+    if a is None or b is None:
+        return NOTHING
+    if a.shape == b.shape and close(a, b):
+        return NOTHING
+    # transposing, reversing and reordering keep the values: skip them when the values differ
+    same_values = a.size == b.size and close(np.sort(a, axis=None), np.sort(b, axis=None))
+    detectors = tuple(
+        d
+        for d in DETECTORS
+        if (same_values or d not in _PERMUTATIONS) and not (ids and d in ARITHMETIC)
+    )
+    return _run(detectors, a, b)
+
+
+def describe_flat(got: list[Any], expected: list[Any], ids: bool = False) -> Finding:
     """The numbers of two nested structures of the same shape, read in order: only the
-    detectors that do not depend on the layout apply."""
+    detectors that do not depend on the layout apply (all of them arithmetic but not_finite)."""
     a, b = np.array(got, dtype=float), np.array(expected, dtype=float)
     if close(a, b):
-        return ""
-    for detect in (not_finite, integer_shift, factor, offset, signs, truncated):
-        with np.errstate(all="ignore"):
-            text = detect(a, b)
-        if text:
-            return text
-    return ""
+        return NOTHING
+    detectors: tuple[Detector, ...] = (not_finite, integer_shift, factor, offset, signs, truncated)
+    return _run(tuple(d for d in detectors if not (ids and d in ARITHMETIC)), a, b)

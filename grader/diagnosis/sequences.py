@@ -2,56 +2,61 @@
 right items in the wrong order, one item missing or extra, cut short or running long, text that
 differs only in case, spaces or a replacement character, a dict with one key missing or extra.
 Items are compared as results (grader.diagnosis.outputs: floats by closeness). Each detector
-returns one sentence (no final stop) or ""."""
+returns a `Finding`: how the answer differs and, only on evidence (the rule of the package
+docstring), a cause; or NOTHING."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from .finding import NOTHING, Finding, found
 from .outputs import Labels
 
-Describe = Callable[[Any, Any], str]
+Describe = Callable[[Any, Any], Finding]
 
 
 def _unit(expected: Any) -> str:
     return "character" if isinstance(expected, str) else "item"
 
 
-def _order(g: list[str], e: list[str], unit: str) -> str:
+def _moves(e: list[str]) -> int:
+    """Neighbouring positions that hold different items: where a shift by one shows."""
+    return sum(x != y for x, y in zip(e, e[1:]))
+
+
+def _order(g: list[str], e: list[str], unit: str) -> Finding:
     if len(g) != len(e) or len(e) < 2 or g == e:
-        return ""
+        return NOTHING
     if len(e) == 2 and g == e[::-1]:
-        return f"the two {unit}s are swapped: check which one comes first"
+        return Finding(f"the two {unit}s are swapped")
     if g == e[::-1] and e != e[::-1]:
-        return (
-            f"the expected {unit}s in reverse order: check the direction of the sort, the loop "
-            "or the slice"
+        return found(
+            f"the expected {unit}s in reverse order",
+            "check the direction of the sort, the loop or the slice",
+            _moves(e) >= 2,
         )
     if len(e) >= 3 and len(set(e)) > 1:
+        why = "an index that is off by one"
         if g[1:] == e[:-1]:
-            return (
-                f"every {unit} sits one position later than expected: an index that is off by one"
+            return found(
+                f"every {unit} sits one position later than expected", why, _moves(e[:-1]) >= 2
             )
         if g[:-1] == e[1:]:
-            return (
-                f"every {unit} sits one position earlier than expected: an index that is off by one"
+            return found(
+                f"every {unit} sits one position earlier than expected", why, _moves(e[1:]) >= 2
             )
     if sorted(g) == sorted(e):
         diff = [i for i, (a, b) in enumerate(zip(g, e)) if a != b]
         if len(diff) == 2:
-            return (
-                f"the right {unit}s, but those at positions {diff[0]} and {diff[1]} are swapped: "
-                "check the order (a sort direction, how ties are broken, or which comes first)"
+            return Finding(
+                f"the right {unit}s, but those at positions {diff[0]} and {diff[1]} are swapped"
             )
-        return (
-            f"the right {unit}s in the wrong order: check how they are ordered (the sort, its "
-            "direction, how ties are broken, or the loop)"
-        )
-    return ""
+        return Finding(f"the right {unit}s in the wrong order")
+    return NOTHING
 
 
-def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> str:
+def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> Finding:
     n, m = len(g), len(e)
     if n == m - 1:
         for i in range(m):
@@ -60,90 +65,87 @@ def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> s
                     i, f"the {unit} at index {i}"
                 )
                 item = repr(expected[i]) if len(repr(expected[i])) <= 40 else ""
-                return f"one {unit} is missing: {where}" + (f", {item}" if item else "")
+                return Finding(f"one {unit} is missing: {where}" + (f", {item}" if item else ""))
     if n == m + 1:
         for i in range(n):
             if g[:i] + g[i + 1 :] == e:
                 where = {0: "at the start", n - 1: "at the end"}.get(i, f"at index {i}")
                 item = repr(got[i]) if len(repr(got[i])) <= 40 else ""
-                return f"one {unit} too many, {where}" + (f": {item}" if item else "")
+                return Finding(f"one {unit} too many, {where}" + (f": {item}" if item else ""))
     if 0 < n < m:
         if g == e[:n]:
-            return f"only the first {n} of the {m} expected {unit}s: something stops too early"
+            return found(
+                f"only the first {n} of the {m} expected {unit}s",
+                "something stops too early",
+                n >= 2,
+            )
         if g == e[m - n :]:
-            return f"only the last {n} of the {m} expected {unit}s: the first ones are missing"
+            return Finding(f"only the last {n} of the {m} expected {unit}s")
     if n > m > 0:
         if g[:m] == e:
-            return f"the {m} expected {unit}s followed by {n - m} more: a stopping rule or a limit is missing"
-        if g[n - m :] == e:
-            return (
-                f"the {m} expected {unit}s preceded by {n - m} more: is the input included in "
-                "the output?"
+            return found(
+                f"the {m} expected {unit}s followed by {n - m} more",
+                "a stopping rule or a limit is missing",
+                m >= 2,
             )
-    if m > 0 and n == 0:
-        return ""
-    return ""
+        if g[n - m :] == e:
+            return Finding(f"the {m} expected {unit}s preceded by {n - m} more")
+    return NOTHING
 
 
-def _text(got: str, expected: str) -> str:
+def _text(got: str, expected: str) -> Finding:
     if got.lower() == expected.lower():
-        return "the right letters with different capitals: check which letters are upper case"
+        return Finding("the right letters with different capitals")
     try:
         mojibake = expected.encode("utf-8").decode("latin-1")
     except UnicodeError:
         mojibake = expected
     if got == mojibake != expected:
-        return (
-            "that is the UTF-8 bytes read as Latin-1 (mojibake such as 'Ã©' for 'é'): decode "
-            "the bytes as UTF-8"
+        return Finding(
+            "that is the UTF-8 bytes read as Latin-1 (mojibake such as 'Ã©' for 'é')",
+            "decode the bytes as UTF-8",
         )
     if "\ufffd" in got and "\ufffd" not in expected:
-        return (
-            "U+FFFD (�) appears where the text is intact: bytes were decoded one piece at a time, "
-            "or from a sequence cut in the middle of a character"
-        )
+        return Finding("U+FFFD (�) appears where the expected text is intact")
     if "\ufffd" in expected and "\ufffd" not in got and len(got) < len(expected):
-        return (
-            "the broken bytes vanished instead of becoming U+FFFD: decode with errors='replace', "
-            "not 'ignore'"
-        )
+        return Finding("the U+FFFD (�) characters of the expected text are missing")
     if got.split() == expected.split() or got.replace(" ", "") == expected.replace(" ", ""):
-        return "the right text apart from spaces: a space is missing, extra or in the wrong place"
-    return ""
+        return Finding("the right text apart from spaces (a space missing, extra or moved)")
+    return NOTHING
 
 
-def _pieces(got: list[Any], expected: list[Any]) -> str:
+def _pieces(got: list[Any], expected: list[Any]) -> Finding:
     """Lists of str or bytes that join to the same text but are cut differently."""
     kinds = {type(x) for x in got} | {type(x) for x in expected}
     if kinds <= {str} or kinds <= {bytes}:
         sep: Any = "" if kinds <= {str} else b""
         if sep.join(got) == sep.join(expected):
-            return (
+            return Finding(
                 f"the same text cut into different pieces ({len(got)} pieces, expected "
-                f"{len(expected)}): the boundaries between tokens differ"
+                f"{len(expected)})"
             )
-    return ""
+    return NOTHING
 
 
-def _items(got: list[Any], expected: list[Any], describe: Describe, unit: str) -> str:
+def _items(got: list[Any], expected: list[Any], describe: Describe, unit: str) -> Finding:
     """Same length, some items differ: describe them when they differ the same way."""
     if len(got) != len(expected):
-        return ""
+        return NOTHING
     labels = Labels()
     ga, ea = labels.of(got), labels.of(expected)
     if ga is None or ea is None:
-        return ""
+        return NOTHING
     diff = [i for i, (a, b) in enumerate(zip(ga, ea)) if a != b]
     if not diff or len(diff) > 8:
-        return ""
-    texts = {describe(got[i], expected[i]) for i in diff}
-    if len(texts) == 1 and "" not in texts:
+        return NOTHING
+    findings = {describe(got[i], expected[i]) for i in diff}
+    if len(findings) == 1 and NOTHING not in findings:
         where = f"{unit} {diff[0]}" if len(diff) == 1 else f"{unit}s {', '.join(map(str, diff))}"
-        return f"in {where}: {texts.pop()}"
-    return ""
+        return findings.pop().within(f"in {where}")
+    return NOTHING
 
 
-def describe_sequence(got: Any, expected: Any, describe: Describe) -> str:
+def describe_sequence(got: Any, expected: Any, describe: Describe) -> Finding:
     if isinstance(expected, str) and isinstance(got, str):
         text = _text(got, expected)
         if text:
@@ -151,46 +153,45 @@ def describe_sequence(got: Any, expected: Any, describe: Describe) -> str:
     if not (
         isinstance(expected, (list, tuple, str)) and isinstance(got, (list, tuple, str))
     ) or isinstance(got, str) != isinstance(expected, str):
-        return ""
+        return NOTHING
     labels = Labels()
     g, e = labels.of(got), labels.of(expected)
     if g is None or e is None:
-        return ""
+        return NOTHING
     unit = _unit(expected)
-    for text in (
+    for finding in (
         _order(g, e, unit),
         _length(g, e, unit, expected, got),
-        "" if isinstance(got, str) else _pieces(list(got), list(expected)),
-        "" if isinstance(got, str) else _items(list(got), list(expected), describe, unit),
+        NOTHING if isinstance(got, str) else _pieces(list(got), list(expected)),
+        NOTHING if isinstance(got, str) else _items(list(got), list(expected), describe, unit),
     ):
-        if text:
-            return text
-    return ""
+        if finding:
+            return finding
+    return NOTHING
 
 
-def describe_dict(got: Any, expected: Any, describe: Describe) -> str:
+def describe_dict(got: Any, expected: Any, describe: Describe) -> Finding:
     if not (isinstance(got, dict) and isinstance(expected, dict)):
-        return ""
+        return NOTHING
     gk, ek = set(got), set(expected)
     missing, extra = [k for k in expected if k not in gk], [k for k in got if k not in ek]
     shared = [k for k in expected if k in gk]
     labels = Labels()
     same = all(labels.of([got[k]]) == labels.of([expected[k]]) for k in shared)
     if same and len(missing) == 1 and not extra:
-        return f"the key {missing[0]!r} is missing (the other entries are right)"
+        return Finding(f"the key {missing[0]!r} is missing (the other entries are right)")
     if same and len(extra) == 1 and not missing:
-        return f"an extra key {extra[0]!r} (the other entries are right)"
+        return Finding(f"an extra key {extra[0]!r} (the other entries are right)")
     if missing or extra:
-        return ""
+        return NOTHING
     diff = [k for k in expected if labels.of([got[k]]) != labels.of([expected[k]])]
     if len(diff) == 1:
-        text = describe(got[diff[0]], expected[diff[0]])
-        return f"for the key {diff[0]!r}: {text}" if text else ""
+        return describe(got[diff[0]], expected[diff[0]]).within(f"for the key {diff[0]!r}")
     values_g, values_e = [got[k] for k in expected], [expected[k] for k in expected]
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values_g + values_e):
-        text = describe(values_g, values_e)
-        if text:
-            return "taking the values in key order, " + text
+        finding = describe(values_g, values_e)
+        if finding:
+            return finding.within("taking the values in key order")
     if sorted(labels.of(values_g) or []) == sorted(labels.of(values_e) or []) and len(diff) >= 2:
-        return "the right values under the wrong keys: check which value goes with which key"
-    return ""
+        return Finding("the right values under the wrong keys")
+    return NOTHING

@@ -496,6 +496,12 @@ class Stop:
         )
 
 
+def shown_file(filename: str, root: Path) -> str:
+    """How the learner knows a file under `root` (`exercises/ch1_tokens/l03_bpe.py`), '' for
+    any other file."""
+    return _shown(filename, root)
+
+
 def _shown(filename: str, root: Path) -> str:
     if not filename or filename.startswith("<"):
         return ""

@@ -94,23 +94,44 @@ def _first_line(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def failure_message(excinfo: pytest.ExceptionInfo[BaseException], impl_dir: Path) -> str:
-    """The one message a learner needs from a failure: the assertion's own text, or the
-    exception with the line of their code that raised it."""
+def failure_message(
+    excinfo: pytest.ExceptionInfo[BaseException],
+    impl_dir: Path,
+    shown: guard.Shown | None = None,
+) -> str:
+    """The one message a learner needs from a failure: the assertion's own text, or, when their
+    code raised, the call, the exception in one line and the line of their code that raised it:
+
+        add(2, 3) raised IndexError: list index out of range (in exercises/ch1_tokens/l01_add.py,
+        line 2: `return a + b + [][0]`)
+
+    `shown(filename)` says how the learner knows a file of theirs ('' for other files); by
+    default, the files under `impl_dir`, as `exercises/<chapter>/<module>.py`."""
     exc = excinfo.value
     if isinstance(exc, AssertionError):
         text = str(exc)
         head = re.split(r"\n(?:assert |where |\+)", text, maxsplit=1)[0].strip()
         return head or "a check failed: " + _first_line(text)
-    where = ""
-    for entry in excinfo.traceback:
-        path = Path(str(entry.path))
-        try:
-            path.resolve().relative_to(impl_dir.resolve())
-        except ValueError:
-            continue
-        where = f" (in {impl_dir.name}/{path.parent.name}/{path.name}, line {entry.lineno + 1})"
-    return f"{type(exc).__name__}: {_first_line(str(exc), 300)}{where}"
+    detail = _first_line(str(exc), 300)
+    raised = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    root = impl_dir.resolve()
+    stop = guard.Stop.find(excinfo.tb, shown or (lambda name: guard.shown_file(name, root)))
+    if not stop.shown:  # no code of the learner's ran into it (the test itself raised)
+        return raised
+    line = _source_line(stop.filename, stop.lineno)
+    where = f" (in {stop.shown}, line {stop.lineno}" + (f": `{line}`)" if line else ")")
+    if stop.call_text:
+        return f"{stop.call_text} raised {raised}{where}"
+    name = stop.function if stop.function.startswith("importing ") else f"`{stop.function}`"
+    return f"{name} raised {raised}{where}"
+
+
+def _source_line(filename: str, lineno: int, limit: int = 120) -> str:
+    """The line of source, stripped and cut to `limit` characters ('' when it cannot be read)."""
+    import linecache
+
+    text = linecache.getline(filename, lineno).strip()
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def report_status(report: pytest.TestReport) -> TestStatus | None:

@@ -18,8 +18,8 @@ RNG = np.random.default_rng(0)
 M = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]])
 
 
-def says(got, expected, *words):
-    text = describe(got, expected)
+def says(got, expected, *words, quantity=None):
+    text = describe(got, expected, quantity)
     for word in words:
         assert word.lower() in text.lower(), f"{word!r} not in {text!r}"
     return text
@@ -83,10 +83,10 @@ def test_off_by_a_constant_factor(factor, words):
 
 def test_constant_factor_on_scalars_only_when_it_is_a_nice_one():
     says(0.98, 0.49, "2 times")
-    says(1280, 3840, "divided by 3")
+    says(1280, 3840, "divided by 3", quantity=True)
     assert describe(3.7, 1.0) == ""  # any two numbers have a ratio: say nothing
-    assert describe(3, 9) == "" and describe(2, 1) == ""  # small integers: coincidences
-    says(4, 8, "divided by 2")
+    assert describe(3, 9, True) == "" and describe(2, 1, True) == ""  # small integers
+    says(4, 8, "divided by 2", quantity=True)
 
 
 def test_wrong_sign():
@@ -162,15 +162,16 @@ def test_text_detectors():
     says("Hello World", "hello world", "capitals")
     says("h o l e", "hole", "apart from spaces")
     says("hÃ©", "hé", "latin-1")
-    says("h", "h\ufffd", "errors='replace'")
+    says("h", "h\ufffd", "U+FFFD", "missing")
     says(["ab", "c"], ["a", "bc"], "same text cut into different pieces")
     says(["a", "b"], [b"a", b"b"], "a list of str where a list of bytes")
 
 
 def test_filters_and_masks():
     n = -np.inf
-    says(np.array([1.0, 3.0, n, 2.0]), np.array([n, 3.0, n, 2.0]), "keeps too much")
-    says(np.array([n, 3.0, 2.0, n]), np.array([n, 3.0, 2.0, 2.0]), "too strict")
+    says(np.array([1.0, 3.0, 5.0, 2.0]), np.array([n, 3.0, n, 2.0]), "keeps too much")
+    says(np.array([n, 3.0, n, n]), np.array([n, 3.0, 2.0, 2.0]), "too strict")
+    says(np.array([1.0, 3.0, n, 2.0]), np.array([n, 3.0, n, 2.0]), "1 value that should be -inf")
     says(np.tril(np.ones((3, 3)), -1), np.tril(np.ones((3, 3))), "only the diagonal differs")
     says(np.array([1.0, np.nan]), np.array([1.0, 0.0]), "nan")
     assert not arrays.close(np.array([1.0, 2.0]), np.array([-np.inf, 2.0]))
@@ -178,11 +179,17 @@ def test_filters_and_masks():
 
 
 def test_simple_functions_of_the_expected_value():
-    says(0.1, 10.0, "upside down")
+    says(0.1, 10.0, "1 / the expected value")
+    says(np.array([0.1, 0.5]), np.array([10.0, 2.0]), "upside down")
     says(1 - M / 10, M / 10, "1 minus the expected")
     says(np.exp(M), M, "exp()")
-    says(np.array([3, 4, 6]), np.array([2, 3, 5]), "every value is one too large")
-    says([((97, 97), 257), ((257, 98), 258)], [((97, 97), 256), ((256, 98), 257)], "one too large")
+    says(np.array([3, 4, 6]), np.array([2, 3, 5]), "every value is one too large", quantity=True)
+    says(
+        [((97, 97), 257), ((257, 98), 258)],
+        [((97, 97), 256), ((256, 98), 257)],
+        "one too large",
+        quantity=True,
+    )
     says(np.array([1.0, 2.0, 3.0]), np.array([1.4, 2.5, 3.2]), "whole numbers")
 
 
@@ -203,6 +210,113 @@ def test_explain_puts_the_diagnosis_between_the_values_and_the_hint():
     )
     assert msg.endswith("Hint: a hint.")
     assert "Diagnosis" not in testing.explain("f(x)", [4, 1], [1, 2])
+
+
+# -- the evidence rule: an observation always, a cause only when the numbers confirm it --------
+def cause_of(got, expected, call_text="f(x)"):
+    """The message's diagnosis: ('cause', text), ('observation', text) or ('', '')."""
+    text = diagnose(call_text, got, expected, True)
+    if text.startswith("Diagnosis: "):
+        return "cause", text
+    if text.startswith("How it differs: "):
+        return "observation", text
+    assert text == "", text
+    return "", ""
+
+
+def test_a_single_number_gets_an_observation_never_an_arithmetic_cause():
+    assert cause_of(0.98, 0.49) == (
+        "observation",
+        "How it differs: that is exactly 2 times the expected value.",
+    )
+    assert cause_of(0.5 * np.sqrt(21), 0.5)[0] == "observation"
+    assert cause_of(np.float64(0.25), 0.5)[0] == "observation"  # "divided by 2", no cause
+    assert cause_of(np.exp(0.3), 0.3)[0] == "observation"
+    assert cause_of(np.array([1.0]), np.array([1.3])) == (
+        "observation",
+        "How it differs: the values are cut to whole numbers.",
+    )
+    assert cause_of(np.array([-0.7]), np.array([0.7]))[0] == "observation"  # the sign
+
+
+def test_a_ratio_is_a_cause_only_on_two_differing_non_equal_values():
+    x = np.array([1.0, 2.0, 3.0])
+    kind, text = cause_of(2 * x, x)
+    assert kind == "cause" and "extra factor of 2" in text
+    # one element differs: a ratio of 2 there is no evidence
+    assert cause_of(np.array([1.0, 4.0, 3.0]), x)[0] != "cause"
+    # every expected value equal: 2 times, 2 more, the square... many explanations fit
+    assert cause_of(np.array([2.0, 2.0]), np.array([1.0, 1.0]))[0] == "observation"
+    # the sqrt(d) kind of factor needs two rows: one row is one example
+    row = np.array([[1.0, 2.0, 3.0]])
+    assert cause_of(row * np.sqrt(21), row)[0] == "observation"
+    rows = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]])
+    assert cause_of(rows * np.sqrt(21), rows)[0] == "cause"
+
+
+def test_a_shift_is_a_cause_only_on_two_positions():
+    assert cause_of([9.0, 1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0])[0] == "cause"
+    # [5, 5, 7]: only one neighbouring pair differs, so a shift is seen at one position only
+    assert cause_of(np.array([0.0, 5.0, 5.0]), np.array([5.0, 5.0, 7.0]))[0] == "observation"
+    assert cause_of(["x", "a", "a"], ["a", "a", "b"])[0] == "observation"
+
+
+def test_two_explanations_that_fit_equally_well_name_neither():
+    # a halved geometric row is also the row shifted by one: say how, not why
+    kind, text = cause_of(np.array([[2.0, 1.0, 0.5]]), np.array([[4.0, 2.0, 1.0]]))
+    assert kind == "observation" and "divided by 2" in text
+    # 1 more everywhere on an arithmetic sequence is also a shift by one
+    kind, text = cause_of(np.array([2.0, 3.0, 4.0, 5.0]), np.array([1.0, 2.0, 3.0, 4.0]))
+    assert kind == "observation" and "one too large" in text
+
+
+def test_truncation_is_a_cause_only_when_every_value_is_the_floor():
+    e = np.array([0.5, 1.5, 2.25])
+    assert cause_of(np.floor(e), e)[0] == "cause"
+    assert cause_of(np.round(e), e) == (
+        "observation",
+        "How it differs: the values are rounded to whole numbers.",
+    )
+    # one value differs (a clipped 1.0 next to values that were whole already): no evidence
+    one = np.array([1.5, 1.0, 2.0])
+    assert cause_of(np.floor(one), one) == (
+        "observation",
+        "How it differs: the values are cut to whole numbers.",
+    )
+
+
+def test_ids_get_no_arithmetic_at_all():
+    # token ids: no "divided by", no "one more", no "times", whatever the numbers
+    assert diagnose("sample(probs, 0.5)", 4, 8, True) == ""
+    assert diagnose("greedy(logits)", 6, 5, True) == ""
+    assert diagnose("encode('abc', merges)", [257, 99], [256, 99], True) == ""
+    assert diagnose("merge([1, 2, 3], (1, 2), 256)", [257, 4], [256, 3], True) == ""
+    assert diagnose("f(x)", np.array([2, 4, 6]), np.array([1, 2, 3]), True) == ""
+    merges = {(97, 97): 256, (256, 98): 257}
+    assert diagnose("train_bpe('aab', 258)", {(97, 97): 257, (256, 98): 258}, merges, True) == ""
+    # order, length and type are not arithmetic: they still apply to ids
+    assert "reverse order" in diagnose("encode('abcd', m)", [4, 3, 2, 1], [1, 2, 3, 4], True)
+    assert "one element is missing" in diagnose("encode('abc', m)", [1, 3], [1, 2, 3], True)
+    assert "numpy scalar" in diagnose("greedy(logits)", np.int64(3), 3, True)
+    # float values are quantities, whatever the function
+    assert "2 times" in diagnose("sample(probs, 0.5)", [2.0, 4.0, 6.0], [1.0, 2.0, 3.0], True)
+
+
+def test_counts_are_quantities():
+    assert "one more" in diagnose("count_tokens(enc, 'a b')", 5, 4, True)
+    assert "divided by 2" in diagnose("kv_cache_bytes(config, 64)", 2048, 4096, True)
+    got, want = {(1, 2): 4, (2, 3): 6}, {(1, 2): 2, (2, 3): 3}
+    assert "2 times" in diagnose("count_pairs([1, 2, 3])", got, want, True)
+    assert diagnose("counts([1, 2, 3])", got, want, True) == ""  # not count-like by name
+
+
+def test_explain_labels_an_observation_so_it_does_not_read_as_a_cause():
+    msg = testing.explain("f(x)", 0.98, 0.49)
+    assert (
+        msg
+        == "f(x) returned 0.98, expected 0.49. How it differs: that is exactly 2 times the expected value."
+    )
+    assert "Diagnosis:" in testing.explain("f(x)", [3.0, 6.0, 9.0], [1.0, 2.0, 3.0])
 
 
 # -- results: the same to a learner, floats by closeness ------------------------------------------

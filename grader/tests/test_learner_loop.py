@@ -102,6 +102,15 @@ def test_numbers_print_as_plain_python_values():
     assert short(np.eye(2)) == "array([[1., 0.], [0., 1.]])"
 
 
+def test_a_large_float_array_is_shown_without_a_float_precision():
+    # chapter 3 works in float32 and its oracles in float64: no message pushes a precision
+    for dtype in (np.float64, np.float32):
+        assert short(np.zeros((2, 8), dtype=dtype)) == "array(shape=(2, 8))"
+    assert short(np.zeros((2, 8), dtype=np.int64)) == "array(shape=(2, 8), dtype=int64)"
+    got, want = np.ones((4, 8), dtype=np.float32), np.zeros((4, 8))
+    assert "float64" not in explain("forward(params, ids, config)", got, want)
+
+
 def test_a_huge_list_is_shown_by_its_first_items():
     text = short(list(range(10**6)))
     assert text.startswith("[0, 1, 2, ") and text.endswith(", ... (1000000 items)]")
@@ -304,6 +313,31 @@ def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
     assert calm(outcome.message) == (
         "`merge` ran for more than 3 s: an infinite loop? Check that every branch advances `i` "
         "(the loop at a cell of this notebook, line 3). The call: merge([1, 2], (1, 2), 256)."
+    )
+
+
+def test_a_crash_in_a_notebook_cell_shows_the_call_and_the_cell_line(monkeypatch):
+    from grader.integrations.nbgrader import export as nbgrader_export
+    from grader.integrations.nbgrader import runtime as notebook
+
+    entry = COURSE.get("1.3")
+    spec = nbgrader_export.setup_spec(entry, {})
+    spec["course"] = {"name": COURSE.name, "version": COURSE.version}
+    source = "def merge(ids, pair, new_id):\n    first = ids[5]\n    return [first]\n"
+    cell = "<ipython-input-4-0123456789ab>"
+    linecache.cache[cell] = (len(source), None, source.splitlines(True), cell)
+    namespace: dict = {}
+    exec(compile(source, cell, "exec"), namespace)
+    state = notebook.NotebookState(spec=spec, namespace=namespace, folder=ROOT)
+    monkeypatch.setattr(notebook, "_STATE", state)
+    run = notebook.run_tests(
+        "def test_merge(bpe):\n    assert bpe.merge([1, 2], (1, 2), 256) == [256]\n", 10
+    )
+    (outcome,) = run.outcomes.values()
+    assert outcome.status == "failed"
+    assert outcome.message == (
+        "merge([1, 2], (1, 2), 256) raised IndexError: list index out of range "
+        "(in a cell of this notebook, line 2: `first = ids[5]`)"
     )
 
 

@@ -155,9 +155,51 @@ def test_an_exception_names_the_learner_line(mini):
         "def add(a, b):\n    return a + b + [][0]\n"
     )
     result = mini.runpytest_subprocess()
-    result.stdout.fnmatch_lines(
-        ["*IndexError: list index out of range (in exercises/ch1_tokens/l01_add.py, line 2)*"]
+    result.stdout.fnmatch_lines(["*add(2, 3) raised IndexError: list index out of range*"])
+    assert _state(mini)["lessons"]["1.1"]["message"] == (
+        "add(2, 3) raised IndexError: list index out of range "
+        "(in exercises/ch1_tokens/l01_add.py, line 2: `return a + b + [][0]`)"
     )
+
+
+def test_a_crash_shows_the_call_the_exception_and_the_learner_line_that_raised(mini):
+    # the exception is raised two calls deep, in a helper of the learner's: the message names
+    # the call the test made, the exception in one line and the helper's line (the last frame)
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(
+        "def _total(values):\n"
+        "    out = 0\n"
+        "    for v in values:\n"
+        "        out = out + v['x']\n"
+        "    return out\n"
+        "\n"
+        "def add(a, b):\n"
+        "    return _total([a, b])\n"
+    )
+    result = mini.runpytest_subprocess()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        [
+            "*1.1*Adding*failing ✗*",
+            "*add(2, 3) raised TypeError: 'int' object is not subscriptable*",
+        ]
+    )
+    assert _state(mini)["lessons"]["1.1"]["message"] == (
+        "add(2, 3) raised TypeError: 'int' object is not subscriptable "
+        "(in exercises/ch1_tokens/l01_add.py, line 4: `out = out + v['x']`)"
+    )
+    # a stub still reads "not started", not a crash
+    assert _state(mini)["lessons"]["1.2"]["status"] == "not started"
+
+
+def test_an_exception_outside_the_learner_code_is_the_exception_alone(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text("def add(a, b):\n    return None\n")
+    (mini.path / "tests/ch1_tokens/test_l01_add.py").write_text(
+        "def test_add_small(add):\n    assert add.add(2, 3) + 0 == 5\n"
+    )
+    assert mini.runpytest_subprocess().ret == 1
+    message = _state(mini)["lessons"]["1.1"]["message"]
+    assert message.startswith("TypeError: unsupported operand type(s) for +"), message
+    assert " raised " not in message and "(in " not in message
 
 
 def test_impl_solutions_passes_and_leaves_learner_state_alone(mini):

@@ -350,6 +350,7 @@ class _Collector:
 def _make_report_hook(collector: _Collector) -> Any:
     import pytest
 
+    from ...learner.guard import notebook_shown
     from ...learner.plugin import failure_message
 
     class Hooks:
@@ -366,7 +367,9 @@ def _make_report_hook(collector: _Collector) -> Any:
                 report.user_properties.append(("hexahype_status", TestStatus.NOT_STARTED.value))
                 report.user_properties.append(("hexahype_message", f"not started: {exc}"))
             else:
-                msg = failure_message(call.excinfo, Path(tempfile.gettempdir()) / "_none")
+                msg = failure_message(
+                    call.excinfo, Path(tempfile.gettempdir()) / "_none", notebook_shown
+                )
                 report.user_properties.append(("hexahype_message", msg))
 
     return Hooks()
