@@ -4,8 +4,8 @@ The whole course (chapter 3 with `graded = true`) is built once into what instru
 Classroom 50 bundle and its declarative tests.json, the Gradescope zip and the student template.
 Eight submissions made from that template are graded through every path:
 
-- `hexahype grade`, with the local executor and with the Dask executor (the instructor's own
-  machine: the kit's environment is the platform there);
+- `hexahype grade`, with the local executor, and with the Dask executor on four of them (the
+  instructor's own machine: the kit's environment is the platform there);
 - Classroom 50's `autograder.py`, run as its runner runs it: the runner's environment
   variables, the student checkout as working directory, the bundle at CLASSROOM50_BUNDLE_DIR,
   a fresh virtualenv made from the system Python with the bundle's requirements.txt;
@@ -102,6 +102,7 @@ def submission_files(course: Course) -> dict[str, dict[str, str | None]]:
 STUDENTS = [
     "solved", "untouched", "chapter1", "syntax", "importerror", "hiddenbug", "hang", "chapter3",
 ]  # fmt: skip
+DASK_STUDENTS = ["solved", "syntax", "hiddenbug", "hang"]
 
 
 @dataclass
@@ -119,10 +120,20 @@ def batch(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Batch:
     work = tmp_path_factory.mktemp("batch")
     repos = make_repos(built, work / "submissions", submission_files(built.course))
     result = Batch(repos)
-    for name, extra in (("grade-local", []), ("grade-dask", ["--executor", "dask"])):
+    # the Dask executor grades the submissions that exercise what it changes (a whole course
+    # solved, a hang, a hidden-only bug, a module that cannot load); test_dask.py compares it
+    # with the local executor on a mixed batch of its own
+    dask_folder = work / "dask-submissions"
+    dask_folder.mkdir()
+    for student in DASK_STUDENTS:
+        shutil.copytree(repos[student], dask_folder / repos[student].name, symlinks=True)
+    for name, folder, extra in (
+        ("grade-local", work / "submissions", []),
+        ("grade-dask", dask_folder, ["--executor", "dask"]),
+    ):
         book = work / f"{name}.sqlite"
         proc = kit_cli(
-            built.root, "grade", str(work / "submissions"), "--gradebook", str(book),
+            built.root, "grade", str(folder), "--gradebook", str(book),
             "--release", str(built.out / "template"), "--timeout", TIMEOUT, "--jobs", "2",
             *extra, HEXAHYPE_GRADE_TAG=name.replace("-", ""),
         )  # fmt: skip
@@ -208,7 +219,10 @@ def test_every_path_gives_the_same_points(built: Built, batch: Batch) -> None:
     ref = batch.points["grade-local"]
     assert set(ref) == set(STUDENTS), ref.keys()
     bad = []
-    for path in ("grade-dask", "classroom50", "gradescope"):
+    assert set(batch.points["grade-dask"]) == set(DASK_STUDENTS), batch.points["grade-dask"].keys()
+    dask_ref = {s: ref[s] for s in DASK_STUDENTS}
+    bad += mismatches(course, dask_ref, batch.points["grade-dask"], "grade-dask")
+    for path in ("classroom50", "gradescope"):
         bad += mismatches(course, ref, batch.points[path], path)
     for student, lessons in batch.points["declarative"].items():
         sub = {student: {i: ref[student][i] for i in lessons}}
