@@ -444,9 +444,22 @@ def level() -> str:
     return sandbox.choose("auto")
 
 
+def allocated(smaps_rollup: str) -> int:
+    """The memory a process allocated, in bytes, from its /proc/PID/smaps_rollup: its
+    proportional share (pages a forked child shares are not counted twice) of anonymous and
+    shared-memory pages, what a memory bomb grows. Pages mapped from files (Python, numpy's
+    libraries) are left out: how many processes share them, and which control group they are
+    charged to, depends on what else the machine runs. An older kernel without the split
+    gives the whole proportional set size."""
+    fields = dict(re.findall(r"^(Pss\w*):\s+(\d+) kB", smaps_rollup, re.M))
+    if "Pss_Anon" in fields:
+        return (int(fields["Pss_Anon"]) + int(fields.get("Pss_Shmem", 0))) * 1024
+    return int(fields.get("Pss", 0)) * 1024
+
+
 class Sampler:
-    """Samples, every 50 ms, the resident memory and the process count of each worker (all the
-    processes whose environment holds its marker, summed)."""
+    """Samples, every 50 ms, the allocated memory (`allocated`) and the process count of each
+    worker (all the processes whose environment holds its marker, summed)."""
 
     def __init__(self, tag: str) -> None:
         self.needle = f"HEXAHYPE_WORKER=hexahype-worker-{tag}-".encode()
@@ -471,9 +484,7 @@ class Sampler:
                 except OSError:
                     continue
                 token = env[at:].split(b"\0", 1)[0].decode()
-                # proportional set size: pages a forked child shares are not counted twice
-                rss = re.search(r"^Pss:\s+(\d+) kB", status, re.M)
-                memory[token] = memory.get(token, 0) + (int(rss.group(1)) * 1024 if rss else 0)
+                memory[token] = memory.get(token, 0) + allocated(status)
                 count[token] = count.get(token, 0) + 1
             for token, value in memory.items():
                 self.memory[token] = max(self.memory.get(token, 0), value)
