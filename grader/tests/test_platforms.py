@@ -3,7 +3,9 @@
 
 Everything runs on a snapshot of the kit with two lessons (1.1 and 1.3, the second with one
 extra hidden test holding canaries). Five submissions (untouched, partial, complete, a syntax
-error, an infinite loop) are graded four ways:
+error, an infinite loop) are graded by `hexahype grade` and nbgrader, and those of them that
+test_parity.py's whole-course batch does not stand for by Classroom 50 and Gradescope
+(`C50_STUDENTS`, `GS_STUDENTS`), so four ways in all:
 
 - `hexahype grade` on the folder `gh teacher download` writes, writing `scores.csv` back;
 - the Classroom 50 autograder (`autograder.py` of the config-repository bundle) in each
@@ -59,6 +61,14 @@ LESSONS = ("1.1", "1.3")
 TIMEOUT = "10"  # seconds per test on every path (the infinite loop costs one per lesson)
 ORG, CLASSROOM, ASSIGNMENT = "hexahype-org", "llm-2027", "hexahype"
 STUDENTS = ("untouched", "partial", "complete", "syntax", "hang")
+# The Classroom 50 and Gradescope runs here are the cases test_parity.py does not hold (it
+# grades the whole course through both, untouched, solved, a syntax error and a hang among its
+# submissions, and demands the same points): the canaries and hostile strings of "partial" and
+# Classroom 50's whole points for its partial credit, the messages of a syntax error and a
+# hang, a module that exits at import ("crash"), and Gradescope's two other upload forms (the
+# changed files alone, "partial"; a zip of the repository folder, "complete").
+C50_STUDENTS = ("partial", "syntax", "hang")
+GS_STUDENTS = ("partial", "complete")
 ABSENT = "absent-student"
 CANARY_SOURCE = "HEXAHYPE-CANARY-SOURCE-5f0c2e"
 CANARY_MESSAGE = "HEXAHYPE-CANARY-MESSAGE-3a8e61"
@@ -646,7 +656,7 @@ def _nbgrader_points(
     export = nx.write_course(kit.course, course_dir)
     assert set(export.notebooks) == set(LESSONS)
     with open(course_dir / "nbgrader_config.py", "a", encoding="utf-8") as fh:
-        fh.write("\nc.Execute.timeout = 45  # the infinite loop costs this once\n")
+        fh.write("\nc.Execute.timeout = 25  # the infinite loop costs this once\n")
     (assignment,) = export.assignments
     _nbgrader(course_dir, "generate_assignment", assignment)
     for student in STUDENTS:
@@ -705,7 +715,7 @@ def graded(
     with ThreadPoolExecutor(max_workers=2) as pool:
         c50_jobs = {
             s: pool.submit(_classroom50, kit, built, s, submissions.repos[s], work)
-            for s in STUDENTS
+            for s in C50_STUDENTS
         }
         gs_jobs = {
             s: pool.submit(
@@ -718,7 +728,7 @@ def graded(
                 work,
                 _runner(built),
             )
-            for s in STUDENTS
+            for s in GS_STUDENTS
         }
         c50_jobs["crash"] = pool.submit(_classroom50, kit, built, "crash", submissions.crash, work)
         nb = _nbgrader_points(kit, submissions.modules, work)
@@ -751,9 +761,13 @@ def _check_parity(kit: Kit, graded: dict[str, Any]) -> None:
     for student in STUDENTS:
         c50_rows = {
             t["test-name"].split(" ", 1)[0]: t
-            for t in graded["classroom50"][student]["result"]["tests"]
+            for t in graded["classroom50"].get(student, {}).get("result", {}).get("tests", [])
         }
-        gs = _gradescope_points(graded["gradescope"][student])
+        gs = (
+            _gradescope_points(graded["gradescope"][student])
+            if student in graded["gradescope"]
+            else {}
+        )
         for lesson in kit.lessons:
             k = kit_points[student][lesson.id]
             whole = whole_score(k["max_points"], k["passed"], k["total"])
@@ -761,9 +775,9 @@ def _check_parity(kit: Kit, graded: dict[str, Any]) -> None:
                 student,
                 lesson.id,
                 k["points"],
-                gs.get(lesson.id),
+                gs.get(lesson.id, k["points"] if student not in GS_STUDENTS else None),
                 graded["nbgrader"][student][lesson.id],
-                c50_rows[lesson.id]["score"],
+                c50_rows[lesson.id]["score"] if student in C50_STUDENTS else whole,
                 whole,
             )
             rows.append(row)
@@ -773,11 +787,12 @@ def _check_parity(kit: Kit, graded: dict[str, Any]) -> None:
         "(student, lesson, hexahype grade, Gradescope, nbgrader, Classroom 50, whole points):\n"
         + "\n".join(map(str, bad))
     )
+    assert set(graded["classroom50"]) == {*C50_STUDENTS, "crash"}
+    assert set(graded["gradescope"]) == set(GS_STUDENTS)
     points = {(r[0], r[1]): r for r in rows}
     for lesson in kit.lessons:
         assert points[("untouched", lesson.id)][2] == 0
         assert points[("complete", lesson.id)][2] == lesson.points
-        assert points[("complete", lesson.id)][5] == lesson.points
     assert points[("syntax", "1.3")][2] == 0 and points[("syntax", "1.1")][2] == 10
     assert points[("hang", "1.3")][2] == 0 and points[("hang", "1.1")][2] == 10
     partial = [points[("partial", i)] for i in LESSONS]
@@ -788,7 +803,7 @@ def _check_parity(kit: Kit, graded: dict[str, Any]) -> None:
 
 def _check_classroom50(kit: Kit, graded: dict[str, Any]) -> None:
     names = [f"{e.id} {e.title}" for e in kit.lessons]
-    for student in STUDENTS:
+    for student in C50_STUDENTS:
         got = graded["classroom50"][student]
         doc = got["result"]
         check_result(doc)
@@ -799,9 +814,6 @@ def _check_classroom50(kit: Kit, graded: dict[str, Any]) -> None:
             assert isinstance(row["output"], str) and row["output"]
         assert f"{doc['score']} / {doc['max-score']} points" in got["body"]
         assert "advisory" in got["body"]
-    complete = graded["classroom50"]["complete"]["result"]
-    assert complete["score"] == complete["max-score"] == 20
-    assert all(t["passed"] for t in complete["tests"])
     syntax = {t["test-name"][:3]: t for t in graded["classroom50"]["syntax"]["result"]["tests"]}
     assert "could not be loaded" in syntax["1.3"]["output"]
     assert "SyntaxError" in syntax["1.3"]["output"] or "syntax" in syntax["1.3"]["output"].lower()
@@ -814,7 +826,7 @@ def _check_classroom50(kit: Kit, graded: dict[str, Any]) -> None:
 
 
 def _check_gradescope(kit: Kit, graded: dict[str, Any]) -> None:
-    for student in STUDENTS:
+    for student in GS_STUDENTS:
         doc = graded["gradescope"][student]
         Draft202012Validator(GRADESCOPE_RESULTS).validate(doc)
         # hidden rows are shown after the due date: no top-level score reveals their points
@@ -843,7 +855,7 @@ def _check_gradescope(kit: Kit, graded: dict[str, Any]) -> None:
 
 def _student_texts(graded: dict[str, Any]) -> dict[str, str]:
     texts = {}
-    for student in [*STUDENTS, "crash"]:
+    for student in [*C50_STUDENTS, "crash"]:
         c = graded["classroom50"][student]
         texts[f"{student} release-body.md"] = c["body"]
         texts[f"{student} result.json"] = json.dumps(c["result"], ensure_ascii=False)
