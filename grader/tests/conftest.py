@@ -142,6 +142,35 @@ def copy_course(dest: Path, parts: tuple[str, ...] = COURSE_PARTS) -> Path:
     return dest
 
 
+def copy_file(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+def kit_snapshot(dest: Path, lessons: list[manifest.Lesson]) -> Path:
+    """A small course at dest, as an instructor's checkout holds it: course.toml,
+    pyproject.toml, the kit's `grader` package without its own tests, the chapters' packages,
+    and every file of these lessons of this repository (stub, solution, tests, text)."""
+    for name in ("course.toml", "pyproject.toml"):
+        copy_file(ROOT / name, dest / name)
+    shutil.copytree(
+        ROOT / "grader",
+        dest / "grader",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests"),
+    )
+    live = manifest.load(ROOT)
+    for chapter in live.chapters:
+        for top in ("exercises", "solutions"):
+            init = ROOT / top / chapter.package / "__init__.py"
+            if init.exists():
+                copy_file(init, dest / top / chapter.package / "__init__.py")
+    for lesson in lessons:
+        for path in live.get(lesson.id).files().values():
+            if path.exists():
+                copy_file(path, dest / path.relative_to(ROOT))
+    return dest
+
+
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
     """A throw-away copy of the course, safe to write into."""

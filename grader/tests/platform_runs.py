@@ -294,14 +294,21 @@ class Gradescope:
     python: str
 
 
-def gradescope_setup(zip_path: Path, root: Path) -> Gradescope:
+def unzip_autograder(zip_path: Path, root: Path) -> Path:
+    """The Gradescope zip unpacked into ROOT/source as Gradescope unpacks it (with the files'
+    mode bits, which zipfile drops); returns ROOT, the relocated /autograder."""
     (root / "source").mkdir(parents=True)
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(root / "source")
-        for info in zf.infolist():  # zipfile drops the mode bits
+        for info in zf.infolist():
             mode = (info.external_attr >> 16) & 0o777
             if mode:
                 (root / "source" / info.filename).chmod(mode)
+    return root
+
+
+def gradescope_setup(zip_path: Path, root: Path) -> Gradescope:
+    unzip_autograder(zip_path, root)
     env = clean_env(HEXAHYPE_AUTOGRADER_ROOT=str(root), HEXAHYPE_SKIP_APT="1")
     env["PATH"] = f"{Path(base_python()).parent}:{env['PATH']}"
     setup = subprocess.run(

@@ -22,34 +22,17 @@ import pytest
 from grader import manifest
 from grader.integrations import engine, gradescope
 from grader.results import LessonOutcome, Status, TestOutcome, TestStatus
+from grader.tests.conftest import kit_snapshot
 
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ("1.1", "1.2")
 BROKEN = "import hexahype_no_such_module  # the course's own mistake\n"
 
 
-def _copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
-
-
 def course_copy(dest: Path, broken: str) -> Path:
     """Lessons 1.1 and 1.2 of the course, with 1.2's visible or hidden test module broken."""
     live = manifest.load(KIT)
-    for name in ("course.toml", "pyproject.toml"):
-        _copy(KIT / name, dest / name)
-    shutil.copytree(
-        KIT / "grader", dest / "grader", ignore=shutil.ignore_patterns("__pycache__", "tests")
-    )
-    for chapter in live.chapters:
-        for top in ("exercises", "solutions"):
-            init = KIT / top / chapter.package / "__init__.py"
-            if init.exists():
-                _copy(init, dest / top / chapter.package / "__init__.py")
-    for lesson_id in LESSONS:
-        for path in live.get(lesson_id).files().values():
-            if path.exists():
-                _copy(path, dest / path.relative_to(KIT))
+    kit_snapshot(dest, [live.get(i) for i in LESSONS])
     lesson = manifest.load(dest).get("1.2")
     target = lesson.hidden_test_path if broken == "hidden" else lesson.test_path
     target.write_text(BROKEN + target.read_text(encoding="utf-8"), encoding="utf-8")

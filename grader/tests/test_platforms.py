@@ -36,7 +36,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +53,8 @@ from grader.integrations import classroom50 as c50
 from grader.integrations import feedback
 from grader.manifest import Course, Lesson
 from grader.results import whole_score
-from grader.tests.platform_runs import clean_env, runner_venv
+from grader.tests.conftest import kit_snapshot
+from grader.tests.platform_runs import clean_env, runner_venv, unzip_autograder
 
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ("1.1", "1.3")
@@ -311,29 +311,10 @@ class Kit:
         return [self.course.get(i) for i in LESSONS]
 
 
-def _copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
-
-
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     live = manifest.load(KIT)
-    root = tmp_path_factory.mktemp("kit")
-    for name in ("course.toml", "pyproject.toml"):
-        _copy(KIT / name, root / name)
-    shutil.copytree(
-        KIT / "grader", root / "grader", ignore=shutil.ignore_patterns("__pycache__", "tests")
-    )
-    for chapter in live.chapters:
-        for top in ("exercises", "solutions"):
-            init = KIT / top / chapter.package / "__init__.py"
-            if init.exists():
-                _copy(init, root / top / chapter.package / "__init__.py")
-    for lesson_id in LESSONS:
-        for path in live.get(lesson_id).files().values():
-            if path.exists():
-                _copy(path, root / path.relative_to(KIT))
+    root = kit_snapshot(tmp_path_factory.mktemp("kit"), [live.get(i) for i in LESSONS])
     course = manifest.load(root)
     bpe = course.get("1.3")
     with open(bpe.hidden_test_path, "a", encoding="utf-8") as fh:
@@ -579,17 +560,6 @@ def _classroom50(kit: Kit, built: Path, student: str, repo: Path, work: Path) ->
     }
 
 
-def _gradescope_root(zip_path: Path, root: Path) -> Path:
-    (root / "source").mkdir(parents=True)
-    with zipfile.ZipFile(zip_path) as zf:
-        zf.extractall(root / "source")
-        for info in zf.infolist():  # zipfile drops the mode bits
-            mode = (info.external_attr >> 16) & 0o777
-            if mode:
-                (root / "source" / info.filename).chmod(mode)
-    return root
-
-
 def _gradescope(
     kit: Kit,
     zip_path: Path,
@@ -599,7 +569,7 @@ def _gradescope(
     work: Path,
     python: str,
 ) -> dict[str, Any]:
-    root = _gradescope_root(zip_path, work / f"autograder-{student}")
+    root = unzip_autograder(zip_path, work / f"autograder-{student}")
     sub = root / "submission"
     if student == "partial":  # an upload of the changed files alone
         sub.mkdir()
@@ -1092,7 +1062,7 @@ def test_bad_input_gets_one_line_naming_it(kit: Kit, built: Path, tmp_path: Path
     assert hexahype(kit.root, "gradescope", str(zip_path)).returncode == 0
     again = hexahype(kit.root, "gradescope", str(zip_path))
     assert again.returncode == 2 and str(zip_path) in again.stderr
-    root = _gradescope_root(zip_path, tmp_path / "autograder")
+    root = unzip_autograder(zip_path, tmp_path / "autograder")
     (root / "submission").mkdir()
     (root / "source" / "hexahype" / "course.toml").unlink()
     env = _platform_env(

@@ -67,6 +67,7 @@ from grader.grading import sandbox
 from grader.manifest import Lesson
 
 from .conftest import gradebook_points as points
+from .conftest import kit_snapshot
 
 KIT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "redteam"
@@ -230,21 +231,8 @@ def make_course(root: Path, ids: list[str] | None) -> list[Lesson]:
     None), canaries planted in its hidden tests and solutions."""
     live = manifest.load(KIT)
     chosen = [e for e in live.entries if _complete(e) and (ids is None or e.id in ids)]
-    for name in ("course.toml", "pyproject.toml"):
-        _copy(KIT / name, root / name)
-    shutil.copytree(
-        KIT / "grader",
-        root / "grader",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests"),
-    )
-    for chapter in live.chapters:
-        for top in ("exercises", "solutions"):
-            init = KIT / top / chapter.package / "__init__.py"
-            if init.exists():
-                _copy(init, root / top / chapter.package / "__init__.py")
+    kit_snapshot(root, chosen)
     for e in chosen:
-        for path in (e.exercise_path, e.solution_path, e.test_path, e.hidden_test_path):
-            _copy(path, root / path.relative_to(KIT))
         hidden = root / e.hidden_test_path.relative_to(KIT)
         extra = f"\n# {CANARY_HIDDEN}\n"
         if e.id == "1.3":  # a hidden input that a student's code could try to replay
