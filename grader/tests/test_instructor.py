@@ -34,6 +34,7 @@ from grader.manifest import Course, Lesson
 from grader.results import ResultsDoc
 
 from .conftest import gradebook_points as _points
+from .conftest import kit_snapshot
 from .conftest import venv_with_kit_packages as _venv_with_kit_packages
 
 KIT = Path(__file__).resolve().parents[2]
@@ -87,26 +88,12 @@ def _by_lesson(doc: ResultsDoc | None) -> dict[str, list[dict]]:
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     live = manifest.load(KIT)
     root = tmp_path_factory.mktemp("kit")
-    for name in ("course.toml", "pyproject.toml"):
-        _copy(KIT / name, root / name)
-    shutil.copytree(
-        KIT / "grader",
-        root / "grader",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests"),
-    )
     if (KIT / "lessons" / "figures").is_dir():
         shutil.copytree(KIT / "lessons" / "figures", root / "lessons" / "figures")
-    for chapter in live.chapters:
-        for top in ("exercises", "solutions"):
-            init = KIT / top / chapter.package / "__init__.py"
-            if init.exists():
-                _copy(init, root / top / chapter.package / "__init__.py")
     lessons = [e for e in live.entries if e.is_lesson and e.chapter.number == 1 and _complete(e)]
     quizzes = [e for e in live.entries if e.is_quiz and e.chapter.number == 1 and _complete(e)]
     chosen = lessons[:MAX_LESSONS] + quizzes[:1]
-    for entry in chosen:
-        for path in _entry_files(entry):
-            _copy(path, root / path.relative_to(KIT))
+    kit_snapshot(root, chosen)
     course = manifest.load(root)
     snap = [course.get(e.id) for e in chosen]
     files = runs.test_files(snap, hidden=True)

@@ -284,21 +284,14 @@ def test_a_long_message_is_cut_at_a_sentence_and_keeps_its_hint_whole():
 
 
 # -- an nbgrader notebook's test cell ------------------------------------------------------------
-def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
+def _notebook_outcome(monkeypatch, source: str, cell: str):
+    """The outcome of 1.3's `merge` test in a notebook whose cell `cell` defines `source`."""
     from grader.integrations.nbgrader import export as nbgrader_export
     from grader.integrations.nbgrader import runtime as notebook
 
     entry = COURSE.get("1.3")
     spec = nbgrader_export.setup_spec(entry, {})
     spec["course"] = {"name": COURSE.name, "version": COURSE.version}
-    source = (
-        "def merge(ids, pair, new_id):\n"
-        "    out, i = [], 0\n"
-        "    while i < len(ids):\n"
-        "        out.append(ids[i])\n"
-        "    return out\n"
-    )
-    cell = "<ipython-input-3-0123456789ab>"
     linecache.cache[cell] = (len(source), None, source.splitlines(True), cell)
     namespace: dict = {}
     exec(compile(source, cell, "exec"), namespace)
@@ -308,6 +301,18 @@ def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
         "def test_merge(bpe):\n    assert bpe.merge([1, 2], (1, 2), 256) == [256]\n", 10
     )
     (outcome,) = run.outcomes.values()
+    return outcome
+
+
+def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
+    source = (
+        "def merge(ids, pair, new_id):\n"
+        "    out, i = [], 0\n"
+        "    while i < len(ids):\n"
+        "        out.append(ids[i])\n"
+        "    return out\n"
+    )
+    outcome = _notebook_outcome(monkeypatch, source, "<ipython-input-3-0123456789ab>")
     assert outcome.status == "failed"
     # on a busy machine the head also says how long it took on the clock (see the next test)
     assert calm(outcome.message) == (
@@ -317,23 +322,8 @@ def test_a_hanging_check_in_a_notebook_is_one_line(monkeypatch):
 
 
 def test_a_crash_in_a_notebook_cell_shows_the_call_and_the_cell_line(monkeypatch):
-    from grader.integrations.nbgrader import export as nbgrader_export
-    from grader.integrations.nbgrader import runtime as notebook
-
-    entry = COURSE.get("1.3")
-    spec = nbgrader_export.setup_spec(entry, {})
-    spec["course"] = {"name": COURSE.name, "version": COURSE.version}
     source = "def merge(ids, pair, new_id):\n    first = ids[5]\n    return [first]\n"
-    cell = "<ipython-input-4-0123456789ab>"
-    linecache.cache[cell] = (len(source), None, source.splitlines(True), cell)
-    namespace: dict = {}
-    exec(compile(source, cell, "exec"), namespace)
-    state = notebook.NotebookState(spec=spec, namespace=namespace, folder=ROOT)
-    monkeypatch.setattr(notebook, "_STATE", state)
-    run = notebook.run_tests(
-        "def test_merge(bpe):\n    assert bpe.merge([1, 2], (1, 2), 256) == [256]\n", 10
-    )
-    (outcome,) = run.outcomes.values()
+    outcome = _notebook_outcome(monkeypatch, source, "<ipython-input-4-0123456789ab>")
     assert outcome.status == "failed"
     assert outcome.message == (
         "merge([1, 2], (1, 2), 256) raised IndexError: list index out of range "
