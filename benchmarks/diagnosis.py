@@ -151,7 +151,7 @@ def run_entry(entry: manifest.Lesson, path: Path, exclude: bool) -> dict:
             ROOT,
             [entry.test_path],
             impl,
-            extra=["-p", "no:randomly"],
+            extra=["-p", "no:randomly", "-p", "no:hypothesispytest"],
             timeout=600,
             env=env,
         )

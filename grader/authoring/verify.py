@@ -314,7 +314,10 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
             entry.root,
             runs.test_files([entry]),
             impl,
-            extra=["-p", "no:randomly"],
+            # as a learner's environment runs it: pytest-randomly and Hypothesis's plugin are
+            # maintainer tools (the `dev` extra) that a learner's install does not have, and
+            # Hypothesis's plugin alone doubles the start-up of a run
+            extra=["-p", "no:randomly", "-p", "no:hypothesispytest"],
             timeout=600,
             env=env,
         )
