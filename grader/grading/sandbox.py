@@ -55,6 +55,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 NOBODY = 65534
 KIT_MOUNT = "/opt/hexahype"
@@ -844,15 +845,13 @@ def namespaces_work() -> bool:
     (`confine`): no network, a private /tmp, nothing of the host but what it needs."""
     if not sys.platform.startswith("linux"):
         return False
+    return _succeeds(["/bin/sh", "-c", "exec true"], preexec_fn=_probe_private, cwd="/")
+
+
+def _succeeds(cmd: list[str], **kwargs: Any) -> bool:
+    """Whether a probe command starts and exits 0 within 20 s (output discarded)."""
     try:
-        proc = subprocess.run(
-            ["/bin/sh", "-c", "exec true"],
-            preexec_fn=_probe_private,
-            capture_output=True,
-            timeout=20,
-            check=False,
-            cwd="/",
-        )
+        proc = subprocess.run(cmd, capture_output=True, timeout=20, check=False, **kwargs)
     except (OSError, subprocess.SubprocessError):
         return False
     return proc.returncode == 0
@@ -890,11 +889,7 @@ def bwrap_works() -> bool:
     """Whether bubblewrap can start a sandbox here (installed, and namespaces allowed)."""
     if shutil.which("bwrap") is None:
         return False
-    try:
-        proc = subprocess.run(_bwrap_test_cmd(), capture_output=True, timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return proc.returncode == 0
+    return _succeeds(_bwrap_test_cmd())
 
 
 @functools.lru_cache(maxsize=1)
@@ -902,20 +897,13 @@ def others_can_run_python() -> bool:
     """Whether the interpreter can run as another user (its files readable by others)."""
     if not _is_root():
         return True
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", "pass"],
-            user=NOBODY,
-            group=NOBODY,
-            extra_groups=[],
-            capture_output=True,
-            timeout=20,
-            check=False,
-            cwd="/",
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return proc.returncode == 0
+    return _succeeds(
+        [sys.executable, "-I", "-S", "-c", "pass"],
+        user=NOBODY,
+        group=NOBODY,
+        extra_groups=[],
+        cwd="/",
+    )
 
 
 def choose(wanted: str = "auto") -> str:
