@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import untrusted
 from ..manifest import Course
 from ..results import MARKS, LessonOutcome, Status
 
@@ -58,7 +59,8 @@ def render_block(
         elif status is Status.DONE:
             extra = f"   {info.total} checks"
         lines.append((f"{label}{status_text}{extra}", COLOURS[status]))
-        message = info.first_message()
+        # the learner's code wrote part of it (an exception's text): inert on the terminal
+        message = untrusted.terminal(info.first_message())
         if status is Status.NOT_STARTED:
             lines.append(
                 (

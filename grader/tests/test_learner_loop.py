@@ -19,7 +19,7 @@ import pytest
 
 from grader import manifest
 from grader.learner import guard
-from grader.learner.progress import fit
+from grader.learner.progress import fit, render_block
 from grader.testing import call, explain, raises, short
 
 from .conftest import calm
@@ -281,6 +281,23 @@ def test_a_long_message_is_cut_at_a_sentence_and_keeps_its_hint_whole():
     assert "..." in " ".join(lines)
     short_message = "merge([5, 5, 5], (5, 5), 256) returned [256, 256], expected [256, 5]."
     assert fit(short_message) == [short_message]
+
+
+def test_the_learners_exception_text_is_inert_in_the_progress_block():
+    """The first failing message holds the learner's own exception text: its escape sequences
+    and bidi overrides are shown escaped, never obeyed by the terminal."""
+    from grader.results import LessonOutcome, TestOutcome, TestStatus
+
+    entry = COURSE.get("1.3")
+    evil = "merge([1, 2], (1, 2), 256) raised ValueError: \x1b[31mEVIL\x1b[0m\u202e<img src=x>"
+    failed = TestOutcome("tests/ch1_tokens/test_l03_bpe.py::test_a", "1.3", TestStatus.FAILED, evil)
+    lines = [
+        text
+        for text, _ in render_block(COURSE, [LessonOutcome("1.3", entry.title, 10.0, [failed])])
+    ]
+    block = "\n".join(lines)
+    assert "\x1b" not in block and "\u202e" not in block
+    assert "\\x1b[31mEVIL" in block and "\\u202e" in block
 
 
 # -- an nbgrader notebook's test cell ------------------------------------------------------------
