@@ -49,8 +49,14 @@ def run_suite(
     timeout: float | None = None,
     capture: bool = True,
     env: dict[str, str] | None = None,
+    fork: bool = False,
 ) -> tuple[int, ResultsDoc | None, str]:
-    """Run pytest on `files` against `impl`; return (exit code, results document, output)."""
+    """Run pytest on `files` against `impl`; return (exit code, results document, output).
+
+    `fork`: fork the run from the pre-forked pytest of `root` (`grader.prefork`), started on
+    the first such run, for callers that run many suites in a row (verify's misconception
+    bank): the same run without an interpreter's and pytest's start each time. When the server
+    cannot be had, the run is started plainly."""
     with tempfile.TemporaryDirectory(prefix="hexahype-run-") as tmp:
         results = Path(tmp) / "results.json"
         cmd = [
@@ -69,6 +75,10 @@ def run_suite(
         ]
         child_env = dict(env if env is not None else os.environ)
         child_env.pop("PYTEST_ADDOPTS", None)
+        if fork and capture:
+            forked = _forked(root, cmd[3:], child_env, Path(tmp) / "output.log", timeout)
+            if forked is not None:
+                return forked[0], _read_results(results), forked[1]
         try:
             proc = subprocess.run(
                 cmd,
@@ -80,11 +90,40 @@ def run_suite(
             )
         except subprocess.TimeoutExpired:
             return 124, None, f"pytest did not finish within {timeout}s"
-        doc = None
-        if results.exists():
-            try:
-                doc = ResultsDoc.read(results)
-            except ResultsError:
-                doc = None
         out = (proc.stdout or "") + (proc.stderr or "") if capture else ""
-        return proc.returncode, doc, out
+        return proc.returncode, _read_results(results), out
+
+
+def _read_results(results: Path) -> ResultsDoc | None:
+    if not results.exists():
+        return None
+    try:
+        return ResultsDoc.read(results)
+    except ResultsError:
+        return None
+
+
+# a forked run's caps: output files, memory (MB) and CPU seconds; generous, as a plain run has
+# none, but a runaway misconception still ends
+FORK_CAPS = (256, 8192)
+
+
+def _forked(
+    root: Path, args: list[str], env: dict[str, str], log: Path, timeout: float | None
+) -> tuple[int, str] | None:
+    """(exit code, output) of pytest `args` forked from the pre-forked pytest of `root`, or
+    None when it cannot be had (the caller then starts the run plainly)."""
+    from .prefork import client
+
+    cpu = int(timeout or 3600) + 30
+    run = client.spawn(root, args, env, log, [*FORK_CAPS, cpu])
+    if run is None:
+        return None
+    try:
+        code = run.wait(timeout)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.wait(10)
+        return 124, f"pytest did not finish within {timeout}s"
+    out = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    return code, out

@@ -320,6 +320,7 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
             extra=["-p", "no:randomly", "-p", "no:hypothesispytest"],
             timeout=600,
             env=env,
+            fork=True,
         )
         run.rows, run.first_check = known.read_records(records)
         run.records = known.distinct([(r["call"], r["out"]) for r in run.rows])

@@ -1,6 +1,6 @@
 """Run the instructor's suites in a child process: the harness.
 
-The harness is pytest with the kit's plugin, started through `grader.grading.limits` (file,
+The harness is pytest with the kit's plugin, started through `grader.prefork.limits` (file,
 memory and CPU caps) in a new session, with its own config file (`-c`, written here), no cache,
 plugin autoloading off (the kit's plugin, the budget and pytest-timeout are loaded explicitly)
 and a clean environment. It never imports student code: in grading mode (`--hexahype-worker`)
@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..prefork import client as forked
 from ..results import ResultsDoc, ResultsError, TestStatus
-from . import forked
 
 OUTPUT_TAIL = 2000
 
@@ -129,7 +129,7 @@ def command(
     return [
         sys.executable,
         "-m",
-        "grader.grading.limits",
+        "grader.prefork.limits",
         f"--file-mb={file_mb}",
         f"--memory-mb={memory_mb}",
         f"--cpu-seconds={cpu}",

@@ -65,6 +65,7 @@ def stage(
         init = course.root / "exercises" / chapter.package / "__init__.py"
         (pkg / "__init__.py").write_bytes(init.read_bytes() if init.is_file() else b"")
     graded = {lesson.id for lesson in lessons}
+    source.prefetch([exercise_rel(lesson) for lesson in course.entries], limit)
     for lesson in course.entries:  # every module: a lesson may import an earlier one
         rel = exercise_rel(lesson)
         if lesson.id not in graded and rel not in source.files():

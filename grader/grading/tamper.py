@@ -11,6 +11,7 @@ from ..manifest import Course
 from .sources import Source
 
 IGNORED_PARTS = {"__pycache__"}
+SHA_LIMIT = 1024 * 1024  # bytes of one protected file read ahead; a larger one is read alone
 
 
 def load_release(course: Course, path: Path | None) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def changes(source: Source, released: dict[str, Any]) -> list[str]:
         and not set(rel.split("/")) & IGNORED_PARTS
         and not rel.endswith((".pyc", ".pyo"))
     }
+    source.prefetch(sorted(set(want) & have), SHA_LIMIT)
     out: list[str] = []
     for rel in sorted(want):
         if rel not in have:

@@ -334,3 +334,41 @@ def test_an_own_repository_is_read_at_its_own_commit(
         source = sources.Source(mine, mine_head, repo=repo)
         assert source.read("work.txt", 100) == b"alice"
         assert "include" not in (repo / "config").read_text()
+
+
+def test_files_read_ahead_in_one_git_call_are_the_files_read_one_by_one(tmp_path: Path) -> None:
+    """`Source.prefetch` (one `git cat-file --batch` for the tamper check and the staging)
+    gives the very bytes `read` gives file by file: binary, empty, with newlines at the ends,
+    and leaves what is over a cap, a link or missing to `read`, which refuses it alone."""
+    from grader.grading import sources
+
+    repo = _repo(tmp_path / "alice", "alice")
+    contents = {
+        "a.py": b"print('a')\n",
+        "empty.txt": b"",
+        "bin.dat": bytes(range(256)) * 3 + b"\n\n",
+        "big.txt": b"x" * 5000,
+        "dir/nested.py": b"\nfirst\r\nlast\n",
+    }
+    for rel, data in contents.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_bytes(data)
+    (repo / "link.py").symlink_to("a.py")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "files")
+    with sources.opened(repo) as own:
+        head = sources.head(own)
+        one_by_one = sources.Source(repo, head, repo=own)
+        ahead = sources.Source(repo, head, repo=own)
+        ahead.prefetch([*contents, "link.py", "missing.py"], limit=4096)
+        assert set(ahead._blobs) == set(contents) - {"big.txt"}
+        for rel in [*contents, "work.txt"]:
+            assert ahead.read(rel, 8192) == one_by_one.read(rel, 8192) == (
+                contents.get(rel, b"alice")
+            ), rel
+        for rel, why in (("big.txt", "over the 4096-byte cap"), ("link.py", "not a regular")):
+            with pytest.raises(sources.SourceError, match=why):
+                ahead.read(rel, 4096)
+        too_much = sources.Source(repo, head, repo=own)
+        too_much.prefetch(list(contents), limit=8192, total=1000)  # over the total: nothing
+        assert not too_much._blobs

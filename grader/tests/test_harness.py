@@ -92,7 +92,7 @@ def test_a_forked_harness_has_only_its_own_environment_limits_and_session(
     """A fork of the server starts from none of the grader's environment (a canary set in the
     grader never reaches it), with the run's working folder, limits and a session of its own;
     its exit code and output come back like a child process's."""
-    from grader.grading import forked
+    from grader.prefork import client as forked
 
     monkeypatch.setenv("HEXAHYPE_GRADER_SECRET", "CANARY-" + tmp_path.name)
     root = tmp_path / "root"

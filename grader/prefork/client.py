@@ -1,4 +1,4 @@
-"""The grader's side of the pre-forked harness (`grader.grading.forkserver`).
+"""The grader's side of the pre-forked harness (`grader.prefork.server`).
 
 `spawn` asks this process's server for the course root (started on first use, in a clean
 environment, and ended with this process) to fork one harness run, and returns a handle that
@@ -58,7 +58,7 @@ class Server:
         self.home = Path(tempfile.mkdtemp(prefix="hexahype-forkserver-"))
         env = {**env, "HOME": str(self.home), "TMPDIR": str(self.home)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.grading.forkserver"],
+            [sys.executable, "-m", "grader.prefork.server"],
             cwd=root,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""A pre-forked harness: `python -m grader.grading.forkserver`, one per grading process.
+"""A pre-forked harness: `python -m grader.prefork.server`, one per grading process.
 
 Starting the harness (an interpreter, pytest, the kit's plugins, numpy) costs about a second of
 every run, and a batch starts it for every submission. This server imports all of that once,

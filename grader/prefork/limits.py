@@ -1,4 +1,4 @@
-"""Resource limits for the grading harness: `python -m grader.grading.limits
+"""Resource limits for the grading harness: `python -m grader.prefork.limits
 [--file-mb N] [--memory-mb N] [--cpu-seconds N] -- COMMAND...` sets them, then replaces itself
 with COMMAND.
 
@@ -62,17 +62,17 @@ def die_with_parent() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if "--" not in args:
-        print("usage: python -m grader.grading.limits [OPTIONS] -- COMMAND...", file=sys.stderr)
+        print("usage: python -m grader.prefork.limits [OPTIONS] -- COMMAND...", file=sys.stderr)
         return 2
     cut = args.index("--")
-    parser = argparse.ArgumentParser(prog="python -m grader.grading.limits")
+    parser = argparse.ArgumentParser(prog="python -m grader.prefork.limits")
     parser.add_argument("--file-mb", type=int, default=64)
     parser.add_argument("--memory-mb", type=int, default=4096)
     parser.add_argument("--cpu-seconds", type=int, default=0)
     opts = parser.parse_args(args[:cut])
     command = args[cut + 1 :]
     if not command:
-        print("grader.grading.limits: no command to run", file=sys.stderr)
+        print("grader.prefork.limits: no command to run", file=sys.stderr)
         return 2
     apply(opts.file_mb, opts.memory_mb, opts.cpu_seconds)
     die_with_parent()
