@@ -363,8 +363,8 @@ def test_files_read_ahead_in_one_git_call_are_the_files_read_one_by_one(tmp_path
         ahead.prefetch([*contents, "link.py", "missing.py"], limit=4096)
         assert set(ahead._blobs) == set(contents) - {"big.txt"}
         for rel in [*contents, "work.txt"]:
-            assert ahead.read(rel, 8192) == one_by_one.read(rel, 8192) == (
-                contents.get(rel, b"alice")
+            assert (
+                ahead.read(rel, 8192) == one_by_one.read(rel, 8192) == (contents.get(rel, b"alice"))
             ), rel
         for rel, why in (("big.txt", "over the 4096-byte cap"), ("link.py", "not a regular")):
             with pytest.raises(sources.SourceError, match=why):
