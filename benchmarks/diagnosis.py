@@ -32,6 +32,9 @@ Judging rule for the held-out bank, per entry, on the lesson's *visible* tests o
   "Likely mistake:", "Diagnosis:" or "Hint:" to its end, leaving out a "Hint:" that only says
   where the values differ ("2 of 6 values differ; first at ...", "first difference at index 3",
   which some checks pass as their hint: it names no cause);
+- "Where it first differs:" (which of the learner's own parts of a forward pass or a
+  generation first differs on the reference's input to it) is an observation as well: it is
+  left out before judging, wherever it stands in the message;
 - "How it differs:" is not a marker: it introduces an observation (what the numbers show,
   such as "exactly 2 times the expected value"), which the diagnosis gives when it has no
   evidence for a cause (grader/diagnosis/__init__.py). A message whose only diagnosis is an
@@ -107,9 +110,14 @@ NOT_A_CAUSE = re.compile(
 )
 
 
+# "Where it first differs: ..." (grader.testing.localise: which of the learner's own parts first
+# differs on the reference's input) is an observation too, wherever it stands: left out.
+WHERE = re.compile(r" ?Where it first differs: [^\n]*$")
+
+
 def cause(message: str) -> str:
     """The part of a failing message that names a cause: from its first marker to its end."""
-    message = NOT_A_CAUSE.sub("", message)
+    message = NOT_A_CAUSE.sub("", WHERE.sub("", message))
     found = [message.find(m) for m in CAUSE_MARKERS if m in message]
     return message[min(found) :] if found else ""
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from .values import short
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
 
 # numpy is imported only by the checks that compare arrays, so lessons that never touch numpy
@@ -93,6 +95,70 @@ def close(got: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 1e-5
             f"got {short(got[idx])}, expected {short(expected[idx])}"
         )
     return ""
+
+
+Step = tuple[str, "Callable[[], Any]", Any]  # (what it is, the learner's call, the reference's)
+
+
+def _rows(bad: np.ndarray) -> list[int]:
+    """The positions (indices along the first axis) where `bad` holds anywhere."""
+    return [int(i) for i in bad.reshape(bad.shape[0], -1).any(axis=1).nonzero()[0]]
+
+
+def _positions(rows: list[int], n: int) -> str:
+    if n == 1:  # a single position: nothing to locate inside it
+        return ""
+    if rows == list(range(rows[0], n)):
+        return "at every position" if rows[0] == 0 else f"from position {rows[0]} on"
+    shown = ", ".join(str(r) for r in rows[:4]) + (", ..." if len(rows) > 4 else "")
+    return f"at position{'s' if len(rows) > 1 else ''} {shown}"
+
+
+def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> str:
+    """Where a whole-model result first goes wrong, for a failing check of a forward pass or a
+    generation.
+
+    Each step is (what it is, a call of the learner's own function on the *reference's* input
+    to that step, the reference's output of that step), in the order the model runs them. The
+    steps run one by one; the first whose output is not close (`atol`, `rtol`, as the check's
+    own tolerance) is named, with the positions (rows) where it differs, and the steps before
+    it as matching: a fault is found where it starts, not where it ends up. A step that raises
+    is named with its exception. When every step matches, the sentence says that each part
+    gives the reference's output on the reference's input, so the difference lies in how the
+    whole joins them (`joined`: what joining means for this function, from its contract).
+    '' when a step is not started (NotImplementedError): the check's own message says that."""
+    import numpy as np
+
+    done: list[str] = []
+    before = ""
+    for name, run, want in steps:
+        before = f"; {', '.join(done)} match{'es' if len(done) == 1 else ''}" if done else ""
+        try:
+            got = run()
+        except NotImplementedError:
+            return ""
+        except Exception as exc:  # noqa: BLE001 - the learner's code: any exception is news
+            text = short(exc.args[0] if len(exc.args) == 1 else str(exc), 80)  # inert: a repr
+            return f"Where it first differs: {name} raised {type(exc).__name__}: {text}{before}."
+        expected = np.asarray(want)
+        if not isinstance(got, np.ndarray) or got.shape != expected.shape:
+            shape = got.shape if isinstance(got, np.ndarray) else type_name(got)
+            return (
+                f"Where it first differs: {name} returns {short(shape, 40)}, where the "
+                f"reference returns shape {expected.shape}{before}."
+            )
+        bad = ~np.isclose(got, expected, atol=atol, rtol=rtol)
+        if bad.any():
+            where = _positions(_rows(bad), expected.shape[0]) if expected.ndim else ""
+            return f"Where it first differs: {name} differs{' ' + where if where else ''}{before}."
+        done.append(name)
+    if not done:
+        return ""
+    return (
+        f"Where it first differs: nowhere inside: {', '.join(done)} each give the reference's "
+        "output on the reference's input, so the difference is in how they are joined"
+        + (f" ({joined})." if joined else ".")
+    )
 
 
 def expect_raises(

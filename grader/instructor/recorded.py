@@ -282,8 +282,34 @@ def _llama() -> Cases:
         "want": np.round(c.ref_forward(p, ids, cfg), 5),
         "half": np.round(c.ref_forward(p, ids, cfg, rope="half"), 4),
         "none": np.round(c.ref_forward(p, ids, cfg, rope="none"), 4),
+        "trace": _trace(p, ids, cfg),
     }
     return cases
+
+
+def _trace(p: dict[str, Any], ids: list[int], cfg: dict[str, Any]) -> dict[str, Any]:
+    """The reference's forward pass step by step, for the localisation of a failing forward
+    (`grader.testing.localise`): the RoPE tables of positions 0..T-1, then each block's input
+    (float32, as a learner's block gets it) and its output on exactly that input, then the final
+    RMSNorm's input and output."""
+    T = len(ids)
+    cos, sin = c.ref_rope_tables(list(range(T)), cfg["head_dim"], cfg["rope_base"])
+    x = np.asarray(p["wte"], dtype=np.float64)[ids]
+    inputs, outputs = [], []
+    for block in p["blocks"]:
+        given = _f32(np.round(x, 5))
+        x = c.ref_block(given.astype(np.float64), block, cfg, list(range(T)))
+        inputs.append(given)
+        outputs.append(np.round(x, 5))
+    given = _f32(np.round(x, 5))
+    normed = c.ref_rms_norm(given.astype(np.float64), np.asarray(p["norm"], float), cfg["norm_eps"])
+    return {
+        "rope": np.round(np.stack([cos, sin]), 6),
+        "blocks_in": inputs,
+        "blocks_out": outputs,
+        "norm_in": given,
+        "norm_out": np.round(normed, 5),
+    }
 
 
 def _chat() -> Cases:

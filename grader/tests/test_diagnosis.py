@@ -461,3 +461,44 @@ def test_failing_checks_are_recorded_when_asked(monkeypatch, tmp_path):
 def test_an_entry_explanation_is_its_first_sentence():
     source = '"""merge replaces only the first occurrence (see np.add.at). It then stops."""\n'
     assert known.explanation(source) == "merge replaces only the first occurrence (see np.add.at)."
+
+
+def test_localise_names_the_first_part_that_differs_and_where() -> None:
+    """A whole-model check is localised on the learner's own parts, each fed the reference's
+    input: the first part that differs is named with its positions, the ones before it as
+    matching; a raising part names its exception; when every part matches, the difference is
+    in how they are joined; a part not started leaves the check's own message alone."""
+    import numpy as np
+
+    from grader.testing import localise
+
+    ref = np.arange(12.0).reshape(4, 3)
+    later = ref.copy()
+    later[2:] += 1.0
+    same = ("block 0", lambda: ref.copy(), ref)
+    text = localise([same, ("block 1", lambda: later, ref)], atol=1e-4, rtol=1e-4)
+    assert text == "Where it first differs: block 1 differs from position 2 on; block 0 matches."
+    one = ref.copy()
+    one[1, 0] = -5.0
+    text = localise([("norm", lambda: one, ref), same], atol=1e-4, rtol=1e-4)
+    assert text == "Where it first differs: norm differs at position 1."
+    assert localise([same, ("step 2", lambda: ref[:1] + 1, ref[:1])], 1e-4, 1e-4) == (
+        "Where it first differs: step 2 differs; block 0 matches."
+    )
+    assert "at every position" in localise([("head", lambda: ref + 1, ref)], 1e-4, 1e-4)
+    close_enough = ("block 0", lambda: ref + 1e-6, ref)  # within the stated tolerance
+    joined = localise([close_enough, same], atol=1e-4, rtol=1e-4, joined="wte[ids], then ...")
+    assert joined.startswith("Where it first differs: nowhere inside: block 0, block 0 each")
+    assert joined.endswith("how they are joined (wte[ids], then ...).")
+
+    def boom():
+        raise KeyError("w_q")
+
+    text = localise([same, ("block 1", boom, ref)], atol=1e-4, rtol=1e-4)
+    assert text == "Where it first differs: block 1 raised KeyError: 'w_q'; block 0 matches."
+    assert "returns (4,)" in localise([("x", lambda: ref[:, 0], ref)], 1e-4, 1e-4)
+
+    def not_started():
+        raise NotImplementedError
+
+    assert localise([("block 0", not_started, ref)], atol=1e-4, rtol=1e-4) == ""

@@ -11,7 +11,7 @@ import numpy as np
 
 from grader.assets import recorded
 from grader.capstone.tiny import recorded_llama
-from grader.testing import call, close, explain, raises
+from grader.testing import call, close, explain, localise, raises
 
 CASES = recorded("ch3_real_model/l02_llama")
 CFG, P = recorded_llama(CASES["model"])
@@ -147,7 +147,34 @@ def test_forward_matches_the_reference_logits(llama):
         elif np.allclose(got, case["none"], atol=1e-3):
             hint = "that is the model without RoPE: rotate q and k in every block."
     problem = close(got, want, atol=1e-3, rtol=1e-4)
-    assert not problem, explain(call("forward", "P", ids, "CFG"), got, want, hint) + f" ({problem})"
+    assert not problem, (
+        explain(call("forward", "P", ids, "CFG"), got, want, hint)
+        + f" ({problem}) "
+        + forward_steps(llama, case["trace"], len(ids))
+    )
+
+
+def forward_steps(llama, trace, T):
+    """Your own parts, each on the reference's input to it, in forward's order: where the
+    difference starts."""
+    steps = [
+        (
+            f"rope_tables(np.arange({T}), ...)",
+            lambda: np.stack(llama.rope_tables(np.arange(T), CFG["head_dim"], CFG["rope_base"])),
+            trace["rope"],
+        )
+    ]
+    cos, sin = f32(trace["rope"][0]), f32(trace["rope"][1])
+    for i, (x, want) in enumerate(zip(trace["blocks_in"], trace["blocks_out"])):
+        run = lambda x=x, i=i: llama.llama_block(x, P["blocks"][i], CFG, cos, sin)  # noqa: E731
+        steps.append((f"block {i} (your llama_block)", run, want))
+    norm = lambda: llama.rms_norm(trace["norm_in"], P["norm"], CFG["norm_eps"])  # noqa: E731
+    steps.append(("the final rms_norm", norm, trace["norm_out"]))
+    joined = (
+        "forward's docstring: wte[ids] with no position table, the RoPE tables of positions "
+        "0..T-1, every block in order, the final RMSNorm, then the tied head @ wte.T"
+    )
+    return localise(steps, atol=1e-4, rtol=1e-4, joined=joined)
 
 
 def test_forward_returns_float32_logits_of_shape_t_by_v(llama):

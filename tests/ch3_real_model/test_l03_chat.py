@@ -12,7 +12,7 @@ import numpy as np
 
 from grader.assets import recorded
 from grader.capstone.tiny import recorded_llama
-from grader.testing import call, close, explain, first_difference, raises
+from grader.testing import call, close, explain, first_difference, localise, raises
 
 CASES = recorded("ch3_real_model/l03_chat")
 CFG, P = recorded_llama(CASES["model"])  # context_length 48
@@ -65,8 +65,23 @@ def test_tokens_one_at_a_time_continue_the_positions(chat):
         )
     problem = close(got, want, atol=1e-3, rtol=1e-4)
     assert not problem, (
-        explain("forward_step on 3 ids, then 3 single ids", got, want, hint) + f" ({problem})"
+        explain("forward_step on 3 ids, then 3 single ids", got, want, hint)
+        + f" ({problem}) "
+        + by_step(rows, want)
     )
+
+
+def by_step(rows, want):
+    """Which of the steps first gives other logits than the reference (each step's own rows)."""
+    steps, start = [], 0
+    for i, row in enumerate(rows):
+        n = len(row) if isinstance(row, np.ndarray) and row.ndim == 2 else 1
+        at = f"positions {start}-{start + n - 1}" if n > 1 else f"position {start}"
+        steps.append(
+            (f"step {i + 1} (forward_step at {at})", lambda r=row: r, want[start : start + n])
+        )
+        start += n
+    return localise(steps, atol=1e-3, rtol=1e-4)
 
 
 def test_forward_step_returns_float32_logits(chat):
