@@ -275,6 +275,7 @@ def _llama() -> Cases:
     t = _tables(np.arange(5), cfg["head_dim"], cfg["rope_base"])
     want = c.ref_block(x.astype(float), p["blocks"][0], cfg, list(range(5)))
     cases["block"] = {"x": x, **t, "want": np.round(want, 5)}
+    cases["block"]["trace"] = _block_trace(x, p["blocks"][0], cfg, t["cos"], t["sin"])
     cases["block_causal"] = _tables(np.arange(4), cfg["head_dim"], cfg["rope_base"])
     ids = [3, 17, 5, 5, 30, 1]
     cases["forward"] = {
@@ -285,6 +286,39 @@ def _llama() -> Cases:
         "trace": _trace(p, ids, cfg),
     }
     return cases
+
+
+def _block_trace(
+    x: np.ndarray, b: dict[str, Any], cfg: dict[str, Any], cos: np.ndarray, sin: np.ndarray
+) -> dict[str, Any]:
+    """One Llama block step by step, for the localisation of a failing llama_block: each part's
+    input as a learner's part gets it (float32) and the reference's output on exactly that
+    input, in the block's order (heads split as (n, T, hd), head h on columns h*hd:(h+1)*hd)."""
+    W = {k: np.asarray(v, dtype=np.float64) for k, v in b.items()}
+    eps, T = cfg["norm_eps"], x.shape[0]
+
+    def given(a: np.ndarray) -> np.ndarray:
+        return _f32(np.round(a, 5))
+
+    def heads(a: np.ndarray) -> np.ndarray:
+        return a.reshape(T, -1, cfg["head_dim"]).transpose(1, 0, 2)
+
+    h = c.ref_rms_norm(x.astype(np.float64), W["attn_norm"], eps)
+    q, k, v = (given(heads(h @ W[w])) for w in ("w_q", "w_k", "w_v"))
+    c64, s64 = cos.astype(np.float64), sin.astype(np.float64)
+    q_rot, k_rot = c.ref_rotate(q, c64, s64), c.ref_rotate(k, c64, s64)
+    att = c.ref_gqa(given(q_rot), given(k_rot), v, np.tril(np.ones((T, T), dtype=bool)))
+    mid = given(x.astype(np.float64) + given(att).transpose(1, 0, 2).reshape(T, -1) @ W["w_o"])
+    h2 = c.ref_rms_norm(mid.astype(np.float64), W["mlp_norm"], eps)
+    mlp = (c.ref_silu(given(h2) @ W["w_gate"]) * (given(h2) @ W["w_up"])) @ W["w_down"]
+    return {
+        "attn_norm": np.round(h, 5),
+        "q": q, "k": k, "v": v,
+        "q_rot": np.round(q_rot, 5), "k_rot": np.round(k_rot, 5),
+        "att_q": given(q_rot), "att_k": given(k_rot), "att": np.round(att, 5),
+        "mid": mid, "mlp_norm": np.round(h2, 5),
+        "mlp_in": given(h2), "mlp": np.round(mlp, 5),
+    }  # fmt: skip
 
 
 def _trace(p: dict[str, Any], ids: list[int], cfg: dict[str, Any]) -> dict[str, Any]:

@@ -111,7 +111,8 @@ def test_llama_block_matches_the_reference(llama):
     problem = close(got, want, atol=1e-4, rtol=1e-4)
     assert not problem, (
         explain(call("llama_block", x, "blocks[0]", "CFG", "cos", "sin"), got, want, hint)
-        + f" ({problem})"
+        + f" ({problem}) "
+        + block_steps(llama, case)
     )
     assert got.dtype == np.float32, explain(
         "llama_block on float32 weights",
@@ -119,6 +120,35 @@ def test_llama_block_matches_the_reference(llama):
         expected_text="float32",
         hint=float_hint(got),
     )
+
+
+def block_steps(llama, case):
+    """Your own parts of the block, each on the reference's input to it, in the block's order:
+    where the difference starts."""
+    t, b, eps = case["trace"], P["blocks"][0], CFG["norm_eps"]
+    cos, sin = case["cos"], case["sin"]
+    causal = np.tril(np.ones((len(case["x"]),) * 2, dtype=bool))
+    steps = [
+        ("rms_norm(x, attn_norm)", lambda: llama.rms_norm(case["x"], b["attn_norm"], eps)),
+        ("apply_rope on the query heads", lambda: llama.apply_rope(t["q"], cos, sin)),
+        ("apply_rope on the key heads", lambda: llama.apply_rope(t["k"], cos, sin)),
+        (
+            "grouped_query_attention(q, k, v, causal mask)",
+            lambda: llama.grouped_query_attention(t["att_q"], t["att_k"], t["v"], causal),
+        ),
+        ("rms_norm(x, mlp_norm)", lambda: llama.rms_norm(t["mid"], b["mlp_norm"], eps)),
+        (
+            "swiglu(h, w_gate, w_up, w_down)",
+            lambda: llama.swiglu(t["mlp_in"], b["w_gate"], b["w_up"], b["w_down"]),
+        ),
+    ]
+    wants = ["attn_norm", "q_rot", "k_rot", "att", "mlp_norm", "mlp"]
+    joined = (
+        "llama_block's docstring: q, k and v from the normed x, split into heads; RoPE on q and "
+        "k; the causal mask np.tril(np.ones((T, T), dtype=bool)); x + the heads side by side "
+        "@ w_o; then x + swiglu(rms_norm(x, mlp_norm), ...)"
+    )
+    return localise([(name, run, t[w]) for (name, run), w in zip(steps, wants)], 1e-4, 1e-4, joined)
 
 
 def test_llama_block_is_causal(llama):
