@@ -301,7 +301,8 @@ def _block_trace(
         return _f32(np.round(a, 5))
 
     def heads(a: np.ndarray) -> np.ndarray:
-        return a.reshape(T, -1, cfg["head_dim"]).transpose(1, 0, 2)
+        out: np.ndarray = a.reshape(T, -1, cfg["head_dim"]).transpose(1, 0, 2)
+        return out
 
     h = c.ref_rms_norm(x.astype(np.float64), W["attn_norm"], eps)
     q, k, v = (given(heads(h @ W[w])) for w in ("w_q", "w_k", "w_v"))
