@@ -119,10 +119,28 @@ def _block() -> Cases:
         "want": o.ref_block(x, p, 2, o.tril(3)),
         "post_ln": o.ref_block(x, p, 2, o.tril(3), post_ln=True),
         "unmasked": o.ref_block(x, p, 2, np.ones((3, 3), bool)),
+        "trace": _block_parts(x, p, 2),
     }
     p, x = o.block_params(4, seed=8), np.random.default_rng(9).normal(size=(5, 4))
     cases["block_future"] = {"p": p, "x": x}
     return cases
+
+
+def _block_parts(x: np.ndarray, p: dict[str, Any], n_heads: int) -> dict[str, Any]:
+    """A pre-LN block part by part, for the localisation of a failing transformer_block
+    (`grader.testing.localise`): each part's output on the reference's input to it."""
+    mask = o.tril(len(x))
+    ln1 = o.ref_layer_norm(x, p["ln1_g"], p["ln1_b"])
+    att = o.ref_mha(ln1, p, n_heads, mask)
+    ln2 = o.ref_layer_norm(x + att, p["ln2_g"], p["ln2_b"])
+    return {
+        "ln1": ln1,
+        "mask": np.array(mask, dtype=float),
+        "att": att,
+        "mid": x + att,
+        "ln2": ln2,
+        "ff": o.ref_ff(ln2, p),
+    }
 
 
 CFG_CONTEXT = {"vocab_size": 13, "context_length": 8, "d_model": 8, "n_heads": 2, "n_layers": 2}

@@ -8,7 +8,7 @@ code): grader/data/recorded/, read through grader.assets.recorded."""
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, raises, short
+from grader.testing import call, close, explain, localise, raises, short
 
 CASES = recorded("ch2_transformer/l04_block")
 
@@ -189,7 +189,35 @@ def test_transformer_block_is_pre_ln_and_causal(block):
         hint = "that is post-LN; GPT-2 normalises the input of each sublayer: x + mha(ln1(x))."
     elif matches(got, case["unmasked"]):
         hint = "the block must pass causal_mask(T) to multi_head_attention."
-    check(call("transformer_block", x, "<seeded block>", H), got, want, hint)
+    problem = close(got, want, atol=1e-6)
+    assert not problem, (
+        explain(call("transformer_block", x, "<seeded block>", H), got, want, hint, detail=problem)
+        + " "
+        + block_parts(block, case, H)
+    )
+
+
+def block_parts(block, case, H):
+    """Your own parts of the block, each on the reference's input to it, in the block's order:
+    where the difference starts."""
+    p, x, t = case["p"], case["x"], case["trace"]
+    mask = t["mask"].astype(bool)
+    steps = [
+        ("layer_norm(x, ln1_g, ln1_b)", lambda: block.layer_norm(x, p["ln1_g"], p["ln1_b"])),
+        (f"causal_mask({len(x)})", lambda: np.asarray(block.causal_mask(len(x)), dtype=float)),
+        (
+            "multi_head_attention(h, block, 2, mask)",
+            lambda: block.multi_head_attention(t["ln1"], p, H, mask),
+        ),
+        ("layer_norm(x, ln2_g, ln2_b)", lambda: block.layer_norm(t["mid"], p["ln2_g"], p["ln2_b"])),
+        ("feed_forward(h, block)", lambda: block.feed_forward(t["ln2"], p)),
+    ]
+    wants = ["ln1", "mask", "att", "ln2", "ff"]
+    joined = (
+        "transformer_block's docstring: x = x + multi_head_attention(layer_norm(x, ln1), ..., "
+        "causal_mask(T)), then x = x + feed_forward(layer_norm(x, ln2), ...)"
+    )
+    return localise([(n, run, t[w]) for (n, run), w in zip(steps, wants)], 1e-6, 1e-5, joined)
 
 
 def test_transformer_block_output_ignores_future_positions(block):
