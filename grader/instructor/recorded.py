@@ -61,7 +61,14 @@ def _forward_pass() -> Cases:
     }
     config = {"vocab_size": 3, "context_length": 4, "d_model": 2, "n_heads": 1, "n_layers": 0}
     ids = [1, 2]
-    return {"forward_without_blocks": {"ids": ids, "want": o.ref_forward(params, ids, config)}}
+    embedded = params["wte"][ids] + params["wpe"][: len(ids)]
+    return {
+        "forward_without_blocks": {
+            "ids": ids,
+            "want": o.ref_forward(params, ids, config),
+            "embedded": embedded,  # forward's parts, for the localisation of a failing forward
+        }
+    }
 
 
 def _attention_case(q: Any, k: Any, v: Any, mask: Any = None) -> dict[str, Any]:

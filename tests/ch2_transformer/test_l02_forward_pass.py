@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, raises
+from grader.testing import call, close, explain, localise, raises
 
 TINY = {"vocab_size": 11, "context_length": 6, "d_model": 8, "n_heads": 2, "n_layers": 2}
 BLOCK_SHAPES = {
@@ -170,11 +170,25 @@ def test_forward_without_blocks_is_head_of_embeddings(forward_pass):
     params = head_params()
     config = {"vocab_size": 3, "context_length": 4, "d_model": 2, "n_heads": 1, "n_layers": 0}
     ids = np.array([1, 2])
-    want = recorded("ch2_transformer/l02_forward_pass")["forward_without_blocks"]["want"]
+    case = recorded("ch2_transformer/l02_forward_pass")["forward_without_blocks"]
+    want = case["want"]
     got = forward_pass.forward(params, ids, config)
     problem = close(got, want)
-    assert not problem, explain(
-        call("forward", "<hand params>", ids, "<config>"), got, want, detail=problem
+    steps = [  # your own parts, each on the reference's input to it: where the difference starts
+        (
+            "embed_tokens(params, ids)",
+            lambda: forward_pass.embed_tokens(params, ids),
+            case["embedded"],
+        ),
+        ("lm_head(params, h)", lambda: forward_pass.lm_head(params, case["embedded"]), want),
+    ]
+    joined = (
+        "forward's docstring: embed_tokens, then every block in order (none here), then lm_head"
+    )
+    assert not problem, (
+        explain(call("forward", "<hand params>", ids, "<config>"), got, want, detail=problem)
+        + " "
+        + localise(steps, atol=1e-6, rtol=1e-5, joined=joined)
     )
 
 
