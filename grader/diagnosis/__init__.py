@@ -13,6 +13,9 @@ Two mechanisms, tried in this order when a check fails:
 
 The evidence rule (a wrong name costs a learner more than no name):
 
+- A result with no finite number in it (inf, nan) names no bank entry: overflows and logs of
+  zero end there from many different mistakes (`known.lookup`).
+
 - An *observation* (what the numbers show: "every value is 2 times the expected one", "the
   two values are swapped") is given whenever it is exactly true, and is labelled
   "How it differs: ...", so that it never reads as a cause.
@@ -20,8 +23,9 @@ The evidence rule (a wrong name costs a learner more than no name):
   confirmed on more than one independent value, and no other detector's cause fits the answer
   equally well (then only the observation is given):
   - a ratio, an offset, a sign flip or a simple function (1 - x, 1 / x, x squared, exp, log)
-    needs at least two differing, non-zero expected values that are not all equal; a square
-    root factor (the kind of scale sqrt(d) is) needs them in at least two rows;
+    needs at least two differing, non-zero expected values that are not all equal, and, in an
+    array with rows (a token's vector, a position's logits), in at least two rows: the values
+    of one row come out of one computation, so they are one piece of evidence;
   - a shift or a reversal needs at least two positions whose neighbours differ;
   - integer truncation needs at least two differing values, every one the floor (or the
     truncation) of the expected one, and an expected value that is not whole;

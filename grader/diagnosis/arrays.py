@@ -66,11 +66,12 @@ def close(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(_close_mask(a, b).all())
 
 
-def _confirmed(a: np.ndarray, b: np.ndarray, rows: bool = False) -> bool:
+def _confirmed(a: np.ndarray, b: np.ndarray, rows: bool = True) -> bool:
     """A relation between a and b that holds everywhere is evidence of a cause only when it is
     seen on at least two independent values: two elements or more that differ, whose expected
-    values are non-zero and not all equal. With `rows`, those elements must also lie in two
-    rows (examples) or more when the array has rows, so that a factor is the same across them."""
+    values are non-zero and not all equal. When the array has rows (examples: a token's vector,
+    a position's logits), those elements must also lie in two rows or more: the values of one
+    row come out of one computation, so they are one piece of evidence, not several."""
     if a.shape != b.shape or b.size < 2:
         return False
     diff = ~_close_mask(a, b) & (np.abs(b) > 1e-12)
@@ -376,7 +377,7 @@ def factor(a: np.ndarray, b: np.ndarray) -> Finding:
         return NOTHING  # 2 for 1, 3 for 9: small whole numbers are ratios by coincidence
     how, why, root = _nice_factor(c) if c > 0 else ("", "", False)
     if how:
-        return found("that is " + how, why, _confirmed(a, b, rows=root))
+        return found("that is " + how, why, _confirmed(a, b))
     if a.size >= 2 and c > 0 and np.count_nonzero(b) >= 3:
         return found(
             f"every value is the expected one times the same factor {c:.4g}",

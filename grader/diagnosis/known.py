@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -105,11 +106,28 @@ def lookup(call_text: str, got: Any) -> list[str]:
     key = call_key(call_text)
     if not data["checks"].get(key):
         return []
+    if _uninformative(got):
+        return []
     try:
         tree = encode(got)
     except (Unstable, RecursionError, ValueError, TypeError):
         return []
     return [data["mistakes"][n] for n in named(data, key, tree) if n in data["mistakes"]]
+
+
+def _uninformative(got: Any) -> bool:
+    """A result with no finite number in it (inf, nan, an array of them): an overflow or a log
+    of zero, which many different mistakes end in, so matching a bank entry's equally
+    non-finite result there is no evidence for that entry's mistake."""
+    import sys
+
+    np = sys.modules.get("numpy")
+    if isinstance(got, float):
+        return not math.isfinite(got)
+    if np is not None and isinstance(got, (np.ndarray, np.floating)):
+        a = np.asarray(got)
+        return a.dtype.kind in "fc" and a.size > 0 and not np.isfinite(a).any()
+    return False
 
 
 def record(call_text: str, got: Any, expected: Any = None, has_expected: bool = False) -> None:
