@@ -14,7 +14,8 @@ Two mechanisms, tried in this order when a check fails:
 The evidence rule (a wrong name costs a learner more than no name):
 
 - A result with no finite number in it (inf, nan) names no bank entry: overflows and logs of
-  zero end there from many different mistakes (`known.lookup`).
+  zero end there from many different mistakes (`known.lookup`); nor does a result of at most
+  one id (`one_id`: an empty list, one id, a bool), which many mistakes share.
 
 - An *observation* (what the numbers show: "every value is 2 times the expected one", "the
   two values are swapped") is given whenever it is exactly true, and is labelled
@@ -186,13 +187,25 @@ def message(found: Finding) -> str:
     return "How it differs: " + sentence(found.how)
 
 
+def one_id(call_text: str, got: Any) -> bool:
+    """At most one id: an empty list, one id (alone or in a list), a bool, from a function
+    that does not count. Many different mistakes return the same one id, so an equal result of
+    a bank entry there is no evidence for that entry's mistake (a count, a quantity, is)."""
+    if isinstance(got, (list, tuple)):
+        if len(got) > 1 or not all(isinstance(v, int) for v in got):
+            return False
+    elif not isinstance(got, int):  # bools are ints
+        return False
+    return isinstance(got, bool) or not quantity_call(call_text)
+
+
 def diagnose(call_text: str, got: Any, expected: Any = None, has_expected: bool = False) -> str:
     """The diagnosis sentence for a failing check ('' when nothing is known).
 
     `has_expected` says whether `expected` is a value to compare with (it may be None)."""
     try:
         known.record(call_text, got, expected, has_expected)
-        names = known.lookup(call_text, got)
+        names = [] if one_id(call_text, got) else known.lookup(call_text, got)
     except Exception:
         names = []
     if names:

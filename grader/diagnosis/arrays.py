@@ -495,9 +495,19 @@ def offset(a: np.ndarray, b: np.ndarray) -> Finding:
                 "each row is off by its own constant",
                 "a per-row term (subtracting the row's mean, max or log-sum-exp) is missing or "
                 "extra",
-                b.shape[-1] >= 2,
+                b.shape[-1] >= 2 and _normalised_rows(b),
             )
     return NOTHING
+
+
+def _normalised_rows(b: np.ndarray) -> bool:
+    """Whether the expected rows are what a per-row subtraction makes: centred (mean 0), or
+    log-probabilities (each row's log-sum-exp 0). Only then does a per-row constant point to
+    that subtraction; elsewhere it is an observation without a cause."""
+    centred = np.abs(b.mean(axis=-1)).max() < 1e-6 * max(1.0, float(np.abs(b).max()))
+    top = b.max(axis=-1, keepdims=True)
+    lse = top[..., 0] + np.log(np.exp(b - top).sum(axis=-1))
+    return bool(centred or np.abs(lse).max() < 1e-6)
 
 
 def signs(a: np.ndarray, b: np.ndarray) -> Finding:

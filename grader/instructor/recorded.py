@@ -52,16 +52,18 @@ def encode(value: Any) -> Any:
 
 
 def _forward_pass() -> Cases:
+    wte = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    wpe = np.array([[0.0, 0.5], [0.5, 0.0], [1.0, 1.0], [2.0, 0.0]])
     params = {
-        "wte": np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]),
-        "wpe": np.array([[0.0, 0.5], [0.5, 0.0], [1.0, 1.0], [2.0, 0.0]]),
+        "wte": wte,
+        "wpe": wpe,
         "lnf_g": np.ones(2),
         "lnf_b": np.zeros(2),
         "blocks": [],
     }
     config = {"vocab_size": 3, "context_length": 4, "d_model": 2, "n_heads": 1, "n_layers": 0}
     ids = [1, 2]
-    embedded = params["wte"][ids] + params["wpe"][: len(ids)]
+    embedded = wte[ids] + wpe[: len(ids)]
     return {
         "forward_without_blocks": {
             "ids": ids,

@@ -502,3 +502,32 @@ def test_localise_names_the_first_part_that_differs_and_where() -> None:
         raise NotImplementedError
 
     assert localise([("block 0", not_started, ref)], atol=1e-4, rtol=1e-4) == ""
+
+
+def test_evidence_in_rows_and_results_many_mistakes_share(monkeypatch, tmp_path):
+    """A ratio confined to one row is one computation's worth of evidence: an observation, no
+    cause; a per-row constant names a per-row subtraction only where the expected rows are what
+    one makes (centred, or log-probabilities); a non-finite result, or at most one id, names no
+    bank entry (a count does)."""
+    one_row = np.array([[0.0, 0.0], [11.0, 22.0], [0.0, 0.0]])
+    found = describe(one_row / 2, one_row)
+    assert "divided by 2" in found and "missing" not in found
+    rows = np.array([[1.0, 2.0], [4.0, 7.0]])
+    assert "missing" in describe(rows / 2, rows)  # two rows: a cause
+    logp = np.log(np.array([[0.2, 0.8], [0.5, 0.5]]))
+    shifted = logp + np.array([[1.0], [3.0]])
+    assert "log-sum-exp" in describe(shifted, logp)
+    plain = np.array([[1.0, 2.0], [3.0, 4.0]])
+    found = describe(plain + np.array([[1.0], [3.0]]), plain)
+    assert "own constant" in found and "log-sum-exp" not in found
+    records = {
+        "ch/l01/overflow": [(call_key("loss([1000.0])"), encode(float("inf")))],
+        "ch/l01/one_id": [(call_key("keep([3, 1])"), encode([0]))],
+        "ch/l01/count": [(call_key("count_pairs([3, 1])"), encode(1))],
+    }
+    texts = {k: k.rsplit("/", 1)[1] + " mistake." for k in records}
+    data = known.build(records, texts, {k: v[0][0] for k, v in records.items()})
+    monkeypatch.setattr(known, "load", lambda: data)
+    assert "Likely mistake" not in testing.explain("loss([1000.0])", float("inf"), 3.0)
+    assert "Likely mistake" not in testing.explain("keep([3, 1])", [0], [0, 1])
+    assert "Likely mistake: count mistake." in testing.explain("count_pairs([3, 1])", 1, 2)
