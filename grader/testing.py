@@ -114,6 +114,13 @@ def _positions(rows: list[int], n: int) -> str:
     return f"at position{'s' if len(rows) > 1 else ''} {shown}"
 
 
+def _listing(names: list[str]) -> str:
+    """Names in a sentence; a long run of them as its first and last."""
+    if len(names) <= 4:
+        return ", ".join(names)
+    return f"all {len(names)} of {names[0]} to {names[-1]}"
+
+
 def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> str:
     """Where a whole-model result first goes wrong, for a failing check of a forward pass or a
     generation.
@@ -132,7 +139,7 @@ def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> s
     done: list[str] = []
     before = ""
     for name, run, want in steps:
-        before = f"; {', '.join(done)} match{'es' if len(done) == 1 else ''}" if done else ""
+        before = f"; {_listing(done)} match{'es' if len(done) == 1 else ''}" if done else ""
         try:
             got = run()
         except NotImplementedError:
@@ -155,7 +162,7 @@ def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> s
     if not done:
         return ""
     return (
-        f"Where it first differs: nowhere inside: {', '.join(done)} each give the reference's "
+        f"Where it first differs: nowhere inside: {_listing(done)} each give the reference's "
         "output on the reference's input, so the difference is in how they are joined"
         + (f" ({joined})." if joined else ".")
     )

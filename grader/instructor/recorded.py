@@ -388,7 +388,18 @@ def _chat() -> Cases:
         "restart": np.round(restart, 4),
     }
     prompt, us = [4, 8, 15, 16], [0.5] * 30
-    cases["greedy"] = {"prompt": prompt, "want": c.ref_generate(p, prompt, 30, cfg, us)}
+    greedy = c.ref_generate(p, prompt, 30, cfg, us)
+    seq = prompt + greedy
+    cases["greedy"] = {
+        "prompt": prompt,
+        "want": greedy,
+        # the logits each id was chosen from (the last row of forward on the ids before it),
+        # for the localisation of a failing generation
+        "logits": np.round(
+            np.stack([c.ref_forward(p, seq[:n], cfg)[-1] for n in range(len(prompt), len(seq))]),
+            5,
+        ),
+    }
     prompt = [1, 2, 3]
     us = [round(float(u), 4) for u in np.random.default_rng(8).random(12)]
     want = c.ref_generate(p, prompt, 12, cfg, us, temperature=1.0, top_k=5)

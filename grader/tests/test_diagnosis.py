@@ -497,6 +497,10 @@ def test_localise_names_the_first_part_that_differs_and_where() -> None:
     text = localise([same, ("block 1", boom, ref)], atol=1e-4, rtol=1e-4)
     assert text == "Where it first differs: block 1 raised KeyError: 'w_q'; block 0 matches."
     assert "returns (4,)" in localise([("x", lambda: ref[:, 0], ref)], 1e-4, 1e-4)
+    many = [(f"step {i}", lambda: ref, ref) for i in range(1, 31)]
+    assert "nowhere inside: all 30 of step 1 to step 30 each give" in localise(many, 1e-4, 1e-4)
+    text = localise([*many[:6], ("step 7", lambda: ref + 1, ref)], 1e-4, 1e-4)
+    assert text.endswith("step 7 differs at every position; all 6 of step 1 to step 6 match.")
 
     def not_started():
         raise NotImplementedError

@@ -108,9 +108,31 @@ def test_greedy_generation_equals_uncached_generation_for_30_steps(chat):
     us = [0.5] * 30
     got = chat.generate(P, prompt, 30, CFG, us)
     want = CASES["greedy"]["want"]
-    assert isinstance(got, list) and got == want, explain(
-        call("generate", "P", prompt, 30, "CFG", us), got, want
-    ) + (f" ({first_difference(got, want)})" if isinstance(got, list) else "")
+    assert isinstance(got, list) and got == want, (
+        explain(call("generate", "P", prompt, 30, "CFG", us), got, want)
+        + (f" ({first_difference(got, want)})" if isinstance(got, list) else "")
+        + " "
+        + by_generation_step(chat, prompt, want, CASES["greedy"]["logits"])
+    )
+
+
+def by_generation_step(chat, prompt, want, logits):
+    """Your forward_step fed the reference's ids (the prompt, then each id the reference chose)
+    with your cache: the first step whose logits differ from the ones the reference chose from,
+    or, when none does, the difference is in how generate picks and feeds the ids."""
+    cache = chat.new_cache(CFG, len(prompt) + len(want))
+    feed = [list(prompt)] + [[i] for i in want[:-1]]
+    steps, at = [], 0
+    for k, ids in enumerate(feed):
+        where = f"positions {at}-{at + len(ids) - 1}" if len(ids) > 1 else f"position {at}"
+        run = lambda ids=ids: chat.forward_step(P, np.array(ids), cache, CFG)[-1:]  # noqa: E731
+        steps.append((f"step {k + 1} (forward_step at {where})", run, logits[k : k + 1]))
+        at += len(ids)
+    joined = (
+        "generate's docstring: the prompt through forward_step once, then only each new id, "
+        "each chosen by sample(logits, us[step], ...) from the last row of logits"
+    )
+    return localise(steps, atol=1e-3, rtol=1e-4, joined=joined)
 
 
 def test_sampled_generation_uses_the_draws_of_lesson_2_3(chat):
