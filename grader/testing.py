@@ -168,6 +168,30 @@ def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> s
     )
 
 
+def generation_steps(
+    step: Callable[[list[int]], Any], prompt: list[int], chosen: list[int], logits: Any
+) -> list[Step]:
+    """The steps of a cached generation, for `localise`: `step(ids)` runs the learner's own
+    cached step (forward_step with a cache the caller made) on `ids` and returns its logits;
+    it is fed the reference's ids (the prompt, then each id the reference chose but the last),
+    and each step's last row is compared with `logits[k]`, the row the reference chose its k-th
+    id from."""
+    feed = [list(prompt)] + [[i] for i in chosen[:-1]]
+    steps: list[Step] = []
+    at = 0
+    for k, ids in enumerate(feed):
+        where = f"positions {at}-{at + len(ids) - 1}" if len(ids) > 1 else f"position {at}"
+        steps.append(
+            (
+                f"step {k + 1} (forward_step at {where})",
+                lambda ids=ids: step(ids)[-1:],
+                logits[k : k + 1],
+            )
+        )
+        at += len(ids)
+    return steps
+
+
 def expect_raises(
     exc_type: type[BaseException] | tuple[type[BaseException], ...],
     fn: Any,

@@ -211,12 +211,17 @@ def _kv_cache() -> Cases:
         ),
     ):
         want = o.ref_generate(p, prompt, n, cfg, us, **sampler)
+        seq = prompt + want
         cases[f"generate_{name}"] = {
             "prompt": prompt,
             "n": n,
             "us": us,
             "sampler": sampler,
             "want": want,
+            # the logits each id was chosen from, for the localisation of a failing generation
+            "logits": np.stack(
+                [o.ref_forward(p, seq[:k], cfg)[-1] for k in range(len(prompt), len(seq))]
+            ),
         }
     return cases
 

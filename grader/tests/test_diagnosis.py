@@ -535,3 +535,31 @@ def test_evidence_in_rows_and_results_many_mistakes_share(monkeypatch, tmp_path)
     assert "Likely mistake" not in testing.explain("loss([1000.0])", float("inf"), 3.0)
     assert "Likely mistake" not in testing.explain("keep([3, 1])", [0], [0, 1])
     assert "Likely mistake: count mistake." in testing.explain("count_pairs([3, 1])", 1, 2)
+
+
+def test_generation_steps_feed_the_reference_ids_and_compare_each_last_row() -> None:
+    """A cached generation is localised by feeding the reference's ids (the prompt, then each
+    chosen id but the last) to the learner's step, one step per chosen id."""
+    from grader.testing import generation_steps, localise
+
+    fed: list[list[int]] = []
+    logits = np.arange(12.0).reshape(3, 4)
+
+    def step(ids):
+        fed.append(ids)
+        out = np.zeros((len(ids), 4))
+        out[-1] = logits[len(fed) - 1] + (1.0 if len(fed) == 3 else 0.0)  # the third differs
+        return out
+
+    steps = generation_steps(step, [5, 6], [7, 8, 9], logits)
+    assert [name for name, _, _ in steps] == [
+        "step 1 (forward_step at positions 0-1)",
+        "step 2 (forward_step at position 2)",
+        "step 3 (forward_step at position 3)",
+    ]
+    text = localise(steps, atol=1e-6, rtol=1e-6)
+    assert fed == [[5, 6], [7], [8]]
+    assert text == (
+        "Where it first differs: step 3 (forward_step at position 3) differs; "
+        "step 1 (forward_step at positions 0-1), step 2 (forward_step at position 2) match."
+    )

@@ -9,7 +9,15 @@ grader/data/recorded/, read through grader.assets.recorded."""
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, first_difference, raises
+from grader.testing import (
+    call,
+    close,
+    explain,
+    first_difference,
+    generation_steps,
+    localise,
+    raises,
+)
 
 CASES = recorded("ch2_transformer/l06_kv_cache")
 CFG, P = CASES["model"]["config"], CASES["model"]["params"]
@@ -170,23 +178,52 @@ def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
     prompt, us, want = case["prompt"], case["us"], case["want"]
     got = kv_cache.generate_cached(P, prompt, 5, CFG, us)
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
-    assert got == want, explain(
-        call("generate_cached", "<seeded GPT>", prompt, 5, "<config>", us),
-        got,
-        want,
-        hint or (first_difference(got, want) if isinstance(got, list) else ""),
+    assert got == want, (
+        explain(
+            call("generate_cached", "<seeded GPT>", prompt, 5, "<config>", us),
+            got,
+            want,
+            hint or (first_difference(got, want) if isinstance(got, list) else ""),
+        )
+        + " "
+        + by_generation_step(kv_cache, prompt, want, case["logits"])
     )
+
+
+def by_generation_step(kv_cache, prompt, want, logits):
+    """Your forward_step fed the reference's ids with your cache: the first step whose logits
+    differ from the ones the reference chose from, or that only the picking and feeding do."""
+    cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
+    steps = generation_steps(
+        lambda ids: kv_cache.forward_step(P, np.array(ids), cache, CFG), prompt, want, logits
+    )
+    joined = (
+        "generate_cached's docstring: the prompt through forward_step once, then only each new "
+        "id, each chosen from the last row of logits by lesson 2.3's sampler with us[step]"
+    )
+    return localise(steps, atol=1e-5, rtol=1e-5, joined=joined)
 
 
 def test_generate_cached_samples_with_the_given_draws(kv_cache):
     case = CASES["generate_sampled"]
     prompt, us, want = case["prompt"], case["us"], case["want"]
     got = kv_cache.generate_cached(P, prompt, 6, CFG, us, temperature=1.0, top_p=0.9)
-    assert got == want, explain(
-        call(
-            "generate_cached", "<seeded GPT>", prompt, 6, "<config>", us, temperature=1.0, top_p=0.9
-        ),
-        got,
-        want,
-        first_difference(got, want) if isinstance(got, list) else "",
+    assert got == want, (
+        explain(
+            call(
+                "generate_cached",
+                "<seeded GPT>",
+                prompt,
+                6,
+                "<config>",
+                us,
+                temperature=1.0,
+                top_p=0.9,
+            ),
+            got,
+            want,
+            first_difference(got, want) if isinstance(got, list) else "",
+        )
+        + " "
+        + by_generation_step(kv_cache, prompt, want, case["logits"])
     )

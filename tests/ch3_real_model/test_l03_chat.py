@@ -12,7 +12,15 @@ import numpy as np
 
 from grader.assets import recorded
 from grader.capstone.tiny import recorded_llama
-from grader.testing import call, close, explain, first_difference, localise, raises
+from grader.testing import (
+    call,
+    close,
+    explain,
+    first_difference,
+    generation_steps,
+    localise,
+    raises,
+)
 
 CASES = recorded("ch3_real_model/l03_chat")
 CFG, P = recorded_llama(CASES["model"])  # context_length 48
@@ -117,17 +125,12 @@ def test_greedy_generation_equals_uncached_generation_for_30_steps(chat):
 
 
 def by_generation_step(chat, prompt, want, logits):
-    """Your forward_step fed the reference's ids (the prompt, then each id the reference chose)
-    with your cache: the first step whose logits differ from the ones the reference chose from,
-    or, when none does, the difference is in how generate picks and feeds the ids."""
+    """Your forward_step fed the reference's ids with your cache: the first step whose logits
+    differ from the ones the reference chose from, or that only the picking and feeding do."""
     cache = chat.new_cache(CFG, len(prompt) + len(want))
-    feed = [list(prompt)] + [[i] for i in want[:-1]]
-    steps, at = [], 0
-    for k, ids in enumerate(feed):
-        where = f"positions {at}-{at + len(ids) - 1}" if len(ids) > 1 else f"position {at}"
-        run = lambda ids=ids: chat.forward_step(P, np.array(ids), cache, CFG)[-1:]  # noqa: E731
-        steps.append((f"step {k + 1} (forward_step at {where})", run, logits[k : k + 1]))
-        at += len(ids)
+    steps = generation_steps(
+        lambda ids: chat.forward_step(P, np.array(ids), cache, CFG), prompt, want, logits
+    )
     joined = (
         "generate's docstring: the prompt through forward_step once, then only each new id, "
         "each chosen by sample(logits, us[step], ...) from the last row of logits"
