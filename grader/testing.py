@@ -179,15 +179,13 @@ def generation_steps(
     feed = [list(prompt)] + [[i] for i in chosen[:-1]]
     steps: list[Step] = []
     at = 0
+
+    def last_row(ids: list[int]) -> Callable[[], Any]:
+        return lambda: step(ids)[-1:]
+
     for k, ids in enumerate(feed):
         where = f"positions {at}-{at + len(ids) - 1}" if len(ids) > 1 else f"position {at}"
-        steps.append(
-            (
-                f"step {k + 1} (forward_step at {where})",
-                lambda ids=ids: step(ids)[-1:],
-                logits[k : k + 1],
-            )
-        )
+        steps.append((f"step {k + 1} (forward_step at {where})", last_row(ids), logits[k : k + 1]))
         at += len(ids)
     return steps
 
