@@ -121,7 +121,13 @@ def _listing(names: list[str]) -> str:
     return f"all {len(names)} of {names[0]} to {names[-1]}"
 
 
-def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> str:
+def localise(
+    steps: list[Step],
+    atol: float,
+    rtol: float,
+    joined: str = "",
+    probes: tuple[Callable[[], str], ...] = (),
+) -> str:
     """Where a whole-model result first goes wrong, for a failing check of a forward pass or a
     generation.
 
@@ -133,7 +139,12 @@ def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> s
     is named with its exception. When every step matches, the sentence says that each part
     gives the reference's output on the reference's input, so the difference lies in how the
     whole joins them (`joined`: what joining means for this function, from its contract).
-    '' when a step is not started (NotImplementedError): the check's own message says that."""
+    '' when a step is not started (NotImplementedError): the check's own message says that.
+
+    `probes` run only then, when every part matches: each re-runs the learner's whole function
+    on inputs chosen to tell one cause from the others (`causal_probe`) and returns a cause
+    confirmed on those inputs, or ''. The first cause found leads the sentence
+    ("Diagnosis: ...")."""
     import numpy as np
 
     done: list[str] = []
@@ -161,10 +172,38 @@ def localise(steps: list[Step], atol: float, rtol: float, joined: str = "") -> s
         done.append(name)
     if not done:
         return ""
-    return (
+    where = (
         f"Where it first differs: nowhere inside: {_listing(done)} each give the reference's "
         "output on the reference's input, so the difference is in how they are joined"
         + (f" ({joined})." if joined else ".")
+    )
+    for probe in probes:
+        try:
+            cause = probe()
+        except Exception:  # noqa: BLE001 - a probe that cannot run confirms nothing
+            cause = ""
+        if cause:
+            return f"Diagnosis: {cause}. {where}"
+    return where
+
+
+def causal_probe(run: Callable[[Any], Any], x: Any, later: Any, atol: float, rtol: float) -> str:
+    """A probe for a causal model part: `run(x)` and `run(later)`, where `later` differs from x
+    at the last position only. When the outputs at earlier positions change, a position sees
+    later ones: that cause, confirmed on the two inputs; else ''."""
+    import numpy as np
+
+    a, b = np.asarray(run(x)), np.asarray(run(later))
+    if a.shape != b.shape or a.ndim < 1 or a.shape[0] < 2 or a.dtype.kind not in "fc":
+        return ""
+    moved = _rows(~np.isclose(a[:-1], b[:-1], atol=atol, rtol=rtol))
+    if not moved:
+        return ""
+    last = a.shape[0] - 1
+    return (
+        f"changing only the last position ({last}) changed the output "
+        f"{_positions(moved, last) if len(moved) < last else 'at every earlier position'}: "
+        "a position sees later positions, so the causal mask is missing or lets them through"
     )
 
 

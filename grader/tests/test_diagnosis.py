@@ -563,3 +563,36 @@ def test_generation_steps_feed_the_reference_ids_and_compare_each_last_row() -> 
         "Where it first differs: step 3 (forward_step at position 3) differs; "
         "step 1 (forward_step at positions 0-1), step 2 (forward_step at position 2) match."
     )
+
+
+def test_a_causal_probe_confirms_a_cause_on_a_second_input() -> None:
+    """When every part matches, a probe re-runs the whole function on an input that differs at
+    the last position only: earlier positions that move confirm that a position sees later
+    ones (a cause, leading the sentence); a causal function, or a probe that cannot run, adds
+    nothing."""
+    from grader.testing import causal_probe, localise
+
+    x = np.arange(12.0).reshape(4, 3)
+    later = x.copy()
+    later[-1] += 1.0
+
+    def causal(z):
+        return np.cumsum(z, axis=0)  # row t sees rows 0..t
+
+    def sees_all(z):
+        return z + z.sum(axis=0)  # every row sees every row
+
+    assert causal_probe(causal, x, later, 1e-9, 1e-9) == ""
+    cause = causal_probe(sees_all, x, later, 1e-9, 1e-9)
+    assert cause.startswith("changing only the last position (3) changed the output at every")
+    same = ("block 0", lambda: x, x)
+    text = localise([same], 1e-9, 1e-9, probes=(lambda: causal_probe(sees_all, x, later, 0, 0),))
+    assert text.startswith("Diagnosis: changing only the last position (3)")
+    assert "Where it first differs: nowhere inside: block 0" in text
+
+    def broken():
+        raise ValueError("no")
+
+    assert localise([same], 1e-9, 1e-9, probes=(broken,)).startswith("Where it first differs")
+    differs = ("block 0", lambda: x + 1, x)  # a part differs: no probe runs
+    assert "Diagnosis" not in localise([differs], 1e-9, 1e-9, probes=(lambda: "a cause",))

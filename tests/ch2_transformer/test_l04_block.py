@@ -8,7 +8,7 @@ code): grader/data/recorded/, read through grader.assets.recorded."""
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, localise, raises, short
+from grader.testing import call, causal_probe, close, explain, localise, raises, short
 
 CASES = recorded("ch2_transformer/l04_block")
 
@@ -217,7 +217,14 @@ def block_parts(block, case, H):
         "transformer_block's docstring: x = x + multi_head_attention(layer_norm(x, ln1), ..., "
         "causal_mask(T)), then x = x + feed_forward(layer_norm(x, ln2), ...)"
     )
-    return localise([(n, run, t[w]) for (n, run), w in zip(steps, wants)], 1e-6, 1e-5, joined)
+    later = x.copy()
+    later[-1] += np.linspace(-3.0, 3.0, x.shape[1])  # only the last position, unevenly
+
+    def sees_later():
+        return causal_probe(lambda z: block.transformer_block(z, p, H), x, later, 1e-6, 1e-5)
+
+    steps = [(n, run, t[w]) for (n, run), w in zip(steps, wants)]
+    return localise(steps, 1e-6, 1e-5, joined, probes=(sees_later,))
 
 
 def test_transformer_block_output_ignores_future_positions(block):

@@ -11,7 +11,7 @@ import numpy as np
 
 from grader.assets import recorded
 from grader.capstone.tiny import recorded_llama
-from grader.testing import call, close, explain, localise, raises
+from grader.testing import call, causal_probe, close, explain, localise, raises
 
 CASES = recorded("ch3_real_model/l02_llama")
 CFG, P = recorded_llama(CASES["model"])
@@ -148,7 +148,15 @@ def block_steps(llama, case):
         "k; the causal mask np.tril(np.ones((T, T), dtype=bool)); x + the heads side by side "
         "@ w_o; then x + swiglu(rms_norm(x, mlp_norm), ...)"
     )
-    return localise([(name, run, t[w]) for (name, run), w in zip(steps, wants)], 1e-4, 1e-4, joined)
+    x = case["x"]
+    later = x.copy()
+    later[-1] += np.linspace(-3.0, 3.0, x.shape[1], dtype=np.float32)  # only the last position
+
+    def sees_later():
+        return causal_probe(lambda z: llama.llama_block(z, b, CFG, cos, sin), x, later, 1e-4, 1e-4)
+
+    steps = [(name, run, t[w]) for (name, run), w in zip(steps, wants)]
+    return localise(steps, 1e-4, 1e-4, joined, probes=(sees_later,))
 
 
 def test_llama_block_is_causal(llama):
@@ -204,7 +212,14 @@ def forward_steps(llama, trace, T):
         "forward's docstring: wte[ids] with no position table, the RoPE tables of positions "
         "0..T-1, every block in order, the final RMSNorm, then the tied head @ wte.T"
     )
-    return localise(steps, atol=1e-4, rtol=1e-4, joined=joined)
+    ids = np.arange(T) % CFG["vocab_size"]
+    later = ids.copy()
+    later[-1] = (later[-1] + 1) % CFG["vocab_size"]  # only the last id
+
+    def sees_later():
+        return causal_probe(lambda z: llama.forward(P, z, CFG), ids, later, 1e-4, 1e-4)
+
+    return localise(steps, atol=1e-4, rtol=1e-4, joined=joined, probes=(sees_later,))
 
 
 def test_forward_returns_float32_logits_of_shape_t_by_v(llama):
