@@ -175,11 +175,8 @@ def _verb(cmd: list[str]) -> str:
 _HOOKS_OFF = ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"]
 
 
-def git(args: list[str], repo: Path, timeout: float = GIT_TIMEOUT) -> str:
-    """Run git on `repo`, the git folder `own_repository` made (never a student's .git): no
-    hooks, no fsmonitor, no replace refs, no protocol (so no lazy fetch from anywhere), no
-    system or global configuration, `safe.directory` that folder alone, and GIT_DIR set so
-    git looks for no repository around it."""
+def _hardened(repo: Path) -> tuple[list[str], dict[str, str]]:
+    """The command prefix and environment of every git read of `repo` (see `git`)."""
     cmd = [
         "git",
         *_HOOKS_OFF,
@@ -187,11 +184,19 @@ def git(args: list[str], repo: Path, timeout: float = GIT_TIMEOUT) -> str:
         f"safe.directory={repo}",
         "-c",
         "protocol.allow=never",
-        *args,
     ]
     env = _env(read=True)
     env.update(GIT_DIR=str(repo), GIT_CEILING_DIRECTORIES=str(repo.parent))
-    return _run(cmd, repo, env, timeout)
+    return cmd, env
+
+
+def git(args: list[str], repo: Path, timeout: float = GIT_TIMEOUT) -> str:
+    """Run git on `repo`, the git folder `own_repository` made (never a student's .git): no
+    hooks, no fsmonitor, no replace refs, no protocol (so no lazy fetch from anywhere), no
+    system or global configuration, `safe.directory` that folder alone, and GIT_DIR set so
+    git looks for no repository around it."""
+    cmd, env = _hardened(repo)
+    return _run([*cmd, *args], repo, env, timeout)
 
 
 PREFETCH_BYTES = 16 * 1024 * 1024  # what one `prefetch` reads ahead at most
@@ -200,9 +205,7 @@ PREFETCH_BYTES = 16 * 1024 * 1024  # what one `prefetch` reads ahead at most
 def cat_blobs(refs: list[str], repo: Path, timeout: float = GIT_TIMEOUT) -> dict[str, bytes]:
     """The bytes of the blobs `refs` of `repo` (as `git` runs it), read by one
     `git cat-file --batch`; a ref git does not have is left out."""
-    cmd = ["git", *_HOOKS_OFF, "-c", f"safe.directory={repo}", "-c", "protocol.allow=never"]
-    env = _env(read=True)
-    env.update(GIT_DIR=str(repo), GIT_CEILING_DIRECTORIES=str(repo.parent))
+    cmd, env = _hardened(repo)  # the same hardening as `git`
     try:
         proc = subprocess.run(
             [*cmd, "cat-file", "--batch"],
