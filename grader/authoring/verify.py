@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import re
 import shutil
@@ -38,7 +39,7 @@ from .. import runs
 from ..diagnosis import known
 from ..manifest import Course, Lesson
 from ..results import ResultsDoc, TestOutcome, TestStatus
-from . import contract
+from . import contract, variants
 
 MIN_MISCONCEPTIONS = 8  # a lesson of the course
 MIN_OPTIONAL_MISCONCEPTIONS = 4  # a lesson of an optional chapter (the capstone)
@@ -296,6 +297,12 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
         expect=m.group(2) if m else "",
         explanation=known.explanation(source),
     )
+    return run_appended(entry, source, run)
+
+
+def run_appended(entry: Lesson, source: str, run: MisconceptionRun) -> MisconceptionRun:
+    """`source` appended to the lesson's reference solution (its definitions replace the
+    reference's), then the lesson's visible tests run as a learner runs them; `run` filled in."""
     with tempfile.TemporaryDirectory(prefix="hexahype-mis-") as tmp:
         impl = Path(tmp) / "impl"
         shutil.copytree(
@@ -310,6 +317,7 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
         env = dict(os.environ, **{known.RECORD_ENV: str(records)})
         env[known.DATA_ENV] = str(diagnoses_path(entry.root))
         env.pop(known.EXCLUDE_ENV, None)
+        env[known.VARIANTS_ENV] = str(variants_path(entry.root))
         _, doc, out = runs.run_suite(
             entry.root,
             runs.test_files([entry]),
@@ -352,6 +360,80 @@ def stale_diagnoses(
         for name in sorted(set(data.get("mistakes", {})) - all_keys):
             problems.append(f"{name}: no such entry in the bank")
     return problems
+
+
+def variants_path(root: Path) -> Path:
+    """The course's generated variants (grader.authoring.variants) and what they return."""
+    return root / "grader" / "data" / "variants.json"
+
+
+VARIANT_RESULT_LIMIT = 4000  # characters of a stored result; a larger one is not stored
+
+
+def _variant_fingerprint(entry: Lesson) -> str:
+    return variants.fingerprint(
+        entry.solution_path.read_text(encoding="utf-8"),
+        entry.test_path.read_text(encoding="utf-8"),
+    )
+
+
+def run_variant(entry: Lesson, variant: variants.Variant) -> MisconceptionRun:
+    """One generated variant run like a bank entry."""
+    run = MisconceptionRun(
+        key=f"{entry.id}:{variant.key}", expect="", explanation=variant.explanation
+    )
+    return run_appended(entry, variant.source, run)
+
+
+def check_variants(
+    course: Course, authored: list[Lesson], report: Report, update: bool = False
+) -> None:
+    """The stored variants of each lesson were made from its reference and visible tests as
+    they are; with `update`, the stale lessons' variants are generated and run again."""
+    lessons = [e for e in authored if not e.is_quiz and e.solution_path.exists()]
+    path = variants_path(course.root)
+    data = known.load(str(path))
+    made = dict(data.get("lessons", {}))
+    stale = [e for e in lessons if made.get(e.id) != _variant_fingerprint(e)]
+    if stale and update:
+        local = variants.defined_functions(
+            [e.solution_path.read_text(encoding="utf-8") for e in course.lessons
+             if e.authored and not e.is_quiz and e.solution_path.exists()]
+        )  # fmt: skip
+        jobs = []
+        for entry in stale:
+            source = entry.solution_path.read_text(encoding="utf-8")
+            tasks = sorted(variants.defined_functions([source]))
+            jobs += [(entry, v) for v in variants.generate(source, tasks, local)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(lambda job: run_variant(*job), jobs))
+        redone = {e.id for e in stale}
+        keep = {n for n in data.get("mistakes", {}) if n.split(":", 1)[0] not in redone}
+        records = {n: known.outputs_of(data, n) for n in keep}
+        explanations = {n: data["mistakes"][n] for n in keep}
+        first = {n: c for n, c in data.get("first", {}).items() if n in keep}
+        for run in results:
+            at_first = [(c, o) for c, o in run.records if c == run.first_check]
+            if not run.caught or not at_first:
+                continue
+            if len(json.dumps(at_first[0][1])) > VARIANT_RESULT_LIMIT:
+                continue
+            records[run.key] = at_first[:1]
+            explanations[run.key] = run.explanation
+            first[run.key] = run.first_check
+        for entry in stale:
+            made[entry.id] = _variant_fingerprint(entry)
+        built = known.build(records, explanations, first)
+        built["about"] = variants.ABOUT
+        built["lessons"] = {k: made[k] for k in sorted(made)}
+        known.write(built, path)
+        stale = []
+    for entry in stale:
+        report.add(
+            f"{entry.id} {entry.title}",
+            "grader/data/variants.json is stale (the reference solution or the visible tests "
+            "changed since its variants were run): run `hexahype verify --update-diagnoses`",
+        )
 
 
 def diagnoses_path(root: Path) -> Path:
@@ -476,6 +558,7 @@ def verify(
     if not quick:
         check_suites(course, authored, report)
         check_misconceptions(course, authored, report, update=update)
+        check_variants(course, authored, report, update=update)
         check_code_blocks(course, authored, report)
     for extra in EXTRA_CHECKS:
         extra(course, authored, report)

@@ -203,16 +203,20 @@ def diagnose(call_text: str, got: Any, expected: Any = None, has_expected: bool 
     """The diagnosis sentence for a failing check ('' when nothing is known).
 
     `has_expected` says whether `expected` is a value to compare with (it may be None)."""
+    note = ""
     try:
         known.record(call_text, got, expected, has_expected)
         names = [] if one_id(call_text, got) else known.lookup(call_text, got)
+        if not names and not one_id(call_text, got):
+            names = known.lookup_variants(call_text, got, quantity_call(call_text))
+            note = " " + known.VARIANT_NOTE if names else ""
     except Exception:
         names = []
     if names:
         text = "Likely mistake: " + sentence(names[0])
         if len(names) > 1:
             text += " Or: " + sentence(names[1])
-        return text
+        return text + note
     if has_expected:
         found = finding(got, expected, True if quantity_call(call_text) else None)
     else:

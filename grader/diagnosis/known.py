@@ -35,10 +35,12 @@ from typing import Any, cast
 from .outputs import Unstable, call_key, close, encode
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "diagnoses.json"
+VARIANTS = DATA.with_name("variants.json")  # grader.authoring.variants: generated candidates
 VERSION = 2
 RECORD_ENV = "HEXAHYPE_DIAGNOSIS_RECORD"
 EXCLUDE_ENV = "HEXAHYPE_DIAGNOSIS_EXCLUDE"
 DATA_ENV = "HEXAHYPE_DIAGNOSES"
+VARIANTS_ENV = "HEXAHYPE_VARIANTS"
 ABOUT = (
     "Differential diagnosis: for each visible check (the digest of its call text), what each "
     "misconception of the bank returns there (floats to 6 significant digits, matched by "
@@ -113,6 +115,57 @@ def lookup(call_text: str, got: Any) -> list[str]:
     except (Unstable, RecursionError, ValueError, TypeError):
         return []
     return [data["mistakes"][n] for n in named(data, key, tree) if n in data["mistakes"]]
+
+
+def variants_path() -> Path:
+    """The generated variants' data explain() reads: HEXAHYPE_VARIANTS, else the kit's own."""
+    return Path(os.environ.get(VARIANTS_ENV) or VARIANTS)
+
+
+VARIANT_NOTE = "(a correct solution with that one change returns exactly this here)"
+
+
+def lookup_variants(call_text: str, got: Any, quantity: bool = False) -> list[str]:
+    """The generated variants of the reference (grader.authoring.variants) that explain `got`
+    on this check, in their own words: asked only when no bank entry matches. A variant is
+    named only at its own first failing check (it passed every earlier check, as the learner's
+    code did), only for a result that can tell mistakes apart (not a whole number, which many
+    changes share, unless the check counts something), and only when the variants that match
+    say at most MAX_NAMED different things (else none is named: the result does not tell
+    them apart)."""
+    data = load(str(variants_path()))
+    key = call_key(call_text)
+    if not data["checks"].get(key) or _uninformative(got) or _whole_scalar(got, quantity):
+        return []
+    try:
+        tree = encode(got)
+    except (Unstable, RecursionError, ValueError, TypeError):
+        return []
+    first = data.get("first", {})
+    said: list[str] = []
+    for name in matches(data, key, tree):
+        text = data["mistakes"].get(name, "")
+        if first.get(name) == key and text and text not in said:
+            said.append(text)
+    return said if len(said) <= MAX_NAMED else []
+
+
+def _whole_scalar(got: Any, quantity: bool) -> bool:
+    """One number that is whole (an int, a bool, a float such as 3.0): a count or an id that
+    many different changes give alike, so no evidence for one of them; a count of a counting
+    function is read as a quantity."""
+    import sys
+
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(got, np.generic):
+        got = got.item()
+    if isinstance(got, bool):
+        return True
+    if isinstance(got, int):
+        return not quantity
+    if isinstance(got, float):
+        return math.isfinite(got) and got == int(got)
+    return False
 
 
 def _uninformative(got: Any) -> bool:

@@ -1,0 +1,485 @@
+"""Candidate mistakes generated from the reference: families of one-change variants of each
+task's reference solution, for the differential diagnosis (issue: feedback that names mistakes
+the kit has never seen).
+
+The misconception bank (`grader/tests/misconceptions/`) holds mistakes that someone wrote down.
+It cannot hold every mistake a learner makes, so the differential diagnosis also compares a
+wrong answer with what the *reference* returns after one typical change. Each family below is a
+kind of change that learners make, read off the reference's own code (its syntax tree), never
+off any learner's answer:
+
+- ``eps``: the small constant added to keep a value away from zero is left out;
+- ``axis``: a reduction (max, sum, mean, norm, ...) runs over the whole array or along another
+  axis; ``keepdims``: the reduced axis is dropped, so the result broadcasts the wrong way;
+- ``scale``: a division by a square root or a scale is left out; ``sqrt``: the square root is;
+- ``minmax``: the minimum for the maximum (argmin for argmax, and the reverse);
+- ``strict``: ``<`` for ``<=`` (``>`` for ``>=``, and the reverse): equal values go the wrong way;
+- ``off_by_one``: a ``+ 1`` or ``- 1`` left out, a slice bound or a range's end one off;
+- ``first_last``: the first item for the last (and the reverse);
+- ``order``: the opposite order (``reverse=``, ``[::-1]``, ``reversed``);
+- ``swap``: a subtraction the wrong way round; ``where``: ``np.where``'s two branches swapped;
+- ``triangle``: ``np.triu`` for ``np.tril`` (and the reverse);
+- ``mean_sum``: a sum for a mean (and the reverse);
+- ``transpose``: a transpose left out; ``clip``: the clipping left out;
+- ``skip_step``: a step of the computation left out: a call to another function of the course
+  (``layer_norm(x, ...)``, ``softmax(x)``) or to an elementwise function (exp, log, tanh)
+  replaced by its input.
+
+Each variant is the reference module with one node of one function changed, and is run like a
+bank entry (`grader.authoring.verify.run_variant`): appended to the reference solution, against
+the lesson's visible tests. What it returns at its first failing check is stored in
+`grader/data/variants.json`, with a sentence that describes the change in words (never the
+reference's code line). `grader.diagnosis.known` names a variant only when no bank entry
+matches, only at the variant's own first failing check, and only when the variants that match
+there say at most two different things.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+ABOUT = (
+    "Generated candidates of the differential diagnosis: one-change variants of each lesson's "
+    "reference (grader/authoring/variants.py), what each returns at its first failing visible "
+    "check (floats to 6 significant digits, matched by closeness), and the fingerprint of what "
+    "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
+    "do not edit by hand."
+)
+VERSION = 1  # bump when the families change: the stored variants are then stale
+
+REDUCERS = {
+    "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
+    "prod", "cumsum", "logsumexp", "all", "any", "median",
+}  # fmt: skip
+MINMAX = {
+    "max": "min", "min": "max", "argmax": "argmin", "argmin": "argmax", "amax": "amin",
+    "amin": "amax", "maximum": "minimum", "minimum": "maximum", "nanmax": "nanmin",
+    "nanmin": "nanmax",
+}  # fmt: skip
+ELEMENTWISE = {"exp", "log", "tanh", "log1p", "expm1", "abs"}
+STRICT: dict[type, tuple[type, str, str]] = {
+    ast.Lt: (ast.LtE, "<", "<="),
+    ast.LtE: (ast.Lt, "<=", "<"),
+    ast.Gt: (ast.GtE, ">", ">="),
+    ast.GtE: (ast.Gt, ">=", ">"),
+}
+EPS_NAMES = {"eps", "epsilon", "EPS", "EPSILON"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    task: str  # the function changed
+    family: str
+    site: int  # which change of that family in that function (0, 1, ...)
+    explanation: str  # the change in words, one sentence
+    source: str  # the changed function, to append to the reference module
+
+    @property
+    def key(self) -> str:
+        return f"{self.task}/{self.family}-{self.site}"
+
+
+# -- reading nodes -----------------------------------------------------------------------------
+def _name(func: ast.expr) -> str:
+    """The called name: `np.max` -> max, `x.max` -> max, `softmax` -> softmax."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _short(node: ast.AST, limit: int = 40) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _int(node: ast.AST | None) -> int | None:
+    """The value of an integer literal (-1 included), else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) is int
+    ):
+        return -node.operand.value
+    return None
+
+
+def _literal(value: int) -> ast.expr:
+    if value < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
+    return ast.Constant(value)
+
+
+def _is_eps(node: ast.AST) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in EPS_NAMES
+    if isinstance(node, ast.Attribute):
+        return node.attr in EPS_NAMES
+    if isinstance(node, ast.Constant) and isinstance(node.value, float):
+        return 0 < abs(node.value) < 1e-3
+    return False
+
+
+def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    return next((k for k in call.keywords if k.arg == name), None)
+
+
+# -- the changes -------------------------------------------------------------------------------
+# A change is found at one node of a (copied) function: it returns the node that replaces it (or
+# the node itself, changed in place) and the sentence that says what changed.
+Change = tuple[ast.AST, str]
+
+
+def _changes(node: ast.AST, local: set[str]) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+    """(family, change) for every typical mistake that can be made at `node`. `local`: the
+    functions the course's modules define (a call to one is a step of the computation)."""
+    if isinstance(node, ast.BinOp):
+        yield from _binop_changes(node)
+    if isinstance(node, ast.Call):
+        yield from _call_changes(node, local)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in STRICT:
+
+        def strict(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Compare)
+            new, old_text, new_text = STRICT[type(n.ops[0])]
+            n.ops = [new()]
+            return n, (
+                f"`{new_text}` is used where `{old_text}` is wanted, so equal values (the "
+                "boundary case) go the wrong way"
+            )
+
+        yield "strict", strict
+    if isinstance(node, ast.Subscript):
+        yield from _subscript_changes(node)
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        yield "transpose", lambda n: (n.value, "a transpose (`.T`) is left out")  # type: ignore[attr-defined]
+
+
+def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+    if isinstance(node.op, ast.Add) and (_is_eps(node.left) or _is_eps(node.right)):
+
+        def eps(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            keep = n.left if _is_eps(n.right) else n.right
+            return keep, (
+                "the small epsilon (`eps`) that keeps the value away from zero is left out "
+                "(missing eps)"
+            )
+
+        yield "eps", eps
+    if isinstance(node.op, ast.Div) and (
+        (isinstance(node.right, ast.Call) and _name(node.right.func) == "sqrt")
+        or (isinstance(node.right, ast.Name) and "scale" in node.right.id.lower())
+    ):
+
+        def scale(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            return n.left, (
+                f"the division by `{_short(n.right)}` is left out, so the values are not scaled"
+            )
+
+        yield "scale", scale
+    if isinstance(node.op, ast.Mult) and any(
+        isinstance(s, ast.Name) and "scale" in s.id.lower() for s in (node.left, node.right)
+    ):
+
+        def scale_mult(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            left_is = isinstance(n.left, ast.Name) and "scale" in n.left.id.lower()
+            keep, factor = (n.right, n.left) if left_is else (n.left, n.right)
+            return keep, f"the factor `{_short(factor)}` is left out, so the values are not scaled"
+
+        yield "scale", scale_mult
+    if isinstance(node.op, (ast.Add, ast.Sub)) and _int(node.right) == 1:
+
+        def plus_one(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            sign = "+" if isinstance(n.op, ast.Add) else "-"
+            return n.left, (
+                f"the `{sign} 1` in `{_short(n)}` is left out: off by one, one "
+                f"{'too few' if sign == '+' else 'too many'}"
+            )
+
+        yield "off_by_one", plus_one
+    if isinstance(node.op, ast.Sub) and not _is_eps(node.right) and _int(node.right) is None:
+
+        def swap(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            a, b = ast.unparse(n.left), ast.unparse(n.right)
+            n.left, n.right = n.right, n.left
+            if max(len(a), len(b)) > 24:
+                return n, "a subtraction runs the wrong way round, so the sign is flipped"
+            return n, f"a subtraction runs the wrong way round (`{b} - {a}` for `{a} - {b}`)"
+
+        yield "swap", swap
+
+
+def _call_changes(
+    node: ast.Call, local: set[str]
+) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+    name = _name(node.func)
+    axis = _keyword(node, "axis")
+    if name in REDUCERS and axis is not None:
+
+        def whole(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            n.keywords = [k for k in n.keywords if k.arg not in ("axis", "keepdims")]
+            return n, (
+                f"`{name}` runs over the whole array instead of along the axis "
+                f"(axis={_short(axis.value)}), so every row gets one shared value instead of "
+                "its own (per row)"
+            )
+
+        yield "axis", whole
+        old = _int(axis.value)
+        if old is not None:
+            new = 0 if old in (-1, 1) else -1
+
+            def other_axis(n: ast.AST) -> Change:
+                assert isinstance(n, ast.Call)
+                k = _keyword(n, "axis")
+                assert k is not None
+                k.value = _literal(new)
+                return n, (f"`{name}` runs along the wrong axis: axis={new} instead of axis={old}")
+
+            yield "axis", other_axis
+        keepdims = _keyword(node, "keepdims")
+        if keepdims is not None:
+
+            def no_keepdims(n: ast.AST) -> Change:
+                assert isinstance(n, ast.Call)
+                n.keywords = [k for k in n.keywords if k.arg != "keepdims"]
+                return n, (
+                    f"`{name}` drops the reduced axis (keepdims=True left out), so its result "
+                    "broadcasts against the wrong axis"
+                )
+
+            yield "keepdims", no_keepdims
+    if name in MINMAX:
+
+        def minmax(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            other = MINMAX[name]
+            if isinstance(n.func, ast.Attribute):
+                n.func.attr = other
+            elif isinstance(n.func, ast.Name):
+                n.func.id = other
+            return n, f"`{other}` is used where `{name}` is wanted"
+
+        yield "minmax", minmax
+    if name == "sqrt" and len(node.args) == 1:
+        yield "sqrt", lambda n: (n.args[0], "the square root (`sqrt`) is left out")  # type: ignore[attr-defined]
+    if name in ("mean", "sum") and isinstance(node.func, ast.Attribute):
+
+        def mean_sum(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            other = "sum" if name == "mean" else "mean"
+            n.func.attr = other
+            return n, (
+                f"a {other} is taken where the {name} is wanted"
+                + (" (not divided by the count)" if other == "sum" else "")
+            )
+
+        yield "mean_sum", mean_sum
+    if name in ("tril", "triu"):
+
+        def triangle(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            other = "triu" if name == "tril" else "tril"
+            n.func.attr = other
+            return n, (
+                f"`{other}` is used where `{name}` is wanted: the mask keeps the other "
+                "triangle, so positions see later positions instead of earlier ones"
+            )
+
+        yield "triangle", triangle
+    if name == "where" and len(node.args) == 3:
+
+        def where(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            n.args = [n.args[0], n.args[2], n.args[1]]
+            return n, ("`np.where` keeps and replaces the wrong way round: the mask is inverted")
+
+        yield "where", where
+    if name in ("swapaxes", "transpose") and node.args:
+        yield "transpose", lambda n: (n.args[0], f"a transpose (`{name}`) is left out")  # type: ignore[attr-defined]
+    if name == "clip" and len(node.args) == 3:
+        yield (
+            "clip",
+            lambda n: (
+                n.args[0],  # type: ignore[attr-defined]
+                f"the result is not clipped into [{_short(node.args[1])}, {_short(node.args[2])}]",
+            ),
+        )
+    if name in ("reversed",) and len(node.args) == 1:
+        yield "order", lambda n: (n.args[0], "the items are taken in reversed order")  # type: ignore[attr-defined]
+    rev = _keyword(node, "reverse")
+    if rev is not None:
+
+        def order(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            k = _keyword(n, "reverse")
+            assert k is not None
+            k.value = ast.UnaryOp(op=ast.Not(), operand=k.value)
+            return n, "the sort runs in the opposite order (reverse= flipped)"
+
+        yield "order", order
+    if name == "range" and len(node.args) in (1, 2):
+
+        def range_end(delta: int) -> Callable[[ast.AST], Change]:
+            def change(n: ast.AST) -> Change:
+                assert isinstance(n, ast.Call)
+                end = n.args[-1]
+                op: ast.operator = ast.Add() if delta > 0 else ast.Sub()
+                n.args[-1] = ast.BinOp(left=end, op=op, right=ast.Constant(1))
+                return n, (
+                    f"the loop runs one step too {'many' if delta > 0 else 'few'}: off by one "
+                    f"at the end of `range`"
+                )
+
+            return change
+
+        yield "off_by_one", range_end(1)
+        yield "off_by_one", range_end(-1)
+    if node.args and (name in ELEMENTWISE or (name in local and isinstance(node.func, ast.Name))):
+
+        def skip(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            return n.args[0], (
+                f"the `{name}` step is left out: its input is used as it is (a missing {name} step)"
+            )
+
+        yield "skip_step", skip
+
+
+def _subscript_changes(
+    node: ast.Subscript,
+) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+    index = _int(node.slice)
+    if index in (0, -1):
+
+        def first_last(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Subscript)
+            n.slice = _literal(-1 if index == 0 else 0)
+            which, other = ("last", "first") if index == 0 else ("first", "last")
+            if isinstance(n.value, ast.Attribute) and n.value.attr == "shape":
+                return n, (
+                    f"the size of the {which} axis is used where the {other} axis's size is "
+                    "wanted (the wrong dimension)"
+                )
+            return n, f"the {which} item is taken where the {other} one is wanted"
+
+        yield "first_last", first_last
+    sl = node.slice
+    if isinstance(sl, ast.Slice):
+        if sl.step is not None and _int(sl.step) == -1 and sl.lower is None and sl.upper is None:
+            yield "order", lambda n: (n.value, "the order is not reversed (`[::-1]` left out)")  # type: ignore[attr-defined]
+        for bound in ("lower", "upper"):
+            if getattr(sl, bound) is None or sl.step is not None:
+                continue
+            for delta in (1, -1):
+
+                def shift(n: ast.AST, bound: str = bound, delta: int = delta) -> Change:
+                    assert isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice)
+                    old = getattr(n.slice, bound)
+                    value = _int(old)
+                    new: ast.expr
+                    if value is not None:
+                        new = _literal(value + delta)
+                    else:
+                        op: ast.operator = ast.Add() if delta > 0 else ast.Sub()
+                        new = ast.BinOp(left=old, op=op, right=ast.Constant(1))
+                    setattr(n.slice, bound, new)
+                    where = "starts" if bound == "lower" else "ends"
+                    return n, (
+                        f"a slice {where} one position too {'late' if delta > 0 else 'early'} "
+                        f"(off by one)"
+                    )
+
+                yield "off_by_one", shift
+
+
+# -- generating ----------------------------------------------------------------------------------
+class _Swap(ast.NodeTransformer):
+    def __init__(self, target: ast.AST, new: ast.AST) -> None:
+        self.target, self.new = target, new
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        if node is self.target:
+            return self.new
+        changed: ast.AST = super().visit(node)
+        return changed
+
+
+def defined_functions(sources: list[str]) -> set[str]:
+    """The names of the functions that these modules define at top level."""
+    names: set[str] = set()
+    for source in sources:
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef):
+                names.add(node.name)
+    return names
+
+
+def generate(source: str, tasks: list[str], local: set[str] | None = None) -> list[Variant]:
+    """Every one-change variant of the functions `tasks` of the module `source`, each with its
+    family and its sentence. Variants whose changed source equals another's are left out."""
+    tree = ast.parse(source)
+    local = local if local is not None else defined_functions([source])
+    out: list[Variant] = []
+    seen: set[str] = set()
+    for func in tree.body:
+        if not isinstance(func, ast.FunctionDef) or func.name not in tasks:
+            continue
+        original = ast.unparse(func)
+        body_nodes = [n for stmt in func.body for n in ast.walk(stmt)]
+        if func.body and isinstance(func.body[0], ast.Expr):  # the docstring stays
+            doc = set(map(id, ast.walk(func.body[0])))
+            body_nodes = [n for n in body_nodes if id(n) not in doc]
+        positions = {id(n): i for i, n in enumerate(ast.walk(func))}
+        sites: dict[str, int] = {}
+        for node in body_nodes:
+            for family, change in _changes(node, local - {func.name}):
+                mutated: ast.AST = copy.deepcopy(func)
+                target = list(ast.walk(mutated))[positions[id(node)]]
+                new, sentence = change(target)
+                if new is not target:
+                    mutated = _Swap(target, new).visit(mutated)
+                ast.fix_missing_locations(mutated)
+                try:
+                    text = ast.unparse(mutated)
+                    compile(text, "<variant>", "exec")
+                except (SyntaxError, ValueError, TypeError):
+                    continue
+                if text == original or text in seen:
+                    continue
+                seen.add(text)
+                site = sites.get(family, 0)
+                sites[family] = site + 1
+                out.append(
+                    Variant(
+                        task=func.name,
+                        family=family,
+                        site=site,
+                        explanation=f"In `{func.name}`, {sentence}.",
+                        source=text + "\n",
+                    )
+                )
+    return out
+
+
+def fingerprint(*texts: str) -> str:
+    """What the stored variants of a lesson were made from (its reference solution and visible
+    tests, and the families' version): text, never floats."""
+    digest = hashlib.sha256(f"variants {VERSION}\n".encode())
+    for text in texts:
+        digest.update(text.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]

@@ -1,0 +1,252 @@
+"""Candidates generated from the reference (grader.authoring.variants): every family changes one
+node of a function and says what it changed, the stored variants are fresh against the
+references and visible tests, and a variant is named only by the evidence rule of
+grader.diagnosis.known.lookup_variants (the bank first; only at the variant's own first failing
+check; not for a whole number; not when the matching variants say more than two things)."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import manifest, testing
+from grader.authoring import variants, verify
+from grader.diagnosis import known
+from grader.diagnosis.outputs import call_key, encode
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SAMPLE = '''
+import math
+import numpy as np
+
+EPS = 1e-5
+
+
+def helper(x):
+    return x
+
+
+def norm_rows(x, eps=1e-5):
+    """A docstring with x - y and max(axis=-1) in it stays as it is."""
+    x = np.asarray(x)
+    m = x.max(axis=-1, keepdims=True)
+    s = np.sqrt(np.mean((x - m) ** 2, axis=-1, keepdims=True) + eps)
+    return helper(np.exp(x - m) / s)
+
+
+def window(ids, t):
+    out = []
+    for i in range(1, len(ids)):
+        if ids[i] <= t:
+            out.append(ids[i - 1])
+    return sorted(out[: t + 1], reverse=True)[0]
+
+
+def scores(q, k, mask):
+    dh = q.shape[-1]
+    s = q @ k.T / math.sqrt(dh)
+    keep = np.tril(np.ones((len(q), len(k)), dtype=bool))
+    return np.clip(np.where(mask & keep, s, -np.inf), -1.0, 1.0)
+'''
+
+
+def by_family(found: list[variants.Variant]) -> dict[str, list[variants.Variant]]:
+    out: dict[str, list[variants.Variant]] = {}
+    for v in found:
+        out.setdefault(v.family, []).append(v)
+    return out
+
+
+def test_every_family_changes_one_node_and_says_what_changed():
+    found = variants.generate(SAMPLE, ["norm_rows", "window", "scores"])
+    families = by_family(found)
+    wanted = {
+        "eps", "axis", "keepdims", "scale", "sqrt", "minmax", "strict", "off_by_one",
+        "first_last", "order", "swap", "where", "triangle", "mean_sum", "transpose", "clip",
+        "skip_step",
+    }  # fmt: skip
+    assert wanted <= set(families), wanted - set(families)
+    original = {
+        n.name: ast.unparse(n) for n in ast.parse(SAMPLE).body if isinstance(n, ast.FunctionDef)
+    }
+    sources = [v.source for v in found]
+    assert len(set(sources)) == len(sources)  # no two variants are the same code
+    for v in found:
+        tree = ast.parse(v.source)  # compiles
+        (func,) = tree.body
+        assert isinstance(func, ast.FunctionDef) and func.name == v.task
+        assert ast.unparse(func) != original[v.task]
+        assert ast.get_docstring(func) == ast.get_docstring(
+            next(n for n in ast.parse(SAMPLE).body if getattr(n, "name", "") == v.task)
+        )
+        assert v.explanation.startswith(f"In `{v.task}`, ") and v.explanation.endswith(".")
+        # the sentence describes the change; it never quotes the reference's changed line
+        for line in original[v.task].splitlines()[1:]:
+            if len(line.strip()) > 30:
+                assert line.strip() not in v.explanation, (v.key, line)
+    # a few sentences in full
+    texts = {v.explanation for v in found}
+    assert (
+        "In `norm_rows`, the small epsilon (`eps`) that keeps the value away from zero is left out (missing eps)."
+        in texts
+    )  # noqa: E501
+    assert (
+        "In `window`, `<` is used where `<=` is wanted, so equal values (the boundary case) go the wrong way."
+        in texts
+    )  # noqa: E501
+    assert (
+        "In `scores`, the division by `math.sqrt(dh)` is left out, so the values are not scaled."
+        in texts
+    )  # noqa: E501
+    assert any("`helper` step is left out" in t for t in texts)  # a step of the course
+    assert not any("`norm_rows` step" in t for t in texts)  # never the function itself
+
+
+def test_a_variant_is_the_reference_with_that_one_change():
+    """Run: each variant appended to the module replaces the function and behaves as said."""
+    found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}
+
+    def run(key: str | None, name: str, *args):
+        scope: dict = {}
+        exec(SAMPLE + ("\n" + found[key].source if key else ""), scope)
+        return scope[name](*args)
+
+    x = np.array([[1.0, 2.0, 4.0], [0.0, 0.0, 9.0]])
+    eps = next(k for k in found if k.startswith("norm_rows/eps"))
+    assert not np.allclose(
+        run(eps, "norm_rows", np.ones((2, 3))), run(None, "norm_rows", np.ones((2, 3)))
+    )
+    whole = next(
+        k for k, v in found.items() if "whole array" in v.explanation and "`max`" in v.explanation
+    )
+    got, want = run(whole, "norm_rows", x), run(None, "norm_rows", x)
+    assert np.allclose(got[1], want[1]) and not np.allclose(
+        got[0], want[0]
+    )  # row 0 not its own max
+    strict = next(k for k in found if k.startswith("window/strict"))
+    assert run(strict, "window", [5, 3, 4, 1], 3) == 4 != run(None, "window", [5, 3, 4, 1], 3)
+
+
+# -- the evidence rule -------------------------------------------------------------------------
+def _data(tmp_path: Path, records, texts, first, name="variants.json") -> Path:
+    path = tmp_path / name
+    known.write(known.build(records, texts, first), path)
+    return path
+
+
+@pytest.fixture
+def stored(tmp_path, monkeypatch):
+    here, other = call_key("f([1.5, 2.5])"), call_key("g()")
+    records = {
+        "9.9:f/axis-0": [(here, encode([0.25, 0.75]))],
+        "9.9:f/scale-0": [(here, encode([3.5, 1.25]))],
+        "9.9:f/strict-0": [(here, encode([7.125, 1.0]))],  # first fails elsewhere
+        "9.9:f/off_by_one-0": [(here, encode(3))],
+        "9.9:f/a-0": [(here, encode([1.5, 0.5]))],
+        "9.9:f/b-0": [(here, encode([1.5, 0.5]))],
+        "9.9:f/c-0": [(here, encode([1.5, 0.5]))],
+    }
+    texts = {
+        "9.9:f/axis-0": "In `f`, `max` runs over the whole array.",
+        "9.9:f/scale-0": "In `f`, the scale is left out.",
+        "9.9:f/strict-0": "In `f`, `<` for `<=`.",
+        "9.9:f/off_by_one-0": "In `f`, one too many.",
+        "9.9:f/a-0": "A.",
+        "9.9:f/b-0": "B.",
+        "9.9:f/c-0": "C.",
+    }
+    first = {k: here for k in texts} | {"9.9:f/strict-0": other}
+    path = _data(tmp_path, records, texts, first)
+    monkeypatch.setenv(known.VARIANTS_ENV, str(path))
+    empty = _data(tmp_path, {}, {}, {}, "bank.json")
+    monkeypatch.setenv(known.DATA_ENV, str(empty))
+    known._load.cache_clear()
+    yield here
+    known._load.cache_clear()
+
+
+def test_a_variant_is_named_for_its_output_at_its_own_first_failing_check(stored):
+    msg = testing.explain("f([1.5, 2.5])", [0.25, 0.75 * (1 + 1e-6)], [0.5, 0.5])
+    assert "Likely mistake: In `f`, `max` runs over the whole array." in msg
+    assert known.VARIANT_NOTE in msg
+    assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", [0.25, 0.8], [0.5, 0.5])
+    # a variant that fails first at another check passed nothing the learner passed
+    assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", [7.125, 1.0], [0.5, 0.5])
+
+
+def test_no_variant_is_named_for_a_whole_number_or_for_an_output_three_variants_share(stored):
+    assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", 3, 2)
+    assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", 3.0, 2.0)
+    assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", [1.5, 0.5], [0.5, 0.5])
+
+
+def test_the_bank_comes_first(stored, tmp_path, monkeypatch):
+    bank = _data(
+        tmp_path,
+        {"ch/l/written": [(stored, encode([3.5, 1.25]))]},
+        {"ch/l/written": "Somebody wrote this one down."},
+        {"ch/l/written": stored},
+        "bank2.json",
+    )
+    monkeypatch.setenv(known.DATA_ENV, str(bank))
+    known._load.cache_clear()
+    msg = testing.explain("f([1.5, 2.5])", [3.5, 1.25], [0.5, 0.5])
+    assert "Likely mistake: Somebody wrote this one down." in msg
+    assert "scale" not in msg and known.VARIANT_NOTE not in msg
+
+
+# -- the stored data -----------------------------------------------------------------------------
+def test_the_stored_variants_are_fresh_small_and_named_in_the_data():
+    """Each authored lesson's variants were made from its reference and visible tests as they
+    are (a fingerprint of their text); a changed reference is reported stale."""
+    course = manifest.load(ROOT)
+    lessons = [e for e in course.lessons if e.authored and not e.is_quiz]
+    report = verify.Report()
+    verify.check_variants(course, lessons, report)
+    assert report.ok, report.problems
+    data = json.loads(known.VARIANTS.read_text(encoding="utf-8"))
+    assert set(data["lessons"]) == {e.id for e in lessons}
+    assert known.VARIANTS.stat().st_size < 300_000
+    assert set(data["first"]) == set(data["mistakes"]) and len(data["mistakes"]) >= 100
+    for key, text in data["mistakes"].items():
+        lesson, task = key.split(":", 1)[0], key.split(":", 1)[1].split("/")[0]
+        assert text.startswith(f"In `{task}`, "), key
+        assert course.get(lesson)
+
+
+def test_a_changed_reference_makes_its_lessons_variants_stale(tmp_path, monkeypatch):
+    course = manifest.load(ROOT)
+    data = json.loads(known.VARIANTS.read_text(encoding="utf-8"))
+    data["lessons"]["1.7"] = "0" * 16
+    path = tmp_path / "variants.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(verify, "variants_path", lambda root: path)
+    known._load.cache_clear()
+    report = verify.Report()
+    lessons = [e for e in course.lessons if e.authored and not e.is_quiz]
+    verify.check_variants(course, lessons, report)
+    known._load.cache_clear()
+    assert len(report.problems) == 1 and report.problems[0].startswith("1.7 "), report.problems
+    assert "variants.json is stale" in report.problems[0]
+
+
+def test_a_mistake_no_bank_entry_holds_is_named_by_its_variant():
+    """A learner's feed-forward network without GELU, written in their own words (no bank
+    entry holds it): the first failing message names the missing step."""
+    entry = manifest.load(ROOT).get("2.4")
+    source = (
+        '"""feed_forward leaves out the activation."""\n\n'
+        "def feed_forward(x, block):\n"
+        "    hidden = x @ block['w_in'] + block['b_in']\n"
+        "    out = hidden @ block['w_out']\n"
+        "    return out + block['b_out']\n"
+    )
+    run = verify.run_appended(entry, source, verify.MisconceptionRun("t", "", ""))
+    assert run.caught, run.first
+    assert "Likely mistake: In `feed_forward`, the `gelu` step is left out" in run.first, run.first
+    assert known.VARIANT_NOTE in run.first
