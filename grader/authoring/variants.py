@@ -61,6 +61,8 @@ MINMAX = {
     "nanmin": "nanmax",
 }  # fmt: skip
 ELEMENTWISE = {"exp", "log", "tanh", "log1p", "expm1", "abs"}
+COPIES = {"list", "dict", "copy", "deepcopy"}  # `list(x)`, `np.copy(x)`, `x.copy()`
+TEXT_STEPS = {"lower", "upper", "strip", "lstrip", "rstrip", "casefold"}
 STRICT: dict[type, tuple[type, str, str]] = {
     ast.Lt: (ast.LtE, "<", "<="),
     ast.LtE: (ast.Lt, "<=", "<"),
@@ -159,8 +161,51 @@ def _changes(node: ast.AST, local: set[str]) -> Iterator[tuple[str, Callable[[as
         yield "strict", strict
     if isinstance(node, ast.Subscript):
         yield from _subscript_changes(node)
+    if isinstance(node, (ast.For, ast.While)) and not node.orelse:
+        yield from _loop_changes(node)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and _int(node) is None:
+        yield (
+            "sign",
+            lambda n: (
+                n.operand,  # type: ignore[attr-defined]
+                "a minus sign is left out, so the sign (or the order it sorts by) is flipped",
+            ),
+        )
     if isinstance(node, ast.Attribute) and node.attr == "T":
         yield "transpose", lambda n: (n.value, "a transpose (`.T`) is left out")  # type: ignore[attr-defined]
+
+
+def _loop_changes(node: ast.For | ast.While) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+    """A loop that handles only its first item, or (a `for`) only its last."""
+    if isinstance(node, ast.While):
+
+        def once(n: ast.AST) -> Change:
+            assert isinstance(n, ast.While)
+            return ast.If(test=n.test, body=n.body, orelse=[]), (
+                "the loop body runs only once (`if` for `while`), so only the first "
+                "occurrence is handled"
+            )
+
+        yield "first_only", once
+        return
+
+    def only(which: str) -> Callable[[ast.AST], Change]:
+        def change(n: ast.AST) -> Change:
+            assert isinstance(n, ast.For)
+            part = (
+                ast.Slice(upper=ast.Constant(1))
+                if which == "first"
+                else ast.Slice(lower=_literal(-1))
+            )
+            n.iter = ast.Subscript(
+                value=ast.Call(func=ast.Name("list"), args=[n.iter], keywords=[]), slice=part
+            )
+            return n, f"the loop handles only the {which} item, not every one ({which}-only)"
+
+        return change
+
+    yield "first_only", only("first")
+    yield "last_only", only("last")
 
 
 def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
@@ -198,6 +243,14 @@ def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], C
             return keep, f"the factor `{_short(factor)}` is left out, so the values are not scaled"
 
         yield "scale", scale_mult
+    if isinstance(node.op, ast.Pow) and _int(node.right) is not None:
+        yield (
+            "power",
+            lambda n: (
+                n.left,  # type: ignore[attr-defined]
+                f"the power (`** {_int(node.right)}`) is left out",
+            ),
+        )
     if isinstance(node.op, (ast.Add, ast.Sub)) and _int(node.right) == 1:
 
         def plus_one(n: ast.AST) -> Change:
@@ -353,11 +406,45 @@ def _call_changes(
 
         def skip(n: ast.AST) -> Change:
             assert isinstance(n, ast.Call)
+            arg = ast.unparse(n.args[0])
+            on = f" on `{arg}`" if len(arg) <= 24 else ""
             return n.args[0], (
-                f"the `{name}` step is left out: its input is used as it is (a missing {name} step)"
+                f"the `{name}` step{on} is left out: its input is used as it is (a missing "
+                f"{name} step)"
             )
 
         yield "skip_step", skip
+    if (name in COPIES and len(node.args) == 1 and isinstance(node.args[0], ast.Name)) or (
+        name == "copy" and isinstance(node.func, ast.Attribute) and not node.args
+    ):
+
+        def in_place(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            inner = n.func.value if isinstance(n.func, ast.Attribute) and not n.args else n.args[0]
+            return inner, (
+                f"the copy (`{name}`) is left out, so the caller's own object is changed in "
+                "place (in-place mutation)"
+            )
+
+        yield "in_place", in_place
+    if name == "sorted" and len(node.args) == 1:
+        yield "order", lambda n: (n.args[0], "the items are not sorted (`sorted` left out)")  # type: ignore[attr-defined]
+    if name in TEXT_STEPS and isinstance(node.func, ast.Attribute) and not node.args:
+        yield (
+            "skip_step",
+            lambda n: (
+                n.func.value,  # type: ignore[attr-defined]
+                f"the `.{name}()` step is left out (a missing {name} step)",
+            ),
+        )
+    if name == "range" and len(node.args) == 1:
+
+        def range_start(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            n.args = [ast.Constant(1), n.args[0]]
+            return n, "the loop starts at 1 instead of 0, so it skips the first item (off by one)"
+
+        yield "off_by_one", range_start
 
 
 def _subscript_changes(
