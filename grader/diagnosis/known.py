@@ -141,6 +141,12 @@ def lookup_variants(call_text: str, got: Any, quantity: bool = False) -> list[st
         tree = encode(got)
     except (Unstable, RecursionError, ValueError, TypeError):
         return []
+    return variant_sentences(data, key, tree)
+
+
+def variant_sentences(data: dict[str, Any], key: str, tree: Any) -> list[str]:
+    """The sentences of the variants that return `tree` (an encoded result) at check `key`,
+    their own first failing check: at most MAX_NAMED different ones, else none."""
     first = data.get("first", {})
     said: list[str] = []
     for name in matches(data, key, tree):

@@ -112,6 +112,25 @@ def test_every_entry_is_named_at_its_first_failing_check():
     assert not missing, f"not named at their first failing check: {missing[:5]}"
 
 
+VARIANTS = known.load(str(known.VARIANTS))
+
+
+def test_every_generated_variant_is_named_alike_after_a_perturbation():
+    """The generated variants (grader/data/variants.json) are matched by the same closeness:
+    each stored result names the same sentences under every perturbation."""
+    changed, named = [], 0
+    for key, buckets in VARIANTS["checks"].items():
+        for _, out in buckets:
+            before = known.variant_sentences(VARIANTS, key, out)
+            named += bool(before)
+            for how in PERTURBATIONS:
+                after = known.variant_sentences(VARIANTS, key, perturb(out, PERTURBATIONS[how]()))
+                if after != before:
+                    changed.append(f"{key} ({how}): {before} -> {after}")
+    assert named > 100, named
+    assert not changed, f"{len(changed)} changed: " + "; ".join(changed[:5])
+
+
 @pytest.mark.parametrize("how", sorted(PERTURBATIONS))
 def test_verify_finds_perturbed_results_up_to_date(how):
     moved = perturbed_data(DATA, how)
