@@ -130,6 +130,16 @@ def _is_eps(node: ast.AST) -> bool:
     return False
 
 
+def _rename(call: ast.AST, other: str) -> str:
+    """Call `other` instead: `np.max(x)` -> `np.min(x)`, `max(x)` -> `min(x)`."""
+    assert isinstance(call, ast.Call)
+    if isinstance(call.func, ast.Attribute):
+        call.func.attr = other
+    elif isinstance(call.func, ast.Name):
+        call.func.id = other
+    return other
+
+
 def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return next((k for k in call.keywords if k.arg == name), None)
 
@@ -320,11 +330,7 @@ def _call_changes(
 
         def minmax(n: ast.AST) -> Change:
             assert isinstance(n, ast.Call)
-            other = MINMAX[name]
-            if isinstance(n.func, ast.Attribute):
-                n.func.attr = other
-            elif isinstance(n.func, ast.Name):
-                n.func.id = other
+            other = _rename(n, MINMAX[name])
             return n, f"`{other}` is used where `{name}` is wanted"
 
         yield "minmax", minmax
@@ -333,9 +339,7 @@ def _call_changes(
     if name in ("mean", "sum") and isinstance(node.func, ast.Attribute):
 
         def mean_sum(n: ast.AST) -> Change:
-            assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-            other = "sum" if name == "mean" else "mean"
-            n.func.attr = other
+            other = _rename(n, "sum" if name == "mean" else "mean")
             return n, (
                 f"a {other} is taken where the {name} is wanted"
                 + (" (not divided by the count)" if other == "sum" else "")
@@ -345,9 +349,7 @@ def _call_changes(
     if name in ("tril", "triu"):
 
         def triangle(n: ast.AST) -> Change:
-            assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-            other = "triu" if name == "tril" else "tril"
-            n.func.attr = other
+            other = _rename(n, "triu" if name == "tril" else "tril")
             return n, (
                 f"`{other}` is used where `{name}` is wanted: the mask keeps the other "
                 "triangle, so positions see later positions instead of earlier ones"
