@@ -368,8 +368,9 @@ def expect_unchanged(
             found = f"{shown} changed its argument {key} in place: {how}"
     if found:
         msg = (
-            found + ". Work on a copy (x = x - m or out = x.copy(), not x -= m or x[...] = ...), "
-            "so the caller's data stays as it was."
+            found + ". Diagnosis: the function changes its input in place (an in-place "
+            "operation such as x -= m, x[...] = ... or append on the caller's list). Work on a "
+            "copy (x = x - m or out = x.copy()), so the caller's data stays as it was."
         )
     elif fresh:
         inputs = dict(zip(names, args)) | kwargs

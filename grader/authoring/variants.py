@@ -49,7 +49,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 1  # bump when the families change: the stored variants are then stale
+VERSION = 2  # bump when the families change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -253,6 +253,22 @@ def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], C
             return keep, f"the factor `{_short(factor)}` is left out, so the values are not scaled"
 
         yield "scale", scale_mult
+    if isinstance(node.op, ast.Mult):
+        for side in ("left", "right"):
+            factor = getattr(node, side)
+            if isinstance(factor, (ast.Name, ast.Attribute, ast.Subscript)) and not (
+                isinstance(factor, ast.Name) and "scale" in factor.id.lower()
+            ):
+
+                def drop(n: ast.AST, side: str = side) -> Change:
+                    assert isinstance(n, ast.BinOp)
+                    gone = getattr(n, side)
+                    keep = n.right if side == "left" else n.left
+                    text = ast.unparse(gone)
+                    what = f"`{text}`" if len(text) <= 24 else "one factor"
+                    return keep, f"the factor {what} is left out of a product"
+
+                yield "factor", drop
     if isinstance(node.op, ast.Pow) and _int(node.right) is not None:
         yield (
             "power",
@@ -334,8 +350,33 @@ def _call_changes(
             return n, f"`{other}` is used where `{name}` is wanted"
 
         yield "minmax", minmax
+    if name in ("log", "log2") and len(node.args) == 1:
+
+        def base(n: ast.AST) -> Change:
+            other = _rename(n, "log2" if name == "log" else "log")
+            said = {"log": "the natural log", "log2": "the log in base 2"}
+            return n, f"{said[other]} is used where {said[name]} is wanted (the wrong base)"
+
+        yield "log_base", base
+    if (
+        name == "join"
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+    ):
+        sep = node.func.value.value
+
+        def joined(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            other = " " if sep == "" else ""
+            n.func.value = ast.Constant(other)
+            return n, f"the pieces are joined with {other!r} where {sep!r} is wanted"
+
+        yield "join", joined
     if name == "sqrt" and len(node.args) == 1:
-        yield "sqrt", lambda n: (n.args[0], "the square root (`sqrt`) is left out")  # type: ignore[attr-defined]
+        arg = ast.unparse(node.args[0])
+        said = f": `{arg}` where `sqrt({arg})` is wanted" if len(arg) <= 24 else ""
+        yield "sqrt", lambda n: (n.args[0], f"the square root is left out{said}")  # type: ignore[attr-defined]
     if name in ("mean", "sum") and isinstance(node.func, ast.Attribute):
 
         def mean_sum(n: ast.AST) -> Change:

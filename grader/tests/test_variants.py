@@ -57,6 +57,10 @@ def merge_all(ids, pair, new):
     return sorted(ids, key=lambda t: -t)
 
 
+def cost(n_layers, d, T, parts, p):
+    return "".join(parts), 2 * n_layers * d * T, -np.log(p)
+
+
 def scores(q, k, mask):
     dh = q.shape[-1]
     s = q @ k.T / math.sqrt(dh)
@@ -73,12 +77,13 @@ def by_family(found: list[variants.Variant]) -> dict[str, list[variants.Variant]
 
 
 def test_every_family_changes_one_node_and_says_what_changed():
-    found = variants.generate(SAMPLE, ["norm_rows", "window", "merge_all", "scores"])
+    found = variants.generate(SAMPLE, ["norm_rows", "window", "merge_all", "cost", "scores"])
     families = by_family(found)
     wanted = {
         "eps", "axis", "keepdims", "scale", "sqrt", "minmax", "strict", "off_by_one",
         "first_last", "order", "swap", "where", "triangle", "mean_sum", "transpose", "clip",
-        "skip_step", "first_only", "last_only", "sign", "power", "in_place",
+        "skip_step", "first_only", "last_only", "sign", "power", "in_place", "factor", "log_base",
+        "join",
     }  # fmt: skip
     assert wanted <= set(families), wanted - set(families)
     original = {
