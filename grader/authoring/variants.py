@@ -39,6 +39,7 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 2  # bump when the families change: the stored variants are then stale
+VERSION = 3  # bump when the families change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -140,6 +141,36 @@ def _rename(call: ast.AST, other: str) -> str:
     return other
 
 
+def _quote(node: ast.AST, names: frozenset[str], limit: int = 24) -> str:
+    """`node` as code in backticks when it is short and speaks the learner's language (every
+    name in it is a parameter of the function, a name of the module such as `np`, or a word of
+    the function's docstring); '' otherwise, so that a sentence never shows the reference's own
+    local names."""
+    text = ast.unparse(node)
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    if len(text) > limit or not used <= names:
+        return ""
+    return f"`{text}`"
+
+
+def _known_names(func: ast.FunctionDef, module: ast.Module) -> frozenset[str]:
+    """The names a sentence about `func` may show: its parameters, the module's top-level names
+    (imports, constants, functions) and the identifiers of its docstring."""
+    args = func.args
+    names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+    names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    for stmt in module.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+        elif isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    names |= set(re.findall(r"[A-Za-z_]\w*", ast.get_docstring(func) or ""))
+    return frozenset(names)
+
+
 def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return next((k for k in call.keywords if k.arg == name), None)
 
@@ -150,13 +181,15 @@ def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
 Change = tuple[ast.AST, str]
 
 
-def _changes(node: ast.AST, local: set[str]) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+def _changes(
+    node: ast.AST, local: set[str], names: frozenset[str]
+) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
     """(family, change) for every typical mistake that can be made at `node`. `local`: the
     functions the course's modules define (a call to one is a step of the computation)."""
     if isinstance(node, ast.BinOp):
-        yield from _binop_changes(node)
+        yield from _binop_changes(node, names)
     if isinstance(node, ast.Call):
-        yield from _call_changes(node, local)
+        yield from _call_changes(node, local, names)
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in STRICT:
 
         def strict(n: ast.AST) -> Change:
@@ -218,7 +251,9 @@ def _loop_changes(node: ast.For | ast.While) -> Iterator[tuple[str, Callable[[as
     yield "last_only", only("last")
 
 
-def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+def _binop_changes(
+    node: ast.BinOp, names: frozenset[str]
+) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
     if isinstance(node.op, ast.Add) and (_is_eps(node.left) or _is_eps(node.right)):
 
         def eps(n: ast.AST) -> Change:
@@ -237,9 +272,9 @@ def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], C
 
         def scale(n: ast.AST) -> Change:
             assert isinstance(n, ast.BinOp)
-            return n.left, (
-                f"the division by `{_short(n.right)}` is left out, so the values are not scaled"
-            )
+            q = _quote(n.right, names)
+            what = f"the division by {q}" if q else "a division (the scaling)"
+            return n.left, f"{what} is left out, so the values are not scaled"
 
         yield "scale", scale
     if isinstance(node.op, ast.Mult) and any(
@@ -250,7 +285,8 @@ def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], C
             assert isinstance(n, ast.BinOp)
             left_is = isinstance(n.left, ast.Name) and "scale" in n.left.id.lower()
             keep, factor = (n.right, n.left) if left_is else (n.left, n.right)
-            return keep, f"the factor `{_short(factor)}` is left out, so the values are not scaled"
+            what = _quote(factor, names) or "a scaling"
+            return keep, f"the factor {what} is left out, so the values are not scaled"
 
         yield "scale", scale_mult
     if isinstance(node.op, ast.Mult):
@@ -264,8 +300,7 @@ def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], C
                     assert isinstance(n, ast.BinOp)
                     gone = getattr(n, side)
                     keep = n.right if side == "left" else n.left
-                    text = ast.unparse(gone)
-                    what = f"`{text}`" if len(text) <= 24 else "one factor"
+                    what = _quote(gone, names) or "one"
                     return keep, f"the factor {what} is left out of a product"
 
                 yield "factor", drop
@@ -282,8 +317,9 @@ def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], C
         def plus_one(n: ast.AST) -> Change:
             assert isinstance(n, ast.BinOp)
             sign = "+" if isinstance(n.op, ast.Add) else "-"
+            q = _quote(n, names)
             return n.left, (
-                f"the `{sign} 1` in `{_short(n)}` is left out: off by one, one "
+                f"the `{sign} 1`{f' in {q}' if q else ''} is left out: off by one, one "
                 f"{'too few' if sign == '+' else 'too many'}"
             )
 
@@ -292,17 +328,20 @@ def _binop_changes(node: ast.BinOp) -> Iterator[tuple[str, Callable[[ast.AST], C
 
         def swap(n: ast.AST) -> Change:
             assert isinstance(n, ast.BinOp)
-            a, b = ast.unparse(n.left), ast.unparse(n.right)
+            a, b = _quote(n.left, names), _quote(n.right, names)
             n.left, n.right = n.right, n.left
-            if max(len(a), len(b)) > 24:
+            if not (a and b):
                 return n, "a subtraction runs the wrong way round, so the sign is flipped"
-            return n, f"a subtraction runs the wrong way round (`{b} - {a}` for `{a} - {b}`)"
+            return n, (
+                f"a subtraction runs the wrong way round ({b[:-1]} - {a[1:]} for "
+                f"{a[:-1]} - {b[1:]})"
+            )
 
         yield "swap", swap
 
 
 def _call_changes(
-    node: ast.Call, local: set[str]
+    node: ast.Call, local: set[str], names: frozenset[str]
 ) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
     name = _name(node.func)
     axis = _keyword(node, "axis")
@@ -374,8 +413,8 @@ def _call_changes(
 
         yield "join", joined
     if name == "sqrt" and len(node.args) == 1:
-        arg = ast.unparse(node.args[0])
-        said = f": `{arg}` where `sqrt({arg})` is wanted" if len(arg) <= 24 else ""
+        q = _quote(node.args[0], names)
+        said = f": {q} where `sqrt({q[1:-1]})` is wanted" if q else ""
         yield "sqrt", lambda n: (n.args[0], f"the square root is left out{said}")  # type: ignore[attr-defined]
     if name in ("mean", "sum") and isinstance(node.func, ast.Attribute):
 
@@ -449,8 +488,8 @@ def _call_changes(
 
         def skip(n: ast.AST) -> Change:
             assert isinstance(n, ast.Call)
-            arg = ast.unparse(n.args[0])
-            on = f" on `{arg}`" if len(arg) <= 24 else ""
+            q = _quote(n.args[0], names)
+            on = f" on {q}" if q else ""
             return n.args[0], (
                 f"the `{name}` step{on} is left out: its input is used as it is (a missing "
                 f"{name} step)"
@@ -575,9 +614,10 @@ def generate(source: str, tasks: list[str], local: set[str] | None = None) -> li
             doc = set(map(id, ast.walk(func.body[0])))
             body_nodes = [n for n in body_nodes if id(n) not in doc]
         positions = {id(n): i for i, n in enumerate(ast.walk(func))}
+        names = _known_names(func, tree)
         sites: dict[str, int] = {}
         for node in body_nodes:
-            for family, change in _changes(node, local - {func.name}):
+            for family, change in _changes(node, local - {func.name}, names):
                 mutated: ast.AST = copy.deepcopy(func)
                 target = list(ast.walk(mutated))[positions[id(node)]]
                 new, sentence = change(target)
