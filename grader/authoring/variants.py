@@ -50,7 +50,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 3  # bump when the families change: the stored variants are then stale
+VERSION = 4  # bump when the families change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -285,8 +285,9 @@ def _binop_changes(
             assert isinstance(n, ast.BinOp)
             left_is = isinstance(n.left, ast.Name) and "scale" in n.left.id.lower()
             keep, factor = (n.right, n.left) if left_is else (n.left, n.right)
-            what = _quote(factor, names) or "a scaling"
-            return keep, f"the factor {what} is left out, so the values are not scaled"
+            what = _quote(factor, names)
+            said = f"the factor {what} is" if what else "a scaling factor is"
+            return keep, f"{said} left out, so the values are not scaled"
 
         yield "scale", scale_mult
     if isinstance(node.op, ast.Mult):
@@ -300,8 +301,9 @@ def _binop_changes(
                     assert isinstance(n, ast.BinOp)
                     gone = getattr(n, side)
                     keep = n.right if side == "left" else n.left
-                    what = _quote(gone, names) or "one"
-                    return keep, f"the factor {what} is left out of a product"
+                    what = _quote(gone, names)
+                    said = f"the factor {what} is" if what else "a factor is"
+                    return keep, f"{said} left out of a product"
 
                 yield "factor", drop
     if isinstance(node.op, ast.Pow) and _int(node.right) is not None:

@@ -61,6 +61,11 @@ def cost(n_layers, d, T, parts, p):
     return "".join(parts), 2 * n_layers * d * T, -np.log(p)
 
 
+def area(h):
+    w = h + 1
+    return h * w
+
+
 def scores(q, k, mask):
     dh = q.shape[-1]
     s = q @ k.T / math.sqrt(dh)
@@ -77,7 +82,9 @@ def by_family(found: list[variants.Variant]) -> dict[str, list[variants.Variant]
 
 
 def test_every_family_changes_one_node_and_says_what_changed():
-    found = variants.generate(SAMPLE, ["norm_rows", "window", "merge_all", "cost", "scores"])
+    found = variants.generate(
+        SAMPLE, ["norm_rows", "window", "merge_all", "cost", "area", "scores"]
+    )
     families = by_family(found)
     wanted = {
         "eps", "axis", "keepdims", "scale", "sqrt", "minmax", "strict", "off_by_one",
@@ -121,6 +128,8 @@ def test_every_family_changes_one_node_and_says_what_changed():
     )
     assert not any("dh" in v.explanation for v in found if v.task == "scores")
     assert "In `cost`, the factor `n_layers` is left out of a product." in texts
+    assert "In `area`, the factor `h` is left out of a product." in texts
+    assert "In `area`, a factor is left out of a product." in texts  # `w`: the reference's local
     assert (
         "In `norm_rows`, the `helper` step is left out: its input is used as it is (a missing "
         "helper step)." in texts
