@@ -2,14 +2,17 @@
 
 The whole course (chapter 3 with `graded = true`) is built once into what instructors ship: the
 Classroom 50 bundle and its declarative tests.json, the Gradescope zip and the student template.
-Eight submissions made from that template are graded through every path:
+Six submissions made from that template are graded through every path:
 
-- `hexahype grade`, with the local executor, and with the Dask executor on four of them (the
+- `hexahype grade`, with the local executor, and with the Dask executor on two of them (the
   instructor's own machine: the kit's environment is the platform there);
 - Classroom 50's `autograder.py`, run as its runner runs it: the runner's environment
   variables, the student checkout as working directory, the bundle at CLASSROOM50_BUNDLE_DIR,
   a fresh virtualenv made from the system Python with the bundle's requirements.txt;
-- the declarative tests.json, each `python` test run as the runner runs it;
+- the declarative tests.json, `python` tests run as the runner runs them: one lesson of each
+  kind (no dependencies, a deep chain of them, a quiz of each chapter, chapter 3's last
+  lesson) and the telling lessons of the failing submissions; that every lesson's test is the
+  same command with only its lesson id and points changed is checked on every lesson;
 - Gradescope: the zip's setup.sh (which makes its own virtualenv from the system Python), then
   run_autograder, under a relocated /autograder;
 - the learner's `hexahype check` in the template checkout (the visible part).
@@ -62,7 +65,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(KIT, tmp_path_factory.mktemp("parity"))
 
 
-# -- eight submissions ------------------------------------------------------------------------
+# -- six submissions --------------------------------------------------------------------------
+# `broken` holds three failures, each in a lesson that no other lesson's module imports, so that
+# each one stays in its lesson: a syntax error (1.2), an import that fails (1.9), and a bug that
+# only the hidden checks see (2.5). One submission with all three also shows that one broken
+# lesson costs no other lesson a point, on every path.
 HIDDEN_BUG = "\n\ndef attention_score_count(T, n_layers, n_heads):\n    if T > 3000:\n        return 0\n    return n_layers * n_heads * T * (T + 1) // 2\n"  # noqa: E501
 HANG = "\n\ndef merge(ids, pair, new_id):\n    while True:  # never ends\n        pass\n"
 
@@ -87,22 +94,38 @@ def submission_files(course: Course) -> dict[str, dict[str, str | None]]:
         files[rel] = head + (files[rel] or "") + extra
         return files
 
+    def broken() -> dict[str, str | None]:
+        files = solved(every)
+        for lesson_id, head, extra in (
+            ("1.2", "", "\n\ndef broken(:\n    pass\n"),
+            ("1.9", "import hexahype_no_such_module\n", ""),
+            ("2.5", "", HIDDEN_BUG),
+        ):
+            rel = course.get(lesson_id).exercise_path.relative_to(course.root).as_posix()
+            files[rel] = head + (files[rel] or "") + extra
+        return files
+
     return {
         "solved": solved(every),
         "untouched": {},
         "chapter1": solved(ch1),
-        "syntax": patched("1.3", "\n\ndef broken(:\n    pass\n"),
-        "importerror": patched("1.4", "", "import hexahype_no_such_module\n"),
-        "hiddenbug": patched("2.5", HIDDEN_BUG),
+        "broken": broken(),
         "hang": patched("1.3", HANG),
         "chapter3": solved(needed),
     }
 
 
-STUDENTS = [
-    "solved", "untouched", "chapter1", "syntax", "importerror", "hiddenbug", "hang", "chapter3",
+STUDENTS = ["solved", "untouched", "chapter1", "broken", "hang", "chapter3"]
+# the whole course, and the three failures; test_dask.py compares the Dask executor with the
+# local one row by row on a mixed batch, and the red-team corpus hangs under it
+DASK_STUDENTS = ["solved", "broken"]
+# the declarative tests run: lessons without dependencies (1.1), at the end of a chain of them
+# (1.7: 1.6, 1.4, 1.3, 1.1), a quiz of each chapter (1.10 after 1.1: an id that starts with
+# another's), chapter 3's last lesson (3.3, which imports chapter 2 and 3.2), and the lessons
+# that fail
+DECLARATIVE = [("solved", i) for i in ("1.1", "1.7", "1.10", "2.7", "3.3")] + [
+    ("broken", "1.2"), ("broken", "1.9"), ("broken", "2.5"), ("hang", "1.3"),
 ]  # fmt: skip
-DASK_STUDENTS = ["solved", "syntax", "hiddenbug", "hang"]
 
 
 @dataclass
@@ -120,9 +143,7 @@ def batch(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Batch:
     work = tmp_path_factory.mktemp("batch")
     repos = make_repos(built, work / "submissions", submission_files(built.course))
     result = Batch(repos)
-    # the Dask executor grades the submissions that exercise what it changes (a whole course
-    # solved, a hang, a hidden-only bug, a module that cannot load); test_dask.py compares it
-    # with the local executor on a mixed batch of its own
+    # the Dask executor grades the whole course solved, and broken (DASK_STUDENTS)
     dask_folder = work / "dask-submissions"
     dask_folder.mkdir()
     for student in DASK_STUDENTS:
@@ -159,13 +180,12 @@ def batch(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Batch:
     result.points["classroom50"] = {s: c50_points(r["doc"]) for s, r in c50_runs.items()}
     result.points["gradescope"] = {s: gradescope_points(r["doc"]) for s, r in gs_runs.items()}
     result.logs["gradescope-docs"] = json.dumps({s: r["doc"] for s, r in gs_runs.items()})
-    # the declarative path: every lesson of the solved submission, the telling lessons of others
+    # the declarative path: one lesson of each kind, and the telling lessons (DECLARATIVE)
     decl: dict[str, dict[str, dict[str, Any]]] = {}
-    wanted = [("solved", e.id) for e in built.course.entries] + [
-        ("hiddenbug", "2.5"), ("importerror", "1.4"), ("hang", "1.3"),
-    ]  # fmt: skip
     with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = {(s, i): pool.submit(run_declarative, built, repos[s], i, work) for s, i in wanted}
+        jobs = {
+            (s, i): pool.submit(run_declarative, built, repos[s], i, work) for s, i in DECLARATIVE
+        }
         for (s, i), job in jobs.items():
             run = job.result()
             decl.setdefault(s, {})[i] = {
@@ -237,13 +257,15 @@ def test_every_path_gives_the_same_points(built: Built, batch: Batch) -> None:
     assert all((v["points"] == full[i]) == (i in ch1) for i, v in ref["chapter1"].items()), ref[
         "chapter1"
     ]
-    assert ref["syntax"]["1.3"]["points"] == 0 and ref["syntax"]["1.2"]["points"] == full["1.2"]
-    assert ref["importerror"]["1.4"]["points"] == 0
+    broken = ref["broken"]
+    assert broken["1.2"]["points"] == 0 and broken["1.9"]["points"] == 0, broken
+    bug = broken["2.5"]
+    assert 0 < bug["points"] < full["2.5"], bug
+    intact = [i for i in full if i not in ("1.2", "1.9", "2.5")]
+    assert all(broken[i]["points"] == full[i] for i in intact), broken
     assert (
         ref["hang"]["1.3"]["points"] < full["1.3"] and ref["hang"]["2.6"]["points"] == full["2.6"]
     )
-    bug = ref["hiddenbug"]["2.5"]
-    assert 0 < bug["points"] < full["2.5"], bug
     ch3 = [e for e in course.entries if e.chapter.number == 3]
     assert all(ref["chapter3"][e.id]["points"] == full[e.id] > 0 for e in ch3), ref["chapter3"]
     # the learner's pytest and hexahype check: the visible part, the same counts as the
@@ -260,7 +282,7 @@ def test_every_path_gives_the_same_points(built: Built, batch: Batch) -> None:
         if checked is None or (checked["passed"], checked["total"]) != visible[student]["2.5"]:
             bad.append(f"hexahype check: {student} 2.5: {checked}, {visible[student]['2.5']}")
     assert not bad, "\n".join(bad)
-    assert learner["hiddenbug"]["check"]["code"] == 0  # only the hidden checks catch it
+    assert learner["broken"]["check"]["code"] == 0  # only 2.5's hidden checks catch its bug
     assert learner["untouched"]["check"]["code"] != 0
 
 
@@ -305,3 +327,25 @@ def test_grading_errors_are_never_points_lost(built: Built, batch: Batch) -> Non
         assert "GRADING ERROR" not in batch.logs[name], batch.logs[name][-2000:]
     for lesson_id, run in batch.points["declarative"]["solved"].items():
         assert run["code"] == 0 and run["passed"] == run["total"] > 0, (lesson_id, run)
+
+
+def test_every_lesson_has_the_one_declarative_command(built: Built, batch: Batch) -> None:
+    """The declarative tests run (DECLARATIVE) stand for every lesson's: each lesson's `python`
+    test is the same command, with its own lesson id and whole points only. The solved
+    submission's runs of DECLARATIVE gave every check and the lesson's points."""
+    tests = json.loads((built.out / "tests.json").read_text(encoding="utf-8"))
+    by_lesson = {t["name"].split(" ", 1)[0]: t for t in tests[1:]}
+    assert list(by_lesson) == [e.id for e in built.course.entries]
+    shapes = {
+        (t["type"], t["run"].removesuffix(f" --lesson {i}"), t["timeout"], t["failure-details"])
+        for i, t in by_lesson.items()
+    }
+    assert len(shapes) == 1, shapes
+    assert all(t["run"].endswith(f" --lesson {i}") for i, t in by_lesson.items())
+    for e in built.course.entries:
+        assert by_lesson[e.id]["points"] == whole_score(e.points, 1, 1), e.id
+    ran = batch.points["declarative"]["solved"]
+    assert {i for s, i in DECLARATIVE if s == "solved"} == set(ran)
+    ref = batch.points["grade-local"]["solved"]
+    for lesson_id, run in ran.items():
+        assert (run["passed"], run["total"]) == (ref[lesson_id]["passed"], ref[lesson_id]["total"])

@@ -3,9 +3,9 @@
 
 Everything runs on a snapshot of the kit with two lessons (1.1 and 1.3, the second with one
 extra hidden test holding canaries). Five submissions (untouched, partial, complete, a syntax
-error, an infinite loop) are graded by `hexahype grade` and nbgrader, and those of them that
-test_parity.py's whole-course batch does not stand for by Classroom 50 and Gradescope
-(`C50_STUDENTS`, `GS_STUDENTS`), so four ways in all:
+error, an infinite loop) are graded by `hexahype grade`, and those of them that test_parity.py's
+whole-course batch and test_nbgrader.py's parity do not stand for by Classroom 50, Gradescope
+and nbgrader (`C50_STUDENTS`, `GS_STUDENTS`, `NB_STUDENTS`), so four ways in all:
 
 - `hexahype grade` on the folder `gh teacher download` writes, writing `scores.csv` back;
 - the Classroom 50 autograder (`autograder.py` of the config-repository bundle) in each
@@ -58,7 +58,7 @@ from grader.tests.platform_runs import clean_env, runner_venv, unzip_autograder
 
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ("1.1", "1.3")
-TIMEOUT = "10"  # seconds per test on every path (the infinite loop costs one per lesson)
+TIMEOUT = "5"  # seconds per test on every path (the infinite loop costs one per lesson)
 ORG, CLASSROOM, ASSIGNMENT = "hexahype-org", "llm-2027", "hexahype"
 STUDENTS = ("untouched", "partial", "complete", "syntax", "hang")
 # The Classroom 50 and Gradescope runs here are the cases test_parity.py does not hold (it
@@ -69,6 +69,10 @@ STUDENTS = ("untouched", "partial", "complete", "syntax", "hang")
 # changed files alone, "partial"; a zip of the repository folder, "complete").
 C50_STUDENTS = ("partial", "syntax", "hang")
 GS_STUDENTS = ("partial", "complete")
+# nbgrader grades the submissions whose notebooks differ from test_nbgrader.py's (which compares
+# nbgrader with the kit on the solutions, the stubs and a mix of known mistakes): the canaries
+# and hostile strings, a module that does not compile, and a hang
+NB_STUDENTS = ("partial", "syntax", "hang")
 ABSENT = "absent-student"
 CANARY_SOURCE = "HEXAHYPE-CANARY-SOURCE-5f0c2e"
 CANARY_MESSAGE = "HEXAHYPE-CANARY-MESSAGE-3a8e61"
@@ -626,10 +630,10 @@ def _nbgrader_points(
     export = nx.write_course(kit.course, course_dir)
     assert set(export.notebooks) == set(LESSONS)
     with open(course_dir / "nbgrader_config.py", "a", encoding="utf-8") as fh:
-        fh.write("\nc.Execute.timeout = 25  # the infinite loop costs this once\n")
+        fh.write("\nc.Execute.timeout = 15  # the infinite loop costs this once\n")
     (assignment,) = export.assignments
     _nbgrader(course_dir, "generate_assignment", assignment)
-    for student in STUDENTS:
+    for student in NB_STUDENTS:
         impl = _impl_dir(kit, modules[student], work / f"impl-{student}")
         for lesson in kit.lessons:
             name = nx.notebook_name(lesson)
@@ -648,7 +652,7 @@ def _nbgrader_points(
     _nbgrader(course_dir, "autograde", assignment)
     out: dict[str, dict[str, float]] = {}
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
-        for student in STUDENTS:
+        for student in NB_STUDENTS:
             for lesson in kit.lessons:
                 sub = gb.find_submission_notebook(
                     nx.notebook_name(lesson)[: -len(".ipynb")], lesson.package, student
@@ -746,7 +750,7 @@ def _check_parity(kit: Kit, graded: dict[str, Any]) -> None:
                 lesson.id,
                 k["points"],
                 gs.get(lesson.id, k["points"] if student not in GS_STUDENTS else None),
-                graded["nbgrader"][student][lesson.id],
+                graded["nbgrader"][student][lesson.id] if student in NB_STUDENTS else k["points"],
                 c50_rows[lesson.id]["score"] if student in C50_STUDENTS else whole,
                 whole,
             )
@@ -759,6 +763,7 @@ def _check_parity(kit: Kit, graded: dict[str, Any]) -> None:
     )
     assert set(graded["classroom50"]) == {*C50_STUDENTS, "crash"}
     assert set(graded["gradescope"]) == set(GS_STUDENTS)
+    assert set(graded["nbgrader"]) == set(NB_STUDENTS)
     points = {(r[0], r[1]): r for r in rows}
     for lesson in kit.lessons:
         assert points[("untouched", lesson.id)][2] == 0
