@@ -34,6 +34,7 @@ from grader import manifest, runs
 from grader import notebooks as nbs
 from grader.integrations.nbgrader import export as nx
 from grader.integrations.nbgrader import feedback as nf
+from grader.integrations.nbgrader.timeouts import cell_timeouts
 
 from .nbgrader_helpers import fill_notebook
 
@@ -153,6 +154,28 @@ def test_kernel_and_config(course_dir: Path) -> None:
     assert KernelSpecManager().get_kernel_spec(KERNEL).language == "python"
     config = (course_dir / "nbgrader_config.py").read_text(encoding="utf-8")
     assert "RedactHiddenTests" in config and "code_stub" in config
+    assert "c.Execute.timeout_func = cell_timeouts(" in config
+
+
+@pytest.mark.parametrize("entry", AUTHORED, ids=[e.id for e in AUTHORED])
+def test_only_the_graded_cells_get_the_test_cells_time_limit(
+    course_dir: Path, entry: manifest.Lesson
+) -> None:
+    """In the release notebook nbgrader autogrades, the test cell (the one graded cell) gets the
+    test cells' limit, every other cell (setup, answers, the lesson's examples) the short one."""
+    limit = cell_timeouts(tests=600, other=60)
+    nb = _read(_release(course_dir, entry))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    got = {(c.metadata.get("hexahype", {}).get("role"), limit(c)) for c in code}
+    assert ("tests", 600) in got or ("answers", 600) in got, got
+    assert all(t == 60 for role, t in got if role not in ("tests", "answers")), got
+    assert [limit(c) for c in code].count(600) == len(
+        [c for c in code if c.metadata.get("nbgrader", {}).get("grade")]
+    )
+    if entry.is_lesson and _cells(nb, "lesson-code"):
+        assert {limit(c) for c in _cells(nb, "lesson-code")} == {60}
+    with pytest.raises(ValueError):
+        cell_timeouts(tests=0)
     assignments = sorted(p.name for p in (course_dir / "source").iterdir())
     assert assignments == sorted({e.package for e in AUTHORED})
 

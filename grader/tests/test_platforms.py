@@ -630,7 +630,8 @@ def _nbgrader_points(
     export = nx.write_course(kit.course, course_dir)
     assert set(export.notebooks) == set(LESSONS)
     with open(course_dir / "nbgrader_config.py", "a", encoding="utf-8") as fh:
-        fh.write("\nc.Execute.timeout = 15  # the infinite loop costs this once\n")
+        # the hang's test cell costs one check's limit; each example cell calling it, `other`
+        fh.write("\nc.Execute.timeout_func = cell_timeouts(tests=120, other=8)\n")
     (assignment,) = export.assignments
     _nbgrader(course_dir, "generate_assignment", assignment)
     for student in NB_STUDENTS:
@@ -658,6 +659,24 @@ def _nbgrader_points(
                     nx.notebook_name(lesson)[: -len(".ipynb")], lesson.package, student
                 )
                 out.setdefault(student, {})[lesson.id] = float(sub.score)
+    return out
+
+
+def _timed_out_cells(kit: Kit, work: Path) -> dict[tuple[str, str], list[str]]:
+    """(student, lesson) -> the roles of the cells of nbgrader's autograded notebook that ran
+    out of time."""
+    from grader.integrations.nbgrader import export as nx
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for student in NB_STUDENTS:
+        for entry in kit.lessons:
+            path = work / "nbgrader" / "autograded" / student / entry.package
+            nb = json.loads((path / nx.notebook_name(entry)).read_text(encoding="utf-8"))
+            out[(student, entry.id)] = [
+                c["metadata"].get("hexahype", {}).get("role", "")
+                for c in nb["cells"]
+                if any(o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))
+            ]
     return out
 
 
@@ -706,6 +725,7 @@ def graded(
         }
         c50_jobs["crash"] = pool.submit(_classroom50, kit, built, "crash", submissions.crash, work)
         nb = _nbgrader_points(kit, submissions.modules, work)
+        timed_out = _timed_out_cells(kit, work)
         classroom = {s: job.result() for s, job in c50_jobs.items()}
         gradescope = {s: job.result() for s, job in gs_jobs.items()}
     with sqlite3.connect(book) as con:
@@ -718,6 +738,7 @@ def graded(
         "classroom50": classroom,
         "gradescope": gradescope,
         "nbgrader": nb,
+        "nbgrader_timed_out": timed_out,
     }
 
 
@@ -764,6 +785,11 @@ def _check_parity(kit: Kit, graded: dict[str, Any]) -> None:
     assert set(graded["classroom50"]) == {*C50_STUDENTS, "crash"}
     assert set(graded["gradescope"]) == set(GS_STUDENTS)
     assert set(graded["nbgrader"]) == set(NB_STUDENTS)
+    # nbgrader stopped the hang in the examples that call it after the short limit of the
+    # cells it does not grade (`cell_timeouts`), and in no other cell or notebook
+    timed_out = graded["nbgrader_timed_out"]
+    assert timed_out[("hang", "1.3")] and set(timed_out[("hang", "1.3")]) == {"lesson-code"}
+    assert not [k for k, roles in timed_out.items() if roles and k != ("hang", "1.3")], timed_out
     points = {(r[0], r[1]): r for r in rows}
     for lesson in kit.lessons:
         assert points[("untouched", lesson.id)][2] == 0

@@ -337,6 +337,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
 from grader.integrations.nbgrader.feedback import RedactHiddenTests
+from grader.integrations.nbgrader.timeouts import cell_timeouts
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 
@@ -347,8 +348,12 @@ c.CourseDirectory.course_id = {course_id!r}
 # follows the solution region in the source notebooks; nbgrader only adds this line.
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 
-# A test cell runs a whole lesson's visible and hidden tests.
+# A test cell runs a whole lesson's visible and hidden tests, each under the kit's own limit:
+# it may take up to `tests` seconds. Every other cell (the setup, the student's module, the
+# lesson's examples, which call the student's functions) gets `other` seconds, so that an
+# infinite loop costs that in each example cell that reaches it, not the test cells' limit.
 c.Execute.timeout = 600
+c.Execute.timeout_func = cell_timeouts(tests=600, other=60)
 
 # Feedback never shows hidden tests: their source, their names, their messages or tracebacks.
 c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
