@@ -447,7 +447,16 @@ def allocated(smaps_rollup: str) -> int:
 
 class Sampler:
     """Samples, every 50 ms, the allocated memory (`allocated`) and the process count of each
-    worker (all the processes whose environment holds its marker, summed)."""
+    worker (all the processes whose environment holds its marker, summed).
+
+    A process whose environment lacks the marker is looked at again only after `RECHECK`
+    seconds: reading every process's environment 20 times a second cost the batch about a
+    tenth of a core. A new process is read at once. One that was seen between its fork and
+    its exec (still with its parent's environment), or a process id reused within `RECHECK`,
+    goes unsampled for at most that long. A cap that does not hold lets a bomb grow for
+    seconds, far past the cap, so the checks below still see it."""
+
+    RECHECK = 1.0
 
     def __init__(self, tag: str) -> None:
         self.needle = f"HEXAHYPE_WORKER=hexahype-worker-{tag}-".encode()
@@ -455,19 +464,28 @@ class Sampler:
         self.count: dict[str, int] = {}
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.unmarked: dict[str, float] = {}  # pid -> when its environment lacked the marker
 
     def _loop(self) -> None:
         while not self.done.wait(0.05):
             memory: dict[str, int] = {}
             count: dict[str, int] = {}
+            now = time.monotonic()
             for entry in os.scandir("/proc"):
                 if not entry.name.isdigit():
                     continue
+                if now - self.unmarked.get(entry.name, -self.RECHECK) < self.RECHECK:
+                    continue
                 try:
                     env = Path(f"/proc/{entry.name}/environ").read_bytes()
-                    at = env.find(self.needle)
-                    if at < 0:
-                        continue
+                except OSError:  # gone, or a kernel thread (no environment to read)
+                    self.unmarked[entry.name] = now
+                    continue
+                at = env.find(self.needle)
+                if at < 0:
+                    self.unmarked[entry.name] = now
+                    continue
+                try:
                     status = Path(f"/proc/{entry.name}/smaps_rollup").read_text()
                 except OSError:
                     continue
