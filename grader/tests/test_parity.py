@@ -66,10 +66,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 # -- six submissions --------------------------------------------------------------------------
-# `broken` holds three failures, each in a lesson that no other lesson's module imports, so that
-# each one stays in its lesson: a syntax error (1.2), an import that fails (1.9), and a bug that
-# only the hidden checks see (2.5). One submission with all three also shows that one broken
-# lesson costs no other lesson a point, on every path.
+# `broken` holds three failures: a syntax error (1.2, which no lesson imports), an import that
+# fails (1.4, whose module 1.5's imports, so 1.5 cannot load either), and a bug that only the
+# hidden checks see (2.5). One submission with all three also shows that they cost no other
+# lesson a point, on every path.
 HIDDEN_BUG = "\n\ndef attention_score_count(T, n_layers, n_heads):\n    if T > 3000:\n        return 0\n    return n_layers * n_heads * T * (T + 1) // 2\n"  # noqa: E501
 HANG = "\n\ndef merge(ids, pair, new_id):\n    while True:  # never ends\n        pass\n"
 
@@ -98,7 +98,7 @@ def submission_files(course: Course) -> dict[str, dict[str, str | None]]:
         files = solved(every)
         for lesson_id, head, extra in (
             ("1.2", "", "\n\ndef broken(:\n    pass\n"),
-            ("1.9", "import hexahype_no_such_module\n", ""),
+            ("1.4", "import hexahype_no_such_module\n", ""),
             ("2.5", "", HIDDEN_BUG),
         ):
             rel = course.get(lesson_id).exercise_path.relative_to(course.root).as_posix()
@@ -124,7 +124,7 @@ DASK_STUDENTS = ["solved", "broken"]
 # another's), chapter 3's last lesson (3.3, which imports chapter 2 and 3.2), and the lessons
 # that fail
 DECLARATIVE = [("solved", i) for i in ("1.1", "1.7", "1.10", "2.7", "3.3")] + [
-    ("broken", "1.2"), ("broken", "1.9"), ("broken", "2.5"), ("hang", "1.3"),
+    ("broken", "1.2"), ("broken", "1.4"), ("broken", "1.5"), ("broken", "2.5"), ("hang", "1.3"),
 ]  # fmt: skip
 
 
@@ -258,10 +258,11 @@ def test_every_path_gives_the_same_points(built: Built, batch: Batch) -> None:
         "chapter1"
     ]
     broken = ref["broken"]
-    assert broken["1.2"]["points"] == 0 and broken["1.9"]["points"] == 0, broken
+    assert broken["1.2"]["points"] == broken["1.4"]["points"] == 0, broken
+    assert broken["1.5"]["points"] == 0, broken  # it imports 1.4's module
     bug = broken["2.5"]
     assert 0 < bug["points"] < full["2.5"], bug
-    intact = [i for i in full if i not in ("1.2", "1.9", "2.5")]
+    intact = [i for i in full if i not in ("1.2", "1.4", "1.5", "2.5")]
     assert all(broken[i]["points"] == full[i] for i in intact), broken
     assert (
         ref["hang"]["1.3"]["points"] < full["1.3"] and ref["hang"]["2.6"]["points"] == full["2.6"]
