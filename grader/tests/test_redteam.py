@@ -447,7 +447,8 @@ def allocated(smaps_rollup: str) -> int:
 
 class Sampler:
     """Samples, every 50 ms, the allocated memory (`allocated`) and the process count of each
-    worker (all the processes whose environment holds its marker, summed).
+    worker (all the processes whose environment holds its marker, summed over those still
+    alive at the end of the scan, so that one killed during it is not added to its successor).
 
     A process whose environment lacks the marker is looked at again only after `RECHECK`
     seconds: reading every process's environment 20 times a second cost the batch about a
@@ -471,6 +472,7 @@ class Sampler:
             memory: dict[str, int] = {}
             count: dict[str, int] = {}
             now = time.monotonic()
+            seen: list[tuple[str, str, int]] = []  # (pid, worker, allocated) in this scan
             for entry in os.scandir("/proc"):
                 if not entry.name.isdigit():
                     continue
@@ -490,8 +492,13 @@ class Sampler:
                 except OSError:
                     continue
                 token = env[at:].split(b"\0", 1)[0].decode()
-                memory[token] = memory.get(token, 0) + allocated(status)
-                count[token] = count.get(token, 0) + 1
+                seen.append((entry.name, token, allocated(status)))
+            # a sum of processes that lived at the same time: one that ended during the scan
+            # (a bomb the cap just killed, whose memory is gone) is left out of it
+            for pid, token, value in seen:
+                if _alive(pid):
+                    memory[token] = memory.get(token, 0) + value
+                    count[token] = count.get(token, 0) + 1
             for token, value in memory.items():
                 self.memory[token] = max(self.memory.get(token, 0), value)
                 self.count[token] = max(self.count.get(token, 0), count[token])
@@ -503,6 +510,15 @@ class Sampler:
     def __exit__(self, *exc: object) -> None:
         self.done.set()
         self.thread.join()
+
+
+def _alive(pid: str) -> bool:
+    """Whether process `pid` still runs (a zombie, already dead, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
 
 
 def host_details() -> list[str]:
