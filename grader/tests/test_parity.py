@@ -87,20 +87,10 @@ def submission_files(course: Course) -> dict[str, dict[str, str | None]]:
     for lesson_id in needed:
         needed += [r for r in course.get(lesson_id).requires if r not in needed]
 
-    def patched(lesson_id: str, extra: str, head: str = "") -> dict[str, str | None]:
+    def patched(*changes: tuple[str, str, str]) -> dict[str, str | None]:
+        """Every lesson solved, then each (lesson id, head, tail) change made to its module."""
         files = solved(every)
-        e = course.get(lesson_id)
-        rel = e.exercise_path.relative_to(course.root).as_posix()
-        files[rel] = head + (files[rel] or "") + extra
-        return files
-
-    def broken() -> dict[str, str | None]:
-        files = solved(every)
-        for lesson_id, head, extra in (
-            ("1.2", "", "\n\ndef broken(:\n    pass\n"),
-            ("1.4", "import hexahype_no_such_module\n", ""),
-            ("2.5", "", HIDDEN_BUG),
-        ):
+        for lesson_id, head, extra in changes:
             rel = course.get(lesson_id).exercise_path.relative_to(course.root).as_posix()
             files[rel] = head + (files[rel] or "") + extra
         return files
@@ -109,8 +99,12 @@ def submission_files(course: Course) -> dict[str, dict[str, str | None]]:
         "solved": solved(every),
         "untouched": {},
         "chapter1": solved(ch1),
-        "broken": broken(),
-        "hang": patched("1.3", HANG),
+        "broken": patched(
+            ("1.2", "", "\n\ndef broken(:\n    pass\n"),
+            ("1.4", "import hexahype_no_such_module\n", ""),
+            ("2.5", "", HIDDEN_BUG),
+        ),
+        "hang": patched(("1.3", "", HANG)),
         "chapter3": solved(needed),
     }
 
