@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from . import current
 from .values import short
 
 if TYPE_CHECKING:
@@ -25,10 +26,43 @@ class NotStarted(NotImplementedError):
     """Raised by a check when the learner has not started an entry (a quiz with no answers)."""
 
 
+class Shown:
+    """An input that a message shows by a label (`'<seeded block>'`) rather than by its value:
+    `call("feed_forward", x, shown(block, "<seeded block>"))`. The call's text reads as if the
+    label had been passed; the value is what the diagnosis's probes run the learner's function
+    on again (grader.diagnosis.probes)."""
+
+    __slots__ = ("value", "label")
+
+    def __init__(self, value: Any, label: str) -> None:
+        self.value, self.label = value, label
+
+    def __repr__(self) -> str:
+        return repr(self.label)
+
+
+def shown(value: Any, label: str) -> Shown:
+    """`value`, shown in a call's text as `label` (see Shown)."""
+    return Shown(value, label)
+
+
+def _text(value: Any) -> str:
+    return short(value.label if isinstance(value, Shown) else value, 60)
+
+
+def _real(value: Any) -> Any:
+    return value.value if isinstance(value, Shown) else value
+
+
 def call(name: str, *args: Any, **kwargs: Any) -> str:
     """How a call reads in a message: `merge([1, 2, 1, 2], (1, 2), 256)`."""
-    parts = [short(a, 60) for a in args] + [f"{k}={short(v, 60)}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(parts)})"
+    parts = [_text(a) for a in args] + [f"{k}={_text(v)}" for k, v in kwargs.items()]
+    text = f"{name}({', '.join(parts)})"
+    # the real inputs, for the diagnosis's probes and records
+    current.remember(
+        text, name, tuple(_real(a) for a in args), {k: _real(v) for k, v in kwargs.items()}
+    )
+    return text
 
 
 def explain(

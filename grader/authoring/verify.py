@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import lessontext as markdown
-from .. import runs
-from ..diagnosis import known
+from .. import loader, runs
+from ..diagnosis import known, outputs, probes
 from ..manifest import Course, Lesson
 from ..results import ResultsDoc, TestOutcome, TestStatus
 from . import contract, variants
@@ -362,6 +362,62 @@ def stale_diagnoses(
     return problems
 
 
+def probe_calls(jobs: list[tuple[Lesson, MisconceptionRun]]) -> dict[str, dict[str, Any]]:
+    """The exact inputs of the visible checks that these runs recorded (call key -> stored
+    call, grader.diagnosis.probes), each kept only when the lesson's reference, given them,
+    returns the check's expected value. A run whose code changed its input in place before
+    the check showed it recorded changed inputs, and a check that shows something other than
+    the call's own result (a key order, a length) has no expected value to match: neither is a
+    probe."""
+    by_lesson: dict[str, tuple[Lesson, dict[str, list[dict[str, Any]]]]] = {}
+    for entry, run in jobs:
+        for row in run.rows:
+            if row.get("inputs") and row.get("want"):
+                rows = by_lesson.setdefault(entry.id, (entry, {}))[1]
+                rows.setdefault(row["call"], []).append(row)
+    kept: dict[str, dict[str, Any]] = {}
+    for entry, rows_by_key in by_lesson.values():
+        try:
+            module = loader.load(entry, entry.root / "solutions")
+        except loader.LessonLoadError:
+            continue
+        for key, found in sorted(rows_by_key.items()):
+            tried: set[str] = set()
+            for row in found:
+                stored = row["inputs"]
+                text = json.dumps(stored, sort_keys=True)
+                fn = getattr(module, str(stored.get("fn")), None)
+                if text in tried or not callable(fn):
+                    continue
+                tried.add(text)
+                try:
+                    got = fn(
+                        *probes.decode_args(stored["args"]), **probes.decode_args(stored["kwargs"])
+                    )
+                    if outputs.close(outputs.encode(got), row["want"]["value"]):
+                        kept[key] = stored
+                        _add_derived(kept, key, stored, fn)
+                        break
+                except Exception:  # noqa: BLE001 - an input the reference cannot take: no probe
+                    continue
+    return kept
+
+
+def _add_derived(
+    kept: dict[str, dict[str, Any]], key: str, stored: dict[str, Any], fn: Callable[..., Any]
+) -> None:
+    """The check's derived probes (grader.diagnosis.probes.derived) that the reference takes,
+    returning finite numbers there."""
+    for suffix, made in probes.derived(stored):
+        try:
+            got = fn(*probes.decode_args(made["args"]), **probes.decode_args(made["kwargs"]))
+            text = json.dumps(outputs.encode(got))
+        except Exception:  # noqa: BLE001 - an input the reference cannot take: no probe
+            continue
+        if '"nan"' not in text and '"inf"' not in text and '"-inf"' not in text:
+            kept[key + suffix] = made
+
+
 def variants_path(root: Path) -> Path:
     """The course's generated variants (grader.authoring.variants) and what they return."""
     return root / "grader" / "data" / "variants.json"
@@ -412,18 +468,27 @@ def check_variants(
         records = {n: known.outputs_of(data, n) for n in keep}
         explanations = {n: data["mistakes"][n] for n in keep}
         first = {n: c for n, c in data.get("first", {}).items() if n in keep}
+        calls = {c: v for c, v in data.get("calls", {}).items()}
+        calls.update(probe_calls([(entry, run) for (entry, _), run in zip(jobs, results)]))
         for run in results:
             at_first = [(c, o) for c, o in run.records if c == run.first_check]
             if not run.caught or not at_first:
                 continue
             if len(json.dumps(at_first[0][1])) > VARIANT_RESULT_LIMIT:
                 continue
-            records[run.key] = at_first[:1]
+            # its first failing check, where it may be named, and the other failing checks
+            # that can serve as probes (where it is confirmed or ruled out)
+            probe_records = [
+                (c, o) for c, o in run.records
+                if c != run.first_check and c in calls
+                and len(json.dumps(o)) <= VARIANT_RESULT_LIMIT
+            ]  # fmt: skip
+            records[run.key] = at_first[:1] + probe_records
             explanations[run.key] = run.explanation
             first[run.key] = run.first_check
         for entry in stale:
             made[entry.id] = _variant_fingerprint(entry)
-        built = known.build(records, explanations, first)
+        built = known.build(records, explanations, first, calls)
         built["about"] = variants.ABOUT
         built["lessons"] = {k: made[k] for k in sorted(made)}
         known.write(built, path)
@@ -470,7 +535,9 @@ def check_misconceptions(
     data = known.load(str(path))
     stale = stale_diagnoses(results, data, bank_keys if whole else None)
     if stale and update:
-        data = updated_diagnoses(data, results, bank_keys)
+        calls = dict(data.get("calls", {}))
+        calls.update(probe_calls([(entry, run) for (entry, _), run in zip(jobs, results)]))
+        data = updated_diagnoses(data, results, bank_keys, calls)
         known.write(data, path)
         changed = {p.split(":")[0] for p in stale}
         again = [i for i, r in enumerate(results) if r.key in changed]
@@ -500,9 +567,13 @@ def check_misconceptions(
 
 
 def updated_diagnoses(
-    data: dict[str, Any], results: list[MisconceptionRun], bank_keys: set[str]
+    data: dict[str, Any],
+    results: list[MisconceptionRun],
+    bank_keys: set[str],
+    calls: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The data with these runs' records in place of the old ones (entries not run are kept)."""
+    """The data with these runs' records in place of the old ones (entries not run are kept),
+    and the probes' inputs `calls` (by default the data's own)."""
     records = {k: known.outputs_of(data, k) for k in data.get("mistakes", {}) if k in bank_keys}
     explanations = {k: v for k, v in data.get("mistakes", {}).items() if k in bank_keys}
     first = {k: v for k, v in data.get("first", {}).items() if k in bank_keys}
@@ -510,7 +581,7 @@ def updated_diagnoses(
         records[run.key] = run.records
         explanations[run.key] = run.explanation
         first[run.key] = run.first_check
-    return known.build(records, explanations, first)
+    return known.build(records, explanations, first, data.get("calls") if calls is None else calls)
 
 
 def check_code_blocks(course: Course, authored: list[Lesson], report: Report) -> None:

@@ -3,8 +3,11 @@
 Two mechanisms, tried in this order when a check fails:
 
 1. the differential diagnosis (`known`): the answer is compared, by closeness
-   (`outputs.close`), with the results that the kit's misconception bank returns on the same
-   visible check; a match names that mistake in the bank entry's words ("Likely mistake: ...");
+   (`outputs.close`), with the results that the kit's misconception bank (and the generated
+   variants of the reference) return on the same visible check; the learner's function then
+   runs on the inputs of the lesson's other checks (`probes`), which rule out the candidates it
+   disagrees with and confirm those it agrees with; a candidate left names that mistake in its
+   own words ("Likely mistake: ...");
 2. generic detectors that read how the wrong answer differs from the expected value: wrong type
    (`objects`), numeric transforms such as transposed, reversed, shifted, scaled, normalised
    along the wrong axis (`arrays`), and list, text and dict changes such as the wrong order or

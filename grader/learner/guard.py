@@ -32,11 +32,15 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pytest
+
+from .. import current
 
 if TYPE_CHECKING:
     from types import FrameType, TracebackType
@@ -49,6 +53,7 @@ AFTER_HANG = 0.5  # seconds per test for the rest of a lesson once one of its ch
 HANG_BUDGET = 1.0  # seconds the rest of such a lesson may spend in further hangs, in all
 REARM = 1.0  # seconds between repeated stops when learner code swallows the first one
 MAX_REARM = 10
+PROBE_MARGIN = 0.5  # seconds of a test's CPU limit that a diagnosis probe never uses
 
 
 def default_memory_mb() -> int:
@@ -213,7 +218,45 @@ class Guard:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Any:
-        yield from self._in_phase()
+        if self._lesson_id(item) is None:  # not a lesson's test: nothing to probe
+            yield from self._in_phase()
+            return
+        # the learner's modules this test received, for the diagnosis's probes (grader.current)
+        found = tuple(
+            v for v in getattr(item, "funcargs", {}).values() if isinstance(v, types.ModuleType)
+        )
+        timer = self._timer
+        usable = timer is not None and timer._signal and self._timer_item is item
+        current.running(found, self._bounded if usable else None)
+        try:
+            yield from self._in_phase()
+        finally:
+            current.running((), None)
+
+    @contextmanager
+    def _bounded(self, seconds: float) -> Iterator[list[bool]]:
+        """Let the code inside run for at most `seconds` more of the test's CPU time (and a
+        little more wall time); yields [True] when it ran out. The test's own limits, and
+        whether its timer has fired, are as before afterwards."""
+        ran_out = [False]
+        timer = self._timer
+        if timer is None:
+            yield ran_out
+            return
+        saved = (timer.seconds, timer.wall, timer.fired, timer.kind, timer._next_fire)
+        cpu, wall = timer.used()
+        if timer.seconds - cpu < seconds + PROBE_MARGIN or timer.fired or timer.done:
+            ran_out[0] = True  # not enough of the test's own time left: the code must not run
+            yield ran_out
+            return
+        timer.seconds = min(timer.seconds, cpu + seconds)
+        timer.wall = min(timer.wall, wall + 5 * seconds + 1.0)
+        try:
+            yield ran_out
+        except CheckTimeout:
+            ran_out[0] = True
+        finally:
+            timer.seconds, timer.wall, timer.fired, timer.kind, timer._next_fire = saved
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> Any:
@@ -695,6 +738,12 @@ class _Timer:
         self._cpu0, self._wall0 = self._cpu(), time.monotonic()
         _Watchdog.get().watch(self)
 
+    def _over(self) -> bool:
+        cpu, wall = self.used()
+        if self._clock is not None and cpu > self.seconds:
+            return True
+        return wall > (self.wall if self._clock is not None else self.seconds)
+
     def check(self, now: float) -> None:
         """Called by the watchdog: stop the test thread if its time is up."""
         if self.done or now < self._next_fire or not self.active:
@@ -726,6 +775,8 @@ class _Timer:
             return
         if not self.active:  # between two phases of the test: stop it in the next one
             self._next_fire = 0.0
+            return
+        if not self._over():  # sent for a tighter bound that has been lifted since (a probe's)
             return
         self.fired += 1
         if self.fired >= MAX_REARM:

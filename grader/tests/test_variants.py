@@ -2,20 +2,23 @@
 node of a function and says what it changed, the stored variants are fresh against the
 references and visible tests, and a variant is named only by the evidence rule of
 grader.diagnosis.known.lookup_variants (the bank first; only at the variant's own first failing
-check; not for a whole number; not when the matching variants say more than two things)."""
+check; not for a whole number; not when the matching variants say more than two things; only
+when the learner's own function confirms it on a probe, another check's input)."""
 
 from __future__ import annotations
 
 import ast
 import json
+import types
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader import manifest, testing
+from grader import current, manifest, testing
 from grader.authoring import variants, verify
-from grader.diagnosis import known
+from grader.diagnosis import known, probes
 from grader.diagnosis.outputs import call_key, encode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,18 +167,37 @@ def test_a_variant_is_the_reference_with_that_one_change():
 
 
 # -- the evidence rule -------------------------------------------------------------------------
-def _data(tmp_path: Path, records, texts, first, name="variants.json") -> Path:
+def _data(tmp_path: Path, records, texts, first, name="variants.json", calls=None) -> Path:
     path = tmp_path / name
-    known.write(known.build(records, texts, first), path)
+    known.write(known.build(records, texts, first, calls), path)
     return path
+
+
+@contextmanager
+def _unbounded(seconds):
+    yield [False]
+
+
+def learner(monkeypatch, f) -> None:
+    """The running test received a learner module with function `f`, and has a time bound."""
+    module = types.ModuleType("learner_module")
+    module.f = f
+    monkeypatch.setattr(current, "modules", (module,))
+    monkeypatch.setattr(current, "bound", _unbounded)
+
+
+PROBE = "f([4.0, 1.0])"  # another visible check of f: the probe
+PROBE_CALL = {
+    "fn": "f", "args": probes.encode_args(([4.0, 1.0],)), "kwargs": probes.encode_args({}),
+}  # fmt: skip
 
 
 @pytest.fixture
 def stored(tmp_path, monkeypatch):
-    here, other = call_key("f([1.5, 2.5])"), call_key("g()")
+    here, other, there = call_key("f([1.5, 2.5])"), call_key("g()"), call_key(PROBE)
     records = {
-        "9.9:f/axis-0": [(here, encode([0.25, 0.75]))],
-        "9.9:f/scale-0": [(here, encode([3.5, 1.25]))],
+        "9.9:f/axis-0": [(here, encode([0.25, 0.75])), (there, encode([0.8, 0.2]))],
+        "9.9:f/scale-0": [(here, encode([3.5, 1.25])), (there, encode([9.0, 1.0]))],
         "9.9:f/strict-0": [(here, encode([7.125, 1.0]))],  # first fails elsewhere
         "9.9:f/off_by_one-0": [(here, encode(3))],
         "9.9:f/a-0": [(here, encode([1.5, 0.5]))],
@@ -192,11 +214,12 @@ def stored(tmp_path, monkeypatch):
         "9.9:f/c-0": "C.",
     }
     first = {k: here for k in texts} | {"9.9:f/strict-0": other}
-    path = _data(tmp_path, records, texts, first)
+    path = _data(tmp_path, records, texts, first, calls={there: PROBE_CALL})
     monkeypatch.setenv(known.VARIANTS_ENV, str(path))
     empty = _data(tmp_path, {}, {}, {}, "bank.json")
     monkeypatch.setenv(known.DATA_ENV, str(empty))
     known._load.cache_clear()
+    learner(monkeypatch, lambda xs: [0.8, 0.2] if xs == [4.0, 1.0] else [0.25, 0.75])
     yield here
     known._load.cache_clear()
 
@@ -208,6 +231,58 @@ def test_a_variant_is_named_for_its_output_at_its_own_first_failing_check(stored
     assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", [0.25, 0.8], [0.5, 0.5])
     # a variant that fails first at another check passed nothing the learner passed
     assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", [7.125, 1.0], [0.5, 0.5])
+
+
+def test_a_variant_is_named_only_when_the_learners_function_confirms_it_on_a_probe(
+    stored, monkeypatch
+):
+    """The same result at the failing check, with the learner's function returning the
+    variant's result at the probe (named), something else there (ruled out), raising there
+    (no evidence), or not runnable here, as in a graded run (no evidence): a generated variant
+    is named only when confirmed."""
+    args = ("f([1.5, 2.5])", [0.25, 0.75], [0.5, 0.5])
+    assert "Likely mistake: In `f`, `max`" in testing.explain(*args)
+    learner(monkeypatch, lambda xs: [0.5, 0.5])  # right at the probe: not the variant's mistake
+    assert "Likely mistake" not in testing.explain(*args)
+    learner(monkeypatch, lambda xs: [9.0, 1.0])  # the scale variant's result at the probe
+    assert "Likely mistake" not in testing.explain(*args)
+
+    def raises(xs):
+        raise ValueError("no")
+
+    learner(monkeypatch, raises)
+    assert "Likely mistake" not in testing.explain(*args)
+    monkeypatch.setattr(current, "modules", ())  # a graded run: the learner's code is remote
+    assert "Likely mistake" not in testing.explain(*args)
+
+
+def test_a_bank_entry_that_a_probe_rules_out_is_not_named(stored, tmp_path, monkeypatch):
+    """Two written-down mistakes give the learner's result at the failing check; the probe
+    tells them apart, so only the one it confirms is named; when it confirms neither, neither
+    is named; when no probe can run, both are (as before probes)."""
+    here, there = stored, call_key(PROBE)
+    bank = _data(
+        tmp_path,
+        {
+            "ch/l/one": [(here, encode([2.0, 0.5])), (there, encode([1.0, 2.0]))],
+            "ch/l/two": [(here, encode([2.0, 0.5])), (there, encode([3.0, 4.0]))],
+        },
+        {"ch/l/one": "Mistake one.", "ch/l/two": "Mistake two."},
+        {"ch/l/one": here, "ch/l/two": here},
+        "bank3.json",
+        calls={there: PROBE_CALL},
+    )
+    monkeypatch.setenv(known.DATA_ENV, str(bank))
+    known._load.cache_clear()
+    args = ("f([1.5, 2.5])", [2.0, 0.5], [0.5, 0.5])
+    learner(monkeypatch, lambda xs: [3.0, 4.0])
+    msg = testing.explain(*args)
+    assert "Likely mistake: Mistake two." in msg and "one" not in msg
+    learner(monkeypatch, lambda xs: [0.5, 0.5])
+    assert "Likely mistake" not in testing.explain(*args)
+    monkeypatch.setattr(current, "modules", ())
+    msg = testing.explain(*args)
+    assert "Mistake one." in msg and "Mistake two." in msg
 
 
 def test_no_variant_is_named_for_a_whole_number_or_for_an_output_three_variants_share(stored):
@@ -242,7 +317,7 @@ def test_the_stored_variants_are_fresh_small_and_named_in_the_data():
     assert report.ok, report.problems
     data = json.loads(known.VARIANTS.read_text(encoding="utf-8"))
     assert set(data["lessons"]) == {e.id for e in lessons}
-    assert known.VARIANTS.stat().st_size < 300_000
+    assert known.VARIANTS.stat().st_size < 500_000  # with the probes' inputs and results
     assert set(data["first"]) == set(data["mistakes"]) and len(data["mistakes"]) >= 100
     local = variants.defined_functions([e.solution_path.read_text("utf-8") for e in lessons])
     generated = {}

@@ -1,7 +1,7 @@
 """Visible tests for lesson 1.3, Byte pair encoding: tiny cases first, then the pinned
 conventions, then properties. The `bpe` fixture is your exercises/ch1_tokens/l03_bpe.py."""
 
-from grader.testing import call, expect_raises, explain, first_difference
+from grader.testing import call, expect_raises, explain, first_difference, shown
 
 WIKI = "aaabdaaabac"  # the classic example, small enough to follow by hand
 WIKI_MERGES = [((97, 97), 256), ((256, 97), 257), ((257, 98), 258)]
@@ -124,7 +124,7 @@ def test_encode_the_worked_example(bpe):
     if isinstance(got, list) and len(got) > len(want):
         hint = "keep looping until no learned pair is present."
     assert got == want, explain(
-        call("encode", WIKI, "<merges of the worked example>"), got, want, hint
+        call("encode", WIKI, shown(WIKI_MERGES, "<merges of the worked example>")), got, want, hint
     )
 
 
@@ -161,7 +161,7 @@ def test_vocab_bytes_joins_the_pair(bpe):
 def test_decode_the_worked_example(bpe):
     ids = [258, 100, 258, 97, 99]
     got = bpe.decode(ids, WIKI_MERGES)
-    assert got == WIKI, explain(call("decode", ids, "<merges>"), got, WIKI)
+    assert got == WIKI, explain(call("decode", ids, shown(WIKI_MERGES, "<merges>")), got, WIKI)
 
 
 def test_decode_replaces_invalid_utf8(bpe):

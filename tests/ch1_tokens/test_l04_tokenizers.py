@@ -11,7 +11,7 @@ import re
 import pytest
 import tiktoken
 
-from grader.testing import call, explain, first_difference, raises
+from grader.testing import call, explain, first_difference, raises, shown
 
 # A GPT-2-style split pattern. \p{L} (any letter) and \p{N} (any digit) need the `regex` module.
 PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -41,7 +41,7 @@ def encode(tokenizers, text, ranks=RANKS, pattern=PATTERN):
         return tokenizers.encode_with_ranks(text, ranks, pattern)
     except re.error as exc:
         pytest.fail(
-            f"{call('encode_with_ranks', text, '<ranks>', '<pattern>')} raised re.error ({line(exc)}). "
+            f"{call('encode_with_ranks', text, shown(ranks, '<ranks>'), shown(pattern, '<pattern>'))} raised re.error ({line(exc)}). "
             "Hint: the pattern uses \\p{L} and \\p{N}, which only the `regex` module knows: "
             "split with regex.findall, not re.findall.",
             pytrace=False,
@@ -117,7 +117,10 @@ def test_encode_with_ranks_merges_by_lowest_rank(tokenizers):
     if got == [AB, 99]:
         hint = "merge the pair with the lowest rank first, not the leftmost pair."
     assert got == [97, BC], explain(
-        call("encode_with_ranks", "abc", "<ranks>", "<pattern>"), got, [97, BC], hint
+        call("encode_with_ranks", "abc", shown(RANKS, "<ranks>"), shown(PATTERN, "<pattern>")),
+        got,
+        [97, BC],
+        hint,
     )
 
 
@@ -133,13 +136,20 @@ def test_encode_with_ranks_hello_world(tokenizers):
     elif isinstance(got, list) and LL in got:
         hint = "keep merging after a merge: ll + o is llo."
     assert got == want, explain(
-        call("encode_with_ranks", "hello world", "<ranks>", "<pattern>"), got, want, hint
+        call(
+            "encode_with_ranks", "hello world", shown(RANKS, "<ranks>"), shown(PATTERN, "<pattern>")
+        ),
+        got,
+        want,
+        hint,
     )
 
 
 def test_encode_with_ranks_of_empty_text(tokenizers):
     got = encode(tokenizers, "")
-    assert got == [], explain(call("encode_with_ranks", "", "<ranks>", "<pattern>"), got, [])
+    assert got == [], explain(
+        call("encode_with_ranks", "", shown(RANKS, "<ranks>"), shown(PATTERN, "<pattern>")), got, []
+    )
 
 
 def test_encode_with_ranks_starts_from_utf8_bytes(tokenizers):
@@ -147,7 +157,10 @@ def test_encode_with_ranks_starts_from_utf8_bytes(tokenizers):
     want = [0xC3, 0xA9, 33]
     hint = "start from text.encode('utf-8'), not from characters." if got == [233, 33] else ""
     assert got == want, explain(
-        call("encode_with_ranks", "é!", "<ranks>", "<pattern>"), got, want, hint
+        call("encode_with_ranks", "é!", shown(RANKS, "<ranks>"), shown(PATTERN, "<pattern>")),
+        got,
+        want,
+        hint,
     )
 
 
@@ -156,7 +169,11 @@ def test_encode_with_ranks_uses_unicode_letter_classes(tokenizers):
     got = encode(tokenizers, "hello wörld")
     want = [HE, LLO, W, 0xC3, 0xB6, 114, LD]
     assert got == want, explain(
-        call("encode_with_ranks", "hello wörld", "<ranks>", "<pattern>"), got, want
+        call(
+            "encode_with_ranks", "hello wörld", shown(RANKS, "<ranks>"), shown(PATTERN, "<pattern>")
+        ),
+        got,
+        want,
     )
 
 
@@ -166,7 +183,7 @@ def test_encode_with_ranks_matches_tiktoken_on_small_texts(tokenizers):
         got = encode(tokenizers, text)
         want = enc.encode_ordinary(text)
         assert got == want, explain(
-            call("encode_with_ranks", text, "<ranks>", "<pattern>"),
+            call("encode_with_ranks", text, shown(RANKS, "<ranks>"), shown(PATTERN, "<pattern>")),
             got,
             want,
             detail=first_difference(got, want),

@@ -4,7 +4,7 @@ exercises/ch1_tokens/l06_embeddings.py."""
 
 import numpy as np
 
-from grader.testing import call, close, explain, short
+from grader.testing import call, close, explain, short, shown
 
 TABLE = np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])  # 3 tokens, d = 2: rows easy to spot
 
@@ -160,7 +160,7 @@ def test_embed_by_matmul_equals_embed(embeddings):
     got = embeddings.embed_by_matmul(ids, table)
     problem = close(got, table[ids], atol=1e-12)
     assert not problem, explain(
-        call("embed_by_matmul", ids, "<6x4 table>"),
+        call("embed_by_matmul", ids, shown(table, "<6x4 table>")),
         got,
         expected_text=f"the same as embed ({problem})",
         hint="one_hot(ids, V) has shape ids.shape + (V,); multiply it by the (V, d) table.",
@@ -224,7 +224,7 @@ def test_gradient_is_one_hot_transposed_times_grad_out(embeddings):
     got = embeddings.embedding_gradient(ids, grad_out, 5)
     problem = close(got, want)
     assert not problem, explain(
-        call("embedding_gradient", ids, "<12x3 grad_out>", 5),
+        call("embedding_gradient", ids, shown(grad_out, "<12x3 grad_out>"), 5),
         got,
         expected_text=f"one_hot(ids).T @ grad_out ({problem})",
     )

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import call, close, expect_unchanged, explain, raises
+from grader.testing import call, close, expect_unchanged, explain, raises, shown
 
 S1, C1 = math.sin(1.0), math.cos(1.0)
 
@@ -127,7 +127,7 @@ def test_add_positions_handles_a_batch(positions):
     )
     problem = close(got, want)
     assert not problem, explain(
-        call("add_positions", "<(2, 3, 2) batch>", table), got, want, hint, detail=problem
+        call("add_positions", shown(x, "<(2, 3, 2) batch>"), table), got, want, hint, detail=problem
     )
 
 
@@ -214,7 +214,7 @@ def test_rotate_pairs_keeps_lengths(positions):
     lengths = np.linalg.norm(got, axis=-1)
     problem = close(lengths, np.linalg.norm(x, axis=-1))
     assert not problem, explain(
-        "the row lengths of " + call("rotate_pairs", "<5x8 x>", pos),
+        "the row lengths of " + call("rotate_pairs", shown(x, "<5x8 x>"), pos),
         lengths,
         expected_text=f"the lengths of x ({problem})",
         hint="a rotation never changes a length.",

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import call, close, expect_unchanged, explain, raises
+from grader.testing import call, close, expect_unchanged, explain, raises, shown
 
 
 # -- softmax ------------------------------------------------------------------------------------
@@ -205,5 +205,5 @@ def test_perplexity_is_exp_of_cross_entropy(next_token):
     ce = next_token.cross_entropy(logits, targets)
     got = next_token.perplexity(logits, targets)
     assert got == pytest.approx(math.exp(ce)), explain(
-        call("perplexity", "<6x5 logits>", targets), got, math.exp(ce)
+        call("perplexity", shown(logits, "<6x5 logits>"), targets), got, math.exp(ce)
     )

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, localise, raises
+from grader.testing import call, close, explain, localise, raises, shown
 
 TINY = {"vocab_size": 11, "context_length": 6, "d_model": 8, "n_heads": 2, "n_layers": 2}
 BLOCK_SHAPES = {
@@ -131,7 +131,7 @@ def test_embed_tokens_adds_token_and_position_rows(forward_pass):
         hint = "that is only the token embedding; add the position embeddings wpe[:T]."
     problem = close(got, want)
     assert not problem, explain(
-        call("embed_tokens", "<hand params>", ids), got, want, hint, detail=problem
+        call("embed_tokens", shown(params, "<hand params>"), ids), got, want, hint, detail=problem
     )
 
 
@@ -161,7 +161,7 @@ def test_lm_head_normalises_then_unembeds(forward_pass):
         hint = "the final LayerNorm (lnf_g, lnf_b) comes before the unembedding."
     problem = close(got, want)
     assert not problem, explain(
-        call("lm_head", "<hand params>", h), got, want, hint, detail=problem
+        call("lm_head", shown(params, "<hand params>"), h), got, want, hint, detail=problem
     )
 
 
@@ -186,7 +186,12 @@ def test_forward_without_blocks_is_head_of_embeddings(forward_pass):
         "forward's docstring: embed_tokens, then every block in order (none here), then lm_head"
     )
     assert not problem, (
-        explain(call("forward", "<hand params>", ids, "<config>"), got, want, detail=problem)
+        explain(
+            call("forward", shown(params, "<hand params>"), ids, shown(config, "<config>")),
+            got,
+            want,
+            detail=problem,
+        )
         + " "
         + localise(steps, atol=1e-6, rtol=1e-5, joined=joined)
     )
@@ -277,7 +282,9 @@ def test_count_parameters_by_hand(forward_pass):
     got = forward_pass.count_parameters(params)
     want = 6 + 8 + 2 + 2 + 4 + 2
     hint = "count the arrays inside every block too." if got == 18 else ""
-    assert got == want, explain(call("count_parameters", "<hand params>"), got, want, hint)
+    assert got == want, explain(
+        call("count_parameters", shown(params, "<hand params>")), got, want, hint
+    )
 
 
 def test_count_parameters_of_init_params(forward_pass):

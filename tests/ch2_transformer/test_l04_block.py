@@ -8,7 +8,7 @@ code): grader/data/recorded/, read through grader.assets.recorded."""
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, causal_probe, close, explain, localise, raises, short
+from grader.testing import call, causal_probe, close, explain, localise, raises, short, shown
 
 CASES = recorded("ch2_transformer/l04_block")
 
@@ -162,21 +162,25 @@ def test_multi_head_attention_splits_contiguous_columns(block):
     hint = ""
     if matches(got, case["interleaved"]):
         hint = "head h uses the contiguous columns h*dh:(h+1)*dh, not every n_heads-th column."
-    check(call("multi_head_attention", x, "<seeded block>", H, mask), got, want, hint)
+    check(call("multi_head_attention", x, shown(p, "<seeded block>"), H, mask), got, want, hint)
 
 
 def test_multi_head_attention_without_mask_sees_everything(block):
     case, H = CASES["mha_no_mask"], 3
     p, x, want = case["p"], case["x"], case["want"]
     got = block.multi_head_attention(x, p, H, None)
-    check(call("multi_head_attention", "<(4, 6) x>", "<seeded block>", H, None), got, want)
+    check(
+        call("multi_head_attention", shown(x, "<(4, 6) x>"), shown(p, "<seeded block>"), H, None),
+        got,
+        want,
+    )
 
 
 def test_feed_forward_widens_then_narrows(block):
     case = CASES["feed_forward"]
     p, x = case["p"], case["x"]
     got = block.feed_forward(x, p)
-    check(call("feed_forward", x, "<seeded block>"), got, case["want"])
+    check(call("feed_forward", x, shown(p, "<seeded block>")), got, case["want"])
 
 
 # -- transformer_block --------------------------------------------------------------------
@@ -191,7 +195,13 @@ def test_transformer_block_is_pre_ln_and_causal(block):
         hint = "the block must pass causal_mask(T) to multi_head_attention."
     problem = close(got, want, atol=1e-6)
     assert not problem, (
-        explain(call("transformer_block", x, "<seeded block>", H), got, want, hint, detail=problem)
+        explain(
+            call("transformer_block", x, shown(p, "<seeded block>"), H),
+            got,
+            want,
+            hint,
+            detail=problem,
+        )
         + " "
         + block_parts(block, case, H)
     )

@@ -1,0 +1,303 @@
+"""Probes: a candidate mistake is named only when the learner's own function confirms it on a
+second input (issue: feedback that names mistakes the kit has never seen).
+
+A failing check's result may match what a candidate returns there (a bank entry or a generated
+variant of the reference: `known`). One result is thin evidence: on a small input several
+different mistakes return the same thing. So before a candidate is named, the learner's
+function runs again on the inputs of the *other* visible checks of the same function at which
+that candidate fails too (the probes: each candidate's results there are stored with it), and
+
+- a candidate whose stored result at a probe is not what the learner's function returns there
+  is ruled out (refuted);
+- a candidate whose stored result at a probe is what it returns is confirmed.
+
+Inputs are stored exactly (`encode_args`: tagged JSON, floats by their repr, arrays with their
+dtype and shape), when their encoding is small (`MAX_ARGS` characters); results are compared
+with the diagnosis's tolerances (`outputs.close`). A probe runs with a copy of its inputs, at
+most `PROBES` of them per check, each within `SECONDS` of CPU time (`grader.current.bound`: the
+test's own timer, which is as before afterwards), and only where that bound exists and the
+learner's function is a plain Python function of a module the test received: never in a graded
+run, whose learner code runs in the sandboxed worker, where a probe could cost a call timeout.
+A probe that raises, runs out of time or returns something the kit cannot describe is no
+evidence either way. Nothing here runs unless a check has already failed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import types
+from typing import Any
+
+from .. import current
+from .outputs import Unstable, close, encode
+
+MAX_ARGS = 12000  # characters of a stored call's encoded arguments; a larger call is no probe
+PROBES = 4  # probes per failing check, at most
+SECONDS = 0.5  # CPU seconds per probe, at most
+_CALLED = re.compile(r"\s*([A-Za-z_][\w.]*)\s*\(")
+
+
+# -- inputs, stored exactly ---------------------------------------------------------------------
+def encode_args(value: Any, depth: int = 0) -> Any:
+    """An exact, tagged JSON form of a call's input (see decode_args); raises Unstable for a
+    value it cannot store (an object, a tokenizer, a set)."""
+    if depth > 12:
+        raise Unstable("nested too deep")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return {"i": str(value)} if abs(value) > 2**53 else value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"f": repr(value)}
+    if isinstance(value, bytes):
+        return {"b": value.hex()}
+    if type(value) is list:
+        return {"l": [encode_args(v, depth + 1) for v in value]}
+    if type(value) is tuple:
+        return {"t": [encode_args(v, depth + 1) for v in value]}
+    if type(value) is dict:
+        return {
+            "d": [[encode_args(k, depth + 1), encode_args(v, depth + 1)] for k, v in value.items()]
+        }
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        flat = [encode_args(v.item(), depth + 1) for v in value.reshape(-1)]
+        return {"a": [value.dtype.str, list(value.shape), flat]}
+    if np is not None and isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return {"n": [value.dtype.str, encode_args(value.item(), depth + 1)]}
+    raise Unstable(f"an input of type {type(value).__name__}")
+
+
+def decode_args(tree: Any) -> Any:
+    """The value that encode_args stored: a fresh copy each time."""
+    if not isinstance(tree, dict):
+        return tree
+    ((tag, body),) = tree.items()
+    if tag == "i":
+        return int(body)
+    if tag == "f":
+        return float(body)
+    if tag == "b":
+        return bytes.fromhex(body)
+    if tag == "l":
+        return [decode_args(v) for v in body]
+    if tag == "t":
+        return tuple(decode_args(v) for v in body)
+    if tag == "d":
+        return {decode_args(k): decode_args(v) for k, v in body}
+    import numpy as np
+
+    if tag == "a":
+        dtype, shape, flat = body
+        return np.array([decode_args(v) for v in flat], dtype=np.dtype(dtype)).reshape(shape)
+    if tag == "n":
+        return np.dtype(body[0]).type(decode_args(body[1]))
+    raise ValueError(f"an unknown tag {tag!r}")
+
+
+def stored_call(call_text: str) -> dict[str, Any] | None:
+    """The exact inputs of the check whose text this is ({"fn", "args", "kwargs"}), when
+    grader.testing.call() made the text and they are small enough to store; else None."""
+    seen = current.calls.get(call_text)
+    if seen is None:
+        return None
+    name, args, kwargs = seen
+    try:
+        stored = {
+            "fn": name,
+            "args": encode_args(tuple(args)),
+            "kwargs": encode_args(dict(kwargs)),
+        }
+    except (Unstable, RecursionError, ValueError, TypeError, OverflowError):
+        return None
+    import json
+
+    if len(json.dumps(stored)) > MAX_ARGS:
+        return None
+    return stored
+
+
+DERIVED = (":p1", ":p2")  # the keys of a check's derived probes: its call key and one of these
+
+
+def _seeded(stored: dict[str, Any]) -> Any:
+    import hashlib
+    import json
+
+    import numpy as np
+
+    text = json.dumps(stored, sort_keys=True)
+    return np.random.default_rng(int(hashlib.sha256(text.encode()).hexdigest()[:12], 16))
+
+
+def _scaled(stored: dict[str, Any]) -> dict[str, Any] | None:
+    """Every float of the input, alone or in an array (in lists, tuples, dicts), multiplied by
+    its own factor between 0.55 and 1.45: signs, zeros and infinities stay, and the ties and
+    symmetries of a small hand-made input (equal rows, scores, values) are broken."""
+    import numpy as np
+
+    rng = _seeded(stored)
+    changed = [False]
+
+    def change(tree: Any) -> Any:
+        if isinstance(tree, float):
+            changed[0] = True
+            return tree * float(rng.uniform(0.55, 1.45))
+        if not isinstance(tree, dict):
+            return tree
+        ((tag, body),) = tree.items()
+        if tag in ("l", "t"):
+            return {tag: [change(v) for v in body]}
+        if tag == "d":
+            return {tag: [[k, change(v)] for k, v in body]}
+        if tag == "a" and np.dtype(body[0]).kind == "f":
+            dtype, shape, flat = body
+            out = []
+            for v in flat:
+                factor = float(rng.uniform(0.55, 1.45))
+                if isinstance(v, float):
+                    changed[0] = True
+                    v = float(np.array(v * factor, dtype=np.dtype(dtype)))
+                out.append(v)
+            return {"a": [dtype, shape, out]}
+        if tag == "n" and np.dtype(body[0]).kind == "f" and isinstance(body[1], float):
+            changed[0] = True
+            return {"n": [body[0], body[1] * float(rng.uniform(0.55, 1.45))]}
+        return tree
+
+    made = {"fn": stored["fn"], "args": change(stored["args"]), "kwargs": change(stored["kwargs"])}
+    return made if changed[0] else None
+
+
+def _repeated(stored: dict[str, Any]) -> dict[str, Any] | None:
+    """Every text of the input and every list of plain ints (ids) twice over (`abc` ->
+    `abcabc`): a longer input of the same kind, where a mistake that only shows past the first
+    item, on a second occurrence or at a join shows."""
+
+    changed = [False]
+
+    def change(tree: Any, top: bool) -> Any:
+        if isinstance(tree, str) and 0 < len(tree) <= 200:
+            changed[0] = True
+            return tree + tree
+        if not isinstance(tree, dict):
+            return tree
+        ((tag, body),) = tree.items()
+        if tag == "l" and body and all(type(v) is int for v in body) and len(body) <= 200:
+            changed[0] = True
+            return {"l": body + body}
+        if tag == "t" and top:  # the call's positional arguments
+            return {"t": [change(v, False) for v in body]}
+        if tag == "d" and top:  # its keyword arguments
+            return {"d": [[k, change(v, False)] for k, v in body]}
+        return tree
+
+    made = {
+        "fn": stored["fn"],
+        "args": change(stored["args"], True),
+        "kwargs": change(stored["kwargs"], True),
+    }
+    return made if changed[0] else None
+
+
+def derived(stored: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Second inputs made from a check's own, each with the suffix of its key: its floats
+    scaled (`:p1`, `_scaled`) and its texts and id lists repeated (`:p2`, `_repeated`), those
+    that change something. On them, mistakes that return the same on the check's small input
+    return different things. Made the same way from the same stored input (the scaling's
+    factors come from a generator seeded by its text), so the recording of a candidate's
+    results and a learner's run make the same inputs."""
+    made = []
+    for suffix, make in zip(DERIVED, (_scaled, _repeated)):
+        one = make(stored)
+        if one is not None:
+            made.append((suffix, one))
+    return made
+
+
+def record_derived(call_key_: str, stored: dict[str, Any]) -> list[dict[str, Any]]:
+    """While the bank or a variant is recorded: its results on the derived inputs of the check
+    it just failed (record rows), when its function can run here."""
+    fn = learner_function(stored["fn"])
+    if fn is None:
+        return []
+    rows = []
+    for suffix, made in derived(stored):
+        ok, out = _run(fn, made)
+        if ok:
+            rows.append({"call": call_key_ + suffix, "out": out, "want": None})
+    return rows
+
+
+def function_name(call_text: str) -> str:
+    m = _CALLED.match(call_text)
+    return m.group(1).rsplit(".", 1)[-1] if m else ""
+
+
+# -- running the learner's function -------------------------------------------------------------
+def learner_function(name: str) -> Any:
+    """The learner's function `name`, from a module the running test received, when it is a
+    plain Python function and the test's time can bound it; else None."""
+    if current.bound is None or not name:
+        return None
+    for module in current.modules:
+        fn = getattr(module, name, None)
+        if isinstance(fn, types.FunctionType):
+            return fn
+    return None
+
+
+def _run(fn: Any, stored: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, its encoded result) when the learner's function returns on the stored input in
+    time; (False, None) when it raises, runs out of time, or returns something indescribable."""
+    bound = current.bound
+    if bound is None:
+        return False, None
+    try:
+        args = decode_args(stored["args"])
+        kwargs = decode_args(stored["kwargs"])
+    except Exception:  # noqa: BLE001 - a stored input this kit cannot rebuild: no probe
+        return False, None
+    try:
+        with bound(SECONDS) as ran_out:
+            if not ran_out[0]:  # [True] at once: too little of the test's time is left
+                result = fn(*args, **kwargs)
+        if ran_out[0]:
+            return False, None
+        return True, encode(result)
+    except Exception:  # noqa: BLE001 - the learner's code raised: no evidence either way
+        return False, None
+
+
+def verdicts(
+    data: dict[str, Any], key: str, call_text: str, names: list[str]
+) -> dict[str, str] | None:
+    """For each candidate in `names` (entries of `data` that match at check `key`):
+    "confirmed", "refuted" or "untested", from the learner's function on the probes; None when
+    no probe can run here (no learner function: a graded run, or no timer)."""
+    fn = learner_function(function_name(call_text))
+    if fn is None:
+        return None
+    calls = data.get("calls", {})
+    name = function_name(call_text)
+    wanted = set(names)
+    at: dict[str, dict[str, Any]] = {}  # probe key -> candidate -> its stored result there
+    for probe, buckets in data.get("checks", {}).items():
+        if probe == key or calls.get(probe, {}).get("fn") != name:
+            continue
+        for bucket_names, out in buckets:
+            for n in wanted.intersection(bucket_names):
+                at.setdefault(probe, {})[n] = out
+    result = {n: "untested" for n in names}
+    # the probes that tell the most candidates something first
+    for probe in sorted(at, key=lambda p: (-len(at[p]), p))[:PROBES]:
+        ok, got = _run(fn, calls[probe])
+        if not ok:
+            continue
+        for n, out in at[probe].items():
+            if result[n] == "refuted":
+                continue
+            result[n] = "confirmed" if close(out, got) else "refuted"
+    return result

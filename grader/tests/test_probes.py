@@ -1,0 +1,180 @@
+"""Probes (grader.diagnosis.probes): a candidate mistake is named only when the learner's own
+function agrees with it on a second input, as a learner's run of a lesson's visible tests
+shows, and a probe never costs a check its own message or its time."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import manifest, runs
+from grader.diagnosis import known, probes
+from grader.diagnosis.outputs import Unstable
+
+ROOT = Path(__file__).resolve().parents[2]
+ABC = "test_encode_uses_the_lowest_merge_index_first"  # encode('abc', ...) -> [97, 256]
+
+
+def test_stored_inputs_come_back_exactly_and_fresh():
+    value = (
+        [1, (2, 3)], {(97, 97): 256, "k": None}, b"\x00ab", "t\u00e9xt", True, 2**70,
+        float("-inf"), 0.1, np.arange(6, dtype=np.float32).reshape(2, 3) / np.float32(7),
+        np.array([[1, 2]], dtype=np.int64), np.float32(0.3), np.zeros((0, 4)),
+    )  # fmt: skip
+    tree = json.loads(json.dumps(probes.encode_args(value)))
+    back = probes.decode_args(tree)
+    assert type(back) is tuple and type(back[0]) is list and type(back[0][1]) is tuple
+    assert back[:8] == value[:8] and back[8].dtype == np.float32
+    for got, want in zip(back[8:], value[8:]):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got, want)  # stored bit for bit: these are inputs, not results
+    again = probes.decode_args(tree)
+    again[0].append(9)
+    assert probes.decode_args(tree)[0] == [1, (2, 3)]  # each probe gets its own copy
+    for bad in (object(), {1, 2}, np.array(["a"]), [lambda: 0]):
+        with pytest.raises(Unstable):
+            probes.encode_args(bad)
+
+
+def test_derived_probes_scale_every_float_alike_each_time_and_repeat_texts_and_ids():
+    stored = {
+        "fn": "f",
+        "args": probes.encode_args(
+            (np.array([[1.0, 0.0], [2.0, -np.inf]]), [1.5, 2, "s"], {"w": np.ones(3, "float32")})
+        ),
+        "kwargs": probes.encode_args({"t": 0.5, "k": 3}),
+    }
+    made = dict(probes.derived(stored))[":p1"]
+    again = dict(probes.derived(json.loads(json.dumps(stored))))[":p1"]
+    assert made == again  # a learner's run makes the same input
+    (x, items, params), kwargs = (
+        probes.decode_args(made["args"]),
+        probes.decode_args(made["kwargs"]),
+    )
+    assert x[0, 1] == 0.0 and x[1, 1] == -np.inf  # zeros and infinities stay
+    ratios = [x[0, 0] / 1.0, x[1, 0] / 2.0, items[0] / 1.5, kwargs["t"] / 0.5]
+    assert all(0.55 <= r <= 1.45 and r != 1.0 for r in ratios), ratios
+    assert len(set(ratios)) == len(ratios)  # each float its own factor: ties are broken
+    assert items[1:] == [2, "s"] and kwargs["k"] == 3  # ints and text stay
+    assert params["w"].dtype == np.float32 and len(set(params["w"].tolist())) == 3
+    ids_only = {"fn": "g", "args": probes.encode_args(([1, 2], "x")), "kwargs": {"d": []}}
+    ((suffix, repeated),) = probes.derived(ids_only)  # nothing to scale: repeated only
+    assert suffix == ":p2"
+    assert probes.decode_args(repeated["args"]) == ([1, 2, 1, 2], "xx")
+
+
+def test_a_shown_input_reads_as_its_label_and_is_kept_as_its_value():
+    from grader import current, testing
+
+    block = {"w": np.ones((2, 2))}
+    text = testing.call("feed_forward", [1.0], testing.shown(block, "<seeded block>"))
+    assert current.calls[text][1][1] is block
+    assert text == testing.call("feed_forward", [1.0], "<seeded block>")  # the same check key
+
+
+def test_the_stored_probes_are_inputs_the_reference_takes():
+    """Every stored probe (a check's exact input, or one derived from it) is small, names a
+    function of its lesson, and is an input the lesson's reference runs on without an error;
+    verify kept only those whose check's expected value the reference returns (a mistake that
+    changed its input in place recorded a changed input, which is no probe)."""
+    from grader import loader
+
+    course = manifest.load(ROOT)
+    by_package = {f"{e.package}/{e.name}": e for e in course.lessons}
+    for path in (known.DATA, known.VARIANTS):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert len(data["calls"]) >= 60, (path.name, len(data["calls"]))
+        assert set(data["calls"]) <= set(data["checks"])
+        assert any(k.endswith(probes.DERIVED) for k in data["calls"])
+        for key, stored in data["calls"].items():
+            assert len(json.dumps(stored)) <= 2 * probes.MAX_ARGS, key
+            name = data["checks"][key][0][0][0]  # an entry or variant that failed there
+            lesson = (
+                course.get(name.split(":", 1)[0])
+                if ":" in name
+                else by_package[name.rsplit("/", 1)[0]]
+            )
+            fn = getattr(loader.load(lesson, ROOT / "solutions"), stored["fn"])
+            with np.errstate(all="ignore"):
+                fn(*probes.decode_args(stored["args"]), **probes.decode_args(stored["kwargs"]))
+
+
+def _bpe_run(tmp_path: Path, body: str) -> dict[str, str]:
+    """Lesson 1.3's visible tests, as a learner runs them, with `body` appended to the
+    reference: test name -> its failure message."""
+    course = manifest.load(ROOT)
+    entry = course.get("1.3")
+    impl = tmp_path / "impl"
+    import shutil
+
+    shutil.copytree(ROOT / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
+    target = impl / entry.package / f"{entry.name}.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\n\n" + body, encoding="utf-8")
+    _, doc, out = runs.run_suite(
+        ROOT, runs.test_files([entry]), impl, extra=["-p", "no:randomly"], timeout=300
+    )
+    assert doc is not None, out
+    return {t.nodeid.split("::")[-1]: t.message for t in doc.tests if not t.passed}
+
+
+_REFERENCE_ENCODE = "_reference_encode = encode\n"
+
+
+def test_a_result_that_a_known_mistake_shares_on_one_check_names_it_only_if_a_probe_agrees(
+    tmp_path: Path,
+):
+    """encode('abc', ...) returning [257, 99] is what the bank's leftmost-pair mistake
+    returns there. A learner whose code makes that mistake gets it named; a learner whose code
+    returns the same at that check but is right on every other input does not (the probes,
+    the other checks' inputs, rule the bank's mistake out)."""
+    leftmost = (
+        "def encode(text, merges):\n"
+        "    ids = list(text.encode('utf-8'))\n"
+        "    ranks = dict(merges)\n"
+        "    while True:\n"
+        "        for i in range(len(ids) - 1):\n"
+        "            if (ids[i], ids[i + 1]) in ranks:\n"
+        "                new = ranks[(ids[i], ids[i + 1])]\n"
+        "                ids = ids[:i] + [new] + ids[i + 2:]\n"
+        "                break\n"
+        "        else:\n"
+        "            return ids\n"
+    )
+    failed = _bpe_run(tmp_path / "a", leftmost)
+    assert "Likely mistake: encode merges the leftmost known pair" in failed[ABC], failed[ABC]
+    coincidence = _REFERENCE_ENCODE + (
+        "def encode(text, merges):\n"
+        "    if text == 'abc':\n"
+        "        return [257, 99]\n"
+        "    return _reference_encode(text, merges)\n"
+    )
+    failed = _bpe_run(tmp_path / "b", coincidence)
+    assert list(failed) == [ABC], failed
+    assert "returned [257, 99]" in failed[ABC]
+    assert "Likely mistake" not in failed[ABC], failed[ABC]
+
+
+def test_a_probe_that_never_returns_costs_the_check_neither_its_message_nor_its_time(
+    tmp_path: Path,
+):
+    """The same result at the 'abc' check, from code that loops forever on every other
+    input: the probes stop within their bound (no evidence either way), the check still reads
+    as the wrong answer it is, not as a timeout, and the run ends in seconds."""
+    hangs = (
+        "def encode(text, merges):\n"
+        "    if text == 'abc':\n"
+        "        return [257, 99]\n"
+        "    while True:\n"
+        "        pass\n"
+    )
+    began = time.monotonic()
+    failed = _bpe_run(tmp_path, hangs)
+    took = time.monotonic() - began
+    message = failed[ABC]
+    assert "returned [257, 99], expected [97, 256]" in message, message
+    assert "time" not in message.lower().split("hint:")[0], message
+    assert took < 120, took
