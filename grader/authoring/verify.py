@@ -395,7 +395,7 @@ def probe_calls(jobs: list[tuple[Lesson, MisconceptionRun]]) -> dict[str, dict[s
                         *probes.decode_args(stored["args"]), **probes.decode_args(stored["kwargs"])
                     )
                     if outputs.close(outputs.encode(got), row["want"]["value"]):
-                        kept[key] = stored
+                        kept[key] = _with_want(stored, got)
                         _add_derived(kept, key, stored, fn)
                         break
                 except Exception:  # noqa: BLE001 - an input the reference cannot take: no probe
@@ -415,7 +415,17 @@ def _add_derived(
         except Exception:  # noqa: BLE001 - an input the reference cannot take: no probe
             continue
         if '"nan"' not in text and '"inf"' not in text and '"-inf"' not in text:
-            kept[key + suffix] = made
+            kept[key + suffix] = _with_want(made, got)
+
+
+def _with_want(stored: dict[str, Any], got: Any) -> dict[str, Any]:
+    """A probe with the reference's result on it ("want", stored exactly), when it is small:
+    what a learner's result there is compared with, to confirm a detector's cause."""
+    try:
+        want = probes.encode_args(got)
+    except (outputs.Unstable, RecursionError, ValueError, TypeError, OverflowError):
+        return stored
+    return {**stored, "want": want} if len(json.dumps(want)) <= probes.MAX_ARGS else stored
 
 
 def variants_path(root: Path) -> Path:

@@ -24,8 +24,10 @@ The evidence rule (a wrong name costs a learner more than no name):
   two values are swapped") is given whenever it is exactly true, and is labelled
   "How it differs: ...", so that it never reads as a cause.
 - A *cause* ("Diagnosis: ...: a factor of 2 is missing") is attached only when the relation is
-  confirmed on more than one independent value, and no other detector's cause fits the answer
-  equally well (then only the observation is given):
+  confirmed on more than one independent value, or on a second input (the learner's function
+  run on a probe shows the same cause there, and no other difference on any other probe:
+  `probes.holds_elsewhere`), and no other detector's cause fits the answer equally well (then
+  only the observation is given):
   - a ratio, an offset, a sign flip or a simple function (1 - x, 1 / x, x squared, exp, log)
     needs at least two differing, non-zero expected values that are not all equal, and, in an
     array with rows (a token's vector, a position's logits), in at least two rows: the values
@@ -221,7 +223,33 @@ def diagnose(call_text: str, got: Any, expected: Any = None, has_expected: bool 
             text += " Or: " + sentence(names[1])
         return text + note
     if has_expected:
-        found = finding(got, expected, True if quantity_call(call_text) else None)
+        quantity = True if quantity_call(call_text) else None
+        found = finding(got, expected, quantity)
+        if found and not found.why and found.would and _elsewhere(call_text, found, quantity):
+            return message(found.confirmed()) + " " + ELSEWHERE
     else:
         found = objects.aliased(got)
     return message(found)
+
+
+ELSEWHERE = "Your function does the same on another input of this lesson's checks."
+
+
+def _elsewhere(call_text: str, found: Finding, quantity: bool | None) -> bool:
+    """The cause that `found` waits for shows on the probes too (probes.holds_elsewhere)."""
+    from . import probes
+    from .outputs import call_key
+
+    try:
+        calls: dict[str, Any] = {}
+        for data in (known.load(str(known.variants_path())), known.load()):
+            calls.update(data.get("calls", {}))
+        return probes.holds_elsewhere(
+            call_text,
+            call_key(call_text),
+            calls,
+            lambda g, e: finding(g, e, quantity),
+            found.would,
+        )
+    except Exception:  # noqa: BLE001 - a diagnosis never turns a failing check into a crash
+        return False

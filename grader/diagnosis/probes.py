@@ -143,8 +143,9 @@ def _scaled(stored: dict[str, Any]) -> dict[str, Any] | None:
 
     def change(tree: Any) -> Any:
         if isinstance(tree, float):
-            changed[0] = True
-            return tree * float(rng.uniform(0.55, 1.45))
+            out = tree * float(rng.uniform(0.55, 1.45))
+            changed[0] = changed[0] or out != tree  # zeros and infinities stay as they are
+            return out
         if not isinstance(tree, dict):
             return tree
         ((tag, body),) = tree.items()
@@ -158,13 +159,15 @@ def _scaled(stored: dict[str, Any]) -> dict[str, Any] | None:
             for v in flat:
                 factor = float(rng.uniform(0.55, 1.45))
                 if isinstance(v, float):
-                    changed[0] = True
-                    v = float(np.array(v * factor, dtype=np.dtype(dtype)))
+                    new = float(np.array(v * factor, dtype=np.dtype(dtype)))
+                    changed[0] = changed[0] or new != v
+                    v = new
                 out.append(v)
             return {"a": [dtype, shape, out]}
         if tag == "n" and np.dtype(body[0]).kind == "f" and isinstance(body[1], float):
-            changed[0] = True
-            return {"n": [body[0], body[1] * float(rng.uniform(0.55, 1.45))]}
+            out = body[1] * float(rng.uniform(0.55, 1.45))
+            changed[0] = changed[0] or out != body[1]
+            return {"n": [body[0], out]}
         return tree
 
     made = {"fn": stored["fn"], "args": change(stored["args"]), "kwargs": change(stored["kwargs"])}
@@ -249,9 +252,9 @@ def learner_function(name: str) -> Any:
     return None
 
 
-def _run(fn: Any, stored: dict[str, Any]) -> tuple[bool, Any]:
-    """(True, its encoded result) when the learner's function returns on the stored input in
-    time; (False, None) when it raises, runs out of time, or returns something indescribable."""
+def _call(fn: Any, stored: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, its result) when the learner's function returns on the stored input in time;
+    (False, None) when it raises or runs out of time."""
     bound = current.bound
     if bound is None:
         return False, None
@@ -264,11 +267,56 @@ def _run(fn: Any, stored: dict[str, Any]) -> tuple[bool, Any]:
         with bound(SECONDS) as ran_out:
             if not ran_out[0]:  # [True] at once: too little of the test's time is left
                 result = fn(*args, **kwargs)
-        if ran_out[0]:
-            return False, None
-        return True, encode(result)
+        return (False, None) if ran_out[0] else (True, result)
     except Exception:  # noqa: BLE001 - the learner's code raised: no evidence either way
         return False, None
+
+
+def _run(fn: Any, stored: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, its encoded result), or (False, None) as _call, or for a result that cannot be
+    described."""
+    ok, result = _call(fn, stored)
+    if not ok:
+        return False, None
+    try:
+        return True, encode(result)
+    except Exception:  # noqa: BLE001 - an indescribable result: no evidence
+        return False, None
+
+
+def holds_elsewhere(
+    call_text: str, key: str, calls: dict[str, dict[str, Any]], compare: Any, cause: str
+) -> bool:
+    """Whether the learner's function shows the same cause on other inputs: run on the probes
+    of this function that store the reference's result ("want"), the derived ones of this
+    check first, `compare(result, reference's)` (the diagnosis's detectors) finds `cause` on
+    at least one, and on every other either the same or no difference at all (there the
+    mistake does not show: a ratio of 1, say). One probe with another difference, or with a
+    difference no detector reads, and the cause is not confirmed."""
+    name = function_name(call_text)
+    fn = learner_function(name)
+    if fn is None:
+        return False
+    own = [key + suffix for suffix in DERIVED]
+    order = [k for k in own if k in calls] + sorted(
+        k for k in calls if k not in own and k != key and calls[k].get("fn") == name
+    )
+    agree = False
+    for probe in [k for k in order if "want" in calls[k]][:PROBES]:
+        ok, got = _call(fn, calls[probe])
+        if not ok:
+            continue
+        try:
+            want = decode_args(calls[probe]["want"])
+            if close(encode(got), encode(want)):
+                continue  # the mistake does not show on this input
+        except Exception:  # noqa: BLE001 - an indescribable result: no evidence
+            continue
+        seen = compare(got, want)
+        if not seen or (seen.why or seen.would) != cause:
+            return False
+        agree = True
+    return agree
 
 
 def verdicts(

@@ -178,3 +178,56 @@ def test_a_probe_that_never_returns_costs_the_check_neither_its_message_nor_its_
     assert "returned [257, 99], expected [97, 256]" in message, message
     assert "time" not in message.lower().split("hint:")[0], message
     assert took < 120, took
+
+
+def test_a_detectors_cause_is_given_when_a_probe_shows_the_same_and_only_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """One number that is 1 / the expected one is only an observation (one value is no
+    evidence for a cause); the learner's function giving 1 / the reference's result on a probe
+    too makes it a cause. A probe where the function is right is no evidence; one where it
+    differs otherwise rules the cause out."""
+    import types
+    from contextlib import contextmanager
+
+    from grader import current, testing
+    from grader.diagnosis import diagnose
+    from grader.diagnosis.outputs import call_key, encode
+
+    probe = call_key("f(2.0)")
+    stored = {
+        "fn": "f", "args": probes.encode_args((2.0,)), "kwargs": probes.encode_args({}),
+        "want": probes.encode_args(2.7),
+    }  # fmt: skip
+    data = known.build(
+        {"ch/l/other": [(probe, encode(99.0))]}, {"ch/l/other": "Other."}, {}, {probe: stored}
+    )
+    path = tmp_path / "bank.json"
+    known.write(data, path)
+    monkeypatch.setenv(known.DATA_ENV, str(path))
+    monkeypatch.setenv(known.VARIANTS_ENV, str(tmp_path / "none.json"))
+    known._load.cache_clear()
+
+    @contextmanager
+    def unbounded(seconds):
+        yield [False]
+
+    def learner(f):
+        module = types.ModuleType("learner_module")
+        module.f = f
+        monkeypatch.setattr(current, "modules", (module,))
+        monkeypatch.setattr(current, "bound", unbounded)
+
+    args = ("f(10.0)", 1 / 10.7, 10.7)
+    learner(lambda x: 1 / (x + 0.7))  # the reference adds 0.7: this one inverts that
+    msg = testing.explain(*args)
+    assert "Diagnosis: that is 1 / the expected value: a ratio turned upside down" in msg, msg
+    assert "another input" in msg
+    learner(lambda x: x + 0.7)  # right on the probe: no evidence
+    assert "Diagnosis" not in testing.explain(*args)
+    assert "How it differs: that is 1 / the expected value" in testing.explain(*args)
+    learner(lambda x: x - 0.7)  # another difference there: not this cause
+    assert "Diagnosis" not in testing.explain(*args)
+    monkeypatch.setattr(current, "modules", ())  # a graded run: no probe
+    assert "Diagnosis" not in diagnose(*args, has_expected=True)
+    known._load.cache_clear()
