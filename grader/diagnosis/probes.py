@@ -143,9 +143,9 @@ def _scaled(stored: dict[str, Any]) -> dict[str, Any] | None:
 
     def change(tree: Any) -> Any:
         if isinstance(tree, float):
-            out = tree * float(rng.uniform(0.55, 1.45))
-            changed[0] = changed[0] or out != tree  # zeros and infinities stay as they are
-            return out
+            one = tree * float(rng.uniform(0.55, 1.45))
+            changed[0] = changed[0] or one != tree  # zeros and infinities stay as they are
+            return one
         if not isinstance(tree, dict):
             return tree
         ((tag, body),) = tree.items()
@@ -155,19 +155,19 @@ def _scaled(stored: dict[str, Any]) -> dict[str, Any] | None:
             return {tag: [[k, change(v)] for k, v in body]}
         if tag == "a" and np.dtype(body[0]).kind == "f":
             dtype, shape, flat = body
-            out = []
+            values: list[Any] = []
             for v in flat:
                 factor = float(rng.uniform(0.55, 1.45))
                 if isinstance(v, float):
                     new = float(np.array(v * factor, dtype=np.dtype(dtype)))
                     changed[0] = changed[0] or new != v
                     v = new
-                out.append(v)
-            return {"a": [dtype, shape, out]}
+                values.append(v)
+            return {"a": [dtype, shape, values]}
         if tag == "n" and np.dtype(body[0]).kind == "f" and isinstance(body[1], float):
-            out = body[1] * float(rng.uniform(0.55, 1.45))
-            changed[0] = changed[0] or out != body[1]
-            return {"n": [body[0], out]}
+            scaled = body[1] * float(rng.uniform(0.55, 1.45))
+            changed[0] = changed[0] or scaled != body[1]
+            return {"n": [body[0], scaled]}
         return tree
 
     made = {"fn": stored["fn"], "args": change(stored["args"]), "kwargs": change(stored["kwargs"])}
