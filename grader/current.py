@@ -16,6 +16,8 @@ above it know, so they leave them here, in a module that imports nothing of the 
   (then the test goes on as before), or holds True at once when too little of the test's own
   time is left (then the code inside must not run). Set by the guard with the test's timer; None where no
   timer runs (then no probe runs: a learner's loop could not be stopped).
+- `probing_stopped`: a probe of the running test ran out of time; no other probe runs in it
+  (code that did not return once costs the test its bound only once).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ KEEP = 32
 calls: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
 modules: tuple[Any, ...] = ()
 bound: Callable[[float], AbstractContextManager[list[bool]]] | None = None
+probing_stopped = False  # a probe ran out of time in this test: no further probe runs in it
 
 
 def remember(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -41,7 +44,7 @@ def remember(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
 
 def running(found: tuple[Any, ...], limit: Callable[[float], Any] | None) -> None:
     """A test's call phase starts (its learner modules and its time bound) or ends (())."""
-    global modules, bound
-    modules, bound = found, limit
+    global modules, bound, probing_stopped
+    modules, bound, probing_stopped = found, limit, False
     if not found:
         calls.clear()

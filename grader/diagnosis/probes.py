@@ -256,7 +256,7 @@ def _call(fn: Any, stored: dict[str, Any]) -> tuple[bool, Any]:
     """(True, its result) when the learner's function returns on the stored input in time;
     (False, None) when it raises or runs out of time."""
     bound = current.bound
-    if bound is None:
+    if bound is None or current.probing_stopped:
         return False, None
     try:
         args = decode_args(stored["args"])
@@ -267,7 +267,10 @@ def _call(fn: Any, stored: dict[str, Any]) -> tuple[bool, Any]:
         with bound(SECONDS) as ran_out:
             if not ran_out[0]:  # [True] at once: too little of the test's time is left
                 result = fn(*args, **kwargs)
-        return (False, None) if ran_out[0] else (True, result)
+        if ran_out[0]:
+            current.probing_stopped = True  # code that did not return once is not run again
+            return False, None
+        return True, result
     except Exception:  # noqa: BLE001 - the learner's code raised: no evidence either way
         return False, None
 
