@@ -177,6 +177,9 @@ def test_a_probe_that_never_returns_costs_the_check_neither_its_message_nor_its_
     message = failed[ABC]
     assert "returned [257, 99], expected [97, 256]" in message, message
     assert "time" not in message.lower().split("hint:")[0], message
+    # the tests that call encode on the other inputs still stop at their own limit, as hangs
+    others = [m for name, m in failed.items() if name != ABC]
+    assert others and all("ran for more than" in m or "skipped" in m for m in others), others
     assert took < 120, took
 
 
