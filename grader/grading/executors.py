@@ -236,7 +236,11 @@ class DaskExecutor:
             self.client = client(self.cluster, security=security)
 
     def levels(self, mode: str) -> dict[str, str]:
-        return {str(k): str(v) for k, v in self.client.run(node_level, mode).items()}
+        """Each worker's isolation level (node_level). A worker that dies while it is asked
+        (killed, or restarting after a kill) is left out, and so gets no work in this batch:
+        one lost worker never stops a batch."""
+        found = self.client.run(node_level, mode, on_error="return")
+        return {str(k): str(v) for k, v in found.items() if not isinstance(v, BaseException)}
 
     def attempts(self) -> dict[str, list[str]]:
         """student -> the workers where an attempt at grading it started, in order."""

@@ -144,6 +144,8 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
         _solutions(folder / name)
     with open(folder / "slow" / "exercises/ch1_tokens/l01_numbers.py", "a") as fh:
         fh.write("\n" + SLOW)
+    # committed: the grader grades the submission's last commit, not its working tree
+    git(folder / "slow", "Student", None, "commit", "-q", "-am", "slow")
     # The cluster's processes (and multiprocessing's resource tracker, which lives as long as
     # this test process) inherit this tag: one of its own, never the red-team corpus's.
     monkeypatch.setenv("HEXAHYPE_GRADE_TAG", KILL_TAG)
@@ -179,6 +181,12 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
                 book.record(result.graded)
         killer.join(timeout=10)
         attempts = pool.attempts()
+        # a worker that dies while the levels are asked is left out, never an error: kill one,
+        # then ask at once (this race once failed a whole run)
+        alive = pool.client.run(os.getpid, on_error="return")
+        victim, pid = next((w, p) for w, p in alive.items() if isinstance(p, int))
+        os.kill(pid, signal.SIGKILL)
+        assert victim not in pool.levels("auto")
         weaker = batch.Options(limits=opts.limits, release=opts.release, sandbox_mode="process")
         for require in ("bwrap", None):  # under Dask, bubblewrap is required by default
             with pytest.raises(executors.ExecutorError, match="no Dask worker isolates with bwrap"):
