@@ -107,6 +107,17 @@ def node_level(mode: str) -> str:
         return "none"
 
 
+def _lost(exc: BaseException) -> bool:
+    """The task was lost with its worker (cancelled, or its worker killed), not failed by the
+    submission's own code: worth one more attempt."""
+    import asyncio
+    import concurrent.futures
+
+    names = {"FutureCancelledError", "KilledWorker", "CommClosedError", "CancelledError"}
+    cancelled = (asyncio.CancelledError, concurrent.futures.CancelledError)
+    return isinstance(exc, cancelled) or type(exc).__name__ in names
+
+
 def network_refused(level: str, opts: batch.Options) -> bool:
     """A node whose student code could reach the network (and so the cluster) grades only when
     the instructor forces it."""
@@ -276,10 +287,11 @@ class DaskExecutor:
             )
         root, expected = str(course.root), fingerprint(course)
         [shared] = self.client.scatter([plan], broadcast=True)
-        futures = {}
-        for sub in subs:
+
+        def submit(sub: Submission, on: list[str], again: bool = False) -> Any:
             commits = frozenset(c for s, c in done if s == sub.student)
-            future = self.client.submit(
+            key = f"hexahype-grade-{hashlib.sha1(repr(sub).encode()).hexdigest()[:12]}"
+            return self.client.submit(
                 grade_submission,
                 root,
                 expected,
@@ -288,17 +300,34 @@ class DaskExecutor:
                 opts,
                 commits,
                 require,
-                key=f"hexahype-grade-{hashlib.sha1(repr(sub).encode()).hexdigest()[:12]}",
+                key=key + ("-again" if again else ""),
                 pure=False,
-                workers=nodes,
+                workers=on,
                 allow_other_workers=False,
             )
-            futures[future] = sub
-        for future in as_completed(futures):
+
+        futures = {submit(sub, nodes): sub for sub in subs}
+        retried: set[str] = set()
+        pending = as_completed(list(futures))
+        for future in pending:
             sub = futures[future]
             try:
                 yield future.result()
             except Exception as exc:  # noqa: BLE001 - one submission's failure is its own
+                if _lost(exc) and sub.student not in retried:
+                    # its worker died and the cluster dropped the task: once more, on the
+                    # workers that answer now
+                    retried.add(sub.student)
+                    live = [
+                        w
+                        for w, level in self.levels(opts.sandbox_mode).items()
+                        if allowed(level, require) and not network_refused(level, opts)
+                    ]
+                    if live:
+                        again = submit(sub, live, again=True)
+                        futures[again] = sub
+                        pending.add(again)
+                        continue
                 why = f"{type(exc).__name__}: {exc}"
                 yield batch.failed(course, plan, sub, why.strip()[:300])
             finally:

@@ -195,7 +195,9 @@ def test_a_worker_killed_mid_submission_is_retried_and_nothing_is_lost(
     finally:
         pool.close()
     assert killed, "the slow submission never started"
-    assert len(attempts["slow"]) == 2 and attempts["slow"][1] != killed[0], attempts
+    # retried once by the cluster, or (when the cluster dropped the task) once more by the
+    # executor: either way again, and elsewhere
+    assert len(attempts["slow"]) >= 2 and attempts["slow"][-1] != killed[0], attempts
     assert all(len(attempts[s]) == 1 for s in ("a", "b", "c")), attempts
     full = {e.id: float(e.points) for e in lessons}
     assert gradebook_points(book_path) == dict.fromkeys(("a", "b", "slow", "c"), full)
