@@ -403,6 +403,15 @@ def probe_calls(jobs: list[tuple[Lesson, MisconceptionRun]]) -> dict[str, dict[s
     return kept
 
 
+def rerun_calls(
+    data: dict[str, Any], jobs: list[tuple[Lesson, Any]], results: list[MisconceptionRun]
+) -> dict[str, dict[str, Any]]:
+    """The stored probes' inputs, with those of these runs (job i made result i) in place."""
+    calls = dict(data.get("calls", {}))
+    calls.update(probe_calls([(entry, run) for (entry, _), run in zip(jobs, results)]))
+    return calls
+
+
 def _add_derived(
     kept: dict[str, dict[str, Any]], key: str, stored: dict[str, Any], fn: Callable[..., Any]
 ) -> None:
@@ -478,8 +487,7 @@ def check_variants(
         records = {n: known.outputs_of(data, n) for n in keep}
         explanations = {n: data["mistakes"][n] for n in keep}
         first = {n: c for n, c in data.get("first", {}).items() if n in keep}
-        calls = {c: v for c, v in data.get("calls", {}).items()}
-        calls.update(probe_calls([(entry, run) for (entry, _), run in zip(jobs, results)]))
+        calls = rerun_calls(data, jobs, results)
         for run in results:
             at_first = [(c, o) for c, o in run.records if c == run.first_check]
             if not run.caught or not at_first:
@@ -545,8 +553,7 @@ def check_misconceptions(
     data = known.load(str(path))
     stale = stale_diagnoses(results, data, bank_keys if whole else None)
     if stale and update:
-        calls = dict(data.get("calls", {}))
-        calls.update(probe_calls([(entry, run) for (entry, _), run in zip(jobs, results)]))
+        calls = rerun_calls(data, jobs, results)
         data = updated_diagnoses(data, results, bank_keys, calls)
         known.write(data, path)
         changed = {p.split(":")[0] for p in stale}

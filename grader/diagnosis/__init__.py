@@ -57,7 +57,7 @@ import re
 import sys
 from typing import Any
 
-from . import known, objects, sequences
+from . import known, objects, probes, sequences
 from .finding import NOTHING, Finding
 
 _DEPTH = 0
@@ -65,16 +65,12 @@ _DEPTH = 0
 # Functions whose integer results are counts or sizes (quantities), not ids: see the docstring.
 QUANTITY_FUNCTIONS = frozenset({"len", "__len__", "count_tokens", "count_pairs", "reversal_cost"})
 _QUANTITY_NAME = re.compile(r"^count_|_(count|counts|length|lengths|bytes|cost|size)$")
-_CALLED = re.compile(r"\s*([A-Za-z_][\w.]*)\s*\(")
 
 
 def quantity_call(call_text: str) -> bool:
     """The check calls a count-like function, whose integer results are quantities."""
-    m = _CALLED.match(call_text)
-    if not m:
-        return False
-    name = m.group(1).rsplit(".", 1)[-1]
-    return name in QUANTITY_FUNCTIONS or bool(_QUANTITY_NAME.search(name))
+    name = probes.function_name(call_text)
+    return bool(name) and (name in QUANTITY_FUNCTIONS or bool(_QUANTITY_NAME.search(name)))
 
 
 def _integers(x: Any) -> bool:
@@ -237,7 +233,6 @@ ELSEWHERE = "Your function does the same on another input of this lesson's check
 
 def _elsewhere(call_text: str, found: Finding, quantity: bool | None) -> bool:
     """The cause that `found` waits for shows on the probes too (probes.holds_elsewhere)."""
-    from . import probes
     from .outputs import call_key
 
     try:

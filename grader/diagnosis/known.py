@@ -176,7 +176,7 @@ def variant_sentences(
     said: list[str] = []
     for name in names:
         text = data["mistakes"].get(name, "")
-        if first.get(name) == key and text and text not in said:
+        if text and text not in said:
             said.append(text)
     return said if len(said) <= MAX_NAMED else []
 

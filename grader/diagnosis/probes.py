@@ -328,11 +328,11 @@ def verdicts(
     """For each candidate in `names` (entries of `data` that match at check `key`):
     "confirmed", "refuted" or "untested", from the learner's function on the probes; None when
     no probe can run here (no learner function: a graded run, or no timer)."""
-    fn = learner_function(function_name(call_text))
+    name = function_name(call_text)
+    fn = learner_function(name)
     if fn is None:
         return None
     calls = data.get("calls", {})
-    name = function_name(call_text)
     wanted = set(names)
     at: dict[str, dict[str, Any]] = {}  # probe key -> candidate -> its stored result there
     for probe, buckets in data.get("checks", {}).items():
