@@ -30,7 +30,7 @@ from grader.integrations import classroom50 as c50
 from grader.manifest import Course
 
 ORG, CLASSROOM, ASSIGNMENT = "hexahype-u", "llm-101", "hexahype"
-TIMEOUT = "5"  # seconds per check: the infinite loop costs this once per phase
+TIMEOUT = "3"  # seconds per check, the learner's limit: the infinite loop costs it once per phase
 
 
 def base_python() -> str:

@@ -58,7 +58,7 @@ from grader.tests.platform_runs import clean_env, runner_venv, unzip_autograder
 
 KIT = Path(__file__).resolve().parents[2]
 LESSONS = ("1.1", "1.3")
-TIMEOUT = "5"  # seconds per test on every path (the infinite loop costs one per lesson)
+TIMEOUT = "3"  # seconds per test on every path, the learner's limit (a hang costs one per lesson)
 ORG, CLASSROOM, ASSIGNMENT = "hexahype-org", "llm-2027", "hexahype"
 STUDENTS = ("untouched", "partial", "complete", "syntax", "hang")
 # The Classroom 50 and Gradescope runs here are the cases test_parity.py does not hold (it

@@ -636,7 +636,7 @@ def _grade_corpus(executor: str, mode: str, tmp_path_factory: pytest.TempPathFac
         proc = subprocess.run(
             [*cli, "grade", str(batch), "--gradebook", str(db), "--deadline", deadline]
             + ["--timeout", CALL_TIMEOUT, "--submission-timeout", str(SUBMISSION_TIMEOUT)]
-            + ["--jobs", "2", "--worker-memory-mb", str(WORKER_MEMORY_MB)]
+            + ["--jobs", "3", "--worker-memory-mb", str(WORKER_MEMORY_MB)]
             + ["--executor", executor, "--sandbox", mode]
             + (["--require-isolation", "process"] if mode == "process" else []),
             cwd=root,
