@@ -97,24 +97,19 @@ def named(data: dict[str, Any], key: str, got: Any, call_text: str | None = None
     """The entries a message names for `got` on check `key`: those that match, less those the
     learner's function rules out on a probe (given the check's `call_text`: `probes`), and
     only the confirmed ones when a probe confirms any; of those, all when they are at most
-    MAX_NAMED (one, when none is confirmed), else those that fail first here if they are that
-    few, else none (the result does not tell them apart)."""
+    MAX_NAMED, else those that fail first here if they are at most MAX_NAMED, else none (the
+    result does not tell them apart)."""
     names = [n for n in matches(data, key, got) if n != os.environ.get(EXCLUDE_ENV)]
-    confirmed = False
     if names and call_text is not None:
         verdict = probes.verdicts(data, key, call_text, names)
         if verdict is not None:
             names = [n for n in names if verdict[n] != "refuted"]
             if any(verdict[n] == "confirmed" for n in names):
                 names = [n for n in names if verdict[n] == "confirmed"]
-                confirmed = True
-    # Unconfirmed, one name at most: two entries that explain the result as well as each other
-    # leave the cause open. Confirmed ones agree with the learner on another input as well.
-    most = MAX_NAMED if confirmed else 1
-    if len(names) > most:
+    if len(names) > MAX_NAMED:
         first = data.get("first", {})
         names = [n for n in names if first.get(n) == key]
-        if len(names) > most:
+        if len(names) > MAX_NAMED:
             return []
     return names
 
