@@ -174,3 +174,10 @@ def test_sequence_lengths_order_on_english(tokens):
         got,
         expected_text="words <= cl100k < chars: subwords sit between words and characters",
     )
+
+
+def test_build_word_vocab_of_size_one_holds_only_unk(tokens):
+    # 1 is the smallest valid size, room for unk alone: only a size below one is an error
+    texts = ["the cat", "the dog"]
+    got = tokens.build_word_vocab(texts, 1)
+    assert got == {"<unk>": 0}, explain(call("build_word_vocab", texts, 1), got, {"<unk>": 0})

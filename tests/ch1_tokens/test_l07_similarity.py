@@ -278,3 +278,9 @@ def test_analogy_excludes_the_question_words(similarity):
 
 def test_analogy_rejects_an_unknown_word(similarity):
     raises(ValueError, similarity.analogy, "man", "woman", "prince", ANALOGY_TABLE, ANALOGY_WORDS)
+
+
+def test_analogy_checks_every_question_word(similarity):
+    # each of a, b and c must be in the vocabulary, not only the last one
+    for a, b, c in (("prince", "woman", "king"), ("man", "prince", "king")):
+        raises(ValueError, similarity.analogy, a, b, c, ANALOGY_TABLE, ANALOGY_WORDS)

@@ -242,3 +242,22 @@ def test_relative_invariance_by_hand(positions):
         ["float", "float"],
         "convert with float(...).",
     )
+
+
+def test_add_positions_takes_a_sequence_as_long_as_the_table(positions):
+    # T equal to the table's length is valid (the last position is T - 1): only a longer
+    # sequence is an error
+    table = np.arange(6.0).reshape(3, 2)
+    x = np.zeros((3, 2))
+    got = positions.add_positions(x, table)
+    problem = close(got, table)
+    assert not problem, explain(call("add_positions", x, table), got, table, detail=problem)
+
+
+def test_sinusoidal_positions_of_no_positions_is_an_empty_table(positions):
+    # 0 positions is valid (an empty sequence): only a negative count is an error
+    got = positions.sinusoidal_positions(0, 4)
+    shape = getattr(got, "shape", None)
+    assert shape == (0, 4), explain(
+        call("sinusoidal_positions", 0, 4), got, expected_text="an array of shape (0, 4)"
+    )

@@ -268,3 +268,13 @@ def test_sample_draws_follow_the_distribution(sampling):
     assert counts.tolist() == [10, 60, 30], (
         f"sample over 100 evenly spaced u gave counts {counts.tolist()}, expected [10, 60, 30]."
     )
+
+
+def test_top_k_of_one_keeps_only_the_largest(sampling):
+    # k = 1 is the smallest valid k: only k below one is an error
+    x = np.array([1.0, 3.0, 2.0])
+    got = sampling.top_k_filter(x, 1)
+    want = np.array([NEG, 3.0, NEG])
+    assert isinstance(got, np.ndarray) and np.array_equal(got, want), explain(
+        call("top_k_filter", x, 1), got, want
+    )

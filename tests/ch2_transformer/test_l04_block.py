@@ -251,3 +251,16 @@ def test_transformer_block_output_ignores_future_positions(block):
         f"changing only position {T - 1} changed the output at positions {moved}. "
         "Hint: a position may only attend to itself and earlier positions."
     )
+
+
+def test_multi_head_attention_with_one_head(block):
+    # one head is the smallest valid number: the whole of d_model in one attention
+    case = CASES["mha_no_mask"]
+    p, x = case["p"], case["x"]
+    got = block.multi_head_attention(x, p, 1, None)
+    shape = getattr(got, "shape", None)
+    assert shape == x.shape and np.isfinite(got).all(), explain(
+        call("multi_head_attention", shown(x, "<(4, 6) x>"), shown(p, "<seeded block>"), 1, None),
+        got,
+        expected_text=f"finite values of shape {x.shape}",
+    )

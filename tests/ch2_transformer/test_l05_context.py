@@ -9,7 +9,7 @@ grader.assets.recorded."""
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, close, explain, first_difference, raises
+from grader.testing import call, close, expect_unchanged, explain, first_difference, raises
 
 CASES = recorded("ch2_transformer/l05_context")
 CFG, P = CASES["model"]["config"], CASES["model"]["params"]
@@ -143,3 +143,25 @@ def test_generate_slides_past_the_context_length(context):
         want,
         "run the model on fit_context(ids, context_length) at every step.",
     )
+
+
+# -- the boundaries: the smallest valid inputs --------------------------------------------------
+def test_attention_score_count_of_no_tokens_is_zero(context):
+    # T = 0 is valid (no token, no score): only a negative size is an error
+    got = context.attention_score_count(0, 12, 12)
+    assert got == 0, explain(call("attention_score_count", 0, 12, 12), got, 0)
+
+
+def test_fit_context_with_a_window_of_one_keeps_the_last_id(context):
+    # 1 is the smallest window: only a window below one is an error
+    got = context.fit_context([4, 8, 15], 1)
+    assert got == [15], explain(call("fit_context", [4, 8, 15], 1), got, [15])
+
+
+def test_generate_leaves_the_prompt_list_as_it_was(context):
+    case = CASES["generate_greedy"]
+    prompt, us = list(case["prompt"]), case["us"]
+    expect_unchanged(
+        context.generate, P, prompt, 4, CFG, us,
+        hint="start from a copy of the prompt, list(ids), and append to that.",
+    )  # fmt: skip

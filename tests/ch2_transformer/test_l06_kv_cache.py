@@ -227,3 +227,32 @@ def test_generate_cached_samples_with_the_given_draws(kv_cache):
         + " "
         + by_generation_step(kv_cache, prompt, want, case["logits"])
     )
+
+
+def test_forward_step_fills_the_cache_up_to_the_context_length(kv_cache):
+    # the context is full when past + new == context_length: allowed; only more is an error
+    n = CFG["context_length"]
+    ids = np.array(CASES["whole_prompt"]["ids"] * n)[:n]
+    cache = kv_cache.KVCache(CFG["n_layers"], n, CFG["d_model"])
+    kv_cache.forward_step(P, ids[:-1], cache, CFG)
+    got = kv_cache.forward_step(P, ids[-1:], cache, CFG)
+    shape = getattr(got, "shape", None)
+    assert shape == (1, CFG["vocab_size"]) and len(cache) == n, (
+        f"forward_step of the last of {n} positions (context_length {n}) returned shape "
+        f"{shape} with len(cache) {len(cache)}, expected shape (1, {CFG['vocab_size']}) and "
+        f"len(cache) {n}."
+    )
+
+
+def test_generate_cached_may_fill_the_whole_context(kv_cache):
+    # len(prompt) + n_new == context_length is allowed; only more is an error
+    prompt = CASES["generate_greedy"]["prompt"]
+    n_new = CFG["context_length"] - len(prompt)
+    us = [0.5] * n_new
+    got = kv_cache.generate_cached(P, prompt, n_new, CFG, us)
+    ok = isinstance(got, list) and len(got) == n_new
+    assert ok and all(0 <= int(i) < CFG["vocab_size"] for i in got), explain(
+        call("generate_cached", "<seeded GPT>", prompt, n_new, "<config>", us),
+        got,
+        expected_text=f"{n_new} new ids, which fill the context of {CFG['context_length']}",
+    )

@@ -254,3 +254,12 @@ def test_forward_refuses_more_ids_than_the_context(llama):
         ValueError, call_text="forward(P, np.zeros(CFG['context_length'] + 1, dtype=int), CFG)"
     ):
         llama.forward(P, np.zeros(CFG["context_length"] + 1, dtype=int), CFG)
+
+
+def test_gqa_rejects_a_mask_row_that_allows_no_key(llama):
+    # every query row needs at least one key, row by row: the other rows allowing keys does
+    # not make up for an empty one
+    q, k = f32(np.zeros((2, 2, 2))), f32(np.zeros((1, 2, 2)))
+    mask = np.array([[True, False], [False, False]])
+    with raises(ValueError, call_text="grouped_query_attention(q, k, k, <mask with an empty row>)"):
+        llama.grouped_query_attention(q, k, k, mask)
