@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import shutil
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader import manifest, runs  # noqa: E402
-from grader.authoring import variants  # noqa: E402
+from grader.authoring import variants, verify  # noqa: E402
 from grader.manifest import Lesson  # noqa: E402
 
 MAINTAINER_PLUGINS = ["-p", "no:randomly", "-p", "no:hypothesispytest"]
@@ -63,14 +62,7 @@ def run(job: tuple[Lesson, variants.Variant]) -> dict[str, Any]:
     """The variant's failing checks: visible and hidden (None: pytest did not run)."""
     entry, variant = job
     with tempfile.TemporaryDirectory(prefix="hexahype-gap-") as tmp:
-        impl = Path(tmp) / "impl"
-        shutil.copytree(
-            entry.root / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__")
-        )
-        target = impl / entry.package / f"{entry.name}.py"
-        target.write_text(
-            target.read_text("utf-8") + "\n\n# ---- variant ----\n" + variant.source, "utf-8"
-        )
+        impl = verify.appended_solutions(entry, variant.source, Path(tmp))
         _, doc, _ = runs.run_suite(
             entry.root,
             runs.test_files([entry], hidden=True),

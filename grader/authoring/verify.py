@@ -300,19 +300,24 @@ def run_misconception(entry: Lesson, path: Path) -> MisconceptionRun:
     return run_appended(entry, source, run)
 
 
+def appended_solutions(entry: Lesson, source: str, where: Path) -> Path:
+    """A copy of the reference solutions at `where`, with `source` appended to the lesson's
+    module (its definitions replace the reference's); returns the copy's folder."""
+    impl = where / "impl"
+    shutil.copytree(entry.root / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
+    target = impl / entry.package / f"{entry.name}.py"
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\n\n# ---- misconception ----\n" + source,
+        encoding="utf-8",
+    )
+    return impl
+
+
 def run_appended(entry: Lesson, source: str, run: MisconceptionRun) -> MisconceptionRun:
     """`source` appended to the lesson's reference solution (its definitions replace the
     reference's), then the lesson's visible tests run as a learner runs them; `run` filled in."""
     with tempfile.TemporaryDirectory(prefix="hexahype-mis-") as tmp:
-        impl = Path(tmp) / "impl"
-        shutil.copytree(
-            entry.root / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__")
-        )
-        target = impl / entry.package / f"{entry.name}.py"
-        target.write_text(
-            target.read_text(encoding="utf-8") + "\n\n# ---- misconception ----\n" + source,
-            encoding="utf-8",
-        )
+        impl = appended_solutions(entry, source, Path(tmp))
         records = Path(tmp) / "records.jsonl"
         env = dict(os.environ, **{known.RECORD_ENV: str(records)})
         env[known.DATA_ENV] = str(diagnoses_path(entry.root))
