@@ -379,16 +379,24 @@ def expect_unchanged(
 ) -> Any:
     """Call fn(*args, **kwargs) and return its result; fail with the standard message when the
     call changed one of its arguments in place (or, with fresh=True, returned one of them
-    instead of a new object)."""
+    instead of a new object). An argument given as `shown(value, label)` is passed as its
+    value and shown by its label."""
     import copy
 
     from .diagnosis import objects
 
+    labels, label_kw = list(args), dict(kwargs)
+    args = tuple(a.value if isinstance(a, Shown) else a for a in labels)
+    kwargs = {k: v.value if isinstance(v, Shown) else v for k, v in label_kw.items()}
     before = [copy.deepcopy(a) for a in args]
     before_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
     got = fn(*args, **kwargs)
     name = getattr(fn, "__name__", "the function")
-    shown = call(name, *before, **before_kw)
+    shown = call(
+        name,
+        *[a if isinstance(a, Shown) else b for a, b in zip(labels, before)],
+        **{k: v if isinstance(v, Shown) else before_kw[k] for k, v in label_kw.items()},
+    )
     names = _parameter_names(fn, len(args))
     found = ""
     for i, (old, new) in enumerate(zip(before, args)):

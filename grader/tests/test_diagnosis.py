@@ -141,6 +141,21 @@ def test_input_mutated_in_place():
     assert got.tolist() == [-2.0, 0.0]
 
 
+def test_input_mutated_in_place_is_shown_by_the_labels_it_was_given():
+    def extend(params, ids):
+        ids.append(params["eos"])
+        return ids
+
+    big = {"eos": 9, "weights": list(range(500))}
+    with pytest.raises(AssertionError) as info:  # the function gets the values, not labels
+        testing.expect_unchanged(extend, testing.shown(big, "<model>"), [1, 2])
+    text = str(info.value)
+    assert text.startswith("extend('<model>', [1, 2]) changed its argument ids in place")
+    assert "weights" not in text
+    kept = testing.expect_unchanged(lambda p, n: p["eos"] + n, testing.shown(big, "<model>"), 1)
+    assert kept == 10
+
+
 def test_the_same_object_where_independent_copies_are_expected():
     row = [0, 0]
     says([row, row], [[1, 0], [0, 1]], "item 0 and item 1", "same object")

@@ -9,7 +9,15 @@ grader.assets.recorded."""
 import numpy as np
 
 from grader.assets import recorded
-from grader.testing import call, close, expect_unchanged, explain, first_difference, raises
+from grader.testing import (
+    call,
+    close,
+    expect_unchanged,
+    explain,
+    first_difference,
+    raises,
+    shown,
+)
 
 CASES = recorded("ch2_transformer/l05_context")
 CFG, P = CASES["model"]["config"], CASES["model"]["params"]
@@ -162,6 +170,6 @@ def test_generate_leaves_the_prompt_list_as_it_was(context):
     case = CASES["generate_greedy"]
     prompt, us = list(case["prompt"]), case["us"]
     expect_unchanged(
-        context.generate, P, prompt, 4, CFG, us,
+        context.generate, shown(P, "<seeded GPT>"), prompt, 4, shown(CFG, "<config>"), us,
         hint="start from a copy of the prompt, list(ids), and append to that.",
     )  # fmt: skip
