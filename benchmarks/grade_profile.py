@@ -323,7 +323,7 @@ def main() -> int:
         for label, value in breakdown(v.runs):
             print(f"  {label:<62}{value:8.3f}")
     if prof and prof["prof"]:
-        show_cprofile(prof["prof"][0])
+        show_cprofile(str(prof["prof"][0]))
     if args.json:
         args.json.write_text(json.dumps({v.name: v.runs for v in variants}, indent=1))
     shutil.rmtree(tmp, ignore_errors=True)

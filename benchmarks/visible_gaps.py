@@ -11,8 +11,16 @@ sees every visible test pass and loses points only at grading. The report lists 
 variants, lesson by lesson: each one is an input regime that the visible tests do not reach
 (issue: feedback that names mistakes the kit has never seen, "discriminating visible inputs").
 
-Variants that neither suite catches are counted, not listed: most are equivalent to the
-reference (a boundary that no valid input reaches), which no test can catch.
+Variants that neither suite catches are counted, and listed with `--survivors`: most are
+equivalent to the reference (a boundary that no valid input reaches, a change to an error
+message's wording), which no test can catch. Read them one by one: a survivor that is a real
+mistake is an input regime that neither suite reaches. Of the 47 survivors before the visible
+checks of 2026-12-07, 13 were real (a two-id text that still merges, a negative id in a
+gradient, a cosine matrix just past 1, rows of logits 1000 apart, probabilities adding up to a
+hair under 1, a full context, attention heads of very different scale); each now has a
+visible check. The 34 left are equivalent rewrites, message wording, or, for 2.2's `forward`
+skipping blocks, a mistake that only the later lessons' tests can see (2.2's own tests cannot
+run a block before lesson 2.4 exists).
 
 It runs each variant in a forked pytest (grader.runs.run_suite), about 0.3 s each: some 460
 variants take under 3 minutes on 2 cores.
@@ -87,6 +95,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", nargs="*", default=[], help="only these lessons")
     ap.add_argument("--json", type=Path, help="write every variant's row here")
+    ap.add_argument("--survivors", action="store_true", help="also list what neither suite catches")
     args = ap.parse_args()
     course = manifest.load(ROOT)
     jobs = jobs_of(course, args.only)
@@ -107,6 +116,11 @@ def main() -> None:
         print(
             f"  {r['lesson']} {r['variant']}: {r['change']} (hidden checks failing: {r['hidden']})"
         )
+    if args.survivors:
+        print("caught by neither:")
+        for r in rows:
+            if r["visible"] == 0 and r["hidden"] == 0:
+                print(f"  {r['lesson']} {r['variant']}: {r['change']}")
 
 
 if __name__ == "__main__":

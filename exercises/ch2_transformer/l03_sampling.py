@@ -61,7 +61,8 @@ def sample_from_probs(probs: np.ndarray, u: float) -> int:
 
     sample_from_probs([0.2, 0.5, 0.3], 0.1)  ->  0
     sample_from_probs([0.2, 0.5, 0.3], 0.2)  ->  1    (0.2 is not > 0.2)
-    A u outside [0, 1) raises ValueError.
+    When rounding leaves every cumsum <= u (the probabilities add up to a hair under 1), the
+    answer is the last id with a probability above 0. A u outside [0, 1) raises ValueError.
     """
     # TODO(2.3): check u, then the first index where np.cumsum(probs) > u.
     raise NotImplementedError("lesson 2.3: sample_from_probs is not written yet")

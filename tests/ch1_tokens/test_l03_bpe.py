@@ -146,6 +146,17 @@ def test_encode_repeats_merges_until_none_applies(bpe):
     assert got == [257, 257], explain(call("encode", "aaaaaaaa", merges), got, [257, 257], hint)
 
 
+def test_encode_merges_the_last_two_ids(bpe):
+    # Two ids are still a pair: "aa" is one merge, and "aaaa" ends as [256, 256], which merges.
+    merges = [((97, 97), 256), ((256, 256), 257)]
+    for text, want in (("aa", [256]), ("aaaa", [257])):
+        got = bpe.encode(text, merges)
+        hint = ""
+        if isinstance(got, list) and len(got) == 2 and got != want:
+            hint = "two ids are still a pair that may merge: loop while len(ids) >= 2."
+        assert got == want, explain(call("encode", text, merges), got, want, hint)
+
+
 def test_vocab_bytes_joins_the_pair(bpe):
     got = bpe.vocab_bytes(WIKI_MERGES)
     want = {256: b"aa", 257: b"aaa", 258: b"aaab"}

@@ -214,6 +214,13 @@ def test_gradient_accepts_a_batch_of_ids(embeddings):
     )
 
 
+def test_gradient_rejects_an_id_outside_the_vocabulary(embeddings):
+    grad_out = np.ones((2, 2))
+    # -1 is the case numpy lets through: np.add.at adds it to the last row, silently
+    for ids in (np.array([0, -1]), np.array([0, 3])):
+        _raises_index_error(embeddings.embedding_gradient, ids, grad_out, 3)  # fails unless raised
+
+
 # -- properties -------------------------------------------------------------------------------
 def test_gradient_is_one_hot_transposed_times_grad_out(embeddings):
     # embed = one_hot @ table, so d(loss)/d(table) = one_hot.T @ grad_out: the matmul view.

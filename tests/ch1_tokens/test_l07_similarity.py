@@ -158,6 +158,30 @@ def test_cosine_matrix_rejects_a_zero_row(similarity):
     raises(ValueError, similarity.cosine_matrix, np.eye(2), np.array([[0.0, 0.0]]))
 
 
+def test_cosine_matrix_is_clipped_into_minus_one_to_one(similarity):
+    # CLIP_A and CLIP_B (above): the product of the normalised rows is 1.0000000000000002 in
+    # every summation order, with or without FMA, as is 36 / (|a| |b|); a matrix product rounds
+    # like the dot product, so the matrix needs the same clip.
+    A = np.stack([CLIP_A, CLIP_A])
+    B = np.stack([CLIP_B, -CLIP_B])
+    got = similarity.cosine_matrix(A, B)
+    want = np.array([[1.0, -1.0], [1.0, -1.0]])
+    outside = []
+    if isinstance(got, np.ndarray) and got.shape == (2, 2):
+        outside = [(i, j) for i in range(2) for j in range(2) if not -1.0 <= got[i, j] <= 1.0]
+    problem = close(got, want)
+    assert not problem and not outside, explain(
+        call("cosine_matrix", A, B),
+        got,
+        expected_text="[[1.0, -1.0], [1.0, -1.0]], every entry within [-1.0, 1.0]",
+        hint="rounding pushes these entries just past +-1; clip the matrix with np.clip(m, -1.0, 1.0)."
+        if outside
+        else "",
+        detail=", ".join(f"entry [{i}, {j}] is {float(got[i, j])!r}" for i, j in outside)
+        or problem,
+    )
+
+
 def test_cosine_matrix_is_vectorised(similarity):
     A = np.array([[1.0, 2.0], [2.0, -1.0]])
     got = similarity.cosine_matrix(A, A)

@@ -135,6 +135,13 @@ def test_top_predictions_ties_go_to_the_lower_id(next_token):
     assert ids == [1, 2], explain(call("top_predictions", probs, 2) + " ids", ids, [1, 2], hint)
 
 
+def test_top_predictions_of_one(next_token):
+    probs = np.array([0.2, 0.5, 0.3])
+    got = next_token.top_predictions(probs, 1)
+    ids = [i for i, _ in got] if isinstance(got, list) else got
+    assert ids == [1], explain(call("top_predictions", probs, 1) + " ids", ids, [1])
+
+
 # -- cross_entropy and perplexity ---------------------------------------------------------------
 def test_cross_entropy_by_hand(next_token):
     # Row 0 gives the target 3/4, row 1 gives it 1/2: the mean of -log is (ln 4/3 + ln 2) / 2.
@@ -176,6 +183,25 @@ def test_cross_entropy_is_stable_for_large_logits(next_token):
         "compute log-softmax as x - max - log(sum(exp(x - max))) so nothing overflows."
         if not np.isfinite(got)
         else "",
+    )
+
+
+def test_cross_entropy_is_stable_for_rows_of_very_different_size(next_token):
+    # each row is shifted by its own max: row 1's logits are 1000 below row 0's, and both rows
+    # give their target the same probability, 1 / (1 + e^-1)
+    logits = np.array([[1000.0, 999.0], [0.0, -1.0]])
+    targets = np.array([0, 0])
+    want = math.log(1.0 + math.exp(-1.0))
+    with np.errstate(all="ignore"):
+        got = next_token.cross_entropy(logits, targets)
+    hint = ""
+    if not np.isfinite(got):
+        hint = (
+            "shift each row by its own max (axis=-1, keepdims=True) before exp: no row may "
+            "reach exp(1000) = inf, nor have every entry at exp(-1000) = 0, whose log is -inf."
+        )
+    assert got == pytest.approx(want, rel=1e-9), explain(
+        call("cross_entropy", logits, targets), got, want, hint
     )
 
 

@@ -196,6 +196,24 @@ def test_sample_from_probs_skips_zero_probability(sampling):
     )
 
 
+def test_sample_from_probs_when_rounding_leaves_every_cumsum_at_or_below_u(sampling):
+    # Ten probabilities of 0.1 add up to 0.9999999999999999 in floating point (np.cumsum adds
+    # them in order, on every machine). For a u as large, no cumsum is > u: the draw is the
+    # last id with a probability above 0, never an id past the end or one of probability 0.
+    probs = np.array([0.1] * 10 + [0.0])
+    u = float(np.cumsum(probs)[-1])
+    assert u < 1.0
+    got = sampling.sample_from_probs(probs, u)
+    hint = ""
+    if got == len(probs):
+        hint = (
+            "that id is past the end: when no cumsum is > u, fall back to the last id with p > 0."
+        )
+    elif got == len(probs) - 1:
+        hint = "id 10 has probability 0: fall back to the last id with p > 0, not the last id."
+    assert got == 9, explain(call("sample_from_probs", probs, u), got, 9, hint)
+
+
 @pytest.mark.parametrize("u", [1.0, -0.01, 1.5])
 def test_sample_from_probs_rejects_u_outside_zero_one(sampling, u):
     raises(ValueError, sampling.sample_from_probs, np.array([0.5, 0.5]), u)

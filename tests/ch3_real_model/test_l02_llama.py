@@ -263,3 +263,52 @@ def test_gqa_rejects_a_mask_row_that_allows_no_key(llama):
     mask = np.array([[True, False], [False, False]])
     with raises(ValueError, call_text="grouped_query_attention(q, k, k, <mask with an empty row>)"):
         llama.grouped_query_attention(q, k, k, mask)
+    # a row is empty here although every key (column) is allowed somewhere
+    mask = np.array([[True, True], [False, False]])
+    with raises(ValueError, call_text="grouped_query_attention(q, k, k, [[1, 1], [0, 0]] mask)"):
+        llama.grouped_query_attention(q, k, k, mask)
+
+
+def test_gqa_takes_a_key_that_no_query_may_see(llama):
+    # key 1 is masked for every query (a padding key): every row still has key 0, so this is a
+    # valid mask, and each query head's output is value 0
+    q, k = f32(np.ones((2, 2, 2))), f32(np.ones((1, 2, 2)))
+    v = f32([[[1.0, 2.0], [7.0, 9.0]]])
+    mask = np.array([[True, False], [True, False]])
+    got = llama.grouped_query_attention(q, k, v, mask)
+    want = f32(np.broadcast_to([1.0, 2.0], (2, 2, 2)))
+    problem = close(got, want, atol=1e-6)
+    assert not problem, explain(
+        call("grouped_query_attention", q, k, v, mask), got, want, detail=problem
+    )
+
+
+def test_gqa_is_stable_for_heads_of_very_different_scale(llama):
+    # head 0's scores are 1000 and 500, head 1's are 1 and 0.5: each row is shifted by its own
+    # max, or head 1's weights all underflow to 0 and its output is 0 / 0
+    q = f32([[[1000.0]], [[1.0]]])  # (H=2, Tq=1, hd=1)
+    k = f32([[[1.0], [0.5]]])  # (KV=1, Tk=2, hd=1)
+    v = f32([[[1.0], [3.0]]])
+    w = np.exp(np.array([1.0, 0.5]) - 1.0)
+    w /= w.sum()
+    want = f32([[[1.0]], [[w[0] * 1.0 + w[1] * 3.0]]])
+    with np.errstate(all="ignore"):
+        got = llama.grouped_query_attention(q, k, v)
+    problem = close(got, want, atol=1e-5)
+    hint = ""
+    if isinstance(got, np.ndarray) and got.shape == want.shape and np.isnan(got[1]).all():
+        hint = "shift each row of scores by its own max (axis=-1, keepdims=True), not one max."
+    assert not problem, explain(call("grouped_query_attention", q, k, v), got, want, hint) + (
+        f" ({problem})"
+    )
+
+
+def test_forward_takes_exactly_context_length_ids(llama):
+    ids = np.arange(CFG["context_length"]) % CFG["vocab_size"]
+    got = llama.forward(P, ids, CFG)
+    want = (CFG["context_length"], CFG["vocab_size"])
+    assert isinstance(got, np.ndarray) and got.shape == want, explain(
+        call("forward", "P", "<context_length ids>", "CFG"),
+        got,
+        expected_text=f"logits of shape {want}: a full context is allowed, one more id is not",
+    )

@@ -92,6 +92,25 @@ def by_step(rows, want):
     return localise(steps, atol=1e-3, rtol=1e-4)
 
 
+def test_forward_step_fills_the_context_exactly(chat):
+    n = CFG["context_length"]
+    cache = chat.new_cache(CFG, n)
+    got = chat.forward_step(P, np.arange(n - 1) % CFG["vocab_size"], cache, CFG)
+    assert np.shape(got) == (n - 1, CFG["vocab_size"]), explain(
+        call("forward_step", "P", f"<{n - 1} ids>", "an empty cache", "CFG"),
+        got,
+        expected_text=f"logits of shape ({n - 1}, {CFG['vocab_size']})",
+    )
+    last = chat.forward_step(P, np.array([1]), cache, CFG)  # position n - 1: the context is full
+    assert np.shape(last) == (1, CFG["vocab_size"]), explain(
+        call("forward_step", "P", [1], f"a cache of {n - 1}", "CFG"),
+        last,
+        expected_text=f"logits of shape (1, {CFG['vocab_size']}): the last position of the context",
+    )
+    with raises(ValueError, call_text=f"forward_step(P, [1], <a full cache of {n}>, CFG)"):
+        chat.forward_step(P, np.array([1]), cache, CFG)
+
+
 def test_forward_step_returns_float32_logits(chat):
     cache = chat.new_cache(CFG, 8)
     chat.forward_step(P, np.array([1, 2]), cache, CFG)
