@@ -424,7 +424,10 @@ class Client:
                 # the few workers a lesson may end (a memory bomb costs seconds a call)
                 self.worker.stop()
                 self.deaths[lesson.module] = self.deaths.get(lesson.module, 0) + 1
-            raise _rebuild(answer["err"], what)
+            call = None
+            if message["op"] == "call":
+                call = (str(message["name"]), tuple(message["args"]), dict(message["kwargs"]))
+            raise _rebuild(answer["err"], what, call)
         self.worker.stop()
         raise WorkerError(f"{what} failed: the worker answered garbage")
 
@@ -467,9 +470,38 @@ def _same_encoding(a: Any, b: Any) -> bool:
     )
 
 
-def _rebuild(err: dict[str, Any], what: str) -> BaseException:
+_WHERE_FILE = re.compile(r"exercises/[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*\.py")
+
+
+def where_text(where: Any) -> str:
+    """`exercises/ch1_tokens/l03_bpe.py, line 12: <code>`, from the worker's report of the
+    learner's line that raised; '' when the report is not plain and well formed (the worker
+    runs the learner's code: every part is checked and sanitised here)."""
+    if type(where) is not dict:
+        return ""
+    file, line, code = where.get("file"), where.get("line"), where.get("code")
+    if type(file) is not str or not _WHERE_FILE.fullmatch(file) or len(file) > 200:
+        return ""
+    if type(line) is not int or not 0 < line < 10_000_000:
+        return ""
+    text = untrusted.text(code, 120).replace("`", "'") if type(code) is str else ""
+    return f"{file}, line {line}" + (f": `{text}`" if text else "")
+
+
+def _rebuild(
+    err: dict[str, Any], what: str, call: tuple[str, tuple[Any, ...], dict[str, Any]] | None = None
+) -> BaseException:
     """The student's exception, rebuilt from data: its message, name and string arguments
-    pass the sanitiser here, where the harness receives them."""
+    pass the sanitiser here, where the harness receives them. It carries, for the failure
+    message, the call that raised (`call`: the function's name and the test's arguments) and
+    the learner's line (`where_text`), as `hexahype_call` and `hexahype_where`."""
+    exc = _rebuilt(err, what)
+    exc.hexahype_where = where_text(err.get("where"))  # type: ignore[attr-defined]
+    exc.hexahype_call = call  # type: ignore[attr-defined]
+    return exc
+
+
+def _rebuilt(err: dict[str, Any], what: str) -> BaseException:
     kind = RAISED.get(str(err.get("type")))
     message = untrusted.text(err.get("message", ""))
     name = untrusted.name(err.get("name", "Exception"), 80)

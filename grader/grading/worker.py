@@ -177,7 +177,7 @@ class Worker:
         except wire.WireError as exc:
             return {"bad": f"{name} returned {exc}"}
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends are answers too
-            return {"err": _exception(exc)}
+            return {"err": _exception(exc, self.impl)}
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
@@ -219,7 +219,29 @@ def _text(exc: BaseException) -> str:
     return text if len(text) <= MESSAGE_CAP else text[: MESSAGE_CAP - 3] + "..."
 
 
-def _exception(exc: BaseException) -> dict[str, Any]:
+def _where(exc: BaseException, impl: Path) -> dict[str, Any] | None:
+    """The innermost line of the learner's code in the traceback: its file (as the learner
+    knows it, `exercises/...`), line number and text."""
+    import linecache
+
+    found = None
+    roots = {str(impl) + os.sep, str(impl.resolve()) + os.sep}
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        root = next((r for r in roots if filename.startswith(r)), None)
+        if root is not None:
+            found = (filename, tb.tb_lineno, root)
+        tb = tb.tb_next
+    if found is None:
+        return None
+    filename, line, root = found
+    rel = Path(filename[len(root) :]).as_posix()
+    code = linecache.getline(filename, line).strip()
+    return {"file": f"{PACKAGE}/{rel}", "line": line, "code": code[:200]}
+
+
+def _exception(exc: BaseException, impl: Path | None = None) -> dict[str, Any]:
     kind = "Exception"
     for base in type(exc).__mro__:
         if base.__name__ in EXCEPTIONS and base.__module__ == "builtins":
@@ -231,11 +253,18 @@ def _exception(exc: BaseException) -> dict[str, Any]:
             args = [a if type(a) is not str else a[:MESSAGE_CAP] for a in exc.args]
     except BaseException:  # noqa: BLE001
         args = None
+    where = None
+    if impl is not None:
+        try:
+            where = _where(exc, impl)
+        except Exception:  # noqa: BLE001 - a line it cannot read is only left out
+            where = None
     return {
         "type": kind,
         "name": type(exc).__name__[:80],
         "args": args,
         "message": _text(exc),
+        "where": where,
     }
 
 

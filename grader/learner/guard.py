@@ -460,23 +460,25 @@ class Stop:
     def find(cls, tb: TracebackType | None, shown_as: Shown) -> Stop:
         stop = cls()
         first: FrameType | None = None
+        caller: TracebackType | None = None  # the entry that called the first learner frame
+        previous: TracebackType | None = None
         while tb is not None:
             frame = tb.tb_frame
             filename = frame.f_code.co_filename
             shown = shown_as(filename)
             if shown:
                 if first is None:
-                    first = frame
+                    first, caller = frame, previous
                 stop.shown, stop.filename, stop.lineno = shown, filename, tb.tb_lineno
                 stop.inner = frame.f_code.co_name
-            tb = tb.tb_next
+            previous, tb = tb, tb.tb_next
         if first is not None:
             stop.function = _qualname(first.f_code)
             if stop.function == "<module>":
                 stop.function = f"importing {stop.shown}"
                 stop.call_text = ""
             else:
-                stop.call_text = _call_text(first, stop.function)
+                stop.call_text = _call_text(first, stop.function, caller)
             if stop.inner == first.f_code.co_name:
                 stop.inner = ""
         return stop
@@ -559,11 +561,14 @@ def _qualname(code: Any) -> str:
     return str(getattr(code, "co_qualname", code.co_name))
 
 
-def _call_text(frame: FrameType, name: str) -> str:
-    """How the test called the function, from the frame's arguments."""
+def _call_text(frame: FrameType, name: str, caller: TracebackType | None = None) -> str:
+    """How the test called the function, from the frame's arguments. When the test's call can
+    be read (`callsite`), only the arguments it passed, each by its value or, when that is long,
+    by the test's name for it."""
     import inspect
 
-    from ..testing import call
+    from ..testing import _text, call
+    from . import callsite
 
     try:
         info = inspect.getargvalues(frame)
@@ -575,7 +580,15 @@ def _call_text(frame: FrameType, name: str) -> str:
         args += list(info.locals.get(info.varargs) or ())
     kwargs = dict(info.locals.get(info.keywords) or {}) if info.keywords else {}
     short_name = name.rsplit(".", 1)[-1] if "." in name and names == info.args else name
-    return call(short_name, *args, **kwargs)
+    text = call(short_name, *args, **kwargs)
+    sources = callsite.argument_sources(caller) if caller is not None else None
+    if sources is None or names != info.args or len(sources[0]) > len(names):
+        return text
+    extra = dict(info.locals.get(info.keywords) or {}) if info.keywords else {}
+    passed = {k: info.locals[k] if k in names else extra.get(k) for k in sources[1]}
+    if any(k not in names and k not in extra for k in sources[1]):
+        return text
+    return callsite.call_text(short_name, args[: len(sources[0])], passed, sources, _text)
 
 
 # -- what a stuck loop most likely forgets --------------------------------------------------------

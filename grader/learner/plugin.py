@@ -116,14 +116,42 @@ def failure_message(
     raised = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     root = impl_dir.resolve()
     stop = guard.Stop.find(excinfo.tb, shown or (lambda name: guard.shown_file(name, root)))
-    if not stop.shown:  # no code of the learner's ran into it (the test itself raised)
-        return raised
+    if not stop.shown:  # no code of the learner's ran here: in a grading worker, or the test
+        return _remote_crash(excinfo, raised)
     line = _source_line(stop.filename, stop.lineno)
     where = f" (in {stop.shown}, line {stop.lineno}" + (f": `{line}`)" if line else ")")
     if stop.call_text:
         return f"{stop.call_text} raised {raised}{where}"
     name = stop.function if stop.function.startswith("importing ") else f"`{stop.function}`"
     return f"{name} raised {raised}{where}"
+
+
+_PROXY_DIR = str(Path(__file__).resolve().parents[1] / "grading") + os.sep
+
+
+def _remote_crash(excinfo: pytest.ExceptionInfo[BaseException], raised: str) -> str:
+    """A learner's exception from a grading worker, as a local one reads: the call (as the
+    test made it, `callsite`), the exception, and the learner's line that the worker reported
+    (`proxy._rebuild`). Only the exception when the test itself raised."""
+    from ..testing import _text
+    from . import callsite
+
+    exc = excinfo.value
+    where = getattr(exc, "hexahype_where", "")
+    made = getattr(exc, "hexahype_call", None)
+    if not where and made is None:
+        return raised
+    text = ""
+    if made is not None:
+        name, args, kwargs = made
+        caller: types.TracebackType | None = None
+        tb: types.TracebackType | None = excinfo.tb
+        while tb is not None and not tb.tb_frame.f_code.co_filename.startswith(_PROXY_DIR):
+            caller, tb = tb, tb.tb_next
+        sources = callsite.argument_sources(caller) if caller is not None else None
+        text = callsite.call_text(name, list(args), kwargs, sources, _text)
+    message = f"{text} raised {raised}" if text else raised
+    return message + (f" (in {where})" if where else "")
 
 
 def _source_line(filename: str, lineno: int, limit: int = 120) -> str:

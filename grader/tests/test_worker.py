@@ -19,6 +19,7 @@ import pytest
 
 from grader import manifest
 from grader.grading import proxy, sandbox, wire
+from grader.learner.plugin import failure_message
 from grader.loader import LessonLoadError
 
 KIT = Path(__file__).resolve().parents[2]
@@ -238,6 +239,49 @@ def test_calls_exceptions_handles_and_restarts(client: proxy.Client) -> None:
     assert bpe.merge([1, 2], (1, 2), 9) == [9]  # a fresh worker for the next call
     with pytest.raises(AttributeError):
         bpe.no_such_function  # noqa: B018
+
+
+def test_a_crash_in_the_worker_reads_like_a_local_one(client: proxy.Client) -> None:
+    # the failure message of a check that grading runs: the call as the test made it, the
+    # exception in one line, and the learner's line that raised, which the worker reports
+    course = manifest.load(KIT)
+    bpe = proxy.ModuleProxy(client, course.get("1.3"))
+    with pytest.raises(ValueError) as info:
+        bpe.fail("v", "no merges yet")
+    line = next(
+        n
+        for n, text in enumerate(
+            (client.spec.impl / "ch1_tokens/l03_bpe.py").read_text().split("\n"), 1
+        )
+        if text.startswith("    raise {")
+    )
+    message = failure_message(info, client.spec.impl)
+    assert message.startswith("fail('v', 'no merges yet') raised ValueError: no merges yet (in ")
+    assert message.endswith(
+        f"exercises/ch1_tokens/l03_bpe.py, line {line}: `raise {{'v': ValueError, 'k': KeyError, 'n': NotImplementedError, 'r': RuntimeError}}[kind](text)`)"
+    )
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        None,
+        "exercises/ch1_tokens/l03_bpe.py",
+        {"file": "/etc/passwd", "line": 1, "code": "x"},
+        {"file": "exercises/../../secret.py", "line": 1, "code": "x"},
+        {"file": "exercises/ch1_tokens/l03_bpe.py", "line": "1", "code": "x"},
+        {"file": "exercises/ch1_tokens/l03_bpe.py", "line": -4, "code": "x"},
+    ],
+)
+def test_a_forged_line_report_from_the_worker_is_left_out(where: object) -> None:
+    assert proxy.where_text(where) == ""
+
+
+def test_a_reported_line_is_inert() -> None:
+    got = proxy.where_text(
+        {"file": "exercises/ch1_tokens/l03_bpe.py", "line": 7, "code": "x = `\x1b[31m`\n<b>"}
+    )
+    assert got == "exercises/ch1_tokens/l03_bpe.py, line 7: `x = '\\x1b[31m' <b>`"
 
 
 def test_a_module_that_cannot_load(client: proxy.Client) -> None:
