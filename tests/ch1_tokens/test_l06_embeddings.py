@@ -15,10 +15,14 @@ def _raises_index_error(fn, *args):
         got = fn(*args)
     except IndexError as exc:
         return str(exc)
+    hint = ""
+    if (np.asarray(args[0]) < 0).any():  # the ids: the case numpy lets through
+        hint = (
+            " Hint: numpy silently reads a negative id as a row counted from the end; check that "
+            "every id is in 0..V-1 yourself."
+        )
     raise AssertionError(
-        f"{call(fn.__name__, *args)} returned {short(got)} instead of raising IndexError. "
-        "Hint: numpy silently reads a negative id as a row counted from the end; check that "
-        "every id is in 0..V-1 yourself."
+        f"{call(fn.__name__, *args)} returned {short(got)} instead of raising IndexError.{hint}"
     )
 
 
@@ -83,7 +87,7 @@ def test_embed_keeps_the_shape_of_ids(embeddings):
         call("embed", ids, TABLE) + ".shape",
         shape,
         (2, 3, 2),
-        "the result is ids.shape + (d,): do not flatten the ids.",
+        "the ids were flattened: the result is ids.shape + (d,)." if shape == (6, 2) else "",
     )
     problem = close(got, TABLE[ids])
     assert not problem, explain(call("embed", ids, TABLE), got, TABLE[ids], detail=problem)
@@ -124,7 +128,9 @@ def test_one_hot_is_float64(embeddings):
         dtype,
         expected_text="float64",
         hint="build it with float64 zeros and ones (np.zeros(..., dtype=np.float64)), like the "
-        "table it multiplies; integer or bool one-hots change the dtype of embed_by_matmul.",
+        "table it multiplies; integer or bool one-hots change the dtype of embed_by_matmul."
+        if dtype is not None and np.dtype(dtype).kind in "iub"
+        else "",
     )
 
 
@@ -134,9 +140,7 @@ def test_one_hot_keeps_the_shape_of_ids(embeddings):
     shape = getattr(got, "shape", None)
     assert shape == (2, 2, 4), explain(call("one_hot", ids, 4) + ".shape", shape, (2, 2, 4))
     assert np.array_equal(got.argmax(-1), ids) and np.array_equal(got.sum(-1), np.ones((2, 2))), (
-        explain(
-            call("one_hot", ids, 4), got, hint="the last axis must hold a single 1.0 at the id."
-        )
+        explain(call("one_hot", ids, 4), got, expected_text="a single 1.0 at each id, last axis")
     )
 
 
@@ -162,8 +166,7 @@ def test_embed_by_matmul_equals_embed(embeddings):
     assert not problem, explain(
         call("embed_by_matmul", ids, shown(table, "<6x4 table>")),
         got,
-        expected_text=f"the same as embed ({problem})",
-        hint="one_hot(ids, V) has shape ids.shape + (V,); multiply it by the (V, d) table.",
+        expected_text=f"the same as embed, one_hot(ids, V) @ table ({problem})",
     )
 
 

@@ -149,7 +149,9 @@ def test_cosine_matrix_has_shape_n_by_m(similarity):
         call("cosine_matrix", A, B) + ".shape",
         getattr(got, "shape", got),
         (4, 2),
-        "rows of A index the rows of the result: (n, d) @ (d, m) -> (n, m).",
+        "that is (m, n): rows of A index the rows of the result, (n, d) @ (d, m) -> (n, m)."
+        if getattr(got, "shape", None) == (2, 4)
+        else "",
     )
 
 

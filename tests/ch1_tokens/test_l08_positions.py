@@ -216,8 +216,7 @@ def test_rotate_pairs_keeps_lengths(positions):
     assert not problem, explain(
         "the row lengths of " + call("rotate_pairs", shown(x, "<5x8 x>"), pos),
         lengths,
-        expected_text=f"the lengths of x ({problem})",
-        hint="a rotation never changes a length.",
+        expected_text=f"the lengths of x, as a rotation keeps lengths ({problem})",
     )
 
 
@@ -233,8 +232,8 @@ def test_relative_invariance_by_hand(positions):
         call("relative_invariance", q, k, 0, 1, 5),
         got,
         (-S1, -S1),
-        "score = rotate_pairs(q at m) . rotate_pairs(k at n), before and after adding the shift "
-        "to both m and n.",
+        detail="score = rotate_pairs(q at m) . rotate_pairs(k at n), before and after adding the "
+        "shift to both m and n",
     )
     assert all(type(v) is float for v in got), explain(
         call("relative_invariance", q, k, 0, 1, 5) + " types",

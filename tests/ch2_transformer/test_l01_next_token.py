@@ -167,7 +167,7 @@ def test_cross_entropy_of_uniform_logits_is_log_v(next_token):
         call("cross_entropy", logits, targets),
         got,
         math.log(8),
-        "uniform over V tokens gives -log(1/V) = log V at every position.",
+        detail="uniform over V = 8 tokens gives -log(1/V) = log V at every position",
     )
 
 

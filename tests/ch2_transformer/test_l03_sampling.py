@@ -192,7 +192,7 @@ def test_sample_from_probs_skips_zero_probability(sampling):
         call("sample_from_probs", probs, 0.0),
         got,
         1,
-        "an id with probability 0 must never be drawn.",
+        "an id with probability 0 must never be drawn." if got in (0, 2) else "",
     )
 
 

@@ -49,7 +49,7 @@ def test_attention_score_count_multiplies_layers_and_heads(context):
         call("attention_score_count", 10, 2, 3),
         got,
         330,
-        "2 layers x 3 heads x (10*11/2 = 55) scores, returned as a Python int.",
+        detail="2 layers x 3 heads x (10*11/2 = 55) scores, as a Python int",
     )
 
 
