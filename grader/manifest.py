@@ -197,15 +197,24 @@ class Course:
                 return e
         return None
 
+    @cached_property
+    def _by_test_file(self) -> dict[str, Lesson | None]:
+        return {}
+
     def for_test_file(self, path: str | os.PathLike[str]) -> Lesson | None:
-        """The entry a visible or hidden test file belongs to, from its name and folder."""
-        p = Path(path)
-        if not p.name.startswith("test_"):
-            return None
-        entry = self.by_module(p.stem[len("test_") :])
-        if entry is not None and p.parent.name == entry.package:
-            return entry
-        return None
+        """The entry a visible or hidden test file belongs to, from its name and folder (asked
+        for every test's every phase: remembered per path)."""
+        key = os.fspath(path)
+        if key in self._by_test_file:
+            return self._by_test_file[key]
+        p = Path(key)
+        found = None
+        if p.name.startswith("test_"):
+            entry = self.by_module(p.stem[len("test_") :])
+            if entry is not None and p.parent.name == entry.package:
+                found = entry
+        self._by_test_file[key] = found
+        return found
 
 
 def find_root(start: str | os.PathLike[str] | None = None) -> Path:
