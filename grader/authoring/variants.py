@@ -23,7 +23,11 @@ off any learner's answer:
 - ``transpose``: a transpose left out; ``clip``: the clipping left out;
 - ``skip_step``: a step of the computation left out: a call to another function of the course
   (``layer_norm(x, ...)``, ``softmax(x)``) or to an elementwise function (exp, log, tanh)
-  replaced by its input.
+  replaced by its input;
+- ``residual``: the input not added back (``x + f(x)`` becomes ``f(x)``): a residual connection
+  left out;
+- ``projection``: a matrix product by a weight (with its bias) left out (``h @ W + b`` becomes
+  ``h``): a projection or a layer skipped; ``bias``: only its bias left out.
 
 Each variant is the reference module with one node of one function changed, and is run like a
 bank entry (`grader.authoring.verify.run_variant`): appended to the reference solution, against
@@ -50,7 +54,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 7  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 8  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -187,7 +191,7 @@ def _changes(
     """(family, change) for every typical mistake that can be made at `node`. `local`: the
     functions the course's modules define (a call to one is a step of the computation)."""
     if isinstance(node, ast.BinOp):
-        yield from _binop_changes(node, names)
+        yield from _binop_changes(node, names, local)
     if isinstance(node, ast.Call):
         yield from _call_changes(node, local, names)
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in STRICT:
@@ -252,7 +256,7 @@ def _loop_changes(node: ast.For | ast.While) -> Iterator[tuple[str, Callable[[as
 
 
 def _binop_changes(
-    node: ast.BinOp, names: frozenset[str]
+    node: ast.BinOp, names: frozenset[str], local: set[str]
 ) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
     if isinstance(node.op, ast.Add) and (_is_eps(node.left) or _is_eps(node.right)):
 
@@ -314,6 +318,54 @@ def _binop_changes(
                 f"the power (`** {_int(node.right)}`) is left out",
             ),
         )
+    if (
+        isinstance(node.op, ast.Add)
+        and isinstance(node.left, ast.Name)
+        and _computes(node.right, local)
+    ):
+
+        def residual(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            q = _quote(n.left, names)
+            return n.right, (
+                f"the residual connection is left out: {q or 'the input'} is not added back to "
+                "what is computed from it"
+            )
+
+        yield "residual", residual
+    if (isinstance(node.op, ast.MatMult) and _weight(node.right)) or (
+        isinstance(node.op, ast.Add)
+        and isinstance(node.left, ast.BinOp)
+        and isinstance(node.left.op, ast.MatMult)
+        and _weight(node.left.right)
+    ):
+
+        def projection(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            product = n if isinstance(n.op, ast.MatMult) else n.left
+            assert isinstance(product, ast.BinOp)
+            q = _quote(product.right, names)
+            if n is product:
+                what = f"the product with {q}" if q else "a matrix product"
+                return product.left, f"{what} is left out (a projection skipped)"
+            what = f"the projection by {q}" if q else "a projection"
+            return product.left, f"{what} (the matrix product and its bias) is left out"
+
+        yield "projection", projection
+    if (
+        isinstance(node.op, ast.Add)
+        and isinstance(node.left, ast.BinOp)
+        and isinstance(node.left.op, ast.MatMult)
+        and _weight(node.left.right)
+        and isinstance(node.right, (ast.Subscript, ast.Name))
+    ):
+
+        def bias(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            q = _quote(n.right, names)
+            return n.left, f"the bias {q or ''} is left out of a projection".replace("  ", " ")
+
+        yield "bias", bias
     if isinstance(node.op, (ast.Add, ast.Sub)) and _int(node.right) == 1:
 
         def plus_one(n: ast.AST) -> Change:
@@ -340,6 +392,28 @@ def _binop_changes(
             )
 
         yield "swap", swap
+
+
+def _computes(node: ast.AST, local: set[str]) -> bool:
+    """Whether `node` computes a layer's output: it calls a function of the course, or it
+    multiplies by a matrix."""
+    return any(
+        (isinstance(n, ast.Call) and _name(n.func) in local)
+        or (isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult))
+        for n in ast.walk(node)
+    )
+
+
+def _weight(node: ast.AST) -> bool:
+    """Whether `node` reads as a weight matrix: `block['w_o']`, `params['wte'].T`, `w_gate`."""
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        node = node.value
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        key = node.slice.value
+        return isinstance(key, str) and (key.startswith("w") or key.startswith("W"))
+    if isinstance(node, ast.Name):
+        return node.id.startswith(("w_", "W")) or node.id in ("w", "W")
+    return False
 
 
 def _call_changes(
