@@ -20,8 +20,8 @@ gradient, a cosine matrix just past 1, rows of logits 1000 apart, probabilities 
 hair under 1, a full context, attention heads of very different scale); each now has a
 visible check. The 34 left are equivalent rewrites, message wording, or, for 2.2's `forward`
 skipping blocks, a mistake that only the later lessons' tests can see (2.2's own tests cannot
-run a block before lesson 2.4 exists). The `projection`, `bias` and `residual` families (506
-variants in all) add two survivors, both equivalent: the bias of the keys adds q . b_k to every
+run a block before lesson 2.4 exists). The `projection`, `bias`, `residual`, `transposed` and
+`activation` families (528 variants in all) add two survivors, both equivalent: the bias of the keys adds q . b_k to every
 score of a query, and a softmax does not change when one constant is added to its row.
 
 It runs each variant in a forked pytest (grader.runs.run_suite), about 0.3 s each: some 460

@@ -24,6 +24,9 @@ off any learner's answer:
 - ``skip_step``: a step of the computation left out: a call to another function of the course
   (``layer_norm(x, ...)``, ``softmax(x)``) or to an elementwise function (exp, log, tanh)
   replaced by its input;
+- ``activation``: ReLU where the lesson's activation (GELU, SiLU) is wanted;
+- ``transposed``: a weight used transposed (``x @ W.T`` for ``x @ W``), the habit of a
+  framework that stores weights as (out, in);
 - ``residual``: the input not added back (``x + f(x)`` becomes ``f(x)``): a residual connection
   left out;
 - ``projection``: a matrix product by a weight (with its bias) left out (``h @ W + b`` becomes
@@ -54,7 +57,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 8  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 9  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -194,6 +197,19 @@ def _changes(
         yield from _binop_changes(node, names, local)
     if isinstance(node, ast.Call):
         yield from _call_changes(node, local, names)
+        if _name(node.func) in ACTIVATIONS and len(node.args) == 1 and not node.keywords:
+
+            def relu(n: ast.AST) -> Change:
+                assert isinstance(n, ast.Call)
+                wanted = ACTIVATIONS[_name(n.func)]
+                new = ast.Call(
+                    func=ast.Attribute(value=ast.Name("np"), attr="maximum"),
+                    args=[n.args[0], ast.Constant(0.0)],
+                    keywords=[],
+                )
+                return new, f"ReLU (`np.maximum(x, 0)`) is used where {wanted} is wanted"
+
+            yield "activation", relu
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in STRICT:
 
         def strict(n: ast.AST) -> Change:
@@ -220,6 +236,9 @@ def _changes(
         )
     if isinstance(node, ast.Attribute) and node.attr == "T":
         yield "transpose", lambda n: (n.value, "a transpose (`.T`) is left out")  # type: ignore[attr-defined]
+
+
+ACTIVATIONS = {"gelu": "GELU", "silu": "SiLU", "swish": "SiLU"}
 
 
 def _loop_changes(node: ast.For | ast.While) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
@@ -352,6 +371,21 @@ def _binop_changes(
             return product.left, f"{what} (the matrix product and its bias) is left out"
 
         yield "projection", projection
+    if isinstance(node.op, ast.MatMult) and _weight(node.right):
+
+        def transposed(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp)
+            w = n.right
+            q = _quote(w.value if isinstance(w, ast.Attribute) else w, names)
+            if isinstance(w, ast.Attribute) and w.attr == "T":
+                n.right = w.value
+                return n, f"the weight {q or ''} is used as stored, not transposed".replace(
+                    "  ", " "
+                )
+            n.right = ast.Attribute(value=w, attr="T")
+            return n, f"the weight {q or ''} is used transposed (`W.T` for `W`)".replace("  ", " ")
+
+        yield "transposed", transposed
     if (
         isinstance(node.op, ast.Add)
         and isinstance(node.left, ast.BinOp)
