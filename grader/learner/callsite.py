@@ -26,7 +26,15 @@ _NAMES = (ast.Name, ast.Attribute, ast.Subscript)
 
 def argument_sources(tb: TracebackType) -> tuple[list[str], dict[str, str]] | None:
     """The source text of each argument of the call that `tb`'s frame was making: positional
-    ones in order, keyword ones by name. None when it cannot be read exactly."""
+    ones in order, keyword ones by name. None when it cannot be read exactly (a report never
+    fails for want of it)."""
+    try:
+        return _argument_sources(tb)
+    except Exception:  # noqa: BLE001 - e.g. a source line that does not parse as it should
+        return None
+
+
+def _argument_sources(tb: TracebackType) -> tuple[list[str], dict[str, str]] | None:
     code = tb.tb_frame.f_code
     positions = getattr(code, "co_positions", None)
     if positions is None or tb.tb_lasti < 0:
@@ -68,7 +76,7 @@ def readable(value_text: str, source: str | None) -> str:
         return value_text
     try:
         expr = ast.parse(source, mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError):
         return value_text
     if not isinstance(expr, _NAMES) or len(source) > LONG:
         return value_text
