@@ -15,14 +15,17 @@ Variants that neither suite catches are counted, and listed with `--survivors`: 
 equivalent to the reference (a boundary that no valid input reaches, a change to an error
 message's wording), which no test can catch. Read them one by one: a survivor that is a real
 mistake is an input regime that neither suite reaches. Of the 47 survivors before the visible
-checks of 2026-12-07, 13 were real (a two-id text that still merges, a negative id in a
+checks of 2026-12-07, 12 were real (a two-id text that still merges, a negative id in a
 gradient, a cosine matrix just past 1, rows of logits 1000 apart, probabilities adding up to a
 hair under 1, a full context, attention heads of very different scale); each now has a
-visible check. The 34 left are equivalent rewrites, message wording, or, for 2.2's `forward`
-skipping blocks, a mistake that only the later lessons' tests can see (2.2's own tests cannot
-run a block before lesson 2.4 exists). The `projection`, `bias`, `residual`, `transposed` and
-`activation` families (528 variants in all) add two survivors, both equivalent: the bias of the keys adds q . b_k to every
-score of a query, and a softmax does not change when one constant is added to its row.
+visible check. The 35 left are equivalent rewrites, an error message's wording, checks of
+inputs the contract leaves open (`d_model` 0, `T` 0, no layers), an extra cached step after
+the last token (its result unused), 2.3's `top_k_filter` returning its own float64 input
+(not a copy) when k is at least V, or 2.2's `forward` skipping its blocks, a mistake that
+only the later lessons' tests can see (2.2's own tests cannot run a block before lesson 2.4
+exists). The `projection`, `bias`, `residual`, `transposed` and `activation` families (528
+variants in all) add two survivors, both equivalent: the bias of the keys adds q . b_k to
+every score of a query, and a softmax does not change when one constant is added to its row.
 
 It runs each variant in a forked pytest (grader.runs.run_suite), about 0.3 s each: some 460
 variants take under 3 minutes on 2 cores.
