@@ -584,10 +584,9 @@ def _call_text(frame: FrameType, name: str, caller: TracebackType | None = None)
     sources = callsite.argument_sources(caller) if caller is not None else None
     if sources is None or names != info.args or len(sources[0]) > len(names):
         return text
-    extra = dict(info.locals.get(info.keywords) or {}) if info.keywords else {}
-    passed = {k: info.locals[k] if k in names else extra.get(k) for k in sources[1]}
-    if any(k not in names and k not in extra for k in sources[1]):
+    if any(k not in names and k not in kwargs for k in sources[1]):
         return text
+    passed = {k: info.locals[k] if k in names else kwargs[k] for k in sources[1]}
     return callsite.call_text(short_name, args[: len(sources[0])], passed, sources, _text)
 
 
