@@ -22,7 +22,11 @@ The evidence rule (a wrong name costs a learner more than no name):
 
 - An *observation* (what the numbers show: "every value is 2 times the expected one", "the
   two values are swapped") is given whenever it is exactly true, and is labelled
-  "How it differs: ...", so that it never reads as a cause.
+  "How it differs: ...", so that it never reads as a cause. The observations of order,
+  length, text, keys and shape (two values swapped, one item missing at the start, the right
+  letters in other capitals...) carry the cause they wait for (`causes`), which is shown only
+  when the learner's function does the same on a probe and nothing else on any other
+  (`probes.holds_elsewhere`), never on one answer alone.
 - A *cause* ("Diagnosis: ...: a factor of 2 is missing") is attached only when the relation is
   confirmed on more than one independent value, or on a second input (the learner's function
   run on a probe shows the same cause there, and no other difference on any other probe:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from . import causes
 from .finding import NOTHING, Finding, found
 
 RTOL = 1e-6
@@ -152,7 +153,11 @@ def reshaped(a: np.ndarray, b: np.ndarray) -> Finding:
                 f"the right values with shape {a.shape}, expected {b.shape}",
                 "an extra or missing axis of length 1 (keepdims, [None] or a reshape)",
             )
-        return Finding(f"the right values in the wrong shape: {a.shape}, expected {b.shape}")
+        return found(
+            f"the right values in the wrong shape: {a.shape}, expected {b.shape}",
+            causes.SHAPE,
+            False,
+        )
     return NOTHING
 
 
@@ -165,10 +170,14 @@ def one_row(a: np.ndarray, b: np.ndarray) -> Finding:
             which = "the first" if rows[0] == 0 else "the last"
             return found(
                 f"that is only {which} row of the expected result (shape {b.shape})",
-                "keep every row",
+                causes.ONE_ROW,
                 a.size >= 2,
             )
-        return Finding(f"that is only row {rows[0]} of the expected result (shape {b.shape})")
+        return found(
+            f"that is only row {rows[0]} of the expected result (shape {b.shape})",
+            causes.ONE_ROW,
+            False,
+        )
     return NOTHING
 
 
@@ -182,7 +191,9 @@ def reversed_(a: np.ndarray, b: np.ndarray) -> Finding:
         if not close(b, flipped) and close(a, flipped):
             if b.shape[axis] == 2:  # one swap is one event: an observation only
                 unit = "values" if b.ndim == 1 else ("rows" if axis == 0 else "columns")
-                return Finding(f"the two {unit} are swapped{_where(axis, b.ndim)}")
+                return found(
+                    f"the two {unit} are swapped{_where(axis, b.ndim)}", causes.SWAPPED, False
+                )
             what = "sequence" if b.ndim == 1 else "result"
             return found(
                 f"that is the expected {what} in reverse order{_where(axis, b.ndim)}",
@@ -525,6 +536,12 @@ def signs(a: np.ndarray, b: np.ndarray) -> Finding:
     return NOTHING
 
 
+OFF_BY_ONE = (
+    "an off-by-one (numbering from 1 instead of 0, < instead of <=, or a range that ends one step "
+    "off)"
+)
+
+
 def integer_shift(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or not np.isfinite(a).all() or not np.isfinite(b).all():
         return NOTHING
@@ -538,12 +555,13 @@ def integer_shift(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.size == 1 and abs(float(b.flat[0])) < 2:
         return NOTHING
     if a.size == 1:  # one number: an observation, never a cause
-        return Finding(f"that is {'one more' if moved[0] > 0 else 'one less'} than expected")
+        return found(
+            f"that is {'one more' if moved[0] > 0 else 'one less'} than expected", OFF_BY_ONE, False
+        )
     count = "every value is" if moved.size == d.size else f"{moved.size} of {d.size} values are"
     return found(
         f"{count} {more}",
-        "an off-by-one (numbering from 1 instead of 0, < instead of <=, or a range that ends "
-        "one step off)",
+        OFF_BY_ONE,
         moved.size >= 2 and len(set(b[d != 0].tolist())) >= 2,
     )
 
@@ -606,14 +624,15 @@ def reordered(a: np.ndarray, b: np.ndarray) -> Finding:
             diff = np.flatnonzero(~_close_mask(a, b))
             if diff.size == 2:
                 i, j = (int(k) for k in diff)
-                return Finding(f"the right values, but those at positions {i} and {j} are swapped")
-            return Finding("the right values in the wrong order")
+                how = f"the right values, but those at positions {i} and {j} are swapped"
+                return found(how, causes.SWAPPED, False)
+            return found("the right values in the wrong order", causes.REORDERED, False)
         return NOTHING
     if _rows(a) == _rows(b):
-        return Finding("the right rows in the wrong order")
+        return found("the right rows in the wrong order", causes.REORDERED, False)
     at, bt = np.moveaxis(a, -1, 0), np.moveaxis(b, -1, 0)
     if _rows(at) == _rows(bt):
-        return Finding("the right columns in the wrong order")
+        return found("the right columns in the wrong order", causes.REORDERED, False)
     return NOTHING
 
 
@@ -628,12 +647,15 @@ def missing_or_extra(a: np.ndarray, b: np.ndarray) -> Finding:
                 where = {0: f"the first {unit}", m - 1: f"the last {unit}"}.get(
                     i, f"the {unit} at index {i}"
                 )
-                return Finding(f"one {unit} is missing: {where} of the expected result")
+                how = f"one {unit} is missing: {where} of the expected result"
+                return found(how, causes.MISSING[causes.edge(i, m)], False)
     if n == m + 1:
         for i in range(n):
             if close(np.delete(a, i, axis=0), b):
                 where = {0: "at the start", n - 1: "at the end"}.get(i, f"at index {i}")
-                return Finding(f"one {unit} too many, {where}")
+                return found(
+                    f"one {unit} too many, {where}", causes.EXTRA[causes.edge(i, n)], False
+                )
     if 0 < n < m:
         if close(a, b[:n]):
             return found(
@@ -642,7 +664,7 @@ def missing_or_extra(a: np.ndarray, b: np.ndarray) -> Finding:
                 n >= 2,
             )
         if close(a, b[m - n :]):
-            return Finding(f"only the last {n} of the {m} expected {unit}s")
+            return found(f"only the last {n} of the {m} expected {unit}s", causes.ONLY_LAST, False)
     if n > m > 0:
         if close(a[:m], b):
             return found(
@@ -651,7 +673,9 @@ def missing_or_extra(a: np.ndarray, b: np.ndarray) -> Finding:
                 m >= 2,
             )
         if close(a[n - m :], b):
-            return Finding(f"the {m} expected {unit}s preceded by {n - m} more")
+            return found(
+                f"the {m} expected {unit}s preceded by {n - m} more", causes.PRECEDED, False
+            )
     return NOTHING
 
 

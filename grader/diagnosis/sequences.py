@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import causes
 from .finding import NOTHING, Finding, found
 from .outputs import Labels
 
@@ -29,7 +30,7 @@ def _order(g: list[str], e: list[str], unit: str) -> Finding:
     if len(g) != len(e) or len(e) < 2 or g == e:
         return NOTHING
     if len(e) == 2 and g == e[::-1]:
-        return Finding(f"the two {unit}s are swapped")
+        return found(f"the two {unit}s are swapped", causes.SWAPPED, False)
     if g == e[::-1] and e != e[::-1]:
         return found(
             f"the expected {unit}s in reverse order",
@@ -49,10 +50,12 @@ def _order(g: list[str], e: list[str], unit: str) -> Finding:
     if sorted(g) == sorted(e):
         diff = [i for i, (a, b) in enumerate(zip(g, e)) if a != b]
         if len(diff) == 2:
-            return Finding(
-                f"the right {unit}s, but those at positions {diff[0]} and {diff[1]} are swapped"
+            return found(
+                f"the right {unit}s, but those at positions {diff[0]} and {diff[1]} are swapped",
+                causes.SWAPPED,
+                False,
             )
-        return Finding(f"the right {unit}s in the wrong order")
+        return found(f"the right {unit}s in the wrong order", causes.REORDERED, False)
     return NOTHING
 
 
@@ -65,13 +68,15 @@ def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> F
                     i, f"the {unit} at index {i}"
                 )
                 item = repr(expected[i]) if len(repr(expected[i])) <= 40 else ""
-                return Finding(f"one {unit} is missing: {where}" + (f", {item}" if item else ""))
+                how = f"one {unit} is missing: {where}" + (f", {item}" if item else "")
+                return found(how, causes.MISSING[causes.edge(i, m)], False)
     if n == m + 1:
         for i in range(n):
             if g[:i] + g[i + 1 :] == e:
                 where = {0: "at the start", n - 1: "at the end"}.get(i, f"at index {i}")
                 item = repr(got[i]) if len(repr(got[i])) <= 40 else ""
-                return Finding(f"one {unit} too many, {where}" + (f": {item}" if item else ""))
+                how = f"one {unit} too many, {where}" + (f": {item}" if item else "")
+                return found(how, causes.EXTRA[causes.edge(i, n)], False)
     if 0 < n < m:
         if g == e[:n]:
             return found(
@@ -80,7 +85,7 @@ def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> F
                 n >= 2,
             )
         if g == e[m - n :]:
-            return Finding(f"only the last {n} of the {m} expected {unit}s")
+            return found(f"only the last {n} of the {m} expected {unit}s", causes.ONLY_LAST, False)
     if n > m > 0:
         if g[:m] == e:
             return found(
@@ -89,13 +94,15 @@ def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> F
                 m >= 2,
             )
         if g[n - m :] == e:
-            return Finding(f"the {m} expected {unit}s preceded by {n - m} more")
+            return found(
+                f"the {m} expected {unit}s preceded by {n - m} more", causes.PRECEDED, False
+            )
     return NOTHING
 
 
 def _text(got: str, expected: str) -> Finding:
     if got.lower() == expected.lower():
-        return Finding("the right letters with different capitals")
+        return found("the right letters with different capitals", causes.CAPITALS, False)
     try:
         mojibake = expected.encode("utf-8").decode("latin-1")
     except UnicodeError:
@@ -110,7 +117,11 @@ def _text(got: str, expected: str) -> Finding:
     if "\ufffd" in expected and "\ufffd" not in got and len(got) < len(expected):
         return Finding("the U+FFFD (�) characters of the expected text are missing")
     if got.split() == expected.split() or got.replace(" ", "") == expected.replace(" ", ""):
-        return Finding("the right text apart from spaces (a space missing, extra or moved)")
+        return found(
+            "the right text apart from spaces (a space missing, extra or moved)",
+            causes.SPACES,
+            False,
+        )
     return NOTHING
 
 
@@ -179,9 +190,15 @@ def describe_dict(got: Any, expected: Any, describe: Describe) -> Finding:
     labels = Labels()
     same = all(labels.of([got[k]]) == labels.of([expected[k]]) for k in shared)
     if same and len(missing) == 1 and not extra:
-        return Finding(f"the key {missing[0]!r} is missing (the other entries are right)")
+        return found(
+            f"the key {missing[0]!r} is missing (the other entries are right)",
+            causes.KEY_MISSING,
+            False,
+        )
     if same and len(extra) == 1 and not missing:
-        return Finding(f"an extra key {extra[0]!r} (the other entries are right)")
+        return found(
+            f"an extra key {extra[0]!r} (the other entries are right)", causes.KEY_EXTRA, False
+        )
     if missing or extra:
         return NOTHING
     diff = [k for k in expected if labels.of([got[k]]) != labels.of([expected[k]])]
@@ -193,5 +210,5 @@ def describe_dict(got: Any, expected: Any, describe: Describe) -> Finding:
         if finding:
             return finding.within("taking the values in key order")
     if sorted(labels.of(values_g) or []) == sorted(labels.of(values_e) or []) and len(diff) >= 2:
-        return Finding("the right values under the wrong keys")
+        return found("the right values under the wrong keys", causes.WRONG_KEYS, False)
     return NOTHING

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from grader import manifest, runs
-from grader.diagnosis import known, probes
+from grader.diagnosis import causes, known, probes
 from grader.diagnosis.outputs import Unstable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -233,4 +233,92 @@ def test_a_detectors_cause_is_given_when_a_probe_shows_the_same_and_only_then(
     assert "Diagnosis" not in testing.explain(*args)
     monkeypatch.setattr(current, "modules", ())  # a graded run: no probe
     assert "Diagnosis" not in diagnose(*args, has_expected=True)
+    known._load.cache_clear()
+
+
+def _reference_end_marks(xs):
+    return [0, *xs, 9]
+
+
+@pytest.mark.parametrize(
+    "reference, wrong, other, observed, cause",
+    [
+        (  # two values in each other's place
+            _reference_end_marks,
+            lambda xs: [9, *xs, 0],
+            lambda xs: [0, *xs, 8],
+            "the right values, but those at positions 0 and 5 are swapped",
+            causes.SWAPPED,
+        ),
+        (  # a window one too short: the first item missing
+            lambda xs: xs[-3:],
+            lambda xs: xs[-2:],
+            lambda xs: xs[-3:][::-1],
+            "one element is missing: the first element",
+            causes.MISSING["first"],
+        ),
+        (  # one past the end
+            lambda xs: xs[:-1],
+            lambda xs: list(xs),
+            lambda xs: xs[:-2],
+            "one element too many, at the end",
+            causes.EXTRA["last"],
+        ),
+    ],
+    ids=["swapped", "missing-first", "extra-last"],
+)
+def test_an_observation_of_order_or_length_is_a_cause_only_when_a_probe_shows_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference, wrong, other, observed, cause
+):
+    """What the order and length detectors see (two values swapped, one missing at an end,
+    one too many) is an observation on one answer ("How it differs:"); the learner's function
+    doing the same on a probe (another input of the lesson's checks) makes it a cause
+    ("Diagnosis:"). A probe where the function is right is no evidence; one where it differs
+    in another way rules the cause out; a graded run, with no probe, gives the observation."""
+    import types
+    from contextlib import contextmanager
+
+    from grader import current, testing
+    from grader.diagnosis import diagnose
+    from grader.diagnosis.outputs import call_key, encode
+
+    probe = call_key("f([1, 2, 3, 4, 5])")
+    stored = {
+        "fn": "f", "args": probes.encode_args(([1, 2, 3, 4, 5],)),
+        "kwargs": probes.encode_args({}), "want": probes.encode_args(reference([1, 2, 3, 4, 5])),
+    }  # fmt: skip
+    data = known.build(
+        {"ch/l/other": [(probe, encode([-1]))]}, {"ch/l/other": "Other."}, {}, {probe: stored}
+    )
+    path = tmp_path / "bank.json"
+    known.write(data, path)
+    monkeypatch.setenv(known.DATA_ENV, str(path))
+    monkeypatch.setenv(known.VARIANTS_ENV, str(tmp_path / "none.json"))
+    known._load.cache_clear()
+
+    @contextmanager
+    def unbounded(seconds):
+        yield [False]
+
+    def learner(f):
+        module = types.ModuleType("learner_module")
+        module.f = f
+        monkeypatch.setattr(current, "modules", (module,))
+        monkeypatch.setattr(current, "bound", unbounded)
+
+    xs = [4, 5, 6, 7]
+    args = (f"f({xs})", wrong(xs), reference(xs))
+    monkeypatch.setattr(current, "modules", ())  # a graded run: no probe
+    alone = diagnose(*args, has_expected=True)
+    assert alone.startswith("How it differs: ") and observed in alone, alone
+    assert cause not in alone
+    learner(wrong)
+    msg = testing.explain(*args)
+    assert f"Diagnosis: {observed}" in msg and cause in msg and "another input" in msg, msg
+    learner(lambda ys: reference(ys) if ys != xs else wrong(ys))  # right on the probe
+    msg = testing.explain(*args)
+    assert "Diagnosis" not in msg and observed in msg, msg
+    learner(lambda ys: other(ys) if ys != xs else wrong(ys))  # another difference there
+    msg = testing.explain(*args)
+    assert "Diagnosis" not in msg and cause not in msg, msg
     known._load.cache_clear()
