@@ -59,8 +59,12 @@ def call(name: str, *args: Any, **kwargs: Any) -> str:
     parts = [_text(a) for a in args] + [f"{k}={_text(v)}" for k, v in kwargs.items()]
     text = f"{name}({', '.join(parts)})"
     # the real inputs, for the diagnosis's probes and records
+    labels: dict[tuple[str, Any], str] = {
+        ("a", i): a.label for i, a in enumerate(args) if isinstance(a, Shown)
+    }
+    labels.update({("k", k): v.label for k, v in kwargs.items() if isinstance(v, Shown)})
     current.remember(
-        text, name, tuple(_real(a) for a in args), {k: _real(v) for k, v in kwargs.items()}
+        text, name, tuple(_real(a) for a in args), {k: _real(v) for k, v in kwargs.items()}, labels
     )
     return text
 

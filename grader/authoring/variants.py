@@ -57,7 +57,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 9  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 10  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -223,7 +223,7 @@ def _changes(
 
         yield "strict", strict
     if isinstance(node, ast.Subscript):
-        yield from _subscript_changes(node)
+        yield from _subscript_changes(node, names)
     if isinstance(node, (ast.For, ast.While)) and not node.orelse:
         yield from _loop_changes(node)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and _int(node) is None:
@@ -640,7 +640,7 @@ def _call_changes(
 
 
 def _subscript_changes(
-    node: ast.Subscript,
+    node: ast.Subscript, names: frozenset[str]
 ) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
     index = _int(node.slice)
     if index in (0, -1):
@@ -660,7 +660,15 @@ def _subscript_changes(
     sl = node.slice
     if isinstance(sl, ast.Slice):
         if sl.step is not None and _int(sl.step) == -1 and sl.lower is None and sl.upper is None:
-            yield "order", lambda n: (n.value, "the order is not reversed (`[::-1]` left out)")  # type: ignore[attr-defined]
+
+            def unreversed(n: ast.AST) -> Change:
+                assert isinstance(n, ast.Subscript)
+                what = _quote(n.value, names)  # what is not reversed, when it reads as the task's
+                if what:
+                    return n.value, f"{what} is not reversed (`{ast.unparse(n)}` left out)"
+                return n.value, "the order is not reversed (`[::-1]` left out)"
+
+            yield "order", unreversed
         for bound in ("lower", "upper"):
             if getattr(sl, bound) is None or sl.step is not None:
                 continue

@@ -386,6 +386,7 @@ def probe_calls(jobs: list[tuple[Lesson, MisconceptionRun]]) -> dict[str, dict[s
             module = loader.load(entry, entry.root / "solutions")
         except loader.LessonLoadError:
             continue
+        inputs = probes.declared_inputs(entry.test_path)  # what a stored {"ref": label} is
         for key, found in sorted(rows_by_key.items()):
             tried: set[str] = set()
             for row in found:
@@ -397,11 +398,12 @@ def probe_calls(jobs: list[tuple[Lesson, MisconceptionRun]]) -> dict[str, dict[s
                 tried.add(text)
                 try:
                     got = fn(
-                        *probes.decode_args(stored["args"]), **probes.decode_args(stored["kwargs"])
+                        *probes.decode_args(stored["args"], inputs),
+                        **probes.decode_args(stored["kwargs"], inputs),
                     )
                     if outputs.close(outputs.encode(got), row["want"]["value"]):
                         kept[key] = _with_want(stored, got)
-                        _add_derived(kept, key, stored, fn)
+                        _add_derived(kept, key, stored, fn, inputs)
                         break
                 except Exception:  # noqa: BLE001 - an input the reference cannot take: no probe
                     continue
@@ -418,13 +420,20 @@ def rerun_calls(
 
 
 def _add_derived(
-    kept: dict[str, dict[str, Any]], key: str, stored: dict[str, Any], fn: Callable[..., Any]
+    kept: dict[str, dict[str, Any]],
+    key: str,
+    stored: dict[str, Any],
+    fn: Callable[..., Any],
+    inputs: dict[str, Any],
 ) -> None:
     """The check's derived probes (grader.diagnosis.probes.derived) that the reference takes,
     returning finite numbers there."""
     for suffix, made in probes.derived(stored):
         try:
-            got = fn(*probes.decode_args(made["args"]), **probes.decode_args(made["kwargs"]))
+            got = fn(
+                *probes.decode_args(made["args"], inputs),
+                **probes.decode_args(made["kwargs"], inputs),
+            )
             text = json.dumps(outputs.encode(got))
         except Exception:  # noqa: BLE001 - an input the reference cannot take: no probe
             continue

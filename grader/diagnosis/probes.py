@@ -40,11 +40,24 @@ _CALLED = re.compile(r"\s*([A-Za-z_][\w.]*)\s*\(")
 
 
 # -- inputs, stored exactly ---------------------------------------------------------------------
+class Ref:
+    """An input stored by the label its test module declares it under (`PROBE_INPUTS`, label ->
+    a function of no argument that returns it): a tokenizer or a model's parameters, which
+    have no exact JSON form or a large one."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+
 def encode_args(value: Any, depth: int = 0) -> Any:
     """An exact, tagged JSON form of a call's input (see decode_args); raises Unstable for a
-    value it cannot store (an object, a tokenizer, a set)."""
+    value it cannot store (an object, a tokenizer, a set) unless it is a Ref."""
     if depth > 12:
         raise Unstable("nested too deep")
+    if isinstance(value, Ref):
+        return {"ref": value.label}
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
@@ -70,11 +83,30 @@ def encode_args(value: Any, depth: int = 0) -> Any:
     raise Unstable(f"an input of type {type(value).__name__}")
 
 
-def decode_args(tree: Any) -> Any:
-    """The value that encode_args stored: a fresh copy each time."""
+def _fresh(value: Any) -> Any:
+    """A copy of the lists, dicts and arrays of an input (the code a probe runs may change
+    them in place); other objects (a tokenizer) are shared as they are."""
+    if type(value) is dict:
+        return {k: _fresh(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_fresh(v) for v in value]
+    if type(value) is tuple:
+        return tuple(_fresh(v) for v in value)
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.ndarray):
+        return value.copy()
+    return value
+
+
+def decode_args(tree: Any, inputs: dict[str, Any] | None = None) -> Any:
+    """The value that encode_args stored: a fresh copy each time. A reference ({"ref": label})
+    is rebuilt by `inputs[label]()`, by default the running test module's PROBE_INPUTS
+    (grader.current.inputs); a label that is not there raises KeyError (no probe)."""
     if not isinstance(tree, dict):
         return tree
     ((tag, body),) = tree.items()
+    if tag == "ref":
+        return _fresh((current.inputs if inputs is None else inputs)[body]())
     if tag == "i":
         return int(body)
     if tag == "f":
@@ -82,11 +114,11 @@ def decode_args(tree: Any) -> Any:
     if tag == "b":
         return bytes.fromhex(body)
     if tag == "l":
-        return [decode_args(v) for v in body]
+        return [decode_args(v, inputs) for v in body]
     if tag == "t":
-        return tuple(decode_args(v) for v in body)
+        return tuple(decode_args(v, inputs) for v in body)
     if tag == "d":
-        return {decode_args(k): decode_args(v) for k, v in body}
+        return {decode_args(k, inputs): decode_args(v, inputs) for k, v in body}
     import numpy as np
 
     if tag == "a":
@@ -103,12 +135,23 @@ def stored_call(call_text: str) -> dict[str, Any] | None:
     seen = current.calls.get(call_text)
     if seen is None:
         return None
-    name, args, kwargs = seen
+    name, args, kwargs, labels = seen
+
+    def ref(where: tuple[str, Any], value: Any) -> Any:
+        """A Ref for an input shown by a label that the test module declares, and that is the
+        very input the declaration returns (else the value itself)."""
+        label = labels.get(where)
+        make = current.inputs.get(label) if label else None
+        try:
+            return Ref(label) if label and make is not None and make() is value else value
+        except Exception:  # noqa: BLE001 - a declaration that fails: the value as it is
+            return value
+
     try:
         stored = {
             "fn": name,
-            "args": encode_args(tuple(args)),
-            "kwargs": encode_args(dict(kwargs)),
+            "args": encode_args(tuple(ref(("a", i), a) for i, a in enumerate(args))),
+            "kwargs": encode_args({k: ref(("k", k), v) for k, v in kwargs.items()}),
         }
     except (Unstable, RecursionError, ValueError, TypeError, OverflowError):
         return None
@@ -117,6 +160,26 @@ def stored_call(call_text: str) -> dict[str, Any] | None:
     if len(json.dumps(stored)) > MAX_ARGS:
         return None
     return stored
+
+
+def declared_inputs(test_file: Any) -> dict[str, Any]:
+    """The PROBE_INPUTS of a visible test file, loaded from its path (outside a test run: when
+    the bank is recorded); {} when it declares none or cannot be loaded."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(test_file)
+    name = "_hexahype_probe_inputs_" + "_".join(path.with_suffix("").parts[-3:])
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            return {}
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except Exception:  # noqa: BLE001 - a test file that cannot load declares nothing
+        return {}
+    found = getattr(module, "PROBE_INPUTS", None)
+    return dict(found) if isinstance(found, dict) else {}
 
 
 DERIVED = (":p1", ":p2")  # the keys of a check's derived probes: its call key and one of these

@@ -227,7 +227,12 @@ class Guard:
         )
         timer = self._timer
         usable = timer is not None and timer._signal and self._timer_item is item
-        current.running(found, self._bounded if usable else None)
+        declared = getattr(getattr(item, "module", None), "PROBE_INPUTS", None)
+        current.running(
+            found,
+            self._bounded if usable else None,
+            declared if isinstance(declared, dict) else None,
+        )
         try:
             yield from self._in_phase()
         finally:

@@ -99,8 +99,12 @@ def test_the_stored_probes_are_inputs_the_reference_takes():
                 else by_package[name.rsplit("/", 1)[0]]
             )
             fn = getattr(loader.load(lesson, ROOT / "solutions"), stored["fn"])
+            inputs = probes.declared_inputs(lesson.test_path)  # an input stored by its label
             with np.errstate(all="ignore"):
-                fn(*probes.decode_args(stored["args"]), **probes.decode_args(stored["kwargs"]))
+                fn(
+                    *probes.decode_args(stored["args"], inputs),
+                    **probes.decode_args(stored["kwargs"], inputs),
+                )
 
 
 def _bpe_run(tmp_path: Path, body: str) -> dict[str, str]:
@@ -322,3 +326,57 @@ def test_an_observation_of_order_or_length_is_a_cause_only_when_a_probe_shows_th
     msg = testing.explain(*args)
     assert "Diagnosis" not in msg and cause not in msg, msg
     known._load.cache_clear()
+
+
+def test_an_input_shown_by_a_declared_label_is_stored_by_reference_and_rebuilt_fresh(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A tokenizer or a model's parameters has no exact JSON form (or a large one): a test
+    module that declares it in PROBE_INPUTS (label -> a function that returns it) lets a check
+    that shows it by that label be a probe. It is stored as {"ref": label} and rebuilt from the
+    declaration, its arrays and dicts as fresh copies (the learner's code may change them in
+    place), an object as it is. A value shown by a declared label that is not the declared one
+    is not stored by reference; a label that nothing declares rebuilds nothing."""
+    from grader import current, testing
+
+    class Tok:
+        pass
+
+    tok, params = Tok(), {"w": np.arange(3.0)}
+    monkeypatch.setattr(current, "inputs", {"<tok>": lambda: tok, "<p>": lambda: params})
+    text = testing.call("f", testing.shown(tok, "<tok>"), [1, 2], p=testing.shown(params, "<p>"))
+    assert text == "f('<tok>', [1, 2], p='<p>')"
+    stored = probes.stored_call(text)
+    assert stored is not None
+    assert stored["args"] == {"t": [{"ref": "<tok>"}, {"l": [1, 2]}]}
+    assert stored["kwargs"] == {"d": [["p", {"ref": "<p>"}]]}
+    args, kwargs = probes.decode_args(stored["args"]), probes.decode_args(stored["kwargs"])
+    assert args[0] is tok and args[1] == [1, 2]
+    kwargs["p"]["w"][0] = 99.0
+    assert params["w"][0] == 0.0 and kwargs["p"] is not params
+    assert probes.stored_call(testing.call("f", testing.shown(Tok(), "<tok>"))) is None
+    monkeypatch.setattr(current, "inputs", {})
+    with pytest.raises(KeyError):
+        probes.decode_args({"ref": "<tok>"})
+
+
+def test_the_lessons_with_a_tokenizer_or_a_model_as_input_have_probes():
+    """Lessons 1.9 (a toy tokenizer), 2.5 and 2.6 (a seeded GPT) declare those inputs, and the
+    stored probes of their checks refer to them (test_the_stored_probes_are_inputs_the_
+    reference_takes runs the reference on every one)."""
+    course = manifest.load(ROOT)
+    fns = {
+        "1.9": {"letters_hidden", "token_tax", "trailing_space_effect", "reversal_cost"},
+        "2.5": {"prefill", "generate"},
+        "2.6": {"generate_cached"},
+    }
+    calls: dict[str, dict] = {}
+    for path in (known.DATA, known.VARIANTS):
+        calls.update(json.loads(path.read_text(encoding="utf-8"))["calls"])
+    for lesson_id, names in fns.items():
+        declared = probes.declared_inputs(course.get(lesson_id).test_path)
+        assert declared, lesson_id
+        referred = {
+            c["fn"] for c in calls.values() if '"ref"' in json.dumps(c) and c["fn"] in names
+        }
+        assert referred, (lesson_id, names)

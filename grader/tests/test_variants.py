@@ -317,7 +317,9 @@ def test_the_stored_variants_are_fresh_small_and_named_in_the_data():
     assert report.ok, report.problems
     data = json.loads(known.VARIANTS.read_text(encoding="utf-8"))
     assert set(data["lessons"]) == {e.id for e in lessons}
-    assert known.VARIANTS.stat().st_size < 500_000  # with the probes' inputs and results
+    # with the probes' inputs and results (stored by reference for a model or a tokenizer);
+    # read once, on the first failing check of a run
+    assert known.VARIANTS.stat().st_size < 600_000
     assert set(data["first"]) == set(data["mistakes"]) and len(data["mistakes"]) >= 100
     local = variants.defined_functions([e.solution_path.read_text("utf-8") for e in lessons])
     generated = {}

@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from grader.testing import call, explain, raises
+from grader.testing import call, explain, raises, shown
 
 TOY_PATTERN = r""" ?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 TOY_MERGES = [b"st", b"str", b"aw", b"be", b"rr", b"rry", b"berry"]
@@ -35,6 +35,11 @@ def toy():
     )
 
 
+# The inputs that messages show by a label, for the diagnosis (grader.diagnosis.probes): it may
+# run your function again on the inputs of the other checks, and these rebuild the tokenizer.
+PROBE_INPUTS = {"<toy>": toy}
+
+
 def ids(text):
     """The toy's ids for a text that no merge applies to: its UTF-8 bytes."""
     return list(text.encode("utf-8"))
@@ -47,19 +52,23 @@ def test_letters_hidden_strawberry_arrives_in_pieces(quirks):
     hint = ""
     if got == list("strawberry"):
         hint = "return the token pieces (decode each id on its own), not the letters."
-    assert got == want, explain(call("letters_hidden", "<toy>", "strawberry"), got, want, hint)
+    assert got == want, explain(
+        call("letters_hidden", shown(toy(), "<toy>"), "strawberry"), got, want, hint
+    )
 
 
 def test_letters_hidden_without_merges_is_one_piece_per_byte(quirks):
     got = quirks.letters_hidden(toy(), "hi")
-    assert got == ["h", "i"], explain(call("letters_hidden", "<toy>", "hi"), got, ["h", "i"])
+    assert got == ["h", "i"], explain(
+        call("letters_hidden", shown(toy(), "<toy>"), "hi"), got, ["h", "i"]
+    )
 
 
 def test_letters_hidden_pieces_spell_the_word(quirks):
     word = "strawberries"
     got = quirks.letters_hidden(toy(), word)
     assert isinstance(got, list) and "".join(got) == word and len(got) < len(word), explain(
-        call("letters_hidden", "<toy>", word),
+        call("letters_hidden", shown(toy(), "<toy>"), word),
         got,
         expected_text=f"pieces that join back to {word!r}, fewer than its letters",
     )
@@ -72,12 +81,14 @@ def test_digit_groups_chunks_of_three_from_the_left(quirks):
     hint = ""
     if got == ["1234567"]:
         hint = "decode each token id on its own, not the whole list of ids at once."
-    assert got == want, explain(call("digit_groups", "<toy>", "1234567"), got, want, hint)
+    assert got == want, explain(
+        call("digit_groups", shown(toy(), "<toy>"), "1234567"), got, want, hint
+    )
 
 
 def test_digit_groups_of_a_short_number(quirks):
     got = quirks.digit_groups(toy(), "42")
-    assert got == ["42"], explain(call("digit_groups", "<toy>", "42"), got, ["42"])
+    assert got == ["42"], explain(call("digit_groups", shown(toy(), "<toy>"), "42"), got, ["42"])
 
 
 # -- whitespace_variants --------------------------------------------------------------------
@@ -101,7 +112,10 @@ def test_whitespace_variants_has_the_four_keys(quirks):
         "upper": ids("HI"),
     }
     assert got == want, explain(
-        call("whitespace_variants", "<toy>", "hi"), got, want, variants_hint(got, "hi")
+        call("whitespace_variants", shown(toy(), "<toy>"), "hi"),
+        got,
+        want,
+        variants_hint(got, "hi"),
     )
 
 
@@ -110,7 +124,7 @@ def test_whitespace_variants_space_goes_in_front(quirks):
     want = ids(" new york")
     hint = variants_hint(got, "new york")
     assert isinstance(got, dict) and got.get("leading_space") == want, explain(
-        call("whitespace_variants", "<toy>", "new york") + '["leading_space"]',
+        call("whitespace_variants", shown(toy(), "<toy>"), "new york") + '["leading_space"]',
         got.get("leading_space") if isinstance(got, dict) else got,
         want,
         hint,
@@ -122,7 +136,7 @@ def test_whitespace_variants_capitalize_only_the_first_letter(quirks):
     want = ids("New york")
     hint = variants_hint(got, "new york")
     assert isinstance(got, dict) and got.get("capitalized") == want, explain(
-        call("whitespace_variants", "<toy>", "new york") + '["capitalized"]',
+        call("whitespace_variants", shown(toy(), "<toy>"), "new york") + '["capitalized"]',
         got.get("capitalized") if isinstance(got, dict) else got,
         want,
         hint,
@@ -145,14 +159,14 @@ def test_token_tax_by_hand(quirks):
         isinstance(got, dict)
         and got.keys() == want.keys()
         and all(got[k] == pytest.approx(v) for k, v in want.items())
-    ), explain(call("token_tax", "<toy>", texts), got, want, hint)
+    ), explain(call("token_tax", shown(toy(), "<toy>"), texts), got, want, hint)
 
 
 def test_token_tax_english_is_one(quirks):
     texts = {"de": "abcdef", "en": "hi there"}
     got = quirks.token_tax(toy(), texts)
     assert isinstance(got, dict) and got.get("en") == pytest.approx(1.0), explain(
-        call("token_tax", "<toy>", texts),
+        call("token_tax", shown(toy(), "<toy>"), texts),
         got,
         expected_text='{"en": 1.0, ...}',
         hint='divide every language by the "en" value.',
@@ -173,7 +187,7 @@ def test_trailing_space_effect_adds_a_lone_space(quirks):
         else ""
     )
     assert tuple(got) == want, explain(
-        call("trailing_space_effect", "<toy>", "hi"), got, want, hint
+        call("trailing_space_effect", shown(toy(), "<toy>"), "hi"), got, want, hint
     )
 
 
@@ -181,7 +195,9 @@ def test_trailing_space_effect_of_a_prompt_that_ends_in_a_space(quirks):
     # the prompt is used as given, and the second list always has one more space
     got = quirks.trailing_space_effect(toy(), "hi ")
     want = (ids("hi "), ids("hi  "))
-    assert tuple(got) == want, explain(call("trailing_space_effect", "<toy>", "hi "), got, want)
+    assert tuple(got) == want, explain(
+        call("trailing_space_effect", shown(toy(), "<toy>"), "hi "), got, want
+    )
 
 
 # -- reversal_cost --------------------------------------------------------------------------
@@ -192,10 +208,12 @@ def test_reversal_cost_counts_tokens(quirks):
         "count tokens, len(encoding.encode(...)), not characters." if tuple(got) == (10, 10) else ""
     )
     assert tuple(got) == (3, 9), explain(
-        call("reversal_cost", "<toy>", "strawberry"), got, (3, 9), hint
+        call("reversal_cost", shown(toy(), "<toy>"), "strawberry"), got, (3, 9), hint
     )
 
 
 def test_reversal_cost_of_a_palindrome_is_even(quirks):
     got = quirks.reversal_cost(toy(), "abba")
-    assert tuple(got) == (4, 4), explain(call("reversal_cost", "<toy>", "abba"), got, (4, 4))
+    assert tuple(got) == (4, 4), explain(
+        call("reversal_cost", shown(toy(), "<toy>"), "abba"), got, (4, 4)
+    )

@@ -17,10 +17,14 @@ from grader.testing import (
     generation_steps,
     localise,
     raises,
+    shown,
 )
 
 CASES = recorded("ch2_transformer/l06_kv_cache")
 CFG, P = CASES["model"]["config"], CASES["model"]["params"]
+# The inputs that messages show by a label, for the diagnosis (grader.diagnosis.probes): it may
+# run your function again on the inputs of the other checks, and these rebuild the model.
+PROBE_INPUTS = {"<seeded GPT>": lambda: P, "<config>": lambda: CFG}
 
 
 # -- kv_cache_bytes -------------------------------------------------------------------------
@@ -122,7 +126,9 @@ def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
     got = kv_cache.forward_step(P, ids, cache, CFG)
     problem = close(got, want, atol=1e-5, rtol=1e-5)
     assert not problem, explain(
-        call("forward_step", "<seeded GPT>", ids, "<empty cache>", "<config>"),
+        call(
+            "forward_step", shown(P, "<seeded GPT>"), ids, "<empty cache>", shown(CFG, "<config>")
+        ),
         got,
         want,
         detail=problem,
@@ -145,7 +151,13 @@ def test_forward_step_one_token_at_a_time(kv_cache):
                 )
         problem = close(got, want[t : t + 1], atol=1e-5, rtol=1e-5)
         assert not problem, explain(
-            call("forward_step", "<seeded GPT>", [token], f"<cache of {t}>", "<config>"),
+            call(
+                "forward_step",
+                shown(P, "<seeded GPT>"),
+                [token],
+                f"<cache of {t}>",
+                shown(CFG, "<config>"),
+            ),
             got,
             want[t : t + 1],
             hint,
@@ -163,7 +175,13 @@ def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
         got = kv_cache.forward_step(P, chunk, cache, CFG)
         problem = close(got, want[start : start + size], atol=1e-5, rtol=1e-5)
         assert not problem, explain(
-            call("forward_step", "<seeded GPT>", chunk, f"<cache of {start}>", "<config>"),
+            call(
+                "forward_step",
+                shown(P, "<seeded GPT>"),
+                chunk,
+                f"<cache of {start}>",
+                shown(CFG, "<config>"),
+            ),
             got,
             want[start : start + size],
             detail=problem,
@@ -180,7 +198,9 @@ def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
     assert got == want, (
         explain(
-            call("generate_cached", "<seeded GPT>", prompt, 5, "<config>", us),
+            call(
+                "generate_cached", shown(P, "<seeded GPT>"), prompt, 5, shown(CFG, "<config>"), us
+            ),
             got,
             want,
             hint or (first_difference(got, want) if isinstance(got, list) else ""),
@@ -212,10 +232,10 @@ def test_generate_cached_samples_with_the_given_draws(kv_cache):
         explain(
             call(
                 "generate_cached",
-                "<seeded GPT>",
+                shown(P, "<seeded GPT>"),
                 prompt,
                 6,
-                "<config>",
+                shown(CFG, "<config>"),
                 us,
                 temperature=1.0,
                 top_p=0.9,
@@ -252,7 +272,9 @@ def test_generate_cached_may_fill_the_whole_context(kv_cache):
     got = kv_cache.generate_cached(P, prompt, n_new, CFG, us)
     ok = isinstance(got, list) and len(got) == n_new
     assert ok and all(0 <= int(i) < CFG["vocab_size"] for i in got), explain(
-        call("generate_cached", "<seeded GPT>", prompt, n_new, "<config>", us),
+        call(
+            "generate_cached", shown(P, "<seeded GPT>"), prompt, n_new, shown(CFG, "<config>"), us
+        ),
         got,
         expected_text=f"{n_new} new ids, which fill the context of {CFG['context_length']}",
     )
