@@ -187,27 +187,25 @@ def test_a_probe_that_never_returns_costs_the_check_neither_its_message_nor_its_
     assert took < 120, took
 
 
-def test_a_detectors_cause_is_given_when_a_probe_shows_the_same_and_only_then(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _one_probe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, probe_text: str, args: tuple, want: object
 ):
-    """One number that is 1 / the expected one is only an observation (one value is no
-    evidence for a cause); the learner's function giving 1 / the reference's result on a probe
-    too makes it a cause. A probe where the function is right is no evidence; one where it
-    differs otherwise rules the cause out."""
+    """A diagnosis data file with one stored probe (the call `probe_text`, its inputs `args`
+    and the reference's result `want` there) and no variants; returns `learner(f)`, which
+    makes `f` the learner's function `f` of the running test, with an unbounded timer."""
     import types
     from contextlib import contextmanager
 
-    from grader import current, testing
-    from grader.diagnosis import diagnose
+    from grader import current
     from grader.diagnosis.outputs import call_key, encode
 
-    probe = call_key("f(2.0)")
+    probe = call_key(probe_text)
     stored = {
-        "fn": "f", "args": probes.encode_args((2.0,)), "kwargs": probes.encode_args({}),
-        "want": probes.encode_args(2.7),
+        "fn": "f", "args": probes.encode_args(args), "kwargs": probes.encode_args({}),
+        "want": probes.encode_args(want),
     }  # fmt: skip
     data = known.build(
-        {"ch/l/other": [(probe, encode(99.0))]}, {"ch/l/other": "Other."}, {}, {probe: stored}
+        {"ch/l/other": [(probe, encode([-1]))]}, {"ch/l/other": "Other."}, {}, {probe: stored}
     )
     path = tmp_path / "bank.json"
     known.write(data, path)
@@ -225,6 +223,20 @@ def test_a_detectors_cause_is_given_when_a_probe_shows_the_same_and_only_then(
         monkeypatch.setattr(current, "modules", (module,))
         monkeypatch.setattr(current, "bound", unbounded)
 
+    return learner
+
+
+def test_a_detectors_cause_is_given_when_a_probe_shows_the_same_and_only_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """One number that is 1 / the expected one is only an observation (one value is no
+    evidence for a cause); the learner's function giving 1 / the reference's result on a probe
+    too makes it a cause. A probe where the function is right is no evidence; one where it
+    differs otherwise rules the cause out."""
+    from grader import current, testing
+    from grader.diagnosis import diagnose
+
+    learner = _one_probe(tmp_path, monkeypatch, "f(2.0)", (2.0,), 2.7)
     args = ("f(10.0)", 1 / 10.7, 10.7)
     learner(lambda x: 1 / (x + 0.7))  # the reference adds 0.7: this one inverts that
     msg = testing.explain(*args)
@@ -279,37 +291,13 @@ def test_an_observation_of_order_or_length_is_a_cause_only_when_a_probe_shows_th
     doing the same on a probe (another input of the lesson's checks) makes it a cause
     ("Diagnosis:"). A probe where the function is right is no evidence; one where it differs
     in another way rules the cause out; a graded run, with no probe, gives the observation."""
-    import types
-    from contextlib import contextmanager
-
     from grader import current, testing
     from grader.diagnosis import diagnose
-    from grader.diagnosis.outputs import call_key, encode
 
-    probe = call_key("f([1, 2, 3, 4, 5])")
-    stored = {
-        "fn": "f", "args": probes.encode_args(([1, 2, 3, 4, 5],)),
-        "kwargs": probes.encode_args({}), "want": probes.encode_args(reference([1, 2, 3, 4, 5])),
-    }  # fmt: skip
-    data = known.build(
-        {"ch/l/other": [(probe, encode([-1]))]}, {"ch/l/other": "Other."}, {}, {probe: stored}
+    probe_input = [1, 2, 3, 4, 5]
+    learner = _one_probe(
+        tmp_path, monkeypatch, f"f({probe_input})", (probe_input,), reference(probe_input)
     )
-    path = tmp_path / "bank.json"
-    known.write(data, path)
-    monkeypatch.setenv(known.DATA_ENV, str(path))
-    monkeypatch.setenv(known.VARIANTS_ENV, str(tmp_path / "none.json"))
-    known._load.cache_clear()
-
-    @contextmanager
-    def unbounded(seconds):
-        yield [False]
-
-    def learner(f):
-        module = types.ModuleType("learner_module")
-        module.f = f
-        monkeypatch.setattr(current, "modules", (module,))
-        monkeypatch.setattr(current, "bound", unbounded)
-
     xs = [4, 5, 6, 7]
     args = (f"f({xs})", wrong(xs), reference(xs))
     monkeypatch.setattr(current, "modules", ())  # a graded run: no probe

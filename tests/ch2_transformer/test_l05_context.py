@@ -24,6 +24,7 @@ CFG, P = CASES["model"]["config"], CASES["model"]["params"]
 # The inputs that messages show by a label, for the diagnosis (grader.diagnosis.probes): it may
 # run your function again on the inputs of the other checks, and these rebuild the model.
 PROBE_INPUTS = {"<seeded GPT>": lambda: P, "<config>": lambda: CFG}
+GPT, CONFIG = shown(P, "<seeded GPT>"), shown(CFG, "<config>")  # as messages show them
 
 
 def check(call_text, got, want, hint=""):
@@ -94,7 +95,7 @@ def test_prefill_gives_logits_for_every_position(context):
     case = CASES["prefill"]
     ids = np.array(case["ids"])
     got = context.prefill(P, ids, CFG)
-    check(call("prefill", shown(P, "<seeded GPT>"), ids, shown(CFG, "<config>")), got, case["want"])
+    check(call("prefill", GPT, ids, CONFIG), got, case["want"])
 
 
 def test_sequential_logits_equals_prefill(context):
@@ -104,12 +105,7 @@ def test_sequential_logits_equals_prefill(context):
     hint = ""
     if isinstance(got, np.ndarray) and got.shape == want.shape and np.allclose(got[0], want[-1]):
         hint = "row t must come from the prefix ids[:t+1], keeping only its last row."
-    check(
-        call("sequential_logits", shown(P, "<seeded GPT>"), ids, shown(CFG, "<config>")),
-        got,
-        want,
-        hint,
-    )
+    check(call("sequential_logits", GPT, ids, CONFIG), got, want, hint)
 
 
 def test_earlier_logits_ignore_later_tokens(context):
@@ -127,12 +123,7 @@ def test_generate_greedy_returns_only_the_new_ids(context):
     prompt, us, want = case["prompt"], case["us"], case["want"]
     got = context.generate(P, prompt, 4, CFG, us)
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
-    assert got == want, explain(
-        call("generate", shown(P, "<seeded GPT>"), prompt, 4, shown(CFG, "<config>"), us),
-        got,
-        want,
-        hint,
-    )
+    assert got == want, explain(call("generate", GPT, prompt, 4, CONFIG, us), got, want, hint)
 
 
 def test_generate_samples_with_the_given_draws(context):
@@ -144,15 +135,7 @@ def test_generate_samples_with_the_given_draws(context):
     if got == case["same_draw"] and got != want:
         hint = "every step used the draw us[0]; step i uses us[i]."
     assert got == want, explain(
-        call(
-            "generate",
-            shown(P, "<seeded GPT>"),
-            prompt,
-            5,
-            shown(CFG, "<config>"),
-            us,
-            temperature=1.0,
-        ),
+        call("generate", GPT, prompt, 5, CONFIG, us, temperature=1.0),
         got,
         want,
         hint,
@@ -165,16 +148,7 @@ def test_generate_slides_past_the_context_length(context):
     prompt, us, want = case["prompt"], case["us"], case["want"]
     got = context.generate(P, prompt, 4, CFG, us, temperature=0.8, top_k=3)
     assert got == want, explain(
-        call(
-            "generate",
-            shown(P, "<seeded GPT>"),
-            prompt,
-            4,
-            shown(CFG, "<config>"),
-            us,
-            temperature=0.8,
-            top_k=3,
-        ),
+        call("generate", GPT, prompt, 4, CONFIG, us, temperature=0.8, top_k=3),
         got,
         want,
         "run the model on fit_context(ids, context_length) at every step.",
@@ -198,6 +172,6 @@ def test_generate_leaves_the_prompt_list_as_it_was(context):
     case = CASES["generate_greedy"]
     prompt, us = list(case["prompt"]), case["us"]
     expect_unchanged(
-        context.generate, shown(P, "<seeded GPT>"), prompt, 4, shown(CFG, "<config>"), us,
+        context.generate, GPT, prompt, 4, CONFIG, us,
         hint="start from a copy of the prompt, list(ids), and append to that.",
     )  # fmt: skip

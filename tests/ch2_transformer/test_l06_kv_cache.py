@@ -25,6 +25,7 @@ CFG, P = CASES["model"]["config"], CASES["model"]["params"]
 # The inputs that messages show by a label, for the diagnosis (grader.diagnosis.probes): it may
 # run your function again on the inputs of the other checks, and these rebuild the model.
 PROBE_INPUTS = {"<seeded GPT>": lambda: P, "<config>": lambda: CFG}
+GPT, CONFIG = shown(P, "<seeded GPT>"), shown(CFG, "<config>")  # as messages show them
 
 
 # -- kv_cache_bytes -------------------------------------------------------------------------
@@ -126,9 +127,7 @@ def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
     got = kv_cache.forward_step(P, ids, cache, CFG)
     problem = close(got, want, atol=1e-5, rtol=1e-5)
     assert not problem, explain(
-        call(
-            "forward_step", shown(P, "<seeded GPT>"), ids, "<empty cache>", shown(CFG, "<config>")
-        ),
+        call("forward_step", GPT, ids, "<empty cache>", CONFIG),
         got,
         want,
         detail=problem,
@@ -151,13 +150,7 @@ def test_forward_step_one_token_at_a_time(kv_cache):
                 )
         problem = close(got, want[t : t + 1], atol=1e-5, rtol=1e-5)
         assert not problem, explain(
-            call(
-                "forward_step",
-                shown(P, "<seeded GPT>"),
-                [token],
-                f"<cache of {t}>",
-                shown(CFG, "<config>"),
-            ),
+            call("forward_step", GPT, [token], f"<cache of {t}>", CONFIG),
             got,
             want[t : t + 1],
             hint,
@@ -175,13 +168,7 @@ def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):
         got = kv_cache.forward_step(P, chunk, cache, CFG)
         problem = close(got, want[start : start + size], atol=1e-5, rtol=1e-5)
         assert not problem, explain(
-            call(
-                "forward_step",
-                shown(P, "<seeded GPT>"),
-                chunk,
-                f"<cache of {start}>",
-                shown(CFG, "<config>"),
-            ),
+            call("forward_step", GPT, chunk, f"<cache of {start}>", CONFIG),
             got,
             want[start : start + size],
             detail=problem,
@@ -198,9 +185,7 @@ def test_generate_cached_greedy_matches_generation_without_cache(kv_cache):
     hint = "return only the new ids, without the prompt." if got == prompt + want else ""
     assert got == want, (
         explain(
-            call(
-                "generate_cached", shown(P, "<seeded GPT>"), prompt, 5, shown(CFG, "<config>"), us
-            ),
+            call("generate_cached", GPT, prompt, 5, CONFIG, us),
             got,
             want,
             hint or (first_difference(got, want) if isinstance(got, list) else ""),
@@ -232,10 +217,10 @@ def test_generate_cached_samples_with_the_given_draws(kv_cache):
         explain(
             call(
                 "generate_cached",
-                shown(P, "<seeded GPT>"),
+                GPT,
                 prompt,
                 6,
-                shown(CFG, "<config>"),
+                CONFIG,
                 us,
                 temperature=1.0,
                 top_p=0.9,
@@ -272,9 +257,7 @@ def test_generate_cached_may_fill_the_whole_context(kv_cache):
     got = kv_cache.generate_cached(P, prompt, n_new, CFG, us)
     ok = isinstance(got, list) and len(got) == n_new
     assert ok and all(0 <= int(i) < CFG["vocab_size"] for i in got), explain(
-        call(
-            "generate_cached", shown(P, "<seeded GPT>"), prompt, n_new, shown(CFG, "<config>"), us
-        ),
+        call("generate_cached", GPT, prompt, n_new, CONFIG, us),
         got,
         expected_text=f"{n_new} new ids, which fill the context of {CFG['context_length']}",
     )
