@@ -536,12 +536,6 @@ def signs(a: np.ndarray, b: np.ndarray) -> Finding:
     return NOTHING
 
 
-OFF_BY_ONE = (
-    "an off-by-one (numbering from 1 instead of 0, < instead of <=, or a range that ends one step "
-    "off)"
-)
-
-
 def integer_shift(a: np.ndarray, b: np.ndarray) -> Finding:
     if a.shape != b.shape or not np.isfinite(a).all() or not np.isfinite(b).all():
         return NOTHING
@@ -556,12 +550,14 @@ def integer_shift(a: np.ndarray, b: np.ndarray) -> Finding:
         return NOTHING
     if a.size == 1:  # one number: an observation, never a cause
         return found(
-            f"that is {'one more' if moved[0] > 0 else 'one less'} than expected", OFF_BY_ONE, False
+            f"that is {'one more' if moved[0] > 0 else 'one less'} than expected",
+            causes.OFF_BY_ONE,
+            False,
         )
     count = "every value is" if moved.size == d.size else f"{moved.size} of {d.size} values are"
     return found(
         f"{count} {more}",
-        OFF_BY_ONE,
+        causes.OFF_BY_ONE,
         moved.size >= 2 and len(set(b[d != 0].tolist())) >= 2,
     )
 

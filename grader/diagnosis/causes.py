@@ -41,6 +41,11 @@ KEY_EXTRA = "one key too many (check the loop or the condition that builds the d
 WRONG_KEYS = "the values are paired with the wrong keys (check how keys and values are matched)"
 SHAPE = "the values are laid out in another shape (check a reshape, a stack, or the axis of a concatenation)"
 ONE_ROW = "keep every row"
+# also the cause of integers moved by one in two or more values (arrays.integer_shift)
+OFF_BY_ONE = (
+    "an off-by-one (numbering from 1 instead of 0, < instead of <=, or a range that ends one step "
+    "off)"
+)
 
 
 def edge(i: int, n: int) -> str:
