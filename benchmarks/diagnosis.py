@@ -24,6 +24,10 @@ and no timing:
     python benchmarks/diagnosis.py --heldout [--jobs 2] [--only 2.4] [--json OUT] [--verbose]
     python benchmarks/diagnosis.py --rejudge SAVED.json [--json OUT]   (the judging rule only)
 
+`--bank benchmarks/validation` measures the development bank the same way: mistakes in the
+held-out format, different from both other banks, whose messages may be read and worked from
+(benchmarks/validation/README.md). What it finds is then measured on the held-out bank once.
+
 Judging rule for the held-out bank, per entry, on the lesson's *visible* tests only:
 
 - caught: at least one visible test fails (or errors);
@@ -178,15 +182,18 @@ def named(first: str, expect: str, explained: str) -> bool:
     return bool((expect and expect.lower() in low) or (explained and explained.lower() in low))
 
 
-def heldout_entries(lesson: manifest.Lesson) -> list[Path]:
-    return sorted((HELDOUT / lesson.package / lesson.name).glob("*.py"))
+def heldout_entries(lesson: manifest.Lesson, folder: Path = HELDOUT) -> list[Path]:
+    return sorted((folder / lesson.package / lesson.name).glob("*.py"))
 
 
-def heldout_report(course: manifest.Course, jobs: int, only: list[str]) -> dict:
-    """Every held-out entry against its lesson's visible tests, judged by the rule above."""
+def heldout_report(
+    course: manifest.Course, jobs: int, only: list[str], folder: Path = HELDOUT
+) -> dict:
+    """Every entry of a bank in the held-out format (`folder`) against its lesson's visible
+    tests, judged by the rule above."""
     lessons = [e for e in course.lessons if e.authored and e.kind != "quiz"]
     lessons = [e for e in lessons if not only or e.id in only]
-    bank = [(e, p) for e in lessons for p in heldout_entries(e)]
+    bank = [(e, p) for e in lessons for p in heldout_entries(e, folder)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(lambda t: run_entry(t[0], t[1], False), bank))
     rows = []
@@ -225,10 +232,10 @@ def judged(rows: list[dict]) -> dict:
     return {"summary": summary, "rows": rows}
 
 
-def print_heldout(report: dict, verbose: bool) -> None:
+def print_heldout(report: dict, verbose: bool, name: str = "held-out") -> None:
     s = report["summary"]
     n, c = s["entries"], s["caught_visible"]
-    print(f"held-out bank: {n} entries over {s['lessons']} lessons (visible tests only)")
+    print(f"{name} bank: {n} entries over {s['lessons']} lessons (visible tests only)")
     print(f"  caught by the visible tests: {pct(c, n)}")
     for v in ("named-correct", "named-wrong", "unnamed"):
         print(f"  first message {v + ':':<14} {pct(s[v], c)} of caught, {pct(s[v], n)} of all")
@@ -369,8 +376,20 @@ def main() -> None:
         "--heldout", action="store_true", help="measure the held-out bank (benchmarks/heldout/)"
     )
     ap.add_argument("--rejudge", type=Path, help="judge the rows of a saved --heldout report again")
+    ap.add_argument(
+        "--bank",
+        type=Path,
+        help="measure another bank in the held-out format, by the same rule "
+        "(benchmarks/validation/: the development bank, read freely)",
+    )
     args = ap.parse_args()
     course = manifest.load(ROOT)
+    if args.bank:
+        report = heldout_report(course, args.jobs, args.only, args.bank.resolve())
+        print_heldout(report, args.verbose, args.bank.name)
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        return
     if args.heldout or args.rejudge:
         if args.rejudge:  # the saved messages, judged again (after a change of the rule only)
             report = judged(json.loads(args.rejudge.read_text(encoding="utf-8"))["rows"])

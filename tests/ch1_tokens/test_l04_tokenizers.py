@@ -6,6 +6,7 @@ These tests use a tiny hand-made tokenizer (256 byte tokens and ten merges) so t
 expected answer can be checked by hand; the hidden tests compare you with the real cl100k_base.
 """
 
+import functools
 import re
 
 import pytest
@@ -27,6 +28,24 @@ def tiny_encoding(ranks=RANKS, name="tiny"):
     return tiktoken.Encoding(
         name=name, pat_str=PATTERN, mergeable_ranks=ranks, special_tokens={EOT: 300}
     )
+
+
+@functools.lru_cache(maxsize=1)
+def tiny():
+    """The tiny tokenizer, built once: every check gets the very same one."""
+    return tiny_encoding()
+
+
+@functools.lru_cache(maxsize=1)
+def other():
+    """The tiny tokenizer's merges learned in the reverse order: the same bytes, other ids."""
+    ranks = {bytes([b]): b for b in range(256)} | {t: 265 - i for i, t in enumerate(MERGED)}
+    return tiny_encoding(ranks, "other")
+
+
+# The inputs that messages show by a label, for the diagnosis (grader.diagnosis.probes): it may
+# run your function again on the inputs of the other checks, and these rebuild the tokenizers.
+PROBE_INPUTS = {"<tiny>": tiny, "<other>": other}
 
 
 def line(exc):
@@ -51,15 +70,17 @@ def encode(tokenizers, text, ranks=RANKS, pattern=PATTERN):
 # -- pieces, count_tokens -----------------------------------------------------------------
 def test_pieces_of_hello_world(tokenizers):
     # "hello" -> ll, then he, then llo;  " world" -> " w", "or", " wor", "ld"
-    got = tokenizers.pieces(tiny_encoding(), "hello world")
+    got = tokenizers.pieces(tiny(), "hello world")
     want = [b"he", b"llo", b" wor", b"ld"]
     hint = "return bytes objects, not ids or str." if got and not isinstance(got[0], bytes) else ""
-    assert got == want, explain(call("pieces", "<tiny>", "hello world"), got, want, hint)
+    assert got == want, explain(
+        call("pieces", shown(tiny(), "<tiny>"), "hello world"), got, want, hint
+    )
 
 
 def test_pieces_keep_half_characters_as_bytes(tokenizers):
     # No merge joins the two UTF-8 bytes of "é" in the tiny tokenizer: each is its own token.
-    got = tokenizers.pieces(tiny_encoding(), "é")
+    got = tokenizers.pieces(tiny(), "é")
     want = [b"\xc3", b"\xa9"]
     hint = ""
     if isinstance(got, list) and any(isinstance(p, bytes) and b"\xef\xbf\xbd" in p for p in got):
@@ -67,46 +88,48 @@ def test_pieces_keep_half_characters_as_bytes(tokenizers):
             "a token can be half a character; take its bytes with decode_single_token_bytes, "
             "do not decode it to str."
         )
-    assert got == want, explain(call("pieces", "<tiny>", "é"), got, want, hint)
+    assert got == want, explain(call("pieces", shown(tiny(), "<tiny>"), "é"), got, want, hint)
 
 
 def test_pieces_treat_special_strings_as_text(tokenizers):
     text = "hi" + EOT
+    called = call("pieces", shown(tiny(), "<tiny>"), text)
     try:
-        got = tokenizers.pieces(tiny_encoding(), text)
+        got = tokenizers.pieces(tiny(), text)
     except ValueError as exc:
         pytest.fail(
-            f"{call('pieces', '<tiny>', text)} raised ValueError ({line(exc)}). Hint: use "
+            f"{called} raised ValueError ({line(exc)}). Hint: use "
             "encode_ordinary, which treats special strings as plain text.",
             pytrace=False,
         )
     assert b"".join(got) == text.encode() and EOT.encode() not in got, explain(
-        call("pieces", "<tiny>", text),
+        called,
         got,
         expected_text=f"plain-text pieces that join to {text!r}",
     )
 
 
 def test_count_tokens_of_hello_world(tokenizers):
-    got = tokenizers.count_tokens(tiny_encoding(), "hello world")
-    assert got == 4, explain(call("count_tokens", "<tiny>", "hello world"), got, 4)
+    got = tokenizers.count_tokens(tiny(), "hello world")
+    assert got == 4, explain(call("count_tokens", shown(tiny(), "<tiny>"), "hello world"), got, 4)
 
 
 def test_count_tokens_counts_special_strings_as_text(tokenizers):
     # No merge applies to "hi<|endoftext|>": 15 bytes, 15 tokens.
     text = "hi" + EOT
+    called = call("count_tokens", shown(tiny(), "<tiny>"), text)
     try:
-        got = tokenizers.count_tokens(tiny_encoding(), text)
+        got = tokenizers.count_tokens(tiny(), text)
     except ValueError as exc:
         pytest.fail(
-            f"{call('count_tokens', '<tiny>', text)} raised ValueError ({line(exc)}). Hint: "
+            f"{called} raised ValueError ({line(exc)}). Hint: "
             "encode() refuses special strings in user text; count with encode_ordinary.",
             pytrace=False,
         )
     hint = (
         "that counts <|endoftext|> as one special token; use encode_ordinary." if got == 3 else ""
     )
-    assert got == 15, explain(call("count_tokens", "<tiny>", text), got, 15, hint)
+    assert got == 15, explain(called, got, 15, hint)
 
 
 # -- encode_with_ranks --------------------------------------------------------------------
@@ -178,7 +201,7 @@ def test_encode_with_ranks_uses_unicode_letter_classes(tokenizers):
 
 
 def test_encode_with_ranks_matches_tiktoken_on_small_texts(tokenizers):
-    enc = tiny_encoding()
+    enc = tiny()
     for text in ["hello hello  world\n\nabcabc", "I'll say hello, 42 times!", "  he  ll  o  "]:
         got = encode(tokenizers, text)
         want = enc.encode_ordinary(text)
@@ -192,44 +215,44 @@ def test_encode_with_ranks_matches_tiktoken_on_small_texts(tokenizers):
 
 # -- cross_decode -------------------------------------------------------------------------
 def test_cross_decode_with_the_right_encoding(tokenizers):
-    got = tokenizers.cross_decode([HE, LLO, WOR, LD], tiny_encoding())
+    got = tokenizers.cross_decode([HE, LLO, WOR, LD], tiny())
     assert got == "hello world", explain(
-        call("cross_decode", [HE, LLO, WOR, LD], "<tiny>"), got, "hello world"
+        call("cross_decode", [HE, LLO, WOR, LD], shown(tiny(), "<tiny>")), got, "hello world"
     )
 
 
 def test_cross_decode_with_another_tokenizer_gives_other_text(tokenizers):
     # Same ids, but the other tokenizer learned its merges in the reverse order.
-    other = {bytes([b]): b for b in range(256)} | {t: 265 - i for i, t in enumerate(MERGED)}
     ids = [HE, LLO, WOR, LD]  # hello world, in the tiny tokenizer
-    got = tokenizers.cross_decode(ids, tiny_encoding(other, "other"))
+    got = tokenizers.cross_decode(ids, other())
     want = "ld worllohe"  # there 258 is "ld", 259 is " wor", 262 is "llo" and 263 is "he"
-    assert got == want, explain(call("cross_decode", ids, "<other>"), got, want)
+    assert got == want, explain(call("cross_decode", ids, shown(other(), "<other>")), got, want)
 
 
 def test_cross_decode_replaces_invalid_utf8(tokenizers):
     ids = [0xC3]  # the first byte of "é" alone
+    called = call("cross_decode", ids, shown(tiny(), "<tiny>"))
     try:
-        got = tokenizers.cross_decode(ids, tiny_encoding())
+        got = tokenizers.cross_decode(ids, tiny())
     except UnicodeDecodeError:
         pytest.fail(
-            f"{call('cross_decode', ids, '<tiny>')} raised UnicodeDecodeError. Hint: "
+            f"{called} raised UnicodeDecodeError. Hint: "
             "decode the bytes with errors='replace', as tiktoken does.",
             pytrace=False,
         )
-    assert got == "\ufffd", explain(call("cross_decode", ids, "<tiny>"), got, "\ufffd")
+    assert got == "\ufffd", explain(called, got, "\ufffd")
 
 
 def test_cross_decode_rejects_unknown_ids(tokenizers):
     ids = [97, 5000]
-    shown = call("cross_decode", ids, "<tiny>")
+    called = call("cross_decode", ids, shown(tiny(), "<tiny>"))
     try:
-        raises(ValueError, tokenizers.cross_decode, ids, tiny_encoding(), call_text=shown)
+        raises(ValueError, tokenizers.cross_decode, ids, tiny(), call_text=called)
     except AssertionError as exc:
         if not isinstance(exc.__cause__, KeyError):
             raise
         pytest.fail(
-            f"{shown} raised KeyError({line(exc.__cause__)}). Hint: catch "
+            f"{called} raised KeyError({line(exc.__cause__)}). Hint: catch "
             "tiktoken's KeyError and raise ValueError naming the id.",
             pytrace=False,
         )
@@ -237,12 +260,12 @@ def test_cross_decode_rejects_unknown_ids(tokenizers):
 
 # -- properties ---------------------------------------------------------------------------
 def test_round_trip_through_pieces_and_cross_decode(tokenizers):
-    enc = tiny_encoding()
+    enc = tiny()
     text = "Hello wörld, I'm   here!\n\n  12345 😀"
     joined = b"".join(tokenizers.pieces(enc, text))
     assert joined == text.encode(), f"the pieces of {text!r} join to {joined!r}, not to its bytes."
     ids = encode(tokenizers, text)
     back = tokenizers.cross_decode(ids, enc)
     assert back == text, explain(
-        call("cross_decode", "encode_with_ranks(text)", "<tiny>"), back, text
+        call("cross_decode", "encode_with_ranks(text)", shown(tiny(), "<tiny>")), back, text
     )
