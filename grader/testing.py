@@ -241,7 +241,8 @@ def causal_probe(run: Callable[[Any], Any], x: Any, later: Any, atol: float, rto
     return (
         f"changing only the last position ({last}) changed the output "
         f"{_positions(moved, last) if len(moved) < last else 'at every earlier position'}: "
-        "a position sees later positions, so the causal mask is missing or lets them through"
+        "a position sees later positions: the causal mask is missing or lets them through, or "
+        "positions are mixed (heads split or merged by a reshape without a transpose)"
     )
 
 

@@ -149,6 +149,9 @@ def finding(got: Any, expected: Any, quantity: bool | None = None) -> Finding:
                 return found
         if objects.same_value(got, expected):
             return NOTHING
+        nested = sequences.nesting(got, expected)
+        if nested:
+            return nested
         ids = is_ids(expected, quantity)
         if _numeric(got) and _numeric(expected):
             from . import arrays  # numpy: only for numeric answers

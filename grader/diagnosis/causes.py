@@ -19,7 +19,7 @@ MISSING = {
     "first": "something starts one position too late (a range or a slice that begins one step "
     "off, or a window one too short)",
     "last": "something stops one position too early (range(n - 1), a slice [:-1], or < where <= "
-    "is wanted)",
+    "is wanted), or the last piece is never added once the loop ends",
     "inner": "one item is skipped (a condition or an index that passes over it)",
 }
 EXTRA = {
@@ -41,6 +41,14 @@ KEY_EXTRA = "one key too many (check the loop or the condition that builds the d
 WRONG_KEYS = "the values are paired with the wrong keys (check how keys and values are matched)"
 SHAPE = "the values are laid out in another shape (check a reshape, a stack, or the axis of a concatenation)"
 ONE_ROW = "keep every row"
+NESTED = (
+    "lists are put in whole where their items belong (append where extend or += is wanted, or "
+    "an extra [ ] around a result)"
+)
+FLATTENED = (
+    "the items are added one by one where each group should stay one list (extend or += where "
+    "append is wanted)"
+)
 # also the cause of integers moved by one in two or more values (arrays.integer_shift)
 OFF_BY_ONE = (
     "an off-by-one (numbering from 1 instead of 0, < instead of <=, or a range that ends one step "

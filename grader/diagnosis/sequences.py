@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import causes
+from . import causes, objects
 from .finding import NOTHING, Finding, found
 from .outputs import Labels
 
@@ -153,6 +153,36 @@ def _items(got: list[Any], expected: list[Any], describe: Describe, unit: str) -
     if len(findings) == 1 and NOTHING not in findings:
         where = f"{unit} {diff[0]}" if len(diff) == 1 else f"{unit}s {', '.join(map(str, diff))}"
         return findings.pop().within(f"in {where}")
+    return NOTHING
+
+
+def _inner(x: Any) -> bool:
+    return isinstance(x, (list, tuple))
+
+
+def _flatten_once(items: Any) -> list[Any]:
+    out: list[Any] = []
+    for v in items:
+        out.extend(v) if _inner(v) else out.append(v)
+    return out
+
+
+def nesting(got: Any, expected: Any) -> Finding:
+    """The right items, one level of lists too many or too few: `[[97, 264]]` for `[97, 264]`
+    (a list appended whole), or `[97, 264]` for `[[97], [264]]`. The cause waits for a probe."""
+    if not (isinstance(got, list) and isinstance(expected, list)):
+        return NOTHING
+    g_inner, e_inner = [v for v in got if _inner(v)], [v for v in expected if _inner(v)]
+    try:
+        if g_inner and not e_inner and objects.same_value(_flatten_once(got), expected):
+            many = "one inner list" if len(g_inner) == 1 else f"{len(g_inner)} inner lists"
+            return found(f"the right items, but inside {many}", causes.NESTED, False)
+        if e_inner and not g_inner and objects.same_value(got, _flatten_once(expected)):
+            return found(
+                "the right items, but not grouped into inner lists", causes.FLATTENED, False
+            )
+    except Exception:  # noqa: BLE001 - items that cannot be compared: no finding
+        return NOTHING
     return NOTHING
 
 

@@ -280,8 +280,15 @@ def _reference_end_marks(xs):
             "one element too many, at the end",
             causes.EXTRA["last"],
         ),
+        (  # a list appended whole where its items belong
+            lambda xs: [2 * x for x in xs],
+            lambda xs: [[2 * x for x in xs]],
+            lambda xs: [2 * x for x in xs][::-1],
+            "the right items, but inside one inner list",
+            causes.NESTED,
+        ),
     ],
-    ids=["swapped", "missing-first", "extra-last"],
+    ids=["swapped", "missing-first", "extra-last", "nested"],
 )
 def test_an_observation_of_order_or_length_is_a_cause_only_when_a_probe_shows_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference, wrong, other, observed, cause

@@ -291,6 +291,31 @@ def test_no_variant_is_named_for_a_whole_number_or_for_an_output_three_variants_
     assert "Likely mistake" not in testing.explain("f([1.5, 2.5])", [1.5, 0.5], [0.5, 0.5])
 
 
+def test_two_variants_that_a_probe_confirms_alike_are_both_left_unnamed(tmp_path, monkeypatch):
+    """Two different changes give the learner's outputs at the check and on the probe: the
+    outputs do not tell them apart, so neither is named. The same two with one sentence, or one
+    of them alone, is named."""
+    here, there = call_key("f([1.5, 2.5])"), call_key(PROBE)
+    outputs = [(here, encode([1.5, 0.5])), (there, encode([4.0, 0.5]))]
+    args = ("f([1.5, 2.5])", [1.5, 0.5], [0.5, 0.5])
+
+    def message(texts: dict[str, str]) -> str:
+        path = _data(
+            tmp_path, {n: outputs for n in texts}, texts, {n: here for n in texts},
+            f"variants-{len(texts)}-{len(set(texts.values()))}.json", calls={there: PROBE_CALL},
+        )  # fmt: skip
+        monkeypatch.setenv(known.VARIANTS_ENV, str(path))
+        known._load.cache_clear()
+        return testing.explain(*args)
+
+    monkeypatch.setenv(known.DATA_ENV, str(_data(tmp_path, {}, {}, {}, "bank.json")))
+    learner(monkeypatch, lambda xs: [4.0, 0.5] if xs == [4.0, 1.0] else [1.5, 0.5])
+    assert "Likely mistake" not in message({"9.9:f/first-0": "First.", "9.9:f/last-0": "Last."})
+    assert "Likely mistake: First." in message({"9.9:f/first-0": "First."})
+    assert "Likely mistake: Same." in message({"9.9:f/a-0": "Same.", "9.9:f/b-0": "Same."})
+    known._load.cache_clear()
+
+
 def test_the_bank_comes_first(stored, tmp_path, monkeypatch):
     bank = _data(
         tmp_path,
