@@ -120,10 +120,32 @@ def failure_message(
         return _remote_crash(excinfo, raised)
     line = _source_line(stop.filename, stop.lineno)
     where = f" (in {stop.shown}, line {stop.lineno}" + (f": `{line}`)" if line else ")")
+    why = _crash_cause(exc, _full_line(stop.filename, stop.lineno))
     if stop.call_text:
-        return f"{stop.call_text} raised {raised}{where}"
+        return f"{stop.call_text} raised {raised}{where}{why}"
     name = stop.function if stop.function.startswith("importing ") else f"`{stop.function}`"
-    return f"{name} raised {raised}{where}"
+    return f"{name} raised {raised}{where}{why}"
+
+
+def _full_line(filename: str, lineno: int) -> str:
+    import linecache
+
+    return linecache.getline(filename, lineno).strip()
+
+
+def _crash_cause(exc: BaseException, line: str) -> str:
+    """' Likely mistake: ...' when the exception itself names its mechanism, a note when it is
+    the learner's own `raise` (grader.diagnosis.crashes), else ''. Only for an exception raised
+    in the learner's code."""
+    try:
+        from ..diagnosis import crashes
+
+        kind = type(exc).__name__
+        why = crashes.cause(kind, _first_line(str(exc), 300), line)
+        note = crashes.own_raise(kind, line)
+    except Exception:  # noqa: BLE001 - the crash message stands without it
+        return ""
+    return f" Likely mistake: {why}." if why else (f" {note}" if note else "")
 
 
 _PROXY_DIR = str(Path(__file__).resolve().parents[1] / "grading") + os.sep
@@ -151,7 +173,11 @@ def _remote_crash(excinfo: pytest.ExceptionInfo[BaseException], raised: str) -> 
         sources = callsite.argument_sources(caller) if caller is not None else None
         text = callsite.call_text(name, list(args), kwargs, sources, _text)
     message = f"{text} raised {raised}" if text else raised
-    return message + (f" (in {where})" if where else "")
+    if not where:
+        return message
+    from ..diagnosis import crashes
+
+    return message + f" (in {where})" + _crash_cause(exc, crashes.line_of(where))
 
 
 def _source_line(filename: str, lineno: int, limit: int = 120) -> str:

@@ -611,3 +611,64 @@ def test_a_causal_probe_confirms_a_cause_on_a_second_input() -> None:
     assert localise([same], 1e-9, 1e-9, probes=(broken,)).startswith("Where it first differs")
     differs = ("block 0", lambda: x + 1, x)  # a part differs: no probe runs
     assert "Diagnosis" not in localise([differs], 1e-9, 1e-9, probes=(lambda: "a cause",))
+
+
+def _raised(f) -> tuple[str, str]:
+    try:
+        f()
+    except Exception as exc:  # noqa: BLE001 - the exception is the value under test
+        return type(exc).__name__, str(exc).strip().splitlines()[0]
+    raise AssertionError("no exception")
+
+
+@pytest.mark.parametrize(
+    "make, line, words",
+    [
+        (lambda: np.ones((3, 2)) / np.ones(3), "", "keepdims"),
+        (lambda: np.ones((4, 3, 2)) - np.ones((4, 3)), "", "keepdims"),
+        (lambda: len(np.array(3)), "", "0-d array"),
+        (lambda: min([]), "", "empty sequence"),
+        (lambda: {(1, 2): 0}[[1, 2]], "", "use a tuple"),
+        (lambda: [1.0, 2.0] * 0.5, "", "np.asarray"),
+        (lambda: [1.0].shape, "", "np.asarray"),
+        (lambda: (lambda: None)()[0], "", "returned nothing"),
+        (lambda: np.ones(3)[3], "", "one past the end"),
+        (lambda: np.ones((2, 3)) @ np.ones((2, 3)), "", ".T"),
+        (lambda: b"\xc3".decode(), "", "errors='replace'"),
+    ],
+)
+def test_a_crash_is_explained_when_its_exception_names_the_mechanism(make, line, words):
+    from grader.diagnosis import crashes
+
+    kind, detail = _raised(make)
+    assert words in crashes.cause(kind, detail, line)
+
+
+@pytest.mark.parametrize(
+    "make, line",
+    [
+        (lambda: np.ones(3) + np.ones(4), ""),  # sizes that differ: many causes
+        (lambda: np.ones(13)[100], ""),  # far past the end: not one step
+        (lambda: [][0], ""),  # no numbers to tell
+        (lambda: {"a": 1}["b"], "return vocab[word]"),  # a missing key: many causes
+        (lambda: int("x"), "return int(text)"),  # not the learner's own raise
+        (lambda: int("x"), "raise TypeError('x')"),  # another exception's raise
+    ],
+)
+def test_a_crash_whose_exception_does_not_say_gets_no_cause(make, line):
+    from grader.diagnosis import crashes
+
+    assert crashes.cause(*_raised(make), line) == ""
+
+
+def test_the_learners_own_raise_gets_a_note_and_no_cause():
+    """The learner's check fired on an input the task accepts: that it was their own check is
+    certain, which part of its condition is wrong is not."""
+    from grader.diagnosis import crashes
+
+    kind, detail = _raised(lambda: np.ones((3, 2)) / np.ones(3))
+    own = "raise ValueError(f'bad {x}')"
+    assert crashes.cause(kind, detail, own) == ""
+    assert "your own check" in crashes.own_raise(kind, own)
+    assert crashes.own_raise("TypeError", own) == ""
+    assert crashes.own_raise(kind, "return x / y") == ""

@@ -162,6 +162,20 @@ def test_an_exception_names_the_learner_line(mini):
     )
 
 
+def test_a_crash_whose_exception_names_its_mechanism_gives_the_usual_mistake(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(
+        "def add(a, b):\n    return min(v for v in (a, b) if v > 10)\n"
+    )
+    mini.runpytest_subprocess()
+    assert _state(mini)["lessons"]["1.1"]["message"] == (
+        "add(2, 3) raised ValueError: min() arg is an empty sequence "
+        "(in exercises/ch1_tokens/l01_add.py, line 2: `return min(v for v in (a, b) if v > 10)`)"
+        " Likely mistake: min() or max() got an empty sequence: the case with nothing left to "
+        "choose from (an input too short, or everything already merged or filtered out) needs "
+        "its own branch before the call."
+    )
+
+
 def test_a_crash_shows_the_call_the_exception_and_the_learner_line_that_raised(mini):
     # the exception is raised two calls deep, in a helper of the learner's: the message names
     # the call the test made, the exception in one line and the helper's line (the last frame)

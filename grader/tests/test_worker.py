@@ -192,6 +192,7 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "\n\nimport os\n\ndef die():\n    os._exit(3)\n\n"
         + "def fail(kind, text):\n    raise {'v': ValueError, 'k': KeyError, "
         + "'n': NotImplementedError, 'r': RuntimeError}[kind](text)\n"
+        + "\ndef smallest(xs):\n    return min(x for x in xs if x > 10)\n"
         + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
         + "    ranks.clear()\n    return n\n"
         + FORGE
@@ -259,6 +260,16 @@ def test_a_crash_in_the_worker_reads_like_a_local_one(client: proxy.Client) -> N
     assert message.startswith("fail('v', 'no merges yet') raised ValueError: no merges yet (in ")
     assert message.endswith(
         f"exercises/ch1_tokens/l03_bpe.py, line {line}: `raise {{'v': ValueError, 'k': KeyError, 'n': NotImplementedError, 'r': RuntimeError}}[kind](text)`)"
+    )
+    # an exception that names its mechanism gets its usual mistake, graded as locally
+    with pytest.raises(ValueError) as info:
+        bpe.smallest([1, 2])
+    message = failure_message(info, client.spec.impl)
+    assert message.startswith("smallest([1, 2]) raised ValueError: min() arg is an empty sequence")
+    assert message.endswith(
+        "`return min(x for x in xs if x > 10)`) Likely mistake: min() or max() got an empty "
+        "sequence: the case with nothing left to choose from (an input too short, or everything "
+        "already merged or filtered out) needs its own branch before the call."
     )
 
 

@@ -1,0 +1,161 @@
+"""What a learner's exception means, when its own text says: the cause of a crash.
+
+A crash already shows the call, the exception in one line and the learner's line that raised
+it (grader.learner.plugin.failure_message). Some exceptions name their mechanism exactly: numpy
+says which two shapes would not broadcast, Python says that a list cannot be a dict key or that
+a 0-d array has no length. For those, the usual mistake behind the mechanism is one short
+sentence, and it needs no probe: the exception is the evidence, on the learner's own input.
+
+`cause(kind, detail, line)` gives that sentence, or '' when the exception does not single one
+out (a bare "list index out of range" could be any of many mistakes, so it gets none, and the
+learner's own `raise` gets only a note, `own_raise`: which part of its condition is wrong, the
+exception cannot say). Only the
+exception's type and first line and the learner's source line are read; the sentence repeats
+nothing of them but numbers (shapes, sizes), so it is inert wherever it is shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_SHAPE = r"\(([\d, ]*)\)"
+
+
+def _dims(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.replace(" ", "").split(",") if p)
+
+
+def _broadcast(detail: str, line: str) -> str:
+    """Two shapes that do not broadcast. A 2-D array and a 1-D one as long as its rows: an
+    axis reduced without keepdims, which then lines up with the columns."""
+    m = re.search(rf"broadcast together with shapes {_SHAPE} {_SHAPE}", detail)
+    if not m:
+        return ""
+    a, b = _dims(m.group(1)), _dims(m.group(2))
+    for big, small in ((a, b), (b, a)):
+        if len(big) >= 2 and len(small) == len(big) - 1 and small[-1] == big[-2] != big[-1]:
+            return (
+                f"an array of shape {small} meets one of shape {big}: a sum, mean, max or norm "
+                "over the last axis lost that axis, so its values line up with the columns "
+                "instead of the rows (keep it with keepdims=True, or index with [..., None])"
+            )
+    return ""
+
+
+def _matmul(detail: str, line: str) -> str:
+    if "matmul" not in detail and "not aligned" not in detail:
+        return ""
+    return (
+        "a matrix product whose inner sizes differ: one operand is the wrong way round (a "
+        ".T too many or too few), or the wrong matrix is used"
+    )
+
+
+def own_raise(kind: str, line: str) -> str:
+    """A note, not a cause, when the learner's own `raise` of this very exception ran: their
+    check fired on an input that the task accepts (a check that expects the exception passes,
+    and never gets here). Which part of its condition is wrong, it cannot say."""
+    if not re.match(rf"raise\s+{re.escape(kind)}\b", line.strip()):
+        return ""
+    return (
+        "That is your own check: its condition holds for this input, which the task accepts "
+        "(look at the condition just before this `raise`)."
+    )
+
+
+def _index_past_end(detail: str, line: str) -> str:
+    m = re.search(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", detail)
+    if not m or int(m.group(1)) != int(m.group(3)):
+        return ""
+    return (
+        "an index one past the end (index n of n items, which run from 0 to n - 1): a loop or "
+        "a position that goes one step too far, or positions counted from 1"
+    )
+
+
+RULES: dict[str, list[Callable[[str, str], str]]] = {
+    "ValueError": [
+        _broadcast,
+        _matmul,
+        lambda d, _: (
+            "min() or max() got an empty sequence: the case with nothing left to choose from "
+            "(an input too short, or everything already merged or filtered out) needs its own "
+            "branch before the call"
+            if re.search(r"(min|max)\(\) (arg is an empty sequence|iterable argument is empty)", d)
+            else ""
+        ),
+    ],
+    "TypeError": [
+        lambda d, _: (
+            "len() of a 0-d array: np.array(x) of one number has no length; make it a "
+            "sequence (np.array([x])) where a sequence is wanted"
+            if "len() of unsized object" in d
+            else ""
+        ),
+        lambda d, _: (
+            "a list is used as a dict key or in a set, which needs a hashable value: use a tuple "
+            "(tuple(pair))"
+            if "unhashable type: 'list'" in d
+            else ""
+        ),
+        lambda d, _: (
+            "a Python list is used as if it were a numpy array (arithmetic on a list repeats or "
+            "joins it): convert it with np.asarray first"
+            if re.search(
+                r"can't multiply sequence by non-int|unsupported operand type\(s\) "
+                r"for [-/*@]+: 'list'",
+                d,
+            )
+            else ""
+        ),
+        lambda d, _: (
+            "a value is None: a function returned nothing (a missing `return`, or the result of "
+            "a method that works in place, such as list.sort() or list.append())"
+            if re.match(r"'NoneType' object is not (subscriptable|iterable)", d)
+            else ""
+        ),
+    ],
+    "AttributeError": [
+        lambda d, _: (
+            "a Python list where a numpy array is expected: convert it with np.asarray first"
+            if re.match(r"'list' object has no attribute '(shape|T|reshape|astype|ndim|dtype)'", d)
+            else ""
+        ),
+        lambda d, _: (
+            "a value is None: a function returned nothing (a missing `return`, or the result of "
+            "a method that works in place, such as list.sort())"
+            if d.startswith("'NoneType' object has no attribute")
+            else ""
+        ),
+    ],
+    "IndexError": [_index_past_end],
+    "UnicodeDecodeError": [
+        lambda d, _: (
+            "bytes that are not whole UTF-8 are decoded: a character can be split across "
+            "tokens, so join all the bytes first, then decode once with errors='replace'"
+            if "can't decode byte" in d
+            else ""
+        )
+    ],
+}
+
+
+def cause(kind: str, detail: str, line: str = "") -> str:
+    """The usual mistake behind an exception of type `kind` (its name) whose first line is
+    `detail`, raised at source `line`; '' when the exception does not say."""
+    if own_raise(kind, line):
+        return ""
+    for rule in RULES.get(kind, []):
+        try:
+            text = rule(detail, line.strip())
+        except (ValueError, IndexError):  # an unexpected detail: no cause
+            text = ""
+        if text:
+            return text
+    return ""
+
+
+def line_of(where: str) -> str:
+    """The source line that a crash report's `where` quotes (`... line 3: \\`x = y\\``)."""
+    m = re.search(r": `(.*)`\)?\s*$", where)
+    return m.group(1) if m else ""
