@@ -592,7 +592,18 @@ def _call_text(frame: FrameType, name: str, caller: TracebackType | None = None)
     if any(k not in names and k not in kwargs for k in sources[1]):
         return text
     passed = {k: info.locals[k] if k in names else kwargs[k] for k in sources[1]}
-    return callsite.call_text(short_name, args[: len(sources[0])], passed, sources, _text)
+    # an argument that the test passed by a name of its own shows the test's value: the
+    # function's parameter may have been rebound since (`ids = np.asarray(ids)`)
+    scope = caller.tb_frame.f_locals if caller is not None else {}
+    shown = [
+        scope[src] if src.isidentifier() and src in scope else value
+        for src, value in zip(sources[0], args)
+    ]
+    passed = {
+        k: scope[src] if src.isidentifier() and src in scope else passed[k]
+        for k, src in sources[1].items()
+    }
+    return callsite.call_text(short_name, shown, passed, sources, _text)
 
 
 # -- what a stuck loop most likely forgets --------------------------------------------------------

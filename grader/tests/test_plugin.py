@@ -205,6 +205,18 @@ def test_a_crash_shows_the_call_the_exception_and_the_learner_line_that_raised(m
     assert _state(mini)["lessons"]["1.2"]["status"] == "not started"
 
 
+def test_a_crash_shows_the_arguments_the_test_passed_not_the_rebound_parameters(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(
+        "def add(a, b):\n    a = [a]\n    return a + b\n"
+    )
+    (mini.path / "tests/ch1_tokens/test_l01_add.py").write_text(
+        "def test_add_small(add):\n    x, y = 2, 3\n    assert add.add(x, y) == 5\n"
+    )
+    mini.runpytest_subprocess()
+    message = _state(mini)["lessons"]["1.1"]["message"]
+    assert message.startswith("add(2, 3) raised TypeError: can only concatenate list"), message
+
+
 def test_an_exception_outside_the_learner_code_is_the_exception_alone(mini):
     (mini.path / "exercises/ch1_tokens/l01_add.py").write_text("def add(a, b):\n    return None\n")
     (mini.path / "tests/ch1_tokens/test_l01_add.py").write_text(
