@@ -140,6 +140,13 @@ def test_from_utf8_bytes_rejects_non_bytes(numbers, values):
     )
 
 
+def test_from_utf8_bytes_accepts_both_ends_of_the_byte_range(numbers):
+    values = [0, 104, 255]  # 0 and 255 are bytes; 255 alone is not valid UTF-8, so it is replaced
+    got = numbers.from_utf8_bytes(values)
+    want = "\x00h\ufffd"
+    assert got == want, explain(call("from_utf8_bytes", values), got, want)
+
+
 def test_byte_round_trip(numbers):
     text = "naïve café, 東京 🙂"
     values = numbers.utf8_bytes(text)

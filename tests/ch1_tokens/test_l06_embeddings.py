@@ -107,6 +107,14 @@ def test_embed_rejects_an_id_past_the_table(embeddings):
     )
 
 
+def test_embed_of_the_docstring_example_in_python_lists(embeddings):
+    ids, table = [2, 0], [[0, 1], [2, 3], [4, 5]]  # lists, as the exercise's docstring shows
+    got = embeddings.embed(ids, table)
+    want = np.array([[4, 5], [0, 1]])
+    problem = close(got, want)
+    assert not problem, explain(call("embed", ids, table), got, want, detail=problem)
+
+
 # -- one_hot ----------------------------------------------------------------------------------
 def test_one_hot_puts_a_single_one_per_id(embeddings):
     ids = np.array([2, 0])

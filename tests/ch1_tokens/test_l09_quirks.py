@@ -143,6 +143,16 @@ def test_whitespace_variants_capitalize_only_the_first_letter(quirks):
     )
 
 
+def test_whitespace_variants_capitalize_lowers_the_other_letters(quirks):
+    got = quirks.whitespace_variants(toy(), "iPhone")
+    want = ids("Iphone")  # "iPhone".capitalize(): the first letter up, every other one down
+    assert isinstance(got, dict) and got.get("capitalized") == want, explain(
+        call("whitespace_variants", shown(toy(), "<toy>"), "iPhone") + '["capitalized"]',
+        got.get("capitalized") if isinstance(got, dict) else got,
+        want,
+    )
+
+
 # -- token_tax ------------------------------------------------------------------------------
 def test_token_tax_by_hand(quirks):
     # en: "strawberry" is 3 tokens for 10 characters (0.3 a character).

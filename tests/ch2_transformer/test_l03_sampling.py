@@ -248,6 +248,15 @@ def test_sample_applies_temperature_before_top_p(sampling):
     )
 
 
+def test_sample_divides_the_logits_by_the_temperature_once(sampling):
+    # [2, 1, 0] / 2 = [1, 0.5, 0]: softmax [0.506, 0.307, 0.186], cumsum [0.506, 0.814, 1.0].
+    # Without the temperature the cumsum is [0.665, 0.910, 1.0]; divided twice, [0.419, 0.746, 1.0].
+    x = np.array([2.0, 1.0, 0.0])
+    for u, want in [(0.3, 0), (0.6, 1), (0.78, 1), (0.86, 2)]:
+        got = sampling.sample(x, u, temperature=2.0)
+        assert got == want, explain(call("sample", x, u, temperature=2.0), got, want)
+
+
 def test_sample_of_huge_logits(sampling):
     # softmax([1000, 1001]) = [0.269, 0.731]: cumsum [0.269, 1.0], so u = 0.5 draws id 1
     x = np.array([1000.0, 1001.0])
