@@ -131,8 +131,8 @@ RULES: dict[str, list[Callable[[str, str], str]]] = {
     "IndexError": [_index_past_end],
     "UnicodeDecodeError": [
         lambda d, _: (
-            "bytes that are not whole UTF-8 are decoded: a character can be split across "
-            "tokens, so join all the bytes first, then decode once with errors='replace'"
+            "bytes that are not whole UTF-8 are decoded strictly: decode with errors='replace' "
+            "(after joining all the bytes: a character can be split across tokens)"
             if "can't decode byte" in d
             else ""
         )
