@@ -182,7 +182,9 @@ def localise(
     `probes` run only then, when every part matches: each re-runs the learner's whole function
     on inputs chosen to tell one cause from the others (`causal_probe`) and returns a cause
     confirmed on those inputs, or ''. The first cause found leads the sentence
-    ("Diagnosis: ...")."""
+    ("Diagnosis: ..."). A probe may instead return a "Where it first differs: ..." sentence
+    (`grader.calltrace.calls_probe`: the call inside the whole function whose arguments first
+    differ), which replaces the "nowhere inside" one."""
     import numpy as np
 
     done: list[str] = []
@@ -220,7 +222,9 @@ def localise(
             cause = probe()
         except Exception:  # noqa: BLE001 - a probe that cannot run confirms nothing
             cause = ""
-        if cause:
+        if cause.startswith("Where it first differs:"):  # a place, not a cause (calltrace)
+            where = cause
+        elif cause:
             return f"Diagnosis: {cause}. {where}"
     return where
 

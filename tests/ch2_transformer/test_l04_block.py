@@ -8,6 +8,7 @@ code): grader/data/recorded/, read through grader.assets.recorded."""
 import numpy as np
 
 from grader.assets import recorded
+from grader.calltrace import calls_probe
 from grader.testing import call, causal_probe, close, explain, localise, raises, short, shown
 
 CASES = recorded("ch2_transformer/l04_block")
@@ -234,7 +235,22 @@ def block_parts(block, case, H):
         return causal_probe(lambda z: block.transformer_block(z, p, H), x, later, 1e-6, 1e-5)
 
     steps = [(n, run, t[w]) for (n, run), w in zip(steps, wants)]
-    return localise(steps, 1e-6, 1e-5, joined, probes=(sees_later,))
+    calls = calls_probe(  # how your transformer_block calls your parts, on the same input
+        block,
+        "transformer_block",
+        lambda: block.transformer_block(x, p, H),
+        [
+            ("layer_norm", (x, p["ln1_g"], p["ln1_b"])),
+            ("causal_mask", (len(x),)),
+            ("multi_head_attention", (t["ln1"], p, H, mask)),
+            ("layer_norm", (t["mid"], p["ln2_g"], p["ln2_b"])),
+            ("feed_forward", (t["ln2"], p)),
+        ],
+        {f"block['{k}']": v for k, v in p.items()} | {"the causal mask": mask},
+        1e-6,
+        1e-5,
+    )
+    return localise(steps, 1e-6, 1e-5, joined, probes=(calls, sees_later))
 
 
 def test_transformer_block_output_ignores_future_positions(block):

@@ -10,6 +10,7 @@ read through grader.assets.recorded. The real SmolLM2 is checked by `hexahype ch
 import numpy as np
 
 from grader.assets import recorded
+from grader.calltrace import calls_probe
 from grader.capstone.tiny import recorded_llama
 from grader.testing import call, causal_probe, close, explain, localise, raises
 
@@ -156,7 +157,33 @@ def block_steps(llama, case):
         return causal_probe(lambda z: llama.llama_block(z, b, CFG, cos, sin), x, later, 1e-4, 1e-4)
 
     steps = [(name, run, t[w]) for (name, run), w in zip(steps, wants)]
-    return localise(steps, 1e-4, 1e-4, joined, probes=(sees_later,))
+    calls = calls_probe(
+        llama,
+        "llama_block",
+        lambda: llama.llama_block(x, b, CFG, cos, sin),
+        [
+            ("rms_norm", (x, b["attn_norm"], eps)),
+            ("apply_rope", (t["q"], cos, sin)),
+            ("apply_rope", (t["k"], cos, sin)),
+            ("grouped_query_attention", (t["att_q"], t["att_k"], t["v"], causal)),
+            ("rms_norm", (t["mid"], b["mlp_norm"], eps)),
+            ("swiglu", (t["mlp_in"], b["w_gate"], b["w_up"], b["w_down"])),
+        ],
+        known(block=0) | {"the causal mask": causal, "cos": cos, "sin": sin},
+        1e-4,
+        1e-4,
+    )
+    return localise(steps, 1e-4, 1e-4, joined, probes=(calls, sees_later))
+
+
+def known(block=None):
+    """The values a part's argument may be, by the name the docstrings use."""
+    names = {f"CFG['{k}']": v for k, v in CFG.items() if isinstance(v, (int, float))}
+    names |= {"P['norm']": P["norm"], "P['wte']": P["wte"]}
+    for i, b in enumerate(P["blocks"]):
+        if block is None or i == block:
+            names |= {f"blocks[{i}]['{k}']": v for k, v in b.items()}
+    return names
 
 
 def test_llama_block_is_causal(llama):
@@ -188,13 +215,14 @@ def test_forward_matches_the_reference_logits(llama):
     assert not problem, (
         explain(call("forward", "P", ids, "CFG"), got, want, hint)
         + f" ({problem}) "
-        + forward_steps(llama, case["trace"], len(ids))
+        + forward_steps(llama, case["trace"], ids)
     )
 
 
-def forward_steps(llama, trace, T):
+def forward_steps(llama, trace, ids):
     """Your own parts, each on the reference's input to it, in forward's order: where the
     difference starts."""
+    T, prompt = len(ids), ids
     steps = [
         (
             f"rope_tables(np.arange({T}), ...)",
@@ -219,7 +247,17 @@ def forward_steps(llama, trace, T):
     def sees_later():
         return causal_probe(lambda z: llama.forward(P, z, CFG), ids, later, 1e-4, 1e-4)
 
-    return localise(steps, atol=1e-4, rtol=1e-4, joined=joined, probes=(sees_later,))
+    expected = [("rope_tables", (np.arange(T), CFG["head_dim"], CFG["rope_base"]))]
+    expected += [
+        ("llama_block", (x, P["blocks"][i], CFG, cos, sin))
+        for i, x in enumerate(trace["blocks_in"])
+    ]
+    expected.append(("rms_norm", (trace["norm_in"], P["norm"], CFG["norm_eps"])))
+    names = known() | {f"P['blocks'][{i}]": b for i, b in enumerate(P["blocks"])}
+    calls = calls_probe(
+        llama, "forward", lambda: llama.forward(P, prompt, CFG), expected, names, 1e-4, 1e-4
+    )
+    return localise(steps, atol=1e-4, rtol=1e-4, joined=joined, probes=(calls, sees_later))
 
 
 def test_forward_returns_float32_logits_of_shape_t_by_v(llama):
