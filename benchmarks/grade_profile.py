@@ -20,7 +20,8 @@ and noisy, so every round also times a floor (a fixed Python start
 and loop) and each figure is also given as a ratio to the floor of its own round. With
 `--baseline REF` the same rounds also grade with the kit of git commit REF (exported to a
 temporary folder), alternating with this tree, so before and after are paired in one run.
-`--cprofile` adds one run of the harness under cProfile and lists its largest costs.
+`--cprofile OUT` adds one run under cProfile and lists the largest costs of each harness process
+(OUT: the hidden suites' run, OUT.2: the visible suites').
 """
 
 from __future__ import annotations
@@ -297,7 +298,11 @@ def main() -> int:
                 v.runs.append(run)
         prof = variants[-1].run(cprofile=True) if args.cprofile else None
         if prof and prof["prof"]:  # the child removes its folder when it stops
-            prof["prof"] = [shutil.copy(prof["prof"][0], args.cprofile)]
+            # OUT is the hidden suites' harness run, OUT.2 the visible one's (by their names)
+            prof["prof"] = [
+                shutil.copy(src, f"{args.cprofile}{f'.{i + 1}' if i else ''}")
+                for i, src in enumerate(sorted(prof["prof"]))
+            ]
     finally:
         for v in variants:
             v.close()
@@ -322,8 +327,8 @@ def main() -> int:
         print(f"\nwhere the time goes, {v.name} (medians, seconds)")
         for label, value in breakdown(v.runs):
             print(f"  {label:<62}{value:8.3f}")
-    if prof and prof["prof"]:
-        show_cprofile(str(prof["prof"][0]))
+    for path in prof["prof"] if prof else []:
+        show_cprofile(str(path))
     if args.json:
         args.json.write_text(json.dumps({v.name: v.runs for v in variants}, indent=1))
     shutil.rmtree(tmp, ignore_errors=True)

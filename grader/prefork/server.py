@@ -45,6 +45,9 @@ PRELOAD = (
     "grader.testing",
     "grader.assets",
 )
+# Built once here, for every child: the kit's own data that the instructor's suites read
+# (cl100k_base, 0.3-0.4 s to build, which every hidden run of a batch would otherwise pay).
+WARM = (("grader.assets", "cl100k"),)
 
 
 def _write(fd: int, message: dict[str, Any]) -> None:
@@ -99,6 +102,11 @@ def serve() -> int:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a child imports it again, and fails visibly
+            pass
+    for module, function in WARM:
+        try:
+            getattr(importlib.import_module(module), function)()
+        except Exception:  # noqa: BLE001 - a child builds it again, and fails visibly
             pass
     # No parent-death signal here: it follows the thread that started the server, which may
     # end first. The grader's end closes this server's stdin instead, and the server then ends
