@@ -57,7 +57,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 10  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 11  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -277,6 +277,25 @@ def _loop_changes(node: ast.For | ast.While) -> Iterator[tuple[str, Callable[[as
 def _binop_changes(
     node: ast.BinOp, names: frozenset[str], local: set[str]
 ) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
+    if (
+        isinstance(node.op, ast.Add)
+        and isinstance(node.right, ast.Name)
+        and node.right.id in names
+        and isinstance(node.left, ast.BinOp)
+        and isinstance(node.left.op, ast.Mult)
+        and isinstance(node.left.right, ast.Name)
+        and node.left.right.id in names
+    ):
+        gain, shift = node.left.right.id, node.right.id
+
+        def affine(n: ast.AST) -> Change:
+            assert isinstance(n, ast.BinOp) and isinstance(n.left, ast.BinOp)
+            return n.left.left, (
+                f"the learned scale `{gain}` and shift `{shift}` are both left out (the "
+                "normalised values are returned as they are)"
+            )
+
+        yield "affine", affine
     if isinstance(node.op, ast.Add) and (_is_eps(node.left) or _is_eps(node.right)):
 
         def eps(n: ast.AST) -> Change:
@@ -522,6 +541,17 @@ def _call_changes(
             return n, f"the pieces are joined with {other!r} where {sep!r} is wanted"
 
         yield "join", joined
+    if name == "exp" and len(node.args) == 1 and not node.keywords:
+
+        def base_two(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            power = ast.BinOp(left=ast.Constant(2.0), op=ast.Pow(), right=n.args[0])
+            return power, (
+                "`2 **` is used where `np.exp` is wanted (the wrong base: natural logs and "
+                "exponentials go with e, bits with 2)"
+            )
+
+        yield "exp_base", base_two
     if name == "sqrt" and len(node.args) == 1:
         q = _quote(node.args[0], names)
         said = f": {q} where `sqrt({q[1:-1]})` is wanted" if q else ""
@@ -716,6 +746,34 @@ def defined_functions(sources: list[str]) -> set[str]:
     return names
 
 
+def _axis_calls(func: ast.FunctionDef) -> list[ast.Call]:
+    """The reductions of `func` along an explicit last axis (axis=-1)."""
+    calls = []
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and _name(node.func) in REDUCERS:
+            axis = _keyword(node, "axis")
+            if axis is not None and _int(axis.value) == -1:
+                calls.append(node)
+    return calls
+
+
+def _every_axis(func: ast.FunctionDef) -> tuple[ast.FunctionDef, str] | None:
+    """Every reduction along axis 0 instead of the last axis, together: the learner who reads
+    the rows' statistics off the wrong axis does so at every step (at least two steps; one is
+    the `axis` family's)."""
+    mutated = copy.deepcopy(func)
+    calls = _axis_calls(mutated)
+    if len(calls) < 2:
+        return None
+    for node in calls:
+        k = _keyword(node, "axis")
+        assert k is not None
+        k.value = _literal(0)
+    names = sorted({_name(c.func) for c in calls})
+    said = " and ".join(f"`{n}`" for n in names)
+    return mutated, f"every {said} runs along axis=0 instead of the last axis (axis=-1)"
+
+
 def generate(source: str, tasks: list[str], local: set[str] | None = None) -> list[Variant]:
     """Every one-change variant of the functions `tasks` of the module `source`, each with its
     family and its sentence. Variants whose changed source equals another's are left out."""
@@ -758,6 +816,20 @@ def generate(source: str, tasks: list[str], local: set[str] | None = None) -> li
                         family=family,
                         site=site,
                         explanation=f"In `{func.name}`, {sentence}.",
+                        source=text + "\n",
+                    )
+                )
+        whole = _every_axis(func)
+        if whole is not None:
+            text = ast.unparse(ast.fix_missing_locations(whole[0]))
+            if text != original and text not in seen:
+                seen.add(text)
+                out.append(
+                    Variant(
+                        task=func.name,
+                        family="every_axis",
+                        site=0,
+                        explanation=f"In `{func.name}`, {whole[1]}.",
                         source=text + "\n",
                     )
                 )
