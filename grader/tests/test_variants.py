@@ -140,6 +140,30 @@ def test_every_family_changes_one_node_and_says_what_changed():
     assert not any("`norm_rows` step" in t for t in texts)  # never the function itself
 
 
+def test_the_families_of_a_whole_step_every_axis_base_two_and_affine():
+    """Three mistakes that change more than one node or a whole expression: every reduction
+    along axis 0 together, `2 **` for `np.exp`, and a norm's gain and shift both left out."""
+    src = (
+        "import numpy as np\n\n\ndef ln(x, g, b):\n"
+        "    m = x.mean(axis=-1, keepdims=True)\n"
+        "    v = ((x - m) ** 2).mean(axis=-1, keepdims=True)\n"
+        "    return np.exp((x - m) / np.sqrt(v)) * g + b\n"
+    )
+    families = by_family(variants.generate(src, ["ln"]))
+    (every,) = families["every_axis"]
+    assert every.explanation == (
+        "In `ln`, every `mean` runs along axis=0 instead of the last axis (axis=-1)."
+    )
+    assert "axis=-1" not in every.source and every.source.count("axis=0") == 2
+    (base,) = families["exp_base"]
+    assert "2.0 ** ((x - m) / np.sqrt(v))" in base.source and "np.exp" not in base.source
+    (affine,) = families["affine"]
+    assert affine.explanation.startswith("In `ln`, the learned scale `g` and shift `b` are both")
+    assert affine.source.rstrip().endswith("return np.exp((x - m) / np.sqrt(v))")
+    one = "import numpy as np\n\n\ndef ln(x):\n    return x - x.mean(axis=-1, keepdims=True)\n"
+    assert "every_axis" not in by_family(variants.generate(one, ["ln"]))  # one: the axis family
+
+
 def test_a_variant_is_the_reference_with_that_one_change():
     """Run: each variant appended to the module replaces the function and behaves as said."""
     found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}
