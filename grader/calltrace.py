@@ -37,6 +37,10 @@ def _same(a: Any, b: Any, atol: float, rtol: float) -> bool:
 
     if a is b:
         return True
+    if isinstance(a, dict) and isinstance(b, dict):  # a config or a block's weights, copied
+        return a.keys() == b.keys() and all(_same(a[k], b[k], atol, rtol) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y, atol, rtol) for x, y in zip(a, b))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         try:
             x, y = np.asarray(a), np.asarray(b)

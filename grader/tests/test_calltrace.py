@@ -83,3 +83,14 @@ def test_localise_leads_with_the_cause_and_keeps_the_module_as_it_was():
     assert mod.norm is part  # the spies are gone
     placed = localise(steps, 1e-6, 1e-6, "", probes=(probe(module("wrong_between")),))
     assert placed.startswith("Where it first differs: inside `whole`") and "nowhere" not in placed
+
+
+def test_a_copy_of_a_dict_or_a_list_of_arrays_is_the_same_argument():
+    from grader.calltrace import _same
+
+    block = {"g": np.array([1.0, 2.0]), "n": 3}
+    assert _same(dict(block), block, 1e-6, 1e-6)
+    assert _same([np.array([1.0]), 2], (np.array([1.0 + 1e-9]), 2), 1e-6, 1e-6)
+    assert not _same(block | {"n": 4}, block, 1e-6, 1e-6)
+    assert not _same({"g": block["g"]}, block, 1e-6, 1e-6)
+    assert not _same([np.array([1.0])], [np.array([1.1])], 1e-6, 1e-6)
