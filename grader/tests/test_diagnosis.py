@@ -672,3 +672,20 @@ def test_the_learners_own_raise_gets_a_note_and_no_cause():
     assert "your own check" in crashes.own_raise(kind, own)
     assert crashes.own_raise("TypeError", own) == ""
     assert crashes.own_raise(kind, "return x / y") == ""
+
+
+def test_an_answer_that_is_one_of_the_arguments_is_said_so():
+    """The function did nothing to its input: an observation (many mistakes do nothing), given
+    only when no detector says more."""
+    msg = testing.explain(
+        testing.call("merge", [1, 2, 3, 1, 2], (1, 2), 256), [1, 2, 3, 1, 2], [256, 3, 256]
+    )
+    assert "How it differs: that equals the first argument: the function returned its input" in msg
+    assert "Likely mistake" not in msg and "Diagnosis" not in msg
+    other = testing.explain(testing.call("merge", [1, 2, 3], (1, 2), 256), [1, 2, 4], [256, 3])
+    assert "argument" not in other
+    swapped = testing.explain(testing.call("flip", [1, 2]), [1, 2], [2, 1])
+    assert "swapped" in swapped and "argument" not in swapped
+    x = np.array([0.5, 0.25])  # the very array passed in: it may have been changed in place
+    same = testing.explain(testing.call("rotate", x), x, np.array([0.1, 0.9]))
+    assert "that is the first argument itself: the function returned what it was given" in same
