@@ -86,6 +86,13 @@ def test_fit_context_leaves_short_input_alone(context):
     assert ids == [6, 7, 8], f"fit_context changed its input list to {ids}; return a new list."
 
 
+def test_fit_context_trims_a_new_list_not_the_callers(context):
+    # the window drops 1 and 2 from what fit_context returns, never from the list passed in
+    # (generate's running sequence is such a list)
+    got = expect_unchanged(context.fit_context, [1, 2, 3, 4, 5], 3)
+    assert got == [3, 4, 5], explain(call("fit_context", [1, 2, 3, 4, 5], 3), got, [3, 4, 5])
+
+
 def test_fit_context_rejects_a_window_below_one(context):
     raises(ValueError, context.fit_context, [1, 2, 3], 0)
 
