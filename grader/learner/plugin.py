@@ -118,9 +118,10 @@ def failure_message(
     stop = guard.Stop.find(excinfo.tb, shown or (lambda name: guard.shown_file(name, root)))
     if not stop.shown:  # no code of the learner's ran here: in a grading worker, or the test
         return _remote_crash(excinfo, raised)
-    line = _source_line(stop.filename, stop.lineno)
+    full = _full_line(stop.filename, stop.lineno)
+    line = _cut(full)
     where = f" (in {stop.shown}, line {stop.lineno}" + (f": `{line}`)" if line else ")")
-    why = _crash_cause(exc, _full_line(stop.filename, stop.lineno))
+    why = _crash_cause(exc, full)
     if stop.call_text:
         return f"{stop.call_text} raised {raised}{where}{why}"
     name = stop.function if stop.function.startswith("importing ") else f"`{stop.function}`"
@@ -128,9 +129,14 @@ def failure_message(
 
 
 def _full_line(filename: str, lineno: int) -> str:
+    """The line of source, stripped ('' when it cannot be read)."""
     import linecache
 
     return linecache.getline(filename, lineno).strip()
+
+
+def _cut(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _crash_cause(exc: BaseException, line: str) -> str:
@@ -178,14 +184,6 @@ def _remote_crash(excinfo: pytest.ExceptionInfo[BaseException], raised: str) -> 
     from ..diagnosis import crashes
 
     return message + f" (in {where})" + _crash_cause(exc, crashes.line_of(where))
-
-
-def _source_line(filename: str, lineno: int, limit: int = 120) -> str:
-    """The line of source, stripped and cut to `limit` characters ('' when it cannot be read)."""
-    import linecache
-
-    text = linecache.getline(filename, lineno).strip()
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def report_status(report: pytest.TestReport) -> TestStatus | None:
