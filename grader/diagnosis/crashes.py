@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..boundary import edge as edge
+from ..boundary import explain as explain
+
 _SHAPE = r"\(([\d, ]*)\)"
 
 
@@ -159,3 +162,22 @@ def line_of(where: str) -> str:
     """The source line that a crash report's `where` quotes (`... line 3: \\`x = y\\``)."""
     m = re.search(r": `(.*)`\)?\s*$", where)
     return m.group(1) if m else ""
+
+
+def edge_text(op: str, value: int) -> str:
+    """The sentence for `explain`'s answer: only an operator of four, or `[]` (an index one
+    past the end), and a whole number."""
+    if type(value) is not int:
+        return ""
+    if op == "[]":
+        return (
+            f"an off-by-one: index {value} of {value} items, which run from 0 to {value - 1} (a "
+            "loop that runs once too often, or positions counted from 1)"
+        )
+    if op not in ("<", ">", "<=", ">="):
+        return ""
+    other = {">=": ">", "<=": "<", ">": ">=", "<": "<="}[op]
+    return (
+        f"your check decides at its edge: both sides of its `{op}` are {value}, and `{other}` "
+        "would let this input through, which the task accepts (an off-by-one in the bound)"
+    )

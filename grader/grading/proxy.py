@@ -488,6 +488,18 @@ def where_text(where: Any) -> str:
     return f"{file}, line {line}" + (f": `{text}`" if text else "")
 
 
+def edge_of(where: Any) -> tuple[str, int] | None:
+    """The worker's `edge` (grader.boundary.explain): one of four operators, or `[]`, and a
+    whole number, or None; anything else from the worker is dropped."""
+    edge = where.get("edge") if type(where) is dict else None
+    if type(edge) is not list or len(edge) != 2:
+        return None
+    op, value = edge
+    if op not in ("<", ">", "<=", ">=", "[]") or type(value) is not int or abs(value) > 10**12:
+        return None
+    return op, value
+
+
 def _rebuild(
     err: dict[str, Any], what: str, call: tuple[str, tuple[Any, ...], dict[str, Any]] | None = None
 ) -> BaseException:
@@ -497,6 +509,7 @@ def _rebuild(
     the learner's line (`where_text`), as `hexahype_call` and `hexahype_where`."""
     exc = _rebuilt(err, what)
     exc.hexahype_where = where_text(err.get("where"))  # type: ignore[attr-defined]
+    exc.hexahype_edge = edge_of(err.get("where"))  # type: ignore[attr-defined]
     exc.hexahype_call = call  # type: ignore[attr-defined]
     return exc
 

@@ -66,6 +66,7 @@ TMPFS_BYTES = 32 * 1024 * 1024
 RUNTIME = (
     "__init__.py",
     "assets.py",
+    "boundary.py",
     "data",
     "grading/__init__.py",
     "grading/wire.py",

@@ -231,14 +231,25 @@ def _where(exc: BaseException, impl: Path) -> dict[str, Any] | None:
         filename = tb.tb_frame.f_code.co_filename
         root = next((r for r in roots if filename.startswith(r)), None)
         if root is not None:
-            found = (filename, tb.tb_lineno, root)
+            found = (filename, tb.tb_lineno, root, tb.tb_frame)
         tb = tb.tb_next
     if found is None:
         return None
-    filename, line, root = found
+    filename, line, root, frame = found
     rel = Path(filename[len(root) :]).as_posix()
     code = linecache.getline(filename, line).strip()
-    return {"file": f"{PACKAGE}/{rel}", "line": line, "code": code[:200]}
+    where: dict[str, Any] = {"file": f"{PACKAGE}/{rel}", "line": line, "code": code[:200]}
+    try:
+        from .. import boundary
+
+        # the learner's own check decided at its edge, or an index one past the end
+        kind = "IndexError" if isinstance(exc, IndexError) else type(exc).__name__
+        edge = boundary.explain(frame, line, kind)
+    except Exception:  # noqa: BLE001 - only left out
+        edge = None
+    if edge is not None:
+        where["edge"] = list(edge)
+    return where
 
 
 def _exception(exc: BaseException, impl: Path | None = None) -> dict[str, Any]:

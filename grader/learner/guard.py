@@ -460,6 +460,7 @@ class Stop:
         self.filename = ""
         self.lineno = 0
         self.inner = ""  # the learner function the line is in, when not `function`
+        self.frame: FrameType | None = None  # the learner's frame at that line
 
     @classmethod
     def find(cls, tb: TracebackType | None, shown_as: Shown) -> Stop:
@@ -475,7 +476,7 @@ class Stop:
                 if first is None:
                     first, caller = frame, previous
                 stop.shown, stop.filename, stop.lineno = shown, filename, tb.tb_lineno
-                stop.inner = frame.f_code.co_name
+                stop.inner, stop.frame = frame.f_code.co_name, frame
             previous, tb = tb, tb.tb_next
         if first is not None:
             stop.function = _qualname(first.f_code)

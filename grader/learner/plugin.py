@@ -121,7 +121,7 @@ def failure_message(
     full = _full_line(stop.filename, stop.lineno)
     line = _cut(full)
     where = f" (in {stop.shown}, line {stop.lineno}" + (f": `{line}`)" if line else ")")
-    why = _crash_cause(exc, full)
+    why = _crash_cause(exc, full, _edge(stop, exc))
     if stop.call_text:
         return f"{stop.call_text} raised {raised}{where}{why}"
     name = stop.function if stop.function.startswith("importing ") else f"`{stop.function}`"
@@ -139,16 +139,33 @@ def _cut(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _crash_cause(exc: BaseException, line: str) -> str:
-    """' Likely mistake: ...' when the exception itself names its mechanism, a note when it is
-    the learner's own `raise` (grader.diagnosis.crashes), else ''. Only for an exception raised
-    in the learner's code."""
+def _edge(stop: guard.Stop, exc: BaseException) -> tuple[str, int] | None:
+    """The learner's own check, fired at its edge, or an index one past the end
+    (grader.boundary.explain)."""
+    kind = "IndexError" if isinstance(exc, IndexError) else type(exc).__name__
+    if stop.frame is None:
+        return None
+    try:
+        from ..diagnosis import crashes
+
+        return crashes.explain(stop.frame, stop.lineno, kind)
+    except Exception:  # noqa: BLE001 - the crash message stands without it
+        return None
+
+
+def _crash_cause(exc: BaseException, line: str, edge: tuple[str, int] | None = None) -> str:
+    """' Likely mistake: ...' when the exception itself names its mechanism, or when the
+    learner's own `raise` ran because its check decided at the edge (`edge`); a note when it is
+    the learner's own `raise` otherwise (grader.diagnosis.crashes), else ''. Only for an
+    exception raised in the learner's code."""
     try:
         from ..diagnosis import crashes
 
         kind = type(exc).__name__
         why = crashes.cause(kind, _first_line(str(exc), 300), line)
         note = crashes.own_raise(kind, line)
+        if edge is not None and (note or edge[0] == "[]"):
+            why = crashes.edge_text(*edge)
     except Exception:  # noqa: BLE001 - the crash message stands without it
         return ""
     return f" Likely mistake: {why}." if why else (f" {note}" if note else "")
@@ -183,7 +200,8 @@ def _remote_crash(excinfo: pytest.ExceptionInfo[BaseException], raised: str) -> 
         return message
     from ..diagnosis import crashes
 
-    return message + f" (in {where})" + _crash_cause(exc, crashes.line_of(where))
+    edge = getattr(exc, "hexahype_edge", None)
+    return message + f" (in {where})" + _crash_cause(exc, crashes.line_of(where), edge)
 
 
 def report_status(report: pytest.TestReport) -> TestStatus | None:

@@ -176,6 +176,27 @@ def test_a_crash_whose_exception_names_its_mechanism_gives_the_usual_mistake(min
     )
 
 
+def test_an_own_check_that_fires_at_its_edge_is_named_as_an_off_by_one(mini):
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(
+        "def add(a, b):\n    if a >= 2:\n        raise ValueError('too big')\n    return a + b\n"
+    )
+    mini.runpytest_subprocess()
+    assert _state(mini)["lessons"]["1.1"]["message"] == (
+        "add(2, 3) raised ValueError: too big (in exercises/ch1_tokens/l01_add.py, line 3: "
+        "`raise ValueError('too big')`) Likely mistake: your check decides at its edge: both "
+        "sides of its `>=` are 2, and `>` would let this input through, which the task accepts "
+        "(an off-by-one in the bound)."
+    )
+    (mini.path / "exercises/ch1_tokens/l01_add.py").write_text(
+        "def add(a, b):\n    xs = [a, b]\n    return xs[0] + xs[len(xs)]\n"
+    )
+    mini.runpytest_subprocess()
+    assert _state(mini)["lessons"]["1.1"]["message"].endswith(
+        "`return xs[0] + xs[len(xs)]`) Likely mistake: an off-by-one: index 2 of 2 items, which "
+        "run from 0 to 1 (a loop that runs once too often, or positions counted from 1)."
+    )
+
+
 def test_a_crash_shows_the_call_the_exception_and_the_learner_line_that_raised(mini):
     # the exception is raised two calls deep, in a helper of the learner's: the message names
     # the call the test made, the exception in one line and the helper's line (the last frame)

@@ -193,6 +193,9 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "def fail(kind, text):\n    raise {'v': ValueError, 'k': KeyError, "
         + "'n': NotImplementedError, 'r': RuntimeError}[kind](text)\n"
         + "\ndef smallest(xs):\n    return min(x for x in xs if x > 10)\n"
+        + "\ndef bounded(xs, top):\n    if len(xs) >= top:\n        raise ValueError('too long')\n"
+        + "\ndef draw(us, n):\n    out = []\n    while len(out) <= n:\n"
+        + "        out.append(us[len(out)])\n    return out\n"
         + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
         + "    ranks.clear()\n    return n\n"
         + FORGE
@@ -271,6 +274,31 @@ def test_a_crash_in_the_worker_reads_like_a_local_one(client: proxy.Client) -> N
         "sequence: the case with nothing left to choose from (an input too short, or everything "
         "already merged or filtered out) needs its own branch before the call."
     )
+
+    # the learner's own check, decided at its edge: the worker evaluates the `if` again and
+    # sends only its operator and the number at the edge
+    with pytest.raises(ValueError) as info:
+        bpe.bounded([1, 2, 3], 3)
+    assert failure_message(info, client.spec.impl).endswith(
+        "`raise ValueError('too long')`) Likely mistake: your check decides at its edge: both "
+        "sides of its `>=` are 3, and `>` would let this input through, which the task accepts "
+        "(an off-by-one in the bound)."
+    )
+    with pytest.raises(IndexError) as info:
+        bpe.draw([0.5, 0.25, 0.75], 3)
+    assert failure_message(info, client.spec.impl).endswith(
+        "`out.append(us[len(out)])`) Likely mistake: an off-by-one: index 3 of 3 items, which "
+        "run from 0 to 2 (a loop that runs once too often, or positions counted from 1)."
+    )
+
+
+@pytest.mark.parametrize(
+    "edge", [["==", 3], [">=", "3"], [">=", 3.0], [">=", 3, 4], ">= 3", [">", 10**13], None]
+)
+def test_a_forged_edge_from_the_worker_is_left_out(edge: object) -> None:
+    assert proxy.edge_of({"file": "exercises/x.py", "line": 1, "edge": edge}) is None
+    assert proxy.edge_of({"edge": ["<=", 7]}) == ("<=", 7)
+    assert proxy.edge_of({"edge": ["[]", 7]}) == ("[]", 7)
 
 
 @pytest.mark.parametrize(
