@@ -293,7 +293,7 @@ def expect_raises(
     name = getattr(fn, "__name__", "the function")
     shown = call(name, *args, **kwargs)
     msg = f"{shown} returned {short(got)}, expected it to raise {names}."
-    diagnosis = _diagnosis(f"{shown} -> raises {names}", got, None, False)
+    diagnosis = _diagnosis(f"{shown} -> raises {names}", got, None, False) or _unchecked(got)
     if diagnosis:
         msg += f" {diagnosis}"
     if hint:
@@ -378,8 +378,32 @@ def _raising(
         raise AssertionError(f"{call_text} raised {got}, expected {names}.") from exc
     if caught.returned is _Caught._unset:
         raise AssertionError(f"{call_text} did not raise {names}.{tail}")
+    why = _unchecked(caught.returned)
     raise AssertionError(
-        f"{call_text} returned {short(caught.returned)}, expected it to raise {names}.{tail}"
+        f"{call_text} returned {short(caught.returned)}, expected it to raise {names}."
+        + (f" {why}" if why else "")
+        + tail
+    )
+
+
+def _unchecked(got: Any) -> str:
+    """The cause when a call that should have raised returned nan: the input the task rejects
+    went into the arithmetic unchecked (0/0, inf - inf, the log or square root of a negative
+    number). An infinity is not enough: masking with -inf is how several lessons work."""
+    import math
+
+    if type(got).__name__ == "ndarray" and getattr(got, "dtype", None) is not None:
+        flat = [float(v) for v in got.ravel()[:100_000]] if got.dtype.kind == "f" else []
+    elif isinstance(got, (list, tuple)):
+        flat = [v for v in got if isinstance(v, float)]
+    else:
+        flat = [got] if isinstance(got, float) else []
+    if not any(math.isnan(v) for v in flat):
+        return ""
+    return (
+        "Likely mistake: this input is not checked before the arithmetic, which turns it into "
+        "nan (0/0, inf - inf, or a log or square root of a negative number) instead of an "
+        "error: test for it first, and raise."
     )
 
 

@@ -20,7 +20,7 @@ import pytest
 from grader import manifest
 from grader.learner import guard
 from grader.learner.progress import fit, render_block
-from grader.testing import call, explain, raises, short
+from grader.testing import call, expect_raises, explain, raises, short
 
 from .conftest import calm
 
@@ -146,6 +146,32 @@ def test_raises_names_the_call_and_what_came_back():
         "_top_k(array([1., 2.]), 0) returned array([-inf, -inf]), expected it to raise "
         "ValueError. Hint: k < 1 keeps nothing."
     )
+
+
+@pytest.mark.parametrize(
+    "returned, named",
+    [
+        (float("nan"), True),
+        (np.array([[0.5, np.nan]]), True),
+        ([0.25, float("nan")], True),
+        (np.array([-np.inf, -np.inf]), False),  # masking with -inf: not an unchecked division
+        (np.array([0.5, 0.5]), False),
+        ("nan", False),  # text is not a number
+        (np.array([1, 2]), False),
+    ],
+)
+def test_a_nan_where_an_error_was_wanted_names_the_unchecked_input(returned, named):
+    def cosine(a, b):
+        return returned
+
+    with pytest.raises(AssertionError) as info:
+        raises(ValueError, cosine, [0.0, 0.0], [1.0, 2.0])
+    with pytest.raises(AssertionError) as other:
+        expect_raises(ValueError, cosine, [0.0, 0.0], [1.0, 2.0])
+    for message in (str(info.value), str(other.value)):
+        assert (
+            "Likely mistake: this input is not checked before the arithmetic" in message
+        ) is named
 
 
 def test_raises_names_another_exception_without_the_hint():
