@@ -61,7 +61,7 @@ import re
 import sys
 from typing import Any
 
-from . import known, objects, probes, sequences
+from . import causes, known, objects, probes, sequences
 from .finding import NOTHING, Finding
 
 _DEPTH = 0
@@ -232,6 +232,9 @@ def diagnose(call_text: str, got: Any, expected: Any = None, has_expected: bool 
             return message(found.confirmed()) + " " + ELSEWHERE
         if not found:
             found = unchanged(call_text, got, expected)
+            index = _returned_argument(call_text, got, expected)
+            if found and index is not None and _returns_argument_elsewhere(call_text, index):
+                return message(Finding(found.how, causes.UNCHANGED)) + " " + ELSEWHERE
     else:
         found = objects.aliased(got)
     return message(found)
@@ -257,6 +260,33 @@ def unchanged(call_text: str, got: Any, expected: Any) -> Finding:
             return Finding(f"that is {which} itself: the function returned what it was given")
         return Finding(f"that equals {which}: the function returned its input as it came")
     return NOTHING
+
+
+def _returned_argument(call_text: str, got: Any, expected: Any) -> int | None:
+    """Which argument the answer is an equal new copy of (not the very object: that one may
+    have been changed in place), when the expected answer is not that argument."""
+    args = current_call(call_text)
+    for i, arg in enumerate(args[: len(_ORDINALS)]):
+        try:
+            if not objects.same_value(got, arg) or objects.same_value(arg, expected):
+                continue
+        except Exception:  # noqa: BLE001 - values that cannot be compared: none
+            continue
+        return None if got is arg else i
+    return None
+
+
+def _returns_argument_elsewhere(call_text: str, index: int) -> bool:
+    """The learner's function returns that argument as it came on the probes too."""
+    from .outputs import call_key
+
+    try:
+        calls: dict[str, Any] = {}
+        for data in (known.load(str(known.variants_path())), known.load()):
+            calls.update(data.get("calls", {}))
+        return probes.returns_argument_elsewhere(call_text, call_key(call_text), calls, index)
+    except Exception:  # noqa: BLE001 - a diagnosis never turns a failing check into a crash
+        return False
 
 
 def current_call(call_text: str) -> tuple[Any, ...]:

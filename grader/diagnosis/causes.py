@@ -39,6 +39,18 @@ SPACES = "spaces are added, dropped or moved (check where the text is split, str
 KEY_MISSING = "one key is left out (check the loop or the condition that builds the dict)"
 KEY_EXTRA = "one key too many (check the loop or the condition that builds the dict)"
 WRONG_KEYS = "the values are paired with the wrong keys (check how keys and values are matched)"
+DROPPED = {
+    "punctuation": "punctuation is dropped (a pattern, a split or a filter that keeps only "
+    "letters, digits and words; punctuation marks are pieces of their own)",
+    "whitespace": "the spaces are dropped (a split or a strip that throws them away, where they "
+    "are pieces of their own)",
+    "number": "the numbers are dropped (a pattern or a filter that keeps only letters)",
+}
+UNCHANGED = (
+    "the work never changes anything: a condition that should hold never does (a list compared "
+    "with a tuple is never equal: [1, 2] == (1, 2) is False; or the wrong variable is "
+    "compared), or a changed copy is made but the original is returned"
+)
 SHAPE = "the values are laid out in another shape (check a reshape, a stack, or the axis of a concatenation)"
 ONE_ROW = "keep every row"
 NESTED = (

@@ -357,8 +357,10 @@ def holds_elsewhere(
     of this function that store the reference's result ("want"), the derived ones of this
     check first, `compare(result, reference's)` (the diagnosis's detectors) finds `cause` on
     at least one, and on every other either the same or no difference at all (there the
-    mistake does not show: a ratio of 1, say). One probe with another difference, or with a
-    difference no detector reads, and the cause is not confirmed."""
+    mistake does not show: a ratio of 1, say). One probe with another difference and the
+    cause is not confirmed. A difference that no detector reads (an input too small to show
+    a shift, say) tells neither way: the cause then needs at least as many probes that show
+    it as probes that cannot read it."""
     name = function_name(call_text)
     fn = learner_function(name)
     if fn is None:
@@ -367,7 +369,7 @@ def holds_elsewhere(
     order = [k for k in own if k in calls] + sorted(
         k for k in calls if k not in own and k != key and calls[k].get("fn") == name
     )
-    agree = False
+    agree, unread = 0, 0
     for probe in [k for k in order if "want" in calls[k]][:PROBES]:
         ok, got = _call(fn, calls[probe])
         if not ok:
@@ -379,10 +381,52 @@ def holds_elsewhere(
         except Exception:  # noqa: BLE001 - an indescribable result: no evidence
             continue
         seen = compare(got, want)
-        if not seen or (seen.why or seen.would) != cause:
+        if not seen:
+            unread += 1
+        elif (seen.why or seen.would) != cause:
             return False
-        agree = True
-    return agree
+        else:
+            agree += 1
+    return agree >= max(1, unread)
+
+
+def returns_argument_elsewhere(
+    call_text: str, key: str, calls: dict[str, dict[str, Any]], index: int
+) -> bool:
+    """Whether the learner's function, on the probes of this function, returns its argument
+    `index` as it came, where the reference returns something else: on at least one, and on
+    every other either that or the reference's own result."""
+    name = function_name(call_text)
+    fn = learner_function(name)
+    if fn is None:
+        return False
+    own = [key + suffix for suffix in DERIVED]
+    order = [k for k in own if k in calls] + sorted(
+        k for k in calls if k not in own and k != key and calls[k].get("fn") == name
+    )
+    agree = 0
+    for probe in [k for k in order if "want" in calls[k]][:PROBES]:
+        try:
+            before = decode_args(calls[probe]["args"])
+            want = encode(decode_args(calls[probe]["want"]))
+            given = encode(before[index]) if index < len(before) else None
+        except Exception:  # noqa: BLE001 - an input this kit cannot rebuild: no evidence
+            continue
+        if given is None:
+            return False
+        ok, got = _call(fn, calls[probe])
+        if not ok:
+            continue
+        try:
+            result = encode(got)
+        except Exception:  # noqa: BLE001 - an indescribable result: no evidence
+            continue
+        if close(result, want):
+            continue  # the mistake does not show on this input
+        if not close(result, given) or close(want, given):
+            return False
+        agree += 1
+    return agree >= 1
 
 
 def verdicts(

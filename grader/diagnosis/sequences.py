@@ -125,6 +125,38 @@ def _text(got: str, expected: str) -> Finding:
     return NOTHING
 
 
+_KINDS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("punctuation", lambda t: bool(t) and not any(c.isalnum() or c.isspace() for c in t)),
+    ("whitespace", lambda t: bool(t) and t.isspace()),
+    ("number", lambda t: t.isdigit()),
+)
+
+
+def _dropped_kind(got: Any, expected: Any) -> Finding:
+    """Every piece of one kind, punctuation, whitespace or numbers, is missing and nothing else
+    differs: the items of a list of texts, or the characters of a text. The pieces left are
+    not all of that kind. The cause waits for a probe, where the same kind is missing."""
+    if isinstance(got, str) and isinstance(expected, str):
+        g, e, unit = list(got), list(expected), "character"
+    elif (
+        isinstance(got, (list, tuple))
+        and isinstance(expected, (list, tuple))
+        and all(type(x) is str for x in [*got, *expected])
+    ):
+        g, e, unit = list(got), list(expected), "item"
+    else:
+        return NOTHING
+    if len(g) >= len(e) or not g:
+        return NOTHING
+    for kind, test in _KINDS:
+        if g == [x for x in e if not test(x)] and not all(test(x) for x in g):
+            missing = [x for x in e if test(x)]
+            shown = ", ".join(repr(x) for x in missing[:3]) + (", ..." if len(missing) > 3 else "")
+            how = f"every {kind} {unit} is missing ({shown})"
+            return found(how, causes.DROPPED[kind], False)
+    return NOTHING
+
+
 def _pieces(got: list[Any], expected: list[Any]) -> Finding:
     """Lists of str or bytes that join to the same text but are cut differently."""
     kinds = {type(x) for x in got} | {type(x) for x in expected}
@@ -202,6 +234,7 @@ def describe_sequence(got: Any, expected: Any, describe: Describe) -> Finding:
     unit = _unit(expected)
     for finding in (
         _order(g, e, unit),
+        _dropped_kind(got, expected),
         _length(g, e, unit, expected, got),
         NOTHING if isinstance(got, str) else _pieces(list(got), list(expected)),
         NOTHING if isinstance(got, str) else _items(list(got), list(expected), describe, unit),

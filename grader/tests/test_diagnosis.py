@@ -674,6 +674,113 @@ def test_the_learners_own_raise_gets_a_note_and_no_cause():
     assert crashes.own_raise(kind, "return x / y") == ""
 
 
+class _Cache:
+    def __init__(self) -> None:
+        self.capacity, self.n = 4, 1
+
+    def append(self, rows: list[int]) -> None:
+        if self.n + len(rows) >= self.capacity or len(rows) == 0:
+            raise ValueError("full")
+
+
+def _at_edge(v: int) -> None:
+    if v >= 255:
+        raise ValueError("too big")
+
+
+def _in_range(v: int) -> None:
+    if not 0 <= v < 255:
+        raise ValueError("not a byte")
+
+
+def _far(v: int) -> None:
+    if v > 100:
+        raise ValueError("too big")
+
+
+def _either(v: int, w: int) -> None:
+    if v >= 3 or w > 0:
+        raise ValueError("either")
+
+
+def _called(v: int) -> None:
+    if abs(v) >= 3:
+        raise ValueError("abs")
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        (lambda: _at_edge(255), (">=", 255)),
+        (lambda: _in_range(255), ("<", 255)),
+        (lambda: _Cache().append([1, 2, 3]), (">=", 4)),
+        (lambda: _either(3, 0), (">=", 3)),
+        (lambda: _at_edge(300), None),  # past the edge: the bound is not the question
+        (lambda: _far(100 + 1), None),  # a strict bound one past: holds on either side
+        (
+            lambda: _either(3, 1),
+            None,
+        ),  # the other clause fires too: moving the edge changes nothing
+        (lambda: _called(3), None),  # a call the evaluator does not make
+    ],
+)
+def test_an_own_check_that_fires_at_its_edge_is_named(call, expected):
+    """`if v >= 255: raise` on v == 255: the `if` is evaluated again on the learner's frame;
+    only when its one comparison holds at the edge, and moving that edge lets the input
+    through, is it named."""
+    from grader.diagnosis import crashes
+
+    with pytest.raises(ValueError) as info:
+        call()
+    tb = info.tb
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    assert crashes.edge(tb.tb_frame, tb.tb_lineno) == expected
+    if expected is not None:
+        text = crashes.edge_text(*expected)
+        assert f"both sides of its `{expected[0]}` are {expected[1]}" in text
+    assert crashes.edge_text("==", 3) == "" and crashes.edge_text(">", "3") == ""  # type: ignore[arg-type]
+
+
+def _draws(us: list[float], n_new: int) -> list[float]:
+    new: list[float] = []
+    while len(new) <= n_new:
+        new.append(us[len(new)])
+    return new
+
+
+def _pairs(xs: list[int]) -> list[tuple[int, int]]:
+    return [(xs[i], xs[i + 1]) for i in range(len(xs))]
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        (lambda: _draws([0.5, 0.25, 0.75], 3), 3),  # one draw too many: us[3] of 3
+        (lambda: _pairs([1, 2, 3, 4]), 4),  # i + 1 == 4 of 4
+        (lambda: [1, 2, 3][100], None),  # far past the end: not one step
+        (lambda: (lambda xs: xs[-4])([1, 2, 3]), None),  # before the start
+        (lambda: (lambda d, k: d[k])({}, 0), None),  # a dict: a KeyError, never IndexError
+    ],
+)
+def test_an_index_one_past_the_end_is_read_on_the_learners_frame(call, expected):
+    """A bare "list index out of range" names no numbers; the learner's frame does: an index
+    on the failing line that equals its sequence's length is one past the end."""
+    from grader.diagnosis import crashes
+
+    with pytest.raises((IndexError, KeyError)) as info:
+        call()
+    tb = info.tb
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    kind = type(info.value).__name__
+    assert crashes.explain(tb.tb_frame, tb.tb_lineno, kind) == (
+        ("[]", expected) if expected is not None else None
+    )
+    if expected is not None:
+        assert f"index {expected} of {expected} items" in crashes.edge_text("[]", expected)
+
+
 def test_an_answer_that_is_one_of_the_arguments_is_said_so():
     """The function did nothing to its input: an observation (many mistakes do nothing), given
     only when no detector says more."""
@@ -689,3 +796,27 @@ def test_an_answer_that_is_one_of_the_arguments_is_said_so():
     x = np.array([0.5, 0.25])  # the very array passed in: it may have been changed in place
     same = testing.explain(testing.call("rotate", x), x, np.array([0.1, 0.9]))
     assert "that is the first argument itself: the function returned what it was given" in same
+
+
+@pytest.mark.parametrize(
+    "got, expected, kind",
+    [
+        (["The", "cat", "sat"], ["The", "cat", "sat", "."], "punctuation"),
+        ("Hello world", "Hello, world!", "punctuation"),
+        (["Hi", "there"], ["Hi", " ", "there"], "whitespace"),
+        (["a", "b"], ["a", "12", "b", "7"], "number"),
+        (["a", "b"], ["a", "b", "c"], None),  # a letter missing: another difference
+        ([".", "!"], [".", "x", "!"], None),
+        ([], ["."], None),  # nothing left to tell a kind by
+        (["a", "."], ["a", ",", "."], None),  # one mark kept: not every one is missing
+    ],
+)
+def test_every_piece_of_one_kind_missing_is_said_so_and_waits_for_a_probe(got, expected, kind):
+    from grader.diagnosis import causes, finding
+
+    found = finding(got, expected)
+    if kind is None:
+        assert "every" not in found.how
+    else:
+        assert found.how.startswith(f"every {kind} ")
+        assert found.why == "" and found.would == causes.DROPPED[kind]

@@ -375,3 +375,106 @@ def test_the_lessons_with_a_tokenizer_or_a_model_as_input_have_probes():
             c["fn"] for c in calls.values() if '"ref"' in json.dumps(c) and c["fn"] in names
         }
         assert referred, (lesson_id, names)
+
+
+@pytest.mark.parametrize(
+    "kinds, confirmed",
+    [
+        (["same"], True),  # one probe shows the same
+        (["same", "unread"], True),  # and one cannot be read: as many show it as cannot tell
+        (["same", "unread", "unread"], False),  # more probes cannot tell than show it
+        (["same", "other"], False),  # one shows another difference: ruled out
+        (["unread"], False),  # none shows it
+        (["right", "same"], True),  # right on one input: the mistake does not show there
+    ],
+)
+def test_a_probe_that_no_detector_reads_tells_neither_way(
+    kinds: list[str], confirmed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The learner's f returns 2 * x. A detector reads "twice the reference's" (the cause) and
+    "one more than the reference's" (another cause); any other difference it cannot read. A
+    probe it cannot read neither confirms nor rules out: the cause then needs at least as many
+    probes that show it."""
+    import types
+    from contextlib import contextmanager
+
+    from grader import current
+    from grader.diagnosis.finding import NOTHING, Finding
+
+    @contextmanager
+    def unbounded(seconds):
+        yield [False]
+
+    module = types.ModuleType("learner_module")
+    module.f = lambda x: 2 * x  # type: ignore[attr-defined]
+    monkeypatch.setattr(current, "modules", (module,))
+    monkeypatch.setattr(current, "bound", unbounded)
+    reference = {"same": lambda x: x, "other": lambda x: 2 * x - 1, "right": lambda x: 2 * x}
+    calls = {}
+    for i, kind in enumerate(kinds):
+        x = float(i + 3)
+        calls[f"probe{i}"] = {
+            "fn": "f",
+            "args": probes.encode_args((x,)),
+            "kwargs": probes.encode_args({}),
+            "want": probes.encode_args(reference.get(kind, lambda x: 2 * x + 0.5)(x)),
+        }
+
+    def compare(got: float, want: float) -> Finding:
+        if abs(got - 2 * want) < 1e-9:
+            return Finding("twice", "", "doubled")
+        if abs(got - want - 1) < 1e-9:
+            return Finding("one more", "", "plus one")
+        return NOTHING
+
+    assert probes.holds_elsewhere("f(9.0)", "check", calls, compare, "doubled") is confirmed
+
+
+def test_a_probe_is_kept_when_another_run_expected_something_else_on_the_same_input() -> None:
+    """2.1's perplexity check expects exp of the learner's own cross_entropy: a run whose
+    cross_entropy is wrong records the same input with another expected value. The probe is
+    kept from the run whose expected value the reference returns, whichever comes first."""
+    from grader.authoring import verify
+    from grader.diagnosis.outputs import encode
+
+    course = manifest.load(ROOT)
+    lesson = course.get("2.1")
+    logits, targets = np.zeros((3, 10)), np.array([1, 2, 3])
+    stored = {
+        "fn": "perplexity",
+        "args": probes.encode_args((logits, targets)),
+        "kwargs": probes.encode_args({}),
+    }
+
+    def run(expected: float) -> verify.MisconceptionRun:
+        row = {"call": "k", "out": encode(1.0), "inputs": stored}
+        row["want"] = {"value": encode(expected), "same_type": True}
+        return verify.MisconceptionRun("x", "", "", rows=[row])
+
+    kept = verify.probe_calls([(lesson, run(7.0)), (lesson, run(10.0))])
+    assert set(kept) == {"k"} and probes.decode_args(kept["k"]["want"]) == pytest.approx(10.0)
+    assert verify.probe_calls([(lesson, run(7.0))]) == {}
+
+
+def test_an_answer_that_is_its_input_on_a_probe_too_names_the_work_that_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """f([3, 4]) returning [3, 4] is an observation; f returning its input on a probe too,
+    where the reference returns something else, makes it a cause. A probe where f is right
+    is no evidence; one where it returns something else rules the cause out."""
+    from grader import testing
+
+    learner = _one_probe(tmp_path, monkeypatch, "f([1, 2])", ([1, 2],), [9])
+
+    def explained() -> str:
+        return testing.explain(testing.call("f", [3, 4]), [3, 4], [7])
+
+    learner(lambda xs: list(xs))
+    msg = explained()
+    assert "Diagnosis: that equals the first argument" in msg, msg
+    assert causes.UNCHANGED in msg and "another input" in msg
+    for other in (lambda xs: [9], lambda xs: [8]):  # right there; another difference there
+        learner(other)
+        msg = explained()
+        assert "How it differs: that equals the first argument" in msg and "Diagnosis" not in msg
+    known._load.cache_clear()
