@@ -30,7 +30,9 @@ off any learner's answer:
 - ``residual``: the input not added back (``x + f(x)`` becomes ``f(x)``): a residual connection
   left out;
 - ``projection``: a matrix product by a weight (with its bias) left out (``h @ W + b`` becomes
-  ``h``): a projection or a layer skipped; ``bias``: only its bias left out.
+  ``h``): a projection or a layer skipped; ``bias``: only its bias left out;
+- ``greedy``: a call to the course's sampler (``sample``, ``sample_from_probs``) replaced by
+  the argmax of its scores: always greedy, whatever the temperature and the draws.
 
 Each variant is the reference module with one node of one function changed, and is run like a
 bank entry (`grader.authoring.verify.run_variant`): appended to the reference solution, against
@@ -57,7 +59,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 11  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 12  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -469,6 +471,9 @@ def _weight(node: ast.AST) -> bool:
     return False
 
 
+SAMPLERS = ("sample", "sample_from_probs")  # the course's samplers: a token id from scores
+
+
 def _call_changes(
     node: ast.Call, local: set[str], names: frozenset[str]
 ) -> Iterator[tuple[str, Callable[[ast.AST], Change]]]:
@@ -649,6 +654,21 @@ def _call_changes(
             )
 
         yield "in_place", in_place
+    if name in SAMPLERS and name in local and isinstance(node.func, ast.Name) and node.args:
+
+        def greedy(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            pick = ast.Call(
+                func=ast.Attribute(value=ast.Name("np", ast.Load()), attr="argmax", ctx=ast.Load()),
+                args=[n.args[0]],
+                keywords=[],
+            )
+            return ast.Call(func=ast.Name("int", ast.Load()), args=[pick], keywords=[]), (
+                f"`{name}` is never called: the most likely token is always taken (argmax), "
+                "whatever the temperature and the random draws (always greedy)"
+            )
+
+        yield "greedy", greedy
     if name == "sorted" and len(node.args) == 1:
         yield "order", lambda n: (n.args[0], "the items are not sorted (`sorted` left out)")  # type: ignore[attr-defined]
     if name in TEXT_STEPS and isinstance(node.func, ast.Attribute) and not node.args:

@@ -40,7 +40,8 @@ from .outputs import Unstable, call_key, close, encode
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "diagnoses.json"
 VARIANTS = DATA.with_name("variants.json")  # grader.authoring.variants: generated candidates
-VERSION = 4  # 3: with the probes' inputs ("calls"); 4: and the reference's results there
+VERSION = 5  # 3: with the probes' inputs ("calls"); 4: and the reference's results there; 5: a
+# probe from every (inputs, expected value) pair that the runs recorded
 RECORD_ENV = "HEXAHYPE_DIAGNOSIS_RECORD"
 EXCLUDE_ENV = "HEXAHYPE_DIAGNOSIS_EXCLUDE"
 DATA_ENV = "HEXAHYPE_DIAGNOSES"

@@ -164,6 +164,19 @@ def test_the_families_of_a_whole_step_every_axis_base_two_and_affine():
     assert "every_axis" not in by_family(variants.generate(one, ["ln"]))  # one: the axis family
 
 
+def test_the_greedy_family_replaces_the_courses_sampler_by_an_argmax():
+    """A generation loop that never calls the course's sampler: always the most likely token.
+    Only the course's own `sample`, not any function of that name."""
+    src = (
+        "import numpy as np\n\n\ndef generate(logits, us, t):\n"
+        "    return [sample(row, u, t) for row, u in zip(logits, us)]\n"
+    )
+    (greedy,) = by_family(variants.generate(src, ["generate"], {"sample"}))["greedy"]
+    assert "[int(np.argmax(row)) for row, u in zip(logits, us)]" in greedy.source
+    assert greedy.explanation.startswith("In `generate`, `sample` is never called: the most")
+    assert "greedy" not in by_family(variants.generate(src, ["generate"]))  # not the course's
+
+
 def test_a_variant_is_the_reference_with_that_one_change():
     """Run: each variant appended to the module replaces the function and behaves as said."""
     found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}
