@@ -55,6 +55,21 @@ def fingerprints(tree: ast.AST) -> set[str]:
     """Canonical dumps of every function body and of every run of WINDOW statements in any
     block, large enough to mean something."""
     out: set[str] = set()
+    # each statement is measured and made canonical once, whatever windows it is in (the
+    # tree holds every node while this runs, so an id names one node)
+    dumps: dict[int, str] = {}
+    sizes: dict[int, int] = {}
+
+    def dump(s: ast.stmt) -> str:
+        if id(s) not in dumps:
+            dumps[id(s)] = ast.dump(_Canon().visit(ast.parse(ast.unparse(s)).body[0]))
+        return dumps[id(s)]
+
+    def size(run: list[ast.stmt]) -> int:
+        return sum(
+            sizes[id(s)] if id(s) in sizes else sizes.setdefault(id(s), _size([s])) for s in run
+        )
+
     for node in ast.walk(tree):
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
@@ -63,9 +78,8 @@ def fingerprints(tree: ast.AST) -> set[str]:
             stmts = _body(block) if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else block
             runs = [stmts] + [stmts[i : i + WINDOW] for i in range(len(stmts) - WINDOW + 1)]
             for run in runs:
-                if run and _size(run) >= MIN_NODES:
-                    canon = [_Canon().visit(ast.parse(ast.unparse(s)).body[0]) for s in run]
-                    out.add("\n".join(ast.dump(s) for s in canon))
+                if run and size(run) >= MIN_NODES:
+                    out.add("\n".join(dump(s) for s in run))
     return out
 
 
