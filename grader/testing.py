@@ -375,7 +375,10 @@ def _raising(
     except Exception as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         got = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-        raise AssertionError(f"{call_text} raised {got}, expected {names}.") from exc
+        why = _unchecked_use(exc, names)
+        raise AssertionError(
+            f"{call_text} raised {got}, expected {names}." + (f" {why}" if why else "")
+        ) from exc
     if caught.returned is _Caught._unset:
         raise AssertionError(f"{call_text} did not raise {names}.{tail}")
     why = _unchecked(caught.returned)
@@ -383,6 +386,27 @@ def _raising(
         f"{call_text} returned {short(caught.returned)}, expected it to raise {names}."
         + (f" {why}" if why else "")
         + tail
+    )
+
+
+_USES = {  # what using an input that the task rejects raises by itself
+    KeyError: "a lookup of a key that is not there",
+    IndexError: "an index outside the sequence",
+    ZeroDivisionError: "a division by zero",
+}
+
+
+def _unchecked_use(exc: BaseException, names: str) -> str:
+    """The cause when a call that should have raised `names` raised Python's own KeyError,
+    IndexError or ZeroDivisionError instead: the input went unchecked into the operation that
+    fails on it."""
+    what = next((text for kind, text in _USES.items() if isinstance(exc, kind)), "")
+    if not what:
+        return ""
+    return (
+        f"Likely mistake: this input is not checked before it is used: the {type(exc).__name__} "
+        f"comes from {what}, not from a check of yours; test for it first and raise {names} "
+        "(the wrong exception type)."
     )
 
 

@@ -737,6 +737,15 @@ def describe(got: Any, expected: Any, ids: bool = False) -> Finding:
         return NOTHING
     if a.shape == b.shape and close(a, b):
         return NOTHING
+    if _booleans(got) and _booleans(expected):  # True and False are categories, not numbers
+        if a.shape == b.shape and b.any() and not b.all() and (a == 1 - b).all():
+            return found(
+                "every value is the opposite of the expected one (True where False is "
+                "expected, and the reverse)",
+                causes.INVERTED,
+                b.size >= 4,
+            )
+        ids = True
     # transposing, reversing and reordering keep the values: skip them when the values differ
     same_values = a.size == b.size and close(np.sort(a, axis=None), np.sort(b, axis=None))
     detectors = tuple(
@@ -745,6 +754,10 @@ def describe(got: Any, expected: Any, ids: bool = False) -> Finding:
         if (same_values or d not in _PERMUTATIONS) and not (ids and d in ARITHMETIC)
     )
     return _run(detectors, a, b)
+
+
+def _booleans(x: Any) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype.kind == "b"
 
 
 def describe_flat(got: list[Any], expected: list[Any], ids: bool = False) -> Finding:

@@ -51,6 +51,14 @@ UNCHANGED = (
     "with a tuple is never equal: [1, 2] == (1, 2) is False; or the wrong variable is "
     "compared), or a changed copy is made but the original is returned"
 )
+INVERTED = (
+    "the mask is inverted: True and False the other way round (the other convention, True for "
+    "what is left out instead of what is kept; or `~mask`, or a comparison turned around)"
+)
+PIECEWISE = (
+    "the bytes are decoded piece by piece (a byte or a token at a time), so a character whose "
+    "bytes are split across pieces cannot be decoded: join all the bytes, then decode once"
+)
 SHAPE = "the values are laid out in another shape (check a reshape, a stack, or the axis of a concatenation)"
 ONE_ROW = "keep every row"
 NESTED = (

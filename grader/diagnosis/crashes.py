@@ -45,21 +45,20 @@ def _broadcast(detail: str, line: str) -> str:
     return ""
 
 
-def _matmul(detail: str, line: str) -> str:
-    if "matmul" not in detail and "not aligned" not in detail:
-        return ""
-    return (
-        "a matrix product whose inner sizes differ: one operand is the wrong way round (a "
-        ".T too many or too few), or the wrong matrix is used"
-    )
-
-
-def own_raise(kind: str, line: str) -> str:
+def own_raise(kind: str, line: str, inner: str = "", outer: str = "") -> str:
     """A note, not a cause, when the learner's own `raise` of this very exception ran: their
     check fired on an input that the task accepts (a check that expects the exception passes,
-    and never gets here). Which part of its condition is wrong, it cannot say."""
+    and never gets here). Which part of its condition is wrong, it cannot say. When the check
+    is in another function of theirs (`inner`) than the one the test called (`outer`), the
+    input it refused came from `outer`, which may be the one at fault."""
     if not re.match(rf"raise\s+{re.escape(kind)}\b", line.strip()):
         return ""
+    if inner and outer and inner != outer:
+        return (
+            f"That is your own check in `{inner}`, reached from `{outer}`: either that check "
+            f"refuses an input it should accept, or `{outer}` gives `{inner}` an input it "
+            f"should not (look at what `{outer}` passes it)."
+        )
     return (
         "That is your own check: its condition holds for this input, which the task accepts "
         "(look at the condition just before this `raise`)."
@@ -78,8 +77,8 @@ def _index_past_end(detail: str, line: str) -> str:
 
 RULES: dict[str, list[Callable[[str, str], str]]] = {
     "ValueError": [
-        _broadcast,
-        _matmul,
+        _broadcast,  # a matmul's inner sizes that differ get no cause: a .T too many or too
+        # few, the wrong matrix, or an operand built along the wrong axis, alike
         lambda d, _: (
             "min() or max() got an empty sequence: the case with nothing left to choose from "
             "(an input too short, or everything already merged or filtered out) needs its own "

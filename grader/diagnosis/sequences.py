@@ -100,6 +100,19 @@ def _length(g: list[str], e: list[str], unit: str, expected: Any, got: Any) -> F
     return NOTHING
 
 
+def _split_characters(got: str, expected: str) -> bool:
+    """`got` is `expected` with one or more of its characters of two to four UTF-8 bytes
+    each replaced by one to four U+FFFD, and nothing else changed."""
+    import re
+
+    if len(expected) > 2000 or all(ord(c) < 128 for c in expected):
+        return False
+    pattern = "".join(
+        re.escape(c) if ord(c) < 128 else f"(?:{re.escape(c)}|\ufffd{{1,4}})" for c in expected
+    )
+    return re.fullmatch(pattern, got) is not None
+
+
 def _text(got: str, expected: str) -> Finding:
     if got.lower() == expected.lower():
         return found("the right letters with different capitals", causes.CAPITALS, False)
@@ -113,6 +126,13 @@ def _text(got: str, expected: str) -> Finding:
             "decode the bytes as UTF-8",
         )
     if "\ufffd" in got and "\ufffd" not in expected:
+        if _split_characters(got, expected):
+            return found(
+                "characters of more than one byte are replaced by U+FFFD (�), and every other "
+                "character is right",
+                causes.PIECEWISE,
+                False,
+            )
         return Finding("U+FFFD (�) appears where the expected text is intact")
     if "\ufffd" in expected and "\ufffd" not in got and len(got) < len(expected):
         return Finding("the U+FFFD (�) characters of the expected text are missing")

@@ -121,7 +121,7 @@ def failure_message(
     full = _full_line(stop.filename, stop.lineno)
     line = _cut(full)
     where = f" (in {stop.shown}, line {stop.lineno}" + (f": `{line}`)" if line else ")")
-    why = _crash_cause(exc, full, _edge(stop, exc))
+    why = _crash_cause(exc, full, _edge(stop, exc), stop.inner, stop.function)
     if stop.call_text:
         return f"{stop.call_text} raised {raised}{where}{why}"
     name = stop.function if stop.function.startswith("importing ") else f"`{stop.function}`"
@@ -153,7 +153,13 @@ def _edge(stop: guard.Stop, exc: BaseException) -> tuple[str, int] | None:
         return None
 
 
-def _crash_cause(exc: BaseException, line: str, edge: tuple[str, int] | None = None) -> str:
+def _crash_cause(
+    exc: BaseException,
+    line: str,
+    edge: tuple[str, int] | None = None,
+    inner: str = "",
+    outer: str = "",
+) -> str:
     """' Likely mistake: ...' when the exception itself names its mechanism, or when the
     learner's own `raise` ran because its check decided at the edge (`edge`); a note when it is
     the learner's own `raise` otherwise (grader.diagnosis.crashes), else ''. Only for an
@@ -163,7 +169,7 @@ def _crash_cause(exc: BaseException, line: str, edge: tuple[str, int] | None = N
 
         kind = type(exc).__name__
         why = crashes.cause(kind, _first_line(str(exc), 300), line)
-        note = crashes.own_raise(kind, line)
+        note = crashes.own_raise(kind, line, inner, outer.rsplit(".", 1)[-1])
         if edge is not None and (note or edge[0] == "[]"):
             why = crashes.edge_text(*edge)
     except Exception:  # noqa: BLE001 - the crash message stands without it

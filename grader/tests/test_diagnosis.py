@@ -633,7 +633,6 @@ def _raised(f) -> tuple[str, str]:
         (lambda: [1.0].shape, "", "np.asarray"),
         (lambda: (lambda: None)()[0], "", "returned nothing"),
         (lambda: np.ones(3)[3], "", "one past the end"),
-        (lambda: np.ones((2, 3)) @ np.ones((2, 3)), "", ".T"),
         (lambda: b"\xc3".decode(), "", "errors='replace'"),
     ],
 )
@@ -650,6 +649,7 @@ def test_a_crash_is_explained_when_its_exception_names_the_mechanism(make, line,
         (lambda: np.ones(3) + np.ones(4), ""),  # sizes that differ: many causes
         (lambda: np.ones(13)[100], ""),  # far past the end: not one step
         (lambda: [][0], ""),  # no numbers to tell
+        (lambda: np.ones((2, 3)) @ np.ones((2, 3)), ""),  # a .T, another matrix, another axis
         (lambda: {"a": 1}["b"], "return vocab[word]"),  # a missing key: many causes
         (lambda: int("x"), "return int(text)"),  # not the learner's own raise
         (lambda: int("x"), "raise TypeError('x')"),  # another exception's raise
@@ -820,3 +820,46 @@ def test_every_piece_of_one_kind_missing_is_said_so_and_waits_for_a_probe(got, e
     else:
         assert found.how.startswith(f"every {kind} ")
         assert found.why == "" and found.would == causes.DROPPED[kind]
+
+
+def test_an_inverted_mask_is_named_and_bools_get_no_arithmetic():
+    from grader.diagnosis import causes, finding
+
+    keep = np.tril(np.ones((3, 3), dtype=bool))
+    inverted = finding(~keep, keep)
+    assert (
+        inverted.how.startswith("every value is the opposite") and inverted.why == causes.INVERTED
+    )
+    small = finding(np.array([True, False]), np.array([False, True]))
+    assert small.why == "" and small.would == causes.INVERTED  # two values: it waits for a probe
+    other = finding(np.triu(np.ones((3, 3), dtype=bool)), keep)
+    assert "1 minus" not in other.how and "opposite" not in other.how  # not every value flipped
+    assert "1 minus" not in finding(np.array([0, 0, 1, 1]) == 0, np.array([0, 0, 1, 1]) == 1).how
+
+
+@pytest.mark.parametrize(
+    "got, expected, piecewise",
+    [
+        ("h\ufffd\ufffd", "hé", True),
+        ("w\ufffd\ufffdrld 😀", "wörld 😀", True),  # one split, one whole
+        ("x\ufffd", "ab", False),  # a letter of one byte is lost too
+        ("h\ufffd!", "hé", False),  # and something else changed
+    ],
+)
+def test_characters_split_across_pieces_are_told_from_other_replacements(got, expected, piecewise):
+    from grader.diagnosis import causes, finding
+
+    found = finding(got, expected)
+    assert (found.would == causes.PIECEWISE) is piecewise, found
+    if not piecewise:
+        assert "U+FFFD" in found.how or not found
+
+
+def test_an_own_check_in_another_function_says_the_caller_may_be_at_fault():
+    from grader.diagnosis import crashes
+
+    line = "raise ValueError('too long')"
+    assert "your own check: its condition" in crashes.own_raise("ValueError", line)
+    note = crashes.own_raise("ValueError", line, "forward", "generate")
+    assert note.startswith("That is your own check in `forward`, reached from `generate`")
+    assert "your own check: its condition" in crashes.own_raise("ValueError", line, "f", "f")

@@ -178,7 +178,10 @@ def test_raises_names_another_exception_without_the_hint():
     with pytest.raises(AssertionError) as info:
         raises(ValueError, _top_k, [1.0], -1, call_text="top_k_filter([1.0], -1)", hint="no")
     assert str(info.value) == (
-        "top_k_filter([1.0], -1) raised IndexError: index -1 is out of bounds, expected ValueError."
+        "top_k_filter([1.0], -1) raised IndexError: index -1 is out of bounds, expected "
+        "ValueError. Likely mistake: this input is not checked before it is used: the "
+        "IndexError comes from an index outside the sequence, not from a check of yours; test "
+        "for it first and raise ValueError (the wrong exception type)."
     )
     assert isinstance(info.value.__cause__, IndexError)
 
@@ -475,3 +478,26 @@ def test_make_rebuilds_a_venv_left_by_an_unsupported_python(tmp_path):
     )
     assert version.stdout.strip() == "Python 3.12.1"
     assert (tmp_path / ".venv" / ".installed").exists()
+
+
+@pytest.mark.parametrize(
+    "exc, named",
+    [
+        (KeyError(7), "a lookup of a key that is not there"),
+        (IndexError("list index out of range"), "an index outside the sequence"),
+        (ZeroDivisionError("division by zero"), "a division by zero"),
+        (TypeError("unsupported operand"), None),  # many causes: none named
+    ],
+)
+def test_python_s_own_error_where_a_check_was_wanted_names_the_unchecked_input(exc, named):
+    def decode(ids):
+        raise exc
+
+    with pytest.raises(AssertionError) as info:
+        raises(ValueError, decode, [0, 7])
+    message = str(info.value)
+    assert message.startswith(f"decode([0, 7]) raised {type(exc).__name__}")
+    if named is None:
+        assert "Likely mistake" not in message
+    else:
+        assert f"comes from {named}, not from a check of yours" in message

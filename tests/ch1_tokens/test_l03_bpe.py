@@ -1,7 +1,14 @@
 """Visible tests for lesson 1.3, Byte pair encoding: tiny cases first, then the pinned
 conventions, then properties. The `bpe` fixture is your exercises/ch1_tokens/l03_bpe.py."""
 
-from grader.testing import call, expect_raises, explain, first_difference, shown
+from grader.testing import (
+    call,
+    expect_raises,
+    expect_unchanged,
+    explain,
+    first_difference,
+    shown,
+)
 
 WIKI = "aaabdaaabac"  # the classic example, small enough to follow by hand
 WIKI_MERGES = [((97, 97), 256), ((256, 97), 257), ((257, 98), 258)]
@@ -54,11 +61,7 @@ def test_merge_does_not_overlap(bpe):
 
 
 def test_merge_leaves_input_unchanged(bpe):
-    ids = [1, 2, 1, 2]
-    bpe.merge(ids, (1, 2), 256)
-    assert ids == [1, 2, 1, 2], (
-        f"merge changed the list it was given to {ids}; build and return a new list instead."
-    )
+    expect_unchanged(bpe.merge, [1, 2, 1, 2], (1, 2), 256)
 
 
 def test_merge_keeps_a_trailing_half_pair(bpe):

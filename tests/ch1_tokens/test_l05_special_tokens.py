@@ -171,9 +171,7 @@ def test_add_bos_eos_zero_is_a_real_id(special_tokens):
 
 
 def test_add_bos_eos_leaves_input_unchanged(special_tokens):
-    ids = [5, 6]
-    special_tokens.add_bos_eos(ids, 1, 2)
-    assert ids == [5, 6], f"add_bos_eos changed the list it was given to {ids}; return a new list."
+    expect_unchanged(special_tokens.add_bos_eos, [5, 6], 1, 2)
 
 
 # -- pad_batch ----------------------------------------------------------------------------
