@@ -250,6 +250,38 @@ def causal_probe(run: Callable[[Any], Any], x: Any, later: Any, atol: float, rto
     )
 
 
+def sees_earlier_probe(
+    run: Callable[[Any], Any], x: Any, earlier: Any, atol: float, rtol: float
+) -> str:
+    """A probe for a cached step: `run(x)` and `run(earlier)`, where `earlier` differs from x
+    at one cached position only (the one before the last), each return the output at the last
+    position (fed after the others were cached). When that output does not change, the last
+    position does not see the cached one: that cause, confirmed on the two inputs; else ''."""
+    import numpy as np
+
+    a, b = np.asarray(run(x)), np.asarray(run(earlier))
+    if a.shape != b.shape or a.size == 0 or a.dtype.kind not in "fc":
+        return ""
+    if not np.allclose(a, b, atol=atol, rtol=rtol):
+        return ""
+    return (
+        "changing only the cached position before the last left the output at the last position "
+        "as it was: the new position does not see the cached ones (a mask built for the new "
+        "positions alone, without the offset of the positions already cached, or the cache is "
+        "not read)"
+    )
+
+
+def leak_or_blind(probe: Callable[[], str]) -> str:
+    """' Diagnosis: ...' from a probe (`causal_probe`, `sees_earlier_probe`), or '' when it
+    finds nothing or the learner's code raises in it."""
+    try:
+        cause = probe()
+    except Exception:  # noqa: BLE001 - a probe that cannot run confirms nothing
+        return ""
+    return f" Diagnosis: {cause}." if cause else ""
+
+
 def generation_steps(
     step: Callable[[list[int]], Any], prompt: list[int], chosen: list[int], logits: Any
 ) -> list[Step]:

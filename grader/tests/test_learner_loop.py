@@ -501,3 +501,27 @@ def test_python_s_own_error_where_a_check_was_wanted_names_the_unchecked_input(e
         assert "Likely mistake" not in message
     else:
         assert f"comes from {named}, not from a check of yours" in message
+
+
+def test_a_cached_step_that_does_not_see_the_cache_is_named_on_two_inputs():
+    """sees_earlier_probe: the last position's output, fed after the others were cached, on
+    two inputs that differ at one cached position. Unchanged: it does not see the cache."""
+    from grader.testing import leak_or_blind, sees_earlier_probe
+
+    ids, other = np.array([3, 1, 4]), np.array([3, 2, 4])
+
+    def sees(z):
+        return np.array([[float(sum(z)), 1.0]])
+
+    def blind(z):  # only the new position itself
+        return np.array([[float(z[-1]), 1.0]])
+
+    def broken(z):
+        raise IndexError("the learner's code")
+
+    assert sees_earlier_probe(sees, ids, other, 1e-6, 1e-6) == ""
+    text = sees_earlier_probe(blind, ids, other, 1e-6, 1e-6)
+    assert "the new position does not see the cached ones" in text
+    assert leak_or_blind(lambda: text) == f" Diagnosis: {text}."
+    assert leak_or_blind(lambda: sees_earlier_probe(broken, ids, other, 1e-6, 1e-6)) == ""
+    assert leak_or_blind(lambda: "") == ""

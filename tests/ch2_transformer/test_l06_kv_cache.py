@@ -11,12 +11,15 @@ import numpy as np
 from grader.assets import recorded
 from grader.testing import (
     call,
+    causal_probe,
     close,
     explain,
     first_difference,
     generation_steps,
+    leak_or_blind,
     localise,
     raises,
+    sees_earlier_probe,
     shown,
 )
 
@@ -131,6 +134,8 @@ def test_forward_step_on_a_whole_prompt_equals_prefill(kv_cache):
         got,
         want,
         detail=problem,
+    ) + leak_or_blind(
+        lambda: causal_probe(_fresh_step(kv_cache), ids, _changed(ids, -1), 1e-5, 1e-5)
     )
     assert len(cache) == 5, f"after forward_step on 5 ids, len(cache) is {len(cache)}, expected 5."
 
@@ -149,13 +154,52 @@ def test_forward_step_one_token_at_a_time(kv_cache):
                     "len(cache), so use wpe[past:past+t]."
                 )
         problem = close(got, want[t : t + 1], atol=1e-5, rtol=1e-5)
-        assert not problem, explain(
-            call("forward_step", GPT, [token], f"<cache of {t}>", CONFIG),
-            got,
-            want[t : t + 1],
-            hint,
-            detail=problem,
+        blind = ""
+        if problem and t > 0:  # does a new position see the cached ones?
+            seen = ids[: max(t + 1, 3)]
+            blind = leak_or_blind(
+                lambda seen=seen: sees_earlier_probe(
+                    _last_after_cached(kv_cache), seen, _changed(seen, -2), 1e-5, 1e-5
+                )
+            )
+        assert not problem, (
+            explain(
+                call("forward_step", GPT, [token], f"<cache of {t}>", CONFIG),
+                got,
+                want[t : t + 1],
+                hint,
+                detail=problem,
+            )
+            + blind
         )
+
+
+def _changed(ids, at):
+    """The same ids but the one at `at`, which is another id."""
+    out = np.array(ids).copy()
+    out[at] = (out[at] + 1) % CFG["vocab_size"]
+    return out
+
+
+def _fresh_step(kv_cache):
+    """Your forward_step on ids, from an empty cache of its own."""
+
+    def run(ids):
+        cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
+        return kv_cache.forward_step(P, np.array(ids), cache, CFG)
+
+    return run
+
+
+def _last_after_cached(kv_cache):
+    """Your forward_step's output for the last of ids, fed after the others were cached."""
+
+    def run(ids):
+        cache = kv_cache.KVCache(CFG["n_layers"], CFG["context_length"], CFG["d_model"])
+        kv_cache.forward_step(P, np.array(ids[:-1]), cache, CFG)
+        return kv_cache.forward_step(P, np.array(ids[-1:]), cache, CFG)
+
+    return run
 
 
 def test_forward_step_in_chunks_matches_prefill_rows(kv_cache):

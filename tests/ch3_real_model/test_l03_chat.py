@@ -14,12 +14,15 @@ from grader.assets import recorded
 from grader.capstone.tiny import recorded_llama
 from grader.testing import (
     call,
+    causal_probe,
     close,
     explain,
     first_difference,
     generation_steps,
+    leak_or_blind,
     localise,
     raises,
+    sees_earlier_probe,
 )
 
 CASES = recorded("ch3_real_model/l03_chat")
@@ -51,6 +54,7 @@ def test_a_prompt_in_one_step_gives_the_forward_logits(chat):
     assert not problem, (
         explain(call("forward_step", "P", ids, "an empty cache", "CFG"), got, want)
         + f" ({problem})"
+        + leak_or_blind(lambda: causal_probe(_fresh_step(chat), ids, _changed(ids, -1), 1e-3, 1e-4))
     )
     assert len(cache) == 4, f"after a 4-token step, len(cache) is {len(cache)}, expected 4."
 
@@ -72,11 +76,42 @@ def test_tokens_one_at_a_time_continue_the_positions(chat):
             "at len(cache), the number of positions already cached."
         )
     problem = close(got, want, atol=1e-3, rtol=1e-4)
+    blind = (
+        leak_or_blind(  # does a new position see the cached ones?
+            lambda: sees_earlier_probe(_last_after_cached(chat), ids, _changed(ids, -2), 1e-3, 1e-4)
+        )
+        if problem
+        else ""
+    )
     assert not problem, (
         explain("forward_step on 3 ids, then 3 single ids", got, want, hint)
         + f" ({problem}) "
         + by_step(rows, want)
+        + blind
     )
+
+
+def _changed(ids, at):
+    """The same ids but the one at `at`, which is another id."""
+    out = np.array(ids).copy()
+    out[at] = (out[at] + 1) % CFG["vocab_size"]
+    return out
+
+
+def _fresh_step(chat):
+    """Your forward_step on ids, from an empty cache of its own."""
+    return lambda ids: chat.forward_step(P, np.array(ids), chat.new_cache(CFG, 16), CFG)
+
+
+def _last_after_cached(chat):
+    """Your forward_step's output for the last of ids, fed after the others were cached."""
+
+    def run(ids):
+        cache = chat.new_cache(CFG, 16)
+        chat.forward_step(P, np.array(ids[:-1]), cache, CFG)
+        return chat.forward_step(P, np.array(ids[-1:]), cache, CFG)
+
+    return run
 
 
 def by_step(rows, want):
