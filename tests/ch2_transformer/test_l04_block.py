@@ -9,7 +9,17 @@ import numpy as np
 
 from grader.assets import recorded
 from grader.calltrace import calls_probe
-from grader.testing import call, causal_probe, close, explain, localise, raises, short, shown
+from grader.testing import (
+    call,
+    causal_probe,
+    close,
+    explain,
+    leak_or_blind,
+    localise,
+    raises,
+    short,
+    shown,
+)
 
 CASES = recorded("ch2_transformer/l04_block")
 
@@ -55,9 +65,13 @@ def mask_hint(case, q, k, v, mask, got):
     return attention_hint(case, got)
 
 
-def check(call_text, got, want, hint=""):
+def check(call_text, got, want, hint="", leak=None):
+    """`leak`: a causal probe, run only when the check fails (its cause, confirmed on two
+    inputs, is added)."""
     problem = close(got, want, atol=1e-6)
-    assert not problem, explain(call_text, got, want, hint, detail=problem)
+    assert not problem, explain(call_text, got, want, hint, detail=problem) + (
+        leak_or_blind(leak) if leak is not None else ""
+    )
 
 
 def matches(got, alt):
@@ -163,7 +177,20 @@ def test_multi_head_attention_splits_contiguous_columns(block):
     hint = ""
     if matches(got, case["interleaved"]):
         hint = "head h uses the contiguous columns h*dh:(h+1)*dh, not every n_heads-th column."
-    check(call("multi_head_attention", x, shown(p, "<seeded block>"), H, mask), got, want, hint)
+    later = x.copy()
+    later[-1] += np.linspace(-3.0, 3.0, x.shape[1])  # only the last position, unevenly
+
+    def sees_later():
+        run = lambda z: block.multi_head_attention(z, p, H, mask)  # noqa: E731
+        return causal_probe(run, x, later, 1e-6, 1e-5)
+
+    check(
+        call("multi_head_attention", x, shown(p, "<seeded block>"), H, mask),
+        got,
+        want,
+        hint,
+        sees_later,
+    )
 
 
 def test_multi_head_attention_without_mask_sees_everything(block):
