@@ -232,7 +232,17 @@ def test_pad_batch_returns_integer_arrays(special_tokens):
             arr,
             expected_text="a numpy array of shape (2, 2)",
         )
-    assert np.issubdtype(ids.dtype, np.integer), f"ids have dtype {ids.dtype}; use integers."
+    hint = ""
+    if ids.dtype.kind == "f":  # ids are names: a float dtype breaks the contract itself
+        hint = (
+            " Hint: np.full, np.zeros and np.ones make float64 unless given dtype=int, and one "
+            "float in the arithmetic (a multiplication by 1.0, a division) turns the whole "
+            "array float."
+        )
+    assert np.issubdtype(ids.dtype, np.integer), (
+        f"pad_batch([[3, 4], [5, 6]], 9) ids have dtype {ids.dtype}, expected an integer "
+        "dtype." + hint
+    )
     assert np.array_equal(mask, [[1, 1], [1, 1]]), explain(
         "the mask without padding", mask, np.ones((2, 2), int)
     )

@@ -211,7 +211,13 @@ def test_init_params_has_the_course_layout(forward_pass):
     )
     for name, shape in BLOCK_SHAPES.items():
         got = np.shape(blocks[1].get(name))
-        assert got == shape, f"block 1's {name!r} has shape {got}, expected {shape}."
+        hint = ""
+        if len(shape) == 2 and got == shape[::-1] and shape[0] != shape[1]:
+            hint = (
+                " Hint: that is the (out, in) layout of PyTorch's nn.Linear; here h @ W "
+                "wants W as (in, out), so it is transposed."
+            )
+        assert got == shape, f"block 1's {name!r} has shape {got}, expected {shape}." + hint
 
 
 def test_init_params_biases_zero_gains_one(forward_pass):
@@ -250,7 +256,10 @@ def test_init_params_is_seeded(forward_pass):
     )
     assert not np.array_equal(a["wte"], c["wte"]), "seeds 3 and 4 gave the same wte."
     assert not np.array_equal(a["blocks"][0]["w_q"], a["blocks"][0]["w_k"]), (
-        "w_q and w_k are equal: draw every weight matrix separately from one generator."
+        "init_params(TINY, seed=3) gave block 0 a w_q equal to its w_k. Likely mistake: a "
+        "generator is made again from the seed for each weight, so each matrix gets the same "
+        "draws (or one drawn matrix is used twice): make one generator "
+        "(np.random.default_rng(seed)) and draw every matrix from it."
     )
 
 
