@@ -125,6 +125,14 @@ def test_unknown_rate_counts_words(tokens):
     assert got == pytest.approx(0.5), explain(call("unknown_rate", text, vocab), got, 0.5, hint)
 
 
+def test_unknown_rate_reads_the_unk_id_from_the_vocab(tokens):
+    vocab = {"hi": 0, "?": 1, "<unk>": 2}  # the unknown word's id is not 0 here
+    got = tokens.unknown_rate("hi hi there", vocab)
+    assert got == pytest.approx(1 / 3), explain(
+        call("unknown_rate", "hi hi there", vocab), got, 1 / 3
+    )
+
+
 def test_unknown_rate_of_fully_known_text_is_zero(tokens):
     got = tokens.unknown_rate("the cat, the cat", {"<unk>": 0, "the": 1, "cat": 2, ",": 3})
     assert got == 0.0, explain(call("unknown_rate", "the cat, the cat", "<vocab>"), got, 0.0)

@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from grader.testing import call, explain, raises, shown
+from grader.testing import call, expect_unchanged, explain, raises, shown
 
 TOY_PATTERN = r""" ?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 TOY_MERGES = [b"st", b"str", b"aw", b"be", b"rr", b"rry", b"berry"]
@@ -62,6 +62,14 @@ def test_letters_hidden_without_merges_is_one_piece_per_byte(quirks):
     assert got == ["h", "i"], explain(
         call("letters_hidden", shown(toy(), "<toy>"), "hi"), got, ["h", "i"]
     )
+
+
+def test_letters_hidden_of_a_character_split_across_tokens(quirks):
+    # "é" is two bytes, two tokens of the toy tokenizer: each is half a character, which
+    # decodes to U+FFFD on its own (errors="replace"), never to an error
+    got = quirks.letters_hidden(toy(), "café")
+    want = ["c", "a", "f", "\ufffd", "\ufffd"]
+    assert got == want, explain(call("letters_hidden", shown(toy(), "<toy>"), "café"), got, want)
 
 
 def test_letters_hidden_pieces_spell_the_word(quirks):
@@ -170,6 +178,10 @@ def test_token_tax_by_hand(quirks):
         and got.keys() == want.keys()
         and all(got[k] == pytest.approx(v) for k, v in want.items())
     ), explain(call("token_tax", shown(toy(), "<toy>"), texts), got, want, hint)
+
+
+def test_token_tax_leaves_the_texts_alone(quirks):
+    expect_unchanged(quirks.token_tax, shown(toy(), "<toy>"), {"en": "strawberry", "fr": "ééé"})
 
 
 def test_token_tax_english_is_one(quirks):

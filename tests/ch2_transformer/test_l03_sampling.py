@@ -248,6 +248,17 @@ def test_sample_applies_temperature_before_top_p(sampling):
     )
 
 
+def test_sample_applies_top_k_before_top_p(sampling):
+    # top_k = 2 keeps [0.4, 0.3] -> [0.571, 0.429]; top_p = 0.5 then keeps id 0 alone.
+    # (Top-p first keeps ids 0 and 1 of [0.4, 0.3, 0.2, 0.1], and u = 0.8 -> 1.)
+    x = logits_of(0.4, 0.3, 0.2, 0.1)
+    got = sampling.sample(x, 0.8, top_k=2, top_p=0.5)
+    hint = "top-k first, then top-p on what top-k kept." if got == 1 else ""
+    assert got == 0, explain(
+        call("sample", "log([0.4, 0.3, 0.2, 0.1])", 0.8, top_k=2, top_p=0.5), got, 0, hint
+    )
+
+
 def test_sample_divides_the_logits_by_the_temperature_once(sampling):
     # [2, 1, 0] / 2 = [1, 0.5, 0]: softmax [0.506, 0.307, 0.186], cumsum [0.506, 0.814, 1.0].
     # Without the temperature the cumsum is [0.665, 0.910, 1.0]; divided twice, [0.419, 0.746, 1.0].

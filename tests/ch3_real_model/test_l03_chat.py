@@ -16,6 +16,7 @@ from grader.testing import (
     call,
     causal_probe,
     close,
+    expect_unchanged,
     explain,
     first_difference,
     generation_steps,
@@ -23,6 +24,7 @@ from grader.testing import (
     localise,
     raises,
     sees_earlier_probe,
+    shown,
 )
 
 CASES = recorded("ch3_real_model/l03_chat")
@@ -216,6 +218,10 @@ def test_generation_stops_after_a_stop_id(chat):
     assert got == want, explain(
         call("generate", "P", prompt, 10, "CFG", "us", stop_ids=(stop,)), got, want, hint
     )
+
+
+def test_generate_leaves_the_prompt_alone(chat):
+    expect_unchanged(chat.generate, shown(P, "P"), [4, 8, 15], 3, shown(CFG, "CFG"), [0.5] * 3)
 
 
 def test_generate_returns_plain_ints_and_checks_its_arguments(chat):
