@@ -10,4 +10,4 @@ EXPECT = ["variance", "standard deviation", "squared"]
 
 def init_embeddings(vocab_size, d_model, seed):
     rng = np.random.default_rng(seed)
-    return rng.normal(0.0, 0.02 ** 2, size=(vocab_size, d_model))
+    return rng.normal(0.0, 0.02**2, size=(vocab_size, d_model))
