@@ -220,7 +220,7 @@ def test_generation_stops_after_a_stop_id(chat):
     )
 
 
-def test_generate_leaves_the_prompt_alone(chat):
+def test_generate_does_not_change_the_callers_prompt(chat):
     expect_unchanged(chat.generate, shown(P, "P"), [4, 8, 15], 3, shown(CFG, "CFG"), [0.5] * 3)
 
 
