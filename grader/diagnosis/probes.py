@@ -365,12 +365,8 @@ def holds_elsewhere(
     fn = learner_function(name)
     if fn is None:
         return False
-    own = [key + suffix for suffix in DERIVED]
-    order = [k for k in own if k in calls] + sorted(
-        k for k in calls if k not in own and k != key and calls[k].get("fn") == name
-    )
     agree, unread = 0, 0
-    for probe in [k for k in order if "want" in calls[k]][:PROBES]:
+    for probe in _wanted(name, key, calls):
         ok, got = _call(fn, calls[probe])
         if not ok:
             continue
@@ -390,6 +386,16 @@ def holds_elsewhere(
     return agree >= max(1, unread)
 
 
+def _wanted(name: str, key: str, calls: dict[str, dict[str, Any]]) -> list[str]:
+    """The probes of function `name` that store the reference's result, at most PROBES: the
+    derived ones of check `key` first, then the other checks' inputs."""
+    own = [key + suffix for suffix in DERIVED]
+    order = [k for k in own if k in calls] + sorted(
+        k for k in calls if k not in own and k != key and calls[k].get("fn") == name
+    )
+    return [k for k in order if "want" in calls[k]][:PROBES]
+
+
 def returns_argument_elsewhere(
     call_text: str, key: str, calls: dict[str, dict[str, Any]], index: int
 ) -> bool:
@@ -400,12 +406,8 @@ def returns_argument_elsewhere(
     fn = learner_function(name)
     if fn is None:
         return False
-    own = [key + suffix for suffix in DERIVED]
-    order = [k for k in own if k in calls] + sorted(
-        k for k in calls if k not in own and k != key and calls[k].get("fn") == name
-    )
     agree = 0
-    for probe in [k for k in order if "want" in calls[k]][:PROBES]:
+    for probe in _wanted(name, key, calls):
         try:
             before = decode_args(calls[probe]["args"])
             want = encode(decode_args(calls[probe]["want"]))
