@@ -746,6 +746,10 @@ def describe(got: Any, expected: Any, ids: bool = False) -> Finding:
                 b.size >= 4,
             )
         ids = True
+    if not ids:
+        kept = integer_dtype(got, a, b)
+        if kept:
+            return kept
     # transposing, reversing and reordering keep the values: skip them when the values differ
     same_values = a.size == b.size and close(np.sort(a, axis=None), np.sort(b, axis=None))
     detectors = tuple(
@@ -754,6 +758,20 @@ def describe(got: Any, expected: Any, ids: bool = False) -> Finding:
         if (same_values or d not in _PERMUTATIONS) and not (ids and d in ARITHMETIC)
     )
     return _run(detectors, a, b)
+
+
+def integer_dtype(got: Any, a: np.ndarray, b: np.ndarray) -> Finding:
+    """An integer array where fractions are expected: the dtype is itself the evidence (the
+    values can only be whole), so the cause is named when cutting the expected values gives
+    what came back, on one input."""
+    if not (isinstance(got, np.ndarray) and got.dtype.kind in "iu") or a.shape != b.shape:
+        return NOTHING
+    if not np.isfinite(b).all() or np.equal(np.round(b), b).all():
+        return NOTHING
+    how = f"the result is an integer array ({got.dtype}) where fractions are expected"
+    if close(a, np.trunc(b)) or close(a, np.floor(b)):
+        return Finding(f"{how}, so every value is cut to a whole number", causes.INTEGER_DTYPE)
+    return Finding(how)
 
 
 def _booleans(x: Any) -> bool:

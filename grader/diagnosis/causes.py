@@ -36,6 +36,10 @@ CAPITALS = (
     "the case of some letters is changed (a lower(), upper() or title() too many, or one missing)"
 )
 SPACES = "spaces are added, dropped or moved (check where the text is split, stripped or joined)"
+INTEGER_DTYPE = (
+    "the array that holds the result is integer: np.empty_like, np.zeros_like and np.asarray "
+    "keep the dtype of whole-number input; make it float first (dtype=float)"
+)
 KEY_MISSING = "one key is left out (check the loop or the condition that builds the dict)"
 KEY_EXTRA = "one key too many (check the loop or the condition that builds the dict)"
 WRONG_KEYS = "the values are paired with the wrong keys (check how keys and values are matched)"

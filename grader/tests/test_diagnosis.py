@@ -300,6 +300,20 @@ def test_truncation_is_a_cause_only_when_every_value_is_the_floor():
     )
 
 
+def test_an_integer_result_is_named_by_its_dtype_on_one_input():
+    # a single pair [[0, 0]] for [[0.54, 0.84]]: the dtype itself shows the values were cut
+    want = np.array([[0.5403, 0.8415]])
+    kind, text = cause_of(np.array([[0, 0]]), want)
+    assert kind == "cause" and "integer array (int64)" in text and "dtype=float" in text
+    # an integer array whose values are not the cut ones: the dtype is said, no cause
+    kind, text = cause_of(np.array([[3, 1]]), want)
+    assert kind == "observation" and "integer array" in text
+    # the same whole numbers in a float array: no dtype is blamed
+    assert "integer array" not in cause_of(np.array([[0.0, 0.0]]), want)[1]
+    # whole numbers expected: an integer dtype is not a mistake
+    assert "integer array" not in cause_of(np.array([1, 2]), np.array([1.0, 3.0]))[1]
+
+
 def test_ids_get_no_arithmetic_at_all():
     # token ids: no "divided by", no "one more", no "times", whatever the numbers
     assert diagnose("sample(probs, 0.5)", 4, 8, True) == ""

@@ -93,6 +93,7 @@ def pad_batch(
     The mask is 1 for real tokens and 0 for padding. side is "right" or "left".
     pad_batch([[1, 2, 3], [4]], 0)          ->  ids [[1, 2, 3], [4, 0, 0]], mask [[1, 1, 1], [1, 0, 0]]
     pad_batch([[1, 2, 3], [4]], 0, "left")  ->  ids [[1, 2, 3], [0, 0, 4]], mask [[1, 1, 1], [0, 0, 1]]
+    An empty batch gives two arrays of shape (0, 0).
     """
     if side not in ("right", "left"):
         raise ValueError(f'side must be "right" or "left", not {side!r}')

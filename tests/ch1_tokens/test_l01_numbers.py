@@ -67,6 +67,24 @@ def test_decode_chars_rejects_an_unknown_id(numbers):
     raises(ValueError, numbers.decode_chars, [0, 7], vocab)
 
 
+def test_decode_chars_finds_each_id_not_each_position(numbers):
+    # the same vocab as above, written in another order: a dict's order is not its ids
+    vocab = {"l": 2, "h": 1, "o": 3, "e": 0}
+    got = numbers.decode_chars([1, 3, 2, 0], vocab)
+    hint = ""
+    if got == "".join(list(vocab)[i] for i in [1, 3, 2, 0]):
+        hint = (
+            "that reads the i-th key of the dict, its position, where the character whose id "
+            "is i is wanted: invert the vocab, {i: ch for ch, i in vocab.items()}."
+        )
+    assert got == "hole", explain(call("decode_chars", [1, 3, 2, 0], vocab), got, "hole", hint)
+
+
+def test_decode_chars_rejects_a_negative_id(numbers):
+    # no character has the id -1; a list indexed by it would give the last character instead
+    raises(ValueError, numbers.decode_chars, [0, -1], {"a": 0, "b": 1})
+
+
 def test_char_round_trip(numbers):
     text = "Models read numbers, not letters."
     vocab = numbers.build_char_vocab(text)

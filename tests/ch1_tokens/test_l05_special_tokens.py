@@ -224,6 +224,21 @@ def test_pad_batch_mask_comes_from_lengths(special_tokens):
     check_pad(special_tokens, [[0, 5], [7]], 0, "right", [[0, 5], [7, 0]], [[1, 1], [1, 0]])
 
 
+def test_pad_batch_of_an_empty_batch(special_tokens):
+    # no sequence at all: the longest length is 0, and both arrays are empty
+    got = special_tokens.pad_batch([], 0)
+    assert isinstance(got, tuple) and len(got) == 2, explain(
+        call("pad_batch", [], 0), got, expected_text="(ids, attention_mask)"
+    )
+    shapes = [np.shape(g) for g in got]
+    hint = ""
+    if shapes == [(0,), (0,)]:
+        hint = "both must be 2-d, (B, T_max) = (0, 0)."
+    assert shapes == [(0, 0), (0, 0)], explain(
+        call("pad_batch", [], 0) + " shapes", shapes, [(0, 0), (0, 0)], hint
+    )
+
+
 def test_pad_batch_returns_integer_arrays(special_tokens):
     ids, mask = special_tokens.pad_batch([[3, 4], [5, 6]], 9)
     for name, arr in (("ids", ids), ("attention_mask", mask)):
