@@ -185,11 +185,58 @@ def past_end(frame: FrameType, lineno: int) -> int | None:
     return None
 
 
-def explain(frame: FrameType, lineno: int, kind: str) -> tuple[str, int] | None:
+# the key types that `missing_key` names: built-in, so the name is never the learner's text
+KEY_TYPES = ("int", "str", "bytes", "tuple", "float", "bool", "NoneType")
+
+
+def missing_key(frame: FrameType, lineno: int, key: object) -> str | None:
+    """What the dict that a KeyError's `key` was looked up in shows, read on the learner's
+    frame: a subscript on `lineno` whose owner is a dict without that key. "{}" when the dict
+    holds keys of the key's own type (a key that is absent), "{A:B}" when every key of the dict
+    is of built-in type B and the key is of built-in type A (a key built the wrong way),
+    "{0}" when the dict is empty; else None (no such dict, or keys of several types)."""
+    import linecache
+
+    source = "".join(linecache.getlines(frame.f_code.co_filename))
+    try:
+        tree = ast.parse(source) if source else None
+    except (SyntaxError, ValueError):
+        return None
+    if tree is None:
+        return None
+    scope = {**frame.f_globals, **frame.f_locals}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Subscript) or node.lineno != lineno:
+            continue
+        try:
+            owner = _value(node.value, scope)
+        except (_Unknown, RecursionError, ValueError, TypeError, KeyError):
+            continue
+        if type(owner) is not dict:
+            continue
+        if type(key).__name__ not in KEY_TYPES or key in owner:  # built-in keys only: no
+            continue  # learner's __eq__ runs here
+        types = {type(k).__name__ for k in list(owner)[:10_000]}
+        if not types:
+            return "{0}"
+        mine = type(key).__name__
+        if mine in types:
+            return "{}"
+        if len(types) == 1 and mine in KEY_TYPES and next(iter(types)) in KEY_TYPES:
+            return "{" + mine + ":" + next(iter(types)) + "}"
+        return None
+    return None
+
+
+def explain(frame: FrameType, lineno: int, kind: str, key: object = None) -> tuple[str, int] | None:
     """What the learner's frame shows about an exception of type `kind` raised on `lineno`:
-    an own check decided at its edge (`edge`, for the learner's own raise), or ("[]", n) for
-    an index one past the end of n items (`past_end`, for an IndexError)."""
+    an own check decided at its edge (`edge`, for the learner's own raise), ("[]", n) for
+    an index one past the end of n items (`past_end`, for an IndexError), or (a `missing_key`
+    answer, 0) for a KeyError's `key`."""
     if kind == "IndexError":
         n = past_end(frame, lineno)
         return ("[]", n) if n is not None else None
+    if kind == "KeyError":
+        found = missing_key(frame, lineno, key)
+        return (found, 0) if found is not None else None
     return edge(frame, lineno)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..boundary import KEY_TYPES
 from ..boundary import edge as edge
 from ..boundary import explain as explain
 
@@ -77,6 +78,13 @@ def _index_past_end(detail: str, line: str) -> str:
 
 RULES: dict[str, list[Callable[[str, str], str]]] = {
     "ValueError": [
+        lambda d, _: (
+            "bytes() got a number outside 0 to 255: a token id is used as a byte (merged tokens "
+            "have ids of 256 and up); a token's bytes come from the bytes of its parts "
+            "(vocab[a] + vocab[b])"
+            if d.startswith("bytes must be in range(0, 256)")
+            else ""
+        ),
         _broadcast,  # a matmul's inner sizes that differ get no cause: a .T too many or too
         # few, the wrong matrix, or an operand built along the wrong axis, alike
         lambda d, _: (
@@ -88,6 +96,16 @@ RULES: dict[str, list[Callable[[str, str], str]]] = {
         ),
     ],
     "TypeError": [
+        lambda d, _: (
+            "a Python list is indexed by several ids at once, which only a numpy array can "
+            "take: convert it with np.asarray first (a list takes one whole number or a slice)"
+            if re.match(
+                r"only integer scalar arrays can be converted to a scalar index|list indices "
+                r"must be integers or slices, not (list|tuple|numpy\.ndarray)",
+                d,
+            )
+            else ""
+        ),
         lambda d, _: (
             "len() of a 0-d array: np.array(x) of one number has no length; make it a "
             "sequence (np.array([x])) where a sequence is wanted"
@@ -168,6 +186,8 @@ def edge_text(op: str, value: int) -> str:
     past the end), and a whole number."""
     if type(value) is not int:
         return ""
+    if op.startswith("{"):
+        return _key_text(op)
     if op == "[]":
         return (
             f"an off-by-one: index {value} of {value} items, which run from 0 to {value - 1} (a "
@@ -179,4 +199,35 @@ def edge_text(op: str, value: int) -> str:
     return (
         f"your check decides at its edge: both sides of its `{op}` are {value}, and `{other}` "
         "would let this input through, which the task accepts (an off-by-one in the bound)"
+    )
+
+
+_KEY_HINTS = {
+    ("int", "bytes"): " (iterating over bytes gives ints: bytes([b]) is the one-byte key)",
+    ("str", "bytes"): " (text where bytes are wanted: encode it first)",
+    ("bytes", "str"): " (bytes where text is wanted: decode them first)",
+    ("str", "int"): " (a token's text where its id is wanted: look the id up first)",
+    ("int", "str"): " (an id where a token's text is wanted: look the text up first)",
+}
+
+
+def _key_text(op: str) -> str:
+    """A KeyError read on the learner's frame (grader.boundary.missing_key): the dict that
+    lacks the key holds keys of its type ("{}"), of one other built-in type ("{A:B}"), or
+    none ("{0}"). Only the two type names are repeated, from a fixed list."""
+    if op == "{}":
+        return (
+            "the dict has no such key: an item that may be absent (an unknown word, a pair seen "
+            "for the first time) needs its own case, `d.get(key, default)` or `if key in d`, "
+            "unless the dict should hold it and was built without it"
+        )
+    if op == "{0}":
+        return "the dict is empty when it is read: it is filled after this lookup, or never"
+    m = re.fullmatch(r"\{(\w+):(\w+)\}", op)
+    if not m or not set(m.groups()) <= set(KEY_TYPES):
+        return ""
+    mine, theirs = m.groups()
+    return (
+        f"the key is of type {mine}, but every key of the dict is of type {theirs}: build the "
+        "key the way the dict's keys were built" + _KEY_HINTS.get((mine, theirs), "")
     )

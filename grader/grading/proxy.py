@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
-from .. import untrusted
+from .. import boundary, untrusted
 from ..loader import LessonLoadError
 from ..manifest import Lesson
 from . import sandbox, wire
@@ -495,9 +495,15 @@ def edge_of(where: Any) -> tuple[str, int] | None:
     if type(edge) is not list or len(edge) != 2:
         return None
     op, value = edge
-    if op not in ("<", ">", "<=", ">=", "[]") or type(value) is not int or abs(value) > 10**12:
+    if type(op) is not str or type(value) is not int or abs(value) > 10**12:
+        return None
+    if op not in ("<", ">", "<=", ">=", "[]", "{}", "{0}") and not _KEY_TYPES.fullmatch(op):
         return None
     return op, value
+
+
+_NAMES = "|".join(boundary.KEY_TYPES)
+_KEY_TYPES = re.compile(rf"\{{({_NAMES}):({_NAMES})\}}")
 
 
 def _rebuild(

@@ -244,7 +244,8 @@ def _where(exc: BaseException, impl: Path) -> dict[str, Any] | None:
 
         # the learner's own check decided at its edge, or an index one past the end
         kind = "IndexError" if isinstance(exc, IndexError) else type(exc).__name__
-        edge = boundary.explain(frame, line, kind)
+        key = exc.args[0] if isinstance(exc, KeyError) and len(exc.args) == 1 else None
+        edge = boundary.explain(frame, line, kind, key)
     except Exception:  # noqa: BLE001 - only left out
         edge = None
     if edge is not None:

@@ -148,7 +148,8 @@ def _edge(stop: guard.Stop, exc: BaseException) -> tuple[str, int] | None:
     try:
         from ..diagnosis import crashes
 
-        return crashes.explain(stop.frame, stop.lineno, kind)
+        key = exc.args[0] if isinstance(exc, KeyError) and len(exc.args) == 1 else None
+        return crashes.explain(stop.frame, stop.lineno, kind, key)
     except Exception:  # noqa: BLE001 - the crash message stands without it
         return None
 
@@ -170,7 +171,7 @@ def _crash_cause(
         kind = type(exc).__name__
         why = crashes.cause(kind, _first_line(str(exc), 300), line)
         note = crashes.own_raise(kind, line, inner, outer.rsplit(".", 1)[-1])
-        if edge is not None and (note or edge[0] == "[]"):
+        if edge is not None and (note or edge[0] == "[]" or edge[0].startswith("{")):
             why = crashes.edge_text(*edge)
     except Exception:  # noqa: BLE001 - the crash message stands without it
         return ""

@@ -648,6 +648,9 @@ def _raised(f) -> tuple[str, str]:
         (lambda: (lambda: None)()[0], "", "returned nothing"),
         (lambda: np.ones(3)[3], "", "one past the end"),
         (lambda: b"\xc3".decode(), "", "errors='replace'"),
+        (lambda: [[0, 1], [2, 3]][np.array([1, 0])], "", "convert it with np.asarray"),
+        (lambda: [[0, 1], [2, 3]][list((1, 0))], "", "convert it with np.asarray"),
+        (lambda: bytes([97, 300]), "", "a token id is used as a byte"),
     ],
 )
 def test_a_crash_is_explained_when_its_exception_names_the_mechanism(make, line, words):
@@ -787,12 +790,53 @@ def test_an_index_one_past_the_end_is_read_on_the_learners_frame(call, expected)
     tb = info.tb
     while tb.tb_next is not None:
         tb = tb.tb_next
-    kind = type(info.value).__name__
-    assert crashes.explain(tb.tb_frame, tb.tb_lineno, kind) == (
+    # read as an IndexError: a dict's missing key is never one past the end of a sequence
+    assert crashes.explain(tb.tb_frame, tb.tb_lineno, "IndexError") == (
         ("[]", expected) if expected is not None else None
     )
     if expected is not None:
         assert f"index {expected} of {expected} items" in crashes.edge_text("[]", expected)
+
+
+def _look_up(table, keys):
+    return [table[k] for k in keys]
+
+
+def _count(pairs):
+    counts = {}
+    for pair in pairs:
+        counts[pair] += 1
+    return counts
+
+
+@pytest.mark.parametrize(
+    "call, expected, words",
+    [
+        (lambda: _look_up({b"a": 0}, b"a"), "{int:bytes}", "bytes([b]) is the one-byte key"),
+        (lambda: _look_up({"the": 1}, ["the", "cow"]), "{}", "an unknown word"),
+        (lambda: _count([(1, 2)]), "{0}", "the dict is empty when it is read"),
+        (lambda: _look_up({"a": 0, 1: 2}, [(1, 2)]), None, ""),  # keys of several types
+        (lambda: _look_up({1: 0}, [object()]), None, ""),  # a key of no built-in type
+        (lambda: {}.pop("x"), None, ""),  # no subscript on the line
+    ],
+)
+def test_a_missing_key_is_read_on_the_learners_frame(call, expected, words):
+    """A KeyError names the key but not the dict; the learner's frame holds the dict that was
+    subscripted on the failing line: a key of another type than all of its keys, an absent key
+    of the same type, or an empty dict."""
+    from grader.diagnosis import crashes
+
+    with pytest.raises(KeyError) as info:
+        call()
+    tb = info.tb
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    key = info.value.args[0]
+    got = crashes.explain(tb.tb_frame, tb.tb_lineno, "KeyError", key)
+    assert got == ((expected, 0) if expected is not None else None)
+    if expected is not None:
+        assert words in crashes.edge_text(expected, 0)
+    assert crashes.edge_text("{evil:bytes}", 0) == ""  # only built-in type names are said
 
 
 def test_an_answer_that_is_one_of_the_arguments_is_said_so():

@@ -196,6 +196,7 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "\ndef bounded(xs, top):\n    if len(xs) >= top:\n        raise ValueError('too long')\n"
         + "\ndef draw(us, n):\n    out = []\n    while len(out) <= n:\n"
         + "        out.append(us[len(out)])\n    return out\n"
+        + "\ndef lookup(ranks, text):\n    return [ranks[p] for p in text]\n"
         + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
         + "    ranks.clear()\n    return n\n"
         + FORGE
@@ -290,15 +291,39 @@ def test_a_crash_in_the_worker_reads_like_a_local_one(client: proxy.Client) -> N
         "`out.append(us[len(out)])`) Likely mistake: an off-by-one: index 3 of 3 items, which "
         "run from 0 to 2 (a loop that runs once too often, or positions counted from 1)."
     )
+    # a KeyError: the worker reads the dict on the failing line and sends only the two type
+    # names (from a fixed list), never a key or a dict
+    with pytest.raises(KeyError) as info:
+        bpe.lookup({b"a": 0, b"b": 1}, b"ab")
+    assert failure_message(info, client.spec.impl).endswith(
+        "`return [ranks[p] for p in text]`) Likely mistake: the key is of type int, but every "
+        "key of the dict is of type bytes: build the key the way the dict's keys were built "
+        "(iterating over bytes gives ints: bytes([b]) is the one-byte key)."
+    )
 
 
 @pytest.mark.parametrize(
-    "edge", [["==", 3], [">=", "3"], [">=", 3.0], [">=", 3, 4], ">= 3", [">", 10**13], None]
+    "edge",
+    [
+        ["==", 3],
+        [">=", "3"],
+        [">=", 3.0],
+        [">=", 3, 4],
+        ">= 3",
+        [">", 10**13],
+        None,
+        ["{int:\x1b[31mbytes}", 0],
+        ["{Evil:bytes}", 0],
+        ["{int:bytes}x", 0],
+        [["{}"], 0],
+    ],
 )
 def test_a_forged_edge_from_the_worker_is_left_out(edge: object) -> None:
     assert proxy.edge_of({"file": "exercises/x.py", "line": 1, "edge": edge}) is None
     assert proxy.edge_of({"edge": ["<=", 7]}) == ("<=", 7)
     assert proxy.edge_of({"edge": ["[]", 7]}) == ("[]", 7)
+    assert proxy.edge_of({"edge": ["{int:bytes}", 0]}) == ("{int:bytes}", 0)
+    assert proxy.edge_of({"edge": ["{}", 0]}) == ("{}", 0)
 
 
 @pytest.mark.parametrize(
