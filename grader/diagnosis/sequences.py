@@ -264,6 +264,31 @@ def describe_sequence(got: Any, expected: Any, describe: Describe) -> Finding:
     return NOTHING
 
 
+def _ids(values: list[Any]) -> bool:
+    return all(type(v) is int for v in values) and len(set(values)) == len(values)
+
+
+def _renumbered(got: dict[Any, Any], expected: dict[Any, Any], missing: list[Any]) -> Finding:
+    """A vocabulary (keys to distinct whole-number ids) with keys missing, and the others in
+    the expected order, their ids closed up over the gap: the missing keys are the mistake, not
+    the ids. When every missing key is text whose other-case form is kept, capitals were
+    merged (the cause waits for a probe)."""
+    if not (_ids(list(got.values())) and _ids(list(expected.values()))):
+        return NOTHING
+    kept = [k for k in sorted(expected, key=expected.__getitem__) if k in got]
+    if kept != sorted(got, key=got.__getitem__):
+        return NOTHING
+    names = ", ".join(repr(k) for k in missing[:3]) + (", ..." if len(missing) > 3 else "")
+    what = f"the key {names} is" if len(missing) == 1 else f"{len(missing)} keys ({names}) are"
+    how = f"{what} missing, and the other keys keep their order with their ids closed up"
+    if all(
+        isinstance(k, str) and k.swapcase() != k and (k.lower() in got or k.upper() in got)
+        for k in missing
+    ):
+        return found(how, causes.CAPITALS, False)
+    return found(how, causes.KEY_MISSING, False) if len(missing) == 1 else Finding(how)
+
+
 def describe_dict(got: Any, expected: Any, describe: Describe) -> Finding:
     if not (isinstance(got, dict) and isinstance(expected, dict)):
         return NOTHING
@@ -282,6 +307,8 @@ def describe_dict(got: Any, expected: Any, describe: Describe) -> Finding:
         return found(
             f"an extra key {extra[0]!r} (the other entries are right)", causes.KEY_EXTRA, False
         )
+    if missing and not extra:
+        return _renumbered(got, expected, missing)
     if missing or extra:
         return NOTHING
     diff = [k for k in expected if labels.of([got[k]]) != labels.of([expected[k]])]

@@ -314,6 +314,21 @@ def test_an_integer_result_is_named_by_its_dtype_on_one_input():
     assert "integer array" not in cause_of(np.array([1, 2]), np.array([1.0, 3.0]))[1]
 
 
+def test_a_vocabulary_with_keys_missing_and_its_ids_closed_up():
+    from grader.diagnosis import finding
+
+    want = {" ": 0, "B": 1, "a": 2, "b": 3}
+    # 'B' lowercased away: the rest keep their order, their ids closed up over the gap
+    text = diagnose("build_char_vocab('ba B')", {" ": 0, "a": 1, "b": 2}, want, True)
+    assert "the key 'B' is missing, and the other keys keep their order" in text
+    found = finding({" ": 0, "a": 1, "b": 2}, want)
+    assert found.would.startswith("the case of some letters is changed")  # waits for a probe
+    # a key missing that no other case explains: the one-key cause waits for a probe too
+    assert finding({" ": 0, "B": 1, "b": 2}, want).would.startswith("one key is left out")
+    # the same keys in another order: not a closed-up vocabulary, nothing is said of it
+    assert not finding({" ": 0, "b": 1, "a": 2}, want)
+
+
 def test_ids_get_no_arithmetic_at_all():
     # token ids: no "divided by", no "one more", no "times", whatever the numbers
     assert diagnose("sample(probs, 0.5)", 4, 8, True) == ""

@@ -152,14 +152,6 @@ def test_rotate_pairs_turns_counter_clockwise(positions):
     assert not problem, explain(call("rotate_pairs", x, pos), got, want, hint, detail=problem)
 
 
-def test_rotate_pairs_of_the_docstring_example_in_python_lists(positions):
-    x, pos = [[1, 0]], [1]  # whole numbers in lists, as the exercise's docstring shows
-    got = positions.rotate_pairs(x, pos)
-    want = np.array([[C1, S1]])
-    problem = close(got, want)  # an integer result is named by the diagnosis (its dtype)
-    assert not problem, explain(call("rotate_pairs", x, pos), got, want, detail=problem)
-
-
 def test_rotate_pairs_at_position_zero_changes_nothing(positions):
     x = np.array([[0.5, -1.0, 2.0, 3.0]])
     got = positions.rotate_pairs(x, np.array([0]))
