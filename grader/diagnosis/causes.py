@@ -35,6 +35,10 @@ PRECEDED = (
 CAPITALS = (
     "the case of some letters is changed (a lower(), upper() or title() too many, or one missing)"
 )
+CAPITALS_LOST = (
+    "capital letters are lost: the text is lowercased (or its capitals dropped) before the "
+    "vocabulary is built"
+)
 SPACES = "spaces are added, dropped or moved (check where the text is split, stripped or joined)"
 INTEGER_DTYPE = (
     "the array that holds the result is integer: np.empty_like, np.zeros_like and np.asarray "

@@ -271,8 +271,8 @@ def _ids(values: list[Any]) -> bool:
 def _renumbered(got: dict[Any, Any], expected: dict[Any, Any], missing: list[Any]) -> Finding:
     """A vocabulary (keys to distinct whole-number ids) with keys missing, and the others in
     the expected order, their ids closed up over the gap: the missing keys are the mistake, not
-    the ids. When every missing key is text whose other-case form is kept, capitals were
-    merged (the cause waits for a probe)."""
+    the ids. When every missing key is text whose other-case form is kept, capitals were lost
+    (the cause waits for a probe); otherwise no cause is named."""
     if not (_ids(list(got.values())) and _ids(list(expected.values()))):
         return NOTHING
     kept = [k for k in sorted(expected, key=expected.__getitem__) if k in got]
@@ -285,8 +285,10 @@ def _renumbered(got: dict[Any, Any], expected: dict[Any, Any], missing: list[Any
         isinstance(k, str) and k.swapcase() != k and (k.lower() in got or k.upper() in got)
         for k in missing
     ):
-        return found(how, causes.CAPITALS, False)
-    return found(how, causes.KEY_MISSING, False) if len(missing) == 1 else Finding(how)
+        return found(how, causes.CAPITALS_LOST, False)
+    # one key missing is many mistakes here (a kind of character dropped, the first or the last
+    # one skipped, a filter): how it differs, no cause
+    return Finding(how)
 
 
 def describe_dict(got: Any, expected: Any, describe: Describe) -> Finding:
