@@ -180,8 +180,8 @@ def _compare(
             )
             return (
                 f"Where it first differs: inside `{whole}`, on the reference's input, the "
-                f"`{param}` that {which} gets differs from the reference's: the fault is in the "
-                f"code {span}."
+                f"`{param}` that {which} gets differs from the reference's{_how(value, want[param], atol, rtol)}"
+                f": the fault is in the code {span}."
             )
         matched.append(which)
     return ""
@@ -195,3 +195,21 @@ def _scalar(value: Any) -> bool:
     import numpy as np
 
     return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+
+def _how(got: Any, wanted: Any, atol: float, rtol: float) -> str:
+    """How an intermediate differs from the reference's, by the diagnosis's detectors (with
+    its cause only where they have the evidence for one), read to the check's own tolerance
+    (the reference's intermediates are recorded to fewer digits than they are computed), as a
+    parenthesis; '' when none reads it."""
+    from .diagnosis import arrays, finding
+
+    try:
+        with arrays.tolerance(atol, rtol):
+            found = finding(got, wanted, True)
+    except Exception:  # noqa: BLE001 - the place stands without it
+        return ""
+    if not found:
+        return ""
+    text = found.text().replace("the expected value", "the reference's")
+    return f" ({text.replace('the expected one', 'the reference' + chr(39) + 's')})"

@@ -20,7 +20,8 @@ numbers, simple functions) are not run at all: an id is a name, not a quantity.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from . import causes
 from .finding import NOTHING, Finding, found
 
 RTOL = 1e-6
+ATOL = 0.0  # both are widened only by `tolerance`, for values recorded to fewer digits
 
 
 def as_array(x: Any) -> np.ndarray | None:
@@ -51,12 +53,27 @@ def as_array(x: Any) -> np.ndarray | None:
     return None
 
 
+@contextmanager
+def tolerance(atol: float, rtol: float) -> Iterator[None]:
+    """The detectors read relations to within `atol` + `rtol` * |value| (at least their own
+    tolerance) while this is open: for a reference recorded to fewer digits than it computes
+    (a check's stated tolerance), so that a factor is still read as one."""
+    global ATOL, RTOL
+    saved = ATOL, RTOL
+    ATOL, RTOL = max(ATOL, atol), max(RTOL, rtol)
+    try:
+        yield
+    finally:
+        ATOL, RTOL = saved
+
+
 def _close_mask(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Elementwise: a equals b up to rounding (the tolerance of `close`)."""
     finite = np.isfinite(b)
     scale = float(np.abs(b[finite]).max()) if finite.any() else 0.0
     with np.errstate(all="ignore"):
-        ok = (a == b) | (finite & (np.abs(a - b) <= 1e-9 * max(1.0, scale) + RTOL * np.abs(b)))
+        bound = ATOL + 1e-9 * max(1.0, scale) + RTOL * np.abs(b)
+        ok = (a == b) | (finite & (np.abs(a - b) <= bound))
     return np.asarray(ok | (np.isnan(a) & np.isnan(b)))
 
 
@@ -444,7 +461,7 @@ def per_row_factor(a: np.ndarray, b: np.ndarray) -> Finding:
         if (bb == 0).any():
             continue
         c = (a * b).sum(axis=ax, keepdims=True) / bb
-        if close(a, c * b) and not np.allclose(c, c.flat[0], rtol=1e-6):
+        if close(a, c * b) and not np.allclose(c, c.flat[0], rtol=max(1e-6, 10 * RTOL)):
             return Finding(
                 f"each {unit} is the expected {unit} times its own factor",
                 f"a normalisation of each {unit} (dividing by its sum or its length) is missing "

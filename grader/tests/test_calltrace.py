@@ -27,6 +27,7 @@ WHOLES = {  # the learner's whole function, each with one mistake (or none)
     "same_gain_twice": "h = norm(x, p['a'], cfg['scale'])\nreturn norm(h + 1.0, p['a'], cfg['scale'])",
     "default_scale": "h = norm(x, p['a'])\nreturn norm(h + 1.0, p['b'])",
     "wrong_between": "h = norm(x, p['a'], cfg['scale'])\nreturn norm(h - 1.0, p['b'], cfg['scale'])",
+    "tripled_between": "h = norm(x, p['a'], cfg['scale'])\nreturn norm((h + 1.0) * 3.0, p['b'], cfg['scale'])",  # noqa: E501
     "inlined": "h = x * p['a'] * cfg['scale']\nreturn (h + 1.0) * p['b'] * cfg['scale']",
 }
 
@@ -63,6 +64,23 @@ def test_a_fault_between_two_calls_is_placed_between_them():
     assert found.startswith("Where it first differs: inside `whole`")
     assert "the `x` that norm (2nd call) gets differs" in found
     assert "between norm (1st call) (whose arguments match the reference's) and that call" in found
+
+
+def test_how_the_first_differing_argument_differs_is_read_to_the_checks_tolerance():
+    # the reference's intermediate as a trace records it, to fewer digits than it computes
+    mod = module("tripled_between")
+    h = norm(X, P["a"], CFG["scale"])
+    recorded = (h + 1.0) + np.array([3e-5, -4e-5])
+    expected = [("norm", (X, P["a"], CFG["scale"])), ("norm", (recorded, P["b"], CFG["scale"]))]
+    names = {"P['a']": P["a"], "P['b']": P["b"], "CFG['scale']": CFG["scale"]}
+    found = calls_probe(mod, "whole", lambda: mod.whole(X, P, CFG), expected, names, 1e-4, 1e-4)()
+    assert (
+        "the `x` that norm (2nd call) gets differs from the reference's (that is exactly 3 "
+        "times the reference's" in found
+    )
+    # to the detectors' own tolerance, the rounding hides the factor: nothing is said of it
+    strict = calls_probe(mod, "whole", lambda: mod.whole(X, P, CFG), expected, names, 1e-9, 1e-9)
+    assert "times" not in strict()
 
 
 def test_no_claim_when_the_parts_are_computed_another_way_or_the_code_is_remote():
