@@ -13,6 +13,7 @@ Standard library only: the grading worker imports it inside the sandboxed worker
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from types import FrameType
 
@@ -228,14 +229,75 @@ def missing_key(frame: FrameType, lineno: int, key: object) -> str | None:
     return None
 
 
-def explain(frame: FrameType, lineno: int, kind: str, key: object = None) -> tuple[str, int] | None:
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,30}")
+
+
+def _arguments(frame: FrameType) -> set[str]:
+    code = frame.f_code
+    return set(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+
+
+def past_argument(frame: FrameType, lineno: int, detail: str = "") -> tuple[str, int] | None:
+    """("[>name]", n) when a subscript on `lineno` indexes a list, tuple, text or array of n
+    items beyond its end (n + 1 or more, or before its start) with an index computed from the
+    function's own argument `name` (`k - 1` for k = 10 and 3 items): an argument larger than
+    what it indexes, a case with no branch of its own; else None. numpy's `detail` ("index 9
+    is out of bounds for axis 0 with size 3") gives the size when what is indexed is computed
+    (`np.sort(x)[::-1][k - 1]`), which this evaluator does not call."""
+    import linecache
+
+    source = "".join(linecache.getlines(frame.f_code.co_filename))
+    try:
+        tree = ast.parse(source) if source else None
+    except (SyntaxError, ValueError):
+        return None
+    if tree is None:
+        return None
+    scope = {**frame.f_globals, **frame.f_locals}
+    arguments = _arguments(frame)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Subscript) or node.lineno != lineno:
+            continue
+        if isinstance(node.slice, (ast.Slice, ast.Tuple)):
+            continue
+        names = [n.id for n in ast.walk(node.slice) if isinstance(n, ast.Name)]
+        given = [n for n in names if n in arguments and _NAME.fullmatch(n)]
+        if not given:
+            continue
+        try:
+            index = _value(node.slice, scope)
+        except (_Unknown, RecursionError, ValueError, TypeError, KeyError):
+            continue
+        if type(index) is not int:
+            continue
+        said = re.search(r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)", detail)
+        if said and int(said.group(1)) == index:
+            n = int(said.group(2))
+        else:
+            try:
+                owner = _value(node.value, scope)
+            except (_Unknown, RecursionError, ValueError, TypeError, KeyError):
+                continue
+            sized = type(owner) in (list, tuple, str, bytes) or type(owner).__name__ == "ndarray"
+            if not sized:
+                continue
+            n = len(owner)  # type: ignore[arg-type]
+        if index > n or index < -n:
+            return "[>" + given[0] + "]", n
+    return None
+
+
+def explain(
+    frame: FrameType, lineno: int, kind: str, key: object = None, detail: str = ""
+) -> tuple[str, int] | None:
     """What the learner's frame shows about an exception of type `kind` raised on `lineno`:
     an own check decided at its edge (`edge`, for the learner's own raise), ("[]", n) for
-    an index one past the end of n items (`past_end`, for an IndexError), or (a `missing_key`
-    answer, 0) for a KeyError's `key`."""
+    an index one past the end of n items (`past_end`, for an IndexError) or further, from an
+    argument (`past_argument`, given the exception's first line `detail`), or (a
+    `missing_key` answer, 0) for a KeyError's `key`."""
     if kind == "IndexError":
         n = past_end(frame, lineno)
-        return ("[]", n) if n is not None else None
+        return ("[]", n) if n is not None else past_argument(frame, lineno, detail)
     if kind == "KeyError":
         found = missing_key(frame, lineno, key)
         return (found, 0) if found is not None else None

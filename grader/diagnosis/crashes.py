@@ -188,6 +188,13 @@ def edge_text(op: str, value: int) -> str:
         return ""
     if op.startswith("{"):
         return _key_text(op)
+    m = re.fullmatch(r"\[>([A-Za-z_][A-Za-z0-9_]{0,30})\]", op)
+    if m:
+        return (
+            f"the index, computed from the argument `{m.group(1)}`, falls outside the {value} "
+            f"items it indexes: a `{m.group(1)}` beyond the number of items needs its own "
+            f"case (clamp it with min({m.group(1)}, n), or check it first)"
+        )
     if op == "[]":
         return (
             f"an off-by-one: index {value} of {value} items, which run from 0 to {value - 1} (a "

@@ -497,13 +497,15 @@ def edge_of(where: Any) -> tuple[str, int] | None:
     op, value = edge
     if type(op) is not str or type(value) is not int or abs(value) > 10**12:
         return None
-    if op not in ("<", ">", "<=", ">=", "[]", "{}", "{0}") and not _KEY_TYPES.fullmatch(op):
+    fixed = ("<", ">", "<=", ">=", "[]", "{}", "{0}")
+    if op not in fixed and not _KEY_TYPES.fullmatch(op) and not _ARGUMENT.fullmatch(op):
         return None
     return op, value
 
 
 _NAMES = "|".join(boundary.KEY_TYPES)
 _KEY_TYPES = re.compile(rf"\{{({_NAMES}):({_NAMES})\}}")
+_ARGUMENT = re.compile(r"\[>[A-Za-z_][A-Za-z0-9_]{0,30}\]")  # an identifier: inert text
 
 
 def _rebuild(

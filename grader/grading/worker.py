@@ -245,7 +245,7 @@ def _where(exc: BaseException, impl: Path) -> dict[str, Any] | None:
         # the learner's own check decided at its edge, or an index one past the end
         kind = "IndexError" if isinstance(exc, IndexError) else type(exc).__name__
         key = exc.args[0] if isinstance(exc, KeyError) and len(exc.args) == 1 else None
-        edge = boundary.explain(frame, line, kind, key)
+        edge = boundary.explain(frame, line, kind, key, str(exc)[:300])
     except Exception:  # noqa: BLE001 - only left out
         edge = None
     if edge is not None:

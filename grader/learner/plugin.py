@@ -149,7 +149,7 @@ def _edge(stop: guard.Stop, exc: BaseException) -> tuple[str, int] | None:
         from ..diagnosis import crashes
 
         key = exc.args[0] if isinstance(exc, KeyError) and len(exc.args) == 1 else None
-        return crashes.explain(stop.frame, stop.lineno, kind, key)
+        return crashes.explain(stop.frame, stop.lineno, kind, key, str(exc)[:300])
     except Exception:  # noqa: BLE001 - the crash message stands without it
         return None
 
@@ -171,7 +171,7 @@ def _crash_cause(
         kind = type(exc).__name__
         why = crashes.cause(kind, _first_line(str(exc), 300), line)
         note = crashes.own_raise(kind, line, inner, outer.rsplit(".", 1)[-1])
-        if edge is not None and (note or edge[0] == "[]" or edge[0].startswith("{")):
+        if edge is not None and (note or edge[0].startswith(("[", "{"))):
             why = crashes.edge_text(*edge)
     except Exception:  # noqa: BLE001 - the crash message stands without it
         return ""

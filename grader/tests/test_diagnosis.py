@@ -814,6 +814,40 @@ def test_an_index_one_past_the_end_is_read_on_the_learners_frame(call, expected)
         assert f"index {expected} of {expected} items" in crashes.edge_text("[]", expected)
 
 
+def _kth_largest(values, k):
+    return np.sort(np.asarray(values))[::-1][k - 1]
+
+
+def _nth(items, n):
+    return items[n + 1]
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        (lambda: _kth_largest([1.0, 3.0, 2.0], 10), ("[>k]", 3)),  # numpy's detail: the size
+        (lambda: _nth([1, 2, 3], 7), ("[>n]", 3)),  # a list: its length read on the frame
+        (lambda: _nth([1, 2, 3], 2), ("[]", 3)),  # one past the end: the off-by-one instead
+        (lambda: (lambda xs: xs[9])([1, 2, 3]), None),  # a constant: no argument drives it
+    ],
+)
+def test_an_index_that_an_argument_drives_past_the_end_is_named(call, expected):
+    from grader.diagnosis import crashes
+
+    with pytest.raises(IndexError) as info:
+        call()
+    tb = info.tb
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    got = crashes.explain(tb.tb_frame, tb.tb_lineno, "IndexError", None, str(info.value))
+    assert got == expected
+    if expected is not None and expected[0].startswith("[>"):
+        name = expected[0][2:-1]
+        text = crashes.edge_text(*expected)
+        assert f"computed from the argument `{name}`" in text and f"min({name}, n)" in text
+    assert crashes.edge_text("[>a b]", 3) == ""  # not an identifier: nothing is said
+
+
 def _look_up(table, keys):
     return [table[k] for k in keys]
 

@@ -197,6 +197,7 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[proxy.Cli
         + "\ndef draw(us, n):\n    out = []\n    while len(out) <= n:\n"
         + "        out.append(us[len(out)])\n    return out\n"
         + "\ndef lookup(ranks, text):\n    return [ranks[p] for p in text]\n"
+        + "\ndef kth(values, k):\n    ordered = sorted(values)[::-1]\n    return ordered[k - 1]\n"
         + "\ndef size_then_wreck(ranks):\n    n = (len(ranks), ranks[b'hello'])\n"
         + "    ranks.clear()\n    return n\n"
         + FORGE
@@ -300,6 +301,15 @@ def test_a_crash_in_the_worker_reads_like_a_local_one(client: proxy.Client) -> N
         "key of the dict is of type bytes: build the key the way the dict's keys were built "
         "(iterating over bytes gives ints: bytes([b]) is the one-byte key)."
     )
+    # an index that an argument drives past the end: the argument's name (an identifier) and
+    # the length are all the worker sends
+    with pytest.raises(IndexError) as info:
+        bpe.kth([1, 3, 2], 10)
+    assert failure_message(info, client.spec.impl).endswith(
+        "`return ordered[k - 1]`) Likely mistake: the index, computed from the "
+        "argument `k`, falls outside the 3 items it indexes: a `k` beyond the number of items "
+        "needs its own case (clamp it with min(k, n), or check it first)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -316,6 +326,9 @@ def test_a_crash_in_the_worker_reads_like_a_local_one(client: proxy.Client) -> N
         ["{Evil:bytes}", 0],
         ["{int:bytes}x", 0],
         [["{}"], 0],
+        ["[>k\x1b[31m]", 3],
+        ["[>a b]", 3],
+        ["[>" + "k" * 40 + "]", 3],
     ],
 )
 def test_a_forged_edge_from_the_worker_is_left_out(edge: object) -> None:
@@ -324,6 +337,7 @@ def test_a_forged_edge_from_the_worker_is_left_out(edge: object) -> None:
     assert proxy.edge_of({"edge": ["[]", 7]}) == ("[]", 7)
     assert proxy.edge_of({"edge": ["{int:bytes}", 0]}) == ("{int:bytes}", 0)
     assert proxy.edge_of({"edge": ["{}", 0]}) == ("{}", 0)
+    assert proxy.edge_of({"edge": ["[>k]", 3]}) == ("[>k]", 3)
 
 
 @pytest.mark.parametrize(
