@@ -76,8 +76,55 @@ def _index_past_end(detail: str, line: str) -> str:
     )
 
 
+_FLOAT_INDEX = re.compile(
+    r"'(float|numpy\.float\d*)' object cannot be interpreted as an integer|slice indices must "
+    r"be integers or None|list indices must be integers or slices, not float|expected a "
+    r"sequence of integers or a single integer, got '[-\d.e]+'|only integers, slices \(`:`\)"
+)
+_AXES = re.compile(r"axis (-?\d+) is out of bounds for array of dimension (\d+)")
+
+
+def _float_index(detail: str, line: str) -> str:
+    if not _FLOAT_INDEX.match(detail):
+        return ""
+    return (
+        "a float is used where a whole number is wanted (a size, an index, a range): `/` "
+        "always gives a float, even 4 / 2; use `//`, or int() where a float is meant"
+    )
+
+
+def _axes(detail: str, line: str) -> str:
+    m = _AXES.match(detail)
+    if not m:
+        return ""
+    return (
+        f"the array has {m.group(2)} axis{'' if m.group(2) == '1' else 'es'}, fewer than the "
+        "code assumes (one vector where rows were expected, say): axis=-1 names the last axis "
+        "whatever their number"
+    )
+
+
+def _too_many_indices(detail: str, line: str) -> str:
+    if not re.match(r"too many indices for array: array is (\d+)-dimensional", detail):
+        return ""
+    return (
+        "an array is indexed with more axes than it has (x[:, i] on one vector, say): "
+        "x[..., i] indexes the last axis whatever their number"
+    )
+
+
+def _zero_division(detail: str, line: str) -> str:
+    if not re.match(r"(float )?division by zero|integer (division or )?modulo by zero", detail):
+        return ""
+    return (
+        "a count or a total that is 0 for this input is divided by: when the input is empty "
+        "or has nothing to count, that case needs its own branch; otherwise the count is wrong"
+    )
+
+
 RULES: dict[str, list[Callable[[str, str], str]]] = {
     "ValueError": [
+        _axes,  # numpy's AxisError, a ValueError and an IndexError, as a grading worker names it
         lambda d, _: (
             "bytes() got a number outside 0 to 255: a token id is used as a byte (merged tokens "
             "have ids of 256 and up); a token's bytes come from the bytes of its parts "
@@ -96,6 +143,7 @@ RULES: dict[str, list[Callable[[str, str], str]]] = {
         ),
     ],
     "TypeError": [
+        _float_index,
         lambda d, _: (
             "a Python list is indexed by several ids at once, which only a numpy array can "
             "take: convert it with np.asarray first (a list takes one whole number or a slice)"
@@ -148,7 +196,9 @@ RULES: dict[str, list[Callable[[str, str], str]]] = {
             else ""
         ),
     ],
-    "IndexError": [_index_past_end],
+    "IndexError": [_index_past_end, _float_index, _too_many_indices, _axes],
+    "AxisError": [_axes],
+    "ZeroDivisionError": [_zero_division],
     "UnicodeDecodeError": [
         lambda d, _: (
             "bytes that are not whole UTF-8 are decoded strictly: decode with errors='replace' "

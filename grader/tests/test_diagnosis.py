@@ -667,6 +667,13 @@ def _raised(f) -> tuple[str, str]:
         (lambda: [[0, 1], [2, 3]][np.array([1, 0])], "", "convert it with np.asarray"),
         (lambda: [[0, 1], [2, 3]][list((1, 0))], "", "convert it with np.asarray"),
         (lambda: bytes([97, 300]), "", "a token id is used as a byte"),
+        (lambda: range(6 / 2), "", "use `//`"),
+        (lambda: [1, 2, 3][0 : 4 / 2], "", "use `//`"),
+        (lambda: np.ones(4)[4 / 2], "", "use `//`"),
+        (lambda: np.zeros(4 / 2), "", "use `//`"),
+        (lambda: np.ones(3).sum(axis=1), "", "the array has 1 axis, fewer"),
+        (lambda: np.ones(3)[:, 0], "", "x[..., i] indexes the last axis"),
+        (lambda: 3 / len([]), "", "that case needs its own branch"),
     ],
 )
 def test_a_crash_is_explained_when_its_exception_names_the_mechanism(make, line, words):
