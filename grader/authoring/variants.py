@@ -59,7 +59,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 12  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 13  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -708,6 +708,24 @@ def _subscript_changes(
 
         yield "first_last", first_last
     sl = node.slice
+    if (
+        isinstance(sl, ast.Tuple)
+        and len(sl.elts) == 2
+        and isinstance(sl.elts[0], ast.Call)
+        and _name(sl.elts[0].func) == "arange"
+    ):
+
+        def unpaired(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Tuple)
+            rows = ast.unparse(n.slice.elts[0])
+            picked = ast.unparse(n.slice.elts[1])
+            n.slice.elts[0] = ast.Slice()
+            return n, (
+                f"every row is paired with every one of `{picked}` (`[:, {picked}]`), where row "
+                f"t goes with {picked}[t] alone (`[{rows}, {picked}]`)"
+            )
+
+        yield "pairing", unpaired
     if isinstance(sl, ast.Slice):
         if sl.step is not None and _int(sl.step) == -1 and sl.lower is None and sl.upper is None:
 

@@ -177,6 +177,24 @@ def test_the_greedy_family_replaces_the_courses_sampler_by_an_argmax():
     assert "greedy" not in by_family(variants.generate(src, ["generate"]))  # not the course's
 
 
+def test_the_pairing_family_pairs_every_row_with_every_target():
+    """Fancy indexing that pairs row t with targets[t], `[np.arange(T), targets]`, taken as
+    `[:, targets]`: a (T, T) block of every row with every target."""
+    src = (
+        "import numpy as np\n\n\ndef nll(logp, targets):\n"
+        "    return -logp[np.arange(len(targets)), targets].mean()\n"
+    )
+    (pairing,) = by_family(variants.generate(src, ["nll"]))["pairing"]
+    assert "logp[:, targets]" in pairing.source
+    assert "row t goes with targets[t] alone" in pairing.explanation
+    ns: dict = {}
+    exec(compile(pairing.source, "<variant>", "exec"), {"np": np}, ns)  # noqa: S102 - fixed
+    logp = np.log(np.array([[0.5, 0.5], [0.9, 0.1]]))
+    assert np.isclose(ns["nll"](logp, np.array([1, 0])), -logp.mean())  # all four pairs
+    plain = "import numpy as np\n\n\ndef first(x, i):\n    return x[0, i]\n"
+    assert "pairing" not in by_family(variants.generate(plain, ["first"]))
+
+
 def test_a_variant_is_the_reference_with_that_one_change():
     """Run: each variant appended to the module replaces the function and behaves as said."""
     found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}

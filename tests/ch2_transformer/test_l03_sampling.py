@@ -117,7 +117,15 @@ def test_top_p_keeps_the_original_logits(sampling):
     want = np.array([x[0], x[1], NEG])
     hint = ""
     if kept(got) == [0, 1] and isinstance(got, np.ndarray) and not np.allclose(got[:2], x[:2]):
-        hint = "kept entries keep their logits (no renormalising); the rest become -inf."
+        probs = np.exp(x)  # the probabilities 0.5, 0.3, 0.2 themselves
+        if np.allclose(got[:2], probs[:2]):
+            hint = "those are the probabilities instead of the logits: return the logits, -inf for the rest."
+        elif np.allclose(got[:2], probs[:2] / probs[:2].sum()) or np.allclose(
+            got[:2], np.log(probs[:2] / probs[:2].sum())
+        ):
+            hint = "the kept entries are renormalised: keep their logits as they are."
+        else:
+            hint = "kept entries keep their logits (no renormalising); the rest become -inf."
     assert isinstance(got, np.ndarray) and np.allclose(got, want), explain(
         call("top_p_filter", x, 0.6), got, want, hint
     )
