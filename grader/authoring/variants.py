@@ -59,7 +59,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 13  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 14  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -561,6 +561,26 @@ def _call_changes(
         q = _quote(node.args[0], names)
         said = f": {q} where `sqrt({q[1:-1]})` is wanted" if q else ""
         yield "sqrt", lambda n: (n.args[0], f"the square root is left out{said}")  # type: ignore[attr-defined]
+        inner = node.args[0]
+        if isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.Add):
+            for eps_side in ("right", "left"):
+                other_side = "left" if eps_side == "right" else "right"
+                if not _is_eps(getattr(inner, eps_side)):
+                    continue
+
+                def eps_outside(n: ast.AST, e: str = eps_side, o: str = other_side) -> Change:
+                    assert isinstance(n, ast.Call) and isinstance(n.args[0], ast.BinOp)
+                    add = n.args[0]
+                    eps, rest = getattr(add, e), getattr(add, o)
+                    was = ast.unparse(n)
+                    n.args = [rest]
+                    new = ast.BinOp(left=n, op=ast.Add(), right=eps)
+                    return new, (
+                        f"eps is added after the square root (`{ast.unparse(new)}`), where it "
+                        f"goes inside (`{was}`)"
+                    )
+
+                yield "eps_outside", eps_outside
     if name in ("mean", "sum") and isinstance(node.func, ast.Attribute):
 
         def mean_sum(n: ast.AST) -> Change:
@@ -581,6 +601,21 @@ def _call_changes(
             )
 
         yield "triangle", triangle
+        if name == "tril":
+
+            def diagonal(n: ast.AST) -> Change:
+                assert isinstance(n, ast.Call)
+                k = _keyword(n, "k")
+                if k is None:
+                    n.keywords.append(ast.keyword(arg="k", value=ast.Constant(-1)))
+                else:
+                    k.value = ast.BinOp(left=k.value, op=ast.Sub(), right=ast.Constant(1))
+                return n, (
+                    "the diagonal is left out of the mask (its `k` one too small): a position "
+                    "does not see itself"
+                )
+
+            yield "diagonal", diagonal
     if name == "where" and len(node.args) == 3:
 
         def where(n: ast.AST) -> Change:

@@ -195,6 +195,24 @@ def test_the_pairing_family_pairs_every_row_with_every_target():
     assert "pairing" not in by_family(variants.generate(plain, ["first"]))
 
 
+def test_eps_after_the_square_root_and_a_mask_without_its_diagonal():
+    src = (
+        "import numpy as np\n\n\ndef norm(x, eps=1e-5):\n"
+        "    return x / np.sqrt((x * x).mean(axis=-1, keepdims=True) + eps)\n\n\n"
+        "def mask(t, past):\n    return np.tril(np.ones((t, past + t), dtype=bool), k=past)\n"
+    )
+    (outside,) = by_family(variants.generate(src, ["norm"]))["eps_outside"]
+    assert "np.sqrt((x * x).mean(axis=-1, keepdims=True)) + eps" in outside.source
+    assert outside.explanation.startswith("In `norm`, eps is added after the square root")
+    (diagonal,) = by_family(variants.generate(src, ["mask"]))["diagonal"]
+    assert "k=past - 1" in diagonal.source and "does not see itself" in diagonal.explanation
+    ns: dict = {}
+    exec(compile(diagonal.source, "<variant>", "exec"), {"np": np}, ns)  # noqa: S102 - fixed
+    assert not ns["mask"](2, 1)[0, 1] and ns["mask"](2, 1)[0, 0]  # the cached key, not itself
+    plain = "import numpy as np\n\n\ndef norm(x):\n    return x / np.sqrt(x + 2.0)\n"
+    assert "eps_outside" not in by_family(variants.generate(plain, ["norm"]))  # 2.0 is no eps
+
+
 def test_a_variant_is_the_reference_with_that_one_change():
     """Run: each variant appended to the module replaces the function and behaves as said."""
     found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}
