@@ -59,7 +59,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 14  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 16  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -557,6 +557,19 @@ def _call_changes(
             )
 
         yield "exp_base", base_two
+    if name == "normal" and len(node.args) >= 2 and _int(node.args[1]) is None:
+
+        def variance(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            std = n.args[1]
+            text = ast.unparse(std)
+            n.args[1] = ast.BinOp(left=std, op=ast.Pow(), right=ast.Constant(2))
+            return n, (
+                f"the variance (`{text} ** 2`) is passed where `normal` takes the standard "
+                f"deviation (`{text}`): its scale is the standard deviation, not squared"
+            )
+
+        yield "variance", variance
     if name == "sqrt" and len(node.args) == 1:
         q = _quote(node.args[0], names)
         said = f": {q} where `sqrt({q[1:-1]})` is wanted" if q else ""

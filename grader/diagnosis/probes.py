@@ -182,7 +182,7 @@ def declared_inputs(test_file: Any) -> dict[str, Any]:
     return dict(found) if isinstance(found, dict) else {}
 
 
-DERIVED = (":p1", ":p2")  # the keys of a check's derived probes: its call key and one of these
+DERIVED = (":p1", ":p2", ":p3")  # the keys of a check's derived probes: its key and one of these
 
 
 def _seeded(stored: dict[str, Any]) -> Any:
@@ -268,15 +268,41 @@ def _repeated(stored: dict[str, Any]) -> dict[str, Any] | None:
     return made if changed[0] else None
 
 
+def _counted(stored: dict[str, Any]) -> dict[str, Any] | None:
+    """Every whole-number argument of the call itself (a size, a count, a seed) one larger: a
+    second input for a function whose input is only numbers of things, such as an
+    initialisation's sizes and seed (an input the reference refuses is no probe)."""
+    changed = [False]
+
+    def change(tree: Any) -> Any:
+        if type(tree) is int and tree > 0:
+            changed[0] = True
+            return tree + 1
+        if isinstance(tree, dict) and set(tree) == {"i"} and int(tree["i"]) > 0:
+            changed[0] = True
+            return {"i": str(int(tree["i"]) + 1)}
+        return tree
+
+    args, kwargs = stored["args"], stored["kwargs"]
+    made = {
+        "fn": stored["fn"],
+        "args": {"t": [change(v) for v in args["t"]]} if set(args) == {"t"} else args,
+        "kwargs": {"d": [[k, change(v)] for k, v in kwargs["d"]]}
+        if set(kwargs) == {"d"}
+        else kwargs,
+    }
+    return made if changed[0] else None
+
+
 def derived(stored: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Second inputs made from a check's own, each with the suffix of its key: its floats
-    scaled (`:p1`, `_scaled`) and its texts and id lists repeated (`:p2`, `_repeated`), those
-    that change something. On them, mistakes that return the same on the check's small input
+    scaled (`:p1`, `_scaled`), its texts and id lists repeated (`:p2`, `_repeated`) and its
+    whole-number arguments one larger (`:p3`, `_counted`), those that change something. On them, mistakes that return the same on the check's small input
     return different things. Made the same way from the same stored input (the scaling's
     factors come from a generator seeded by its text), so the recording of a candidate's
     results and a learner's run make the same inputs."""
     made = []
-    for suffix, make in zip(DERIVED, (_scaled, _repeated)):
+    for suffix, make in zip(DERIVED, (_scaled, _repeated, _counted), strict=True):
         one = make(stored)
         if one is not None:
             made.append((suffix, one))

@@ -65,6 +65,15 @@ def test_derived_probes_scale_every_float_alike_each_time_and_repeat_texts_and_i
     ((suffix, repeated),) = probes.derived(ids_only)  # nothing to scale: repeated only
     assert suffix == ":p2"
     assert probes.decode_args(repeated["args"]) == ([1, 2, 1, 2], "xx")
+    # whole-number arguments of the call itself (sizes, a seed) one larger; not bools, not 0
+    # or below (and ids in a list are repeated, not counted)
+    sizes = {"fn": "h", "args": probes.encode_args((5, 4, True, 0, None)), "kwargs": {"d": []}}
+    ((suffix, counted),) = probes.derived(sizes)
+    assert suffix == ":p3"
+    assert probes.decode_args(counted["args"]) == (6, 5, True, 0, None)
+    assert probes.decode_args(dict(probes.derived(ids_only))[":p2"]["args"]) == ([1, 2, 1, 2], "xx")
+    assert ":p3" in dict(probes.derived(stored))  # its keyword k=3: one larger too
+    assert probes.decode_args(dict(probes.derived(stored))[":p3"]["kwargs"])["k"] == 4
 
 
 def test_a_shown_input_reads_as_its_label_and_is_kept_as_its_value():

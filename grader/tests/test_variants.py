@@ -213,6 +213,18 @@ def test_eps_after_the_square_root_and_a_mask_without_its_diagonal():
     assert "eps_outside" not in by_family(variants.generate(plain, ["norm"]))  # 2.0 is no eps
 
 
+def test_the_variance_family_squares_the_standard_deviation_given_to_normal():
+    src = (
+        "import numpy as np\n\n\ndef init(n, seed):\n"
+        "    return np.random.default_rng(seed).normal(0.0, 0.02, size=(n,))\n"
+    )
+    (variance,) = by_family(variants.generate(src, ["init"]))["variance"]
+    assert "normal(0.0, 0.02 ** 2, size=(n,))" in variance.source
+    assert "the variance (`0.02 ** 2`) is passed" in variance.explanation
+    unit = "import numpy as np\n\n\ndef init(n):\n    return np.random.normal(0, 1, size=n)\n"
+    assert "variance" not in by_family(variants.generate(unit, ["init"]))  # 1 squared is 1
+
+
 def test_a_variant_is_the_reference_with_that_one_change():
     """Run: each variant appended to the module replaces the function and behaves as said."""
     found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}
