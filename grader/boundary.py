@@ -157,10 +157,11 @@ def edge(frame: FrameType, lineno: int) -> tuple[str, int] | None:
     return None
 
 
-def past_end(frame: FrameType, lineno: int) -> int | None:
-    """The length n when a subscript on `lineno` indexes a list, tuple, text or array of n
-    items at exactly n (one past the end), read on the learner's frame where an IndexError was
-    raised; else None."""
+def _subscripts(
+    frame: FrameType, lineno: int
+) -> tuple[list[ast.Subscript], dict[str, object]] | None:
+    """The subscripts on `lineno` of the frame's source file, and the names the frame sees;
+    None when the source cannot be read."""
     import linecache
 
     source = "".join(linecache.getlines(frame.f_code.co_filename))
@@ -170,20 +171,38 @@ def past_end(frame: FrameType, lineno: int) -> int | None:
         return None
     if tree is None:
         return None
-    scope = {**frame.f_globals, **frame.f_locals}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Subscript) or node.lineno != lineno:
-            continue
+    nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Subscript) and n.lineno == lineno]
+    return nodes, {**frame.f_globals, **frame.f_locals}
+
+
+def past_end(frame: FrameType, lineno: int) -> int | None:
+    """The length n when a subscript on `lineno` indexes a list, tuple, text or array of n
+    items at exactly n (one past the end), read on the learner's frame where an IndexError was
+    raised; else None."""
+    read = _subscripts(frame, lineno)
+    if read is None:
+        return None
+    nodes, scope = read
+    for node in nodes:
         if isinstance(node.slice, (ast.Slice, ast.Tuple)):
             continue
         try:
-            index, owner = _value(node.slice, scope), _value(node.value, scope)
+            index = _value(node.slice, scope)
         except (_Unknown, RecursionError, ValueError, TypeError, KeyError):
             continue
-        sized = type(owner) in (list, tuple, str, bytes) or type(owner).__name__ == "ndarray"
-        if sized and type(index) is int and index == len(owner) > 0:  # type: ignore[arg-type]
+        if type(index) is int and index > 0 and index == _length(node.value, scope):
             return index
     return None
+
+
+def _length(node: ast.expr, scope: dict[str, object]) -> int | None:
+    """The length of the list, tuple, text or array that `node` reads, else None."""
+    try:
+        owner = _value(node, scope)
+    except (_Unknown, RecursionError, ValueError, TypeError, KeyError):
+        return None
+    sized = type(owner) in (list, tuple, str, bytes) or type(owner).__name__ == "ndarray"
+    return len(owner) if sized else None  # type: ignore[arg-type]
 
 
 # the key types that `missing_key` names: built-in, so the name is never the learner's text
@@ -196,19 +215,11 @@ def missing_key(frame: FrameType, lineno: int, key: object) -> str | None:
     holds keys of the key's own type (a key that is absent), "{A:B}" when every key of the dict
     is of built-in type B and the key is of built-in type A (a key built the wrong way),
     "{0}" when the dict is empty; else None (no such dict, or keys of several types)."""
-    import linecache
-
-    source = "".join(linecache.getlines(frame.f_code.co_filename))
-    try:
-        tree = ast.parse(source) if source else None
-    except (SyntaxError, ValueError):
+    read = _subscripts(frame, lineno)
+    if read is None:
         return None
-    if tree is None:
-        return None
-    scope = {**frame.f_globals, **frame.f_locals}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Subscript) or node.lineno != lineno:
-            continue
+    nodes, scope = read
+    for node in nodes:
         try:
             owner = _value(node.value, scope)
         except (_Unknown, RecursionError, ValueError, TypeError, KeyError):
@@ -244,20 +255,12 @@ def past_argument(frame: FrameType, lineno: int, detail: str = "") -> tuple[str,
     what it indexes, a case with no branch of its own; else None. numpy's `detail` ("index 9
     is out of bounds for axis 0 with size 3") gives the size when what is indexed is computed
     (`np.sort(x)[::-1][k - 1]`), which this evaluator does not call."""
-    import linecache
-
-    source = "".join(linecache.getlines(frame.f_code.co_filename))
-    try:
-        tree = ast.parse(source) if source else None
-    except (SyntaxError, ValueError):
+    read = _subscripts(frame, lineno)
+    if read is None:
         return None
-    if tree is None:
-        return None
-    scope = {**frame.f_globals, **frame.f_locals}
+    nodes, scope = read
     arguments = _arguments(frame)
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Subscript) or node.lineno != lineno:
-            continue
+    for node in nodes:
         if isinstance(node.slice, (ast.Slice, ast.Tuple)):
             continue
         names = [n.id for n in ast.walk(node.slice) if isinstance(n, ast.Name)]
@@ -274,14 +277,10 @@ def past_argument(frame: FrameType, lineno: int, detail: str = "") -> tuple[str,
         if said and int(said.group(1)) == index:
             n = int(said.group(2))
         else:
-            try:
-                owner = _value(node.value, scope)
-            except (_Unknown, RecursionError, ValueError, TypeError, KeyError):
+            length = _length(node.value, scope)
+            if length is None:
                 continue
-            sized = type(owner) in (list, tuple, str, bytes) or type(owner).__name__ == "ndarray"
-            if not sized:
-                continue
-            n = len(owner)  # type: ignore[arg-type]
+            n = length
         if index > n or index < -n:
             return "[>" + given[0] + "]", n
     return None
