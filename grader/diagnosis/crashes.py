@@ -113,6 +113,26 @@ def _too_many_indices(detail: str, line: str) -> str:
     )
 
 
+def _unpacked_shape(detail: str, line: str) -> str:
+    """`H, T, hd = q.shape` on an array of another number of axes (the line unpacks a shape)."""
+    m = re.match(
+        r"(not enough|too many) values to unpack \(expected (\d+)(?:, got (\d+))?\)", detail
+    )
+    if not m or not re.search(r"=\s*[\w.\[\]'\"]+\.shape\s*$", line):
+        return ""
+    fewer = m.group(1) == "not enough"
+    return (
+        f"the array has {'fewer' if fewer else 'more'} axes than the {m.group(2)} names its "
+        "shape is unpacked into: "
+        + (
+            "one matrix where a batch of them (or one vector where rows) was expected"
+            if fewer
+            else "a batch where one item was expected"
+        )
+        + "; read the sizes you need with x.shape[-1], x.shape[-2]"
+    )
+
+
 def _zero_division(detail: str, line: str) -> str:
     if not re.match(r"(float )?division by zero|integer (division or )?modulo by zero", detail):
         return ""
@@ -125,6 +145,7 @@ def _zero_division(detail: str, line: str) -> str:
 RULES: dict[str, list[Callable[[str, str], str]]] = {
     "ValueError": [
         _axes,  # numpy's AxisError, a ValueError and an IndexError, as a grading worker names it
+        _unpacked_shape,
         lambda d, _: (
             "bytes() got a number outside 0 to 255: a token id is used as a byte (merged tokens "
             "have ids of 256 and up); a token's bytes come from the bytes of its parts "

@@ -651,6 +651,11 @@ def _raised(f) -> tuple[str, str]:
     raise AssertionError("no exception")
 
 
+def _unpack3(q):
+    H, T, hd = q.shape
+    return H * T * hd
+
+
 @pytest.mark.parametrize(
     "make, line, words",
     [
@@ -674,6 +679,8 @@ def _raised(f) -> tuple[str, str]:
         (lambda: np.ones(3).sum(axis=1), "", "the array has 1 axis, fewer"),
         (lambda: np.ones(3)[:, 0], "", "x[..., i] indexes the last axis"),
         (lambda: 3 / len([]), "", "that case needs its own branch"),
+        (lambda: _unpack3(np.ones((2, 3))), "H, T, hd = q.shape", "fewer axes than the 3 names"),
+        (lambda: _unpack3(np.ones((1, 2, 3, 4))), "H, T, hd = q.shape", "more axes than the 3"),
     ],
 )
 def test_a_crash_is_explained_when_its_exception_names_the_mechanism(make, line, words):
@@ -693,6 +700,7 @@ def test_a_crash_is_explained_when_its_exception_names_the_mechanism(make, line,
         (lambda: {"a": 1}["b"], "return vocab[word]"),  # a missing key: many causes
         (lambda: int("x"), "return int(text)"),  # not the learner's own raise
         (lambda: int("x"), "raise TypeError('x')"),  # another exception's raise
+        (lambda: _unpack3(np.ones((2, 3))), "a, b, c = split(x)"),  # not a shape unpacked
     ],
 )
 def test_a_crash_whose_exception_does_not_say_gets_no_cause(make, line):
