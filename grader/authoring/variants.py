@@ -31,6 +31,10 @@ off any learner's answer:
   left out;
 - ``projection``: a matrix product by a weight (with its bias) left out (``h @ W + b`` becomes
   ``h``): a projection or a layer skipped; ``bias``: only its bias left out;
+- ``twice``: a step of the course (``softmax``, ``apply_temperature``, ``layer_norm``) applied
+  twice, the second time to its own output;
+- ``precedence``: parentheses left out, so Python's operator precedence groups the expression
+  another way (``a / b * c`` for ``a / (b * c)``, ``a + b / 2`` for ``(a + b) / 2``);
 - ``greedy``: a call to the course's sampler (``sample``, ``sample_from_probs``) replaced by
   the argmax of its scores: always greedy, whatever the temperature and the draws.
 
@@ -59,7 +63,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 16  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 18  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -447,6 +451,41 @@ def _binop_changes(
             )
 
         yield "swap", swap
+    for side in ("left", "right"):
+        if _unbracketed(node, side) is not None:
+
+            def precedence(n: ast.AST, side: str = side) -> Change:
+                assert isinstance(n, ast.BinOp)
+                new = _unbracketed(n, side)
+                assert new is not None
+                before, after = _quote(n, names, 32), _quote(new, names, 32)
+                example = f" (`{after[1:-1]}` for `{before[1:-1]}`)" if before and after else ""
+                return new, (
+                    "the parentheses around part of a calculation are left out, so operator "
+                    f"precedence groups it another way{example}"
+                )
+
+            yield "precedence", precedence
+
+
+def _unbracketed(node: ast.BinOp, side: str) -> ast.expr | None:
+    """`node` written without the parentheses that its `side` operand needs (`a / b * c` for
+    `a / (b * c)`, `a + b / 2` for `(a + b) / 2`), as Python reads that text; None when that
+    operand needs none. The rest of the expression keeps its grouping: the change is to this
+    one operation."""
+    whole, part = ast.unparse(node), ast.unparse(getattr(node, side))
+    bracketed = f"({part})"
+    if side == "right" and whole.endswith(bracketed):
+        text = whole[: -len(bracketed)] + part
+    elif side == "left" and whole.startswith(bracketed):
+        text = part + whole[len(bracketed) :]
+    else:
+        return None
+    try:
+        new = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    return None if ast.dump(new) == ast.dump(node) else new
 
 
 def _computes(node: ast.AST, local: set[str]) -> bool:
@@ -689,6 +728,18 @@ def _call_changes(
             )
 
         yield "skip_step", skip
+    if node.args and name in local and isinstance(node.func, ast.Name) and name[:1] != "_":
+
+        def twice(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            inner = copy.deepcopy(n)
+            n.args = [inner, *n.args[1:]]
+            return n, (
+                f"the `{name}` step is applied twice: the second time to its own output "
+                f"(`{name}` once is what the task wants)"
+            )
+
+        yield "twice", twice
     if (name in COPIES and len(node.args) == 1 and isinstance(node.args[0], ast.Name)) or (
         name == "copy" and isinstance(node.func, ast.Attribute) and not node.args
     ):

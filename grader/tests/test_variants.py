@@ -225,6 +225,29 @@ def test_the_variance_family_squares_the_standard_deviation_given_to_normal():
     assert "variance" not in by_family(variants.generate(unit, ["init"]))  # 1 squared is 1
 
 
+def test_parentheses_left_out_and_a_step_applied_twice():
+    src = (
+        "import numpy as np\n\n\ndef mid(a, b):\n    return (a + b) / 2\n\n\n"
+        "def freq(i, d, base):\n    return 1.0 / base ** (2 * i / d)\n\n\n"
+        "def softmax(x):\n    e = np.exp(x - x.max())\n    return e / e.sum()\n\n\n"
+        "def probs(logits, t):\n    return softmax(logits / t)\n"
+    )
+    (mid,) = by_family(variants.generate(src, ["mid"]))["precedence"]
+    assert "return a + b / 2" in mid.source
+    assert "(`a + b / 2` for `(a + b) / 2`)" in mid.explanation
+    (freq,) = by_family(variants.generate(src, ["freq"]))["precedence"]
+    ns: dict = {}
+    exec(compile(freq.source, "<variant>", "exec"), {}, ns)  # noqa: S102 - fixed
+    # the exponent without its brackets, as Python reads `base ** 2 * i / d`
+    assert ns["freq"](1, 4, 100.0) == pytest.approx(1.0 / (100.0**2 * 1 / 4), rel=1e-12)
+    assert "precedence" not in by_family(variants.generate(src, ["softmax"]))  # no brackets
+    (twice,) = by_family(variants.generate(src, ["probs"]))["twice"]
+    assert "softmax(softmax(logits / t))" in twice.source
+    assert "the `softmax` step is applied twice" in twice.explanation
+    private = "def _h(x):\n    return x\n\n\ndef f(x):\n    return _h(x)\n"
+    assert "twice" not in by_family(variants.generate(private, ["f"]))  # no helper of ours named
+
+
 def test_a_variant_is_the_reference_with_that_one_change():
     """Run: each variant appended to the module replaces the function and behaves as said."""
     found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}
