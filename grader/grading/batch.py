@@ -19,8 +19,9 @@ from typing import Any
 
 from .. import __version__, untrusted
 from ..manifest import Course, Lesson
+from ..prefork import client as forked
 from ..results import LessonOutcome, Status, TestOutcome, TestStatus, is_hidden, lesson_message
-from . import harness, sandbox, sources, staging, tamper
+from . import collected, harness, sandbox, sources, staging, tamper
 from .budget import timed_out
 from .gradebook import Graded, LessonRow, TestRow
 from .sources import Evidence, Pick, Source, SourceError, Submission, choose, clone, is_url
@@ -404,16 +405,23 @@ def _rows(
     message passes the sanitiser here, where the grader receives it from the harness."""
     order = {e.id: i for i, e in enumerate(course.entries)}
     seen = ran.tests if ran is not None else {}
+    run_errors = {
+        t.lesson: (t.nodeid, _cap(t.message))
+        for t in seen.values()
+        if t.status is TestStatus.SUITE_ERROR
+    }
     tests: list[TestRow] = []
     rows: list[LessonRow] = []
     for e in plan.lessons:
         mine: list[TestOutcome] = []
         docs: list[str] = []
-        if e.id in plan.errors:  # the course's failure: nothing of this lesson ran
-            file, line = plan.errors[e.id]
-            mine.append(TestOutcome(file, e.id, TestStatus.SUITE_ERROR, line))
+        # the course's failure: a suite of this lesson that could not be collected, before the
+        # batch or (a bundle's stored collection) in the run itself; nothing of it counts
+        error = plan.errors.get(e.id) or run_errors.get(e.id)
+        if error is not None:
+            mine.append(TestOutcome(error[0], e.id, TestStatus.SUITE_ERROR, error[1]))
             docs.append("")
-        for name in plan.expected.get(e.id, []) if e.id not in plan.errors else []:
+        for name in plan.expected.get(e.id, []) if error is None else []:
             file, _, rest = name.partition("::")
             func = rest.split("::")[-1].split("[", 1)[0]
             docs.append(plan.docs.get((file, func), ""))
@@ -570,8 +578,13 @@ def plan(course: Course, opts: Options, only: Iterable[str] | None = None) -> Pl
     if only is not None:
         wanted = set(only)
         lessons = [e for e in lessons if e.id in wanted]
+    stored = collected.read(course, lessons)
     with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
-        expected, errors = expected_tests(course, lessons, Path(tmp))
+        if stored is None:
+            expected, errors, docs = collection(course, lessons, Path(tmp))
+        else:  # a bundle's stored collection: only the fork server, which collecting starts
+            expected, errors, docs = stored
+            forked.prestart(course.root, harness.environment(Path(tmp)))
     text = "\n".join(p.read_text("utf-8", "replace") for p in suite_files(lessons))
     marks = {"cl100k_base": "cl100k()", "kit_bpe": "kit_bpe_encoding()"}
     preload = [name for name, mark in marks.items() if mark in text]
@@ -580,12 +593,26 @@ def plan(course: Course, opts: Options, only: Iterable[str] | None = None) -> Pl
     return Plan(
         lessons,
         expected,
-        test_docs(course, lessons),
+        docs,
         level,
         preload,
         sandbox.caps_level(level),
         errors,
     )
+
+
+def collection(course: Course, lessons: list[Lesson], work: Path) -> collected.Collection:
+    """The expected tests of `lessons`, the grading errors of suites that cannot be collected,
+    and the tests' docstrings: a collection-only run and a parse of the suites."""
+    expected, errors = expected_tests(course, lessons, work)
+    return expected, errors, test_docs(course, lessons)
+
+
+def stored_collection(course: Course) -> bytes:
+    """`collected.PATH` of a bundle: the collection of every gradable lesson, made now."""
+    lessons = gradable(course)
+    with tempfile.TemporaryDirectory(prefix="hexahype-collect-") as tmp:
+        return collected.build(course, lessons, lambda: collection(course, lessons, Path(tmp)))
 
 
 def check_private(course: Course, level: str) -> None:

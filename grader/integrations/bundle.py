@@ -4,7 +4,9 @@
 package without its own tests, `course.toml`, `pyproject.toml`, the chapter packages'
 `exercises/*/__init__.py`, the visible tests and their conftest files, the sealed quizzes) plus
 the hidden suites. Never the solutions, lesson texts, stubs or quiz keys in clear text: the
-quizzes are graded from their sealed form, as in a student's checkout.
+quizzes are graded from their sealed form, as in a student's checkout. It also holds the suites'
+collection (`tests/hidden/collected.json`, grader/grading/collected.py), made when the bundle is
+built, so that a runner grading one submission does not collect the suites again.
 
 The bundle runs the grader from this copy (`python -m ...` in its folder), never from the
 student's checkout, so a student who edits `grader/` or `tests/` changes nothing.
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import template
+from ..grading import batch, collected
 from ..manifest import MANIFEST_NAME, Course
 from . import imports
 
@@ -81,6 +84,10 @@ def grading_files(course: Course) -> dict[str, bytes | Path]:
 
     for rel in imports.closure(suites(files), read, lambda rel: (root / rel).is_file()):
         files.setdefault(rel, root / rel)
+    # the suites' collection, so that a runner grading one submission need not collect them
+    stored = batch.stored_collection(course)
+    if stored:
+        files[collected.PATH] = stored
     for rel in files:
         if rel.split("/")[0] == "solutions" or rel.startswith("grader/tests/"):
             raise BundleError(f"{rel} must never be in a bundle")
