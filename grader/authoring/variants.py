@@ -31,6 +31,8 @@ off any learner's answer:
   left out;
 - ``projection``: a matrix product by a weight (with its bias) left out (``h @ W + b`` becomes
   ``h``): a projection or a layer skipped; ``bias``: only its bias left out;
+- ``overlap``: adjacent pairs (``zip(x, x[1:])``) taken two steps apart, so they never
+  overlap and every other pair is missed;
 - ``twice``: a step of the course (``softmax``, ``apply_temperature``, ``layer_norm``) applied
   twice, the second time to its own output;
 - ``precedence``: parentheses left out, so Python's operator precedence groups the expression
@@ -63,7 +65,7 @@ ABOUT = (
     "each lesson's variants were made from. Written by `hexahype verify --update-diagnoses`; "
     "do not edit by hand."
 )
-VERSION = 18  # bump when the families or what is stored change: the stored variants are then stale
+VERSION = 19  # bump when the families or what is stored change: the stored variants are then stale
 
 REDUCERS = {
     "max", "min", "sum", "mean", "var", "std", "norm", "argmax", "argmin", "amax", "amin",
@@ -768,6 +770,33 @@ def _call_changes(
             )
 
         yield "greedy", greedy
+    if (
+        name == "zip"
+        and len(node.args) == 2
+        and isinstance(node.args[1], ast.Subscript)
+        and isinstance(node.args[1].slice, ast.Slice)
+        and _int(node.args[1].slice.lower) == 1
+        and node.args[1].slice.upper is None
+        and ast.dump(node.args[1].value) == ast.dump(node.args[0])
+    ):
+
+        def apart(n: ast.AST) -> Change:
+            assert isinstance(n, ast.Call)
+            seq = n.args[0]
+            n.args = [
+                ast.Subscript(value=seq, slice=ast.Slice(step=ast.Constant(2))),
+                ast.Subscript(
+                    value=copy.deepcopy(seq),
+                    slice=ast.Slice(lower=ast.Constant(1), step=ast.Constant(2)),
+                ),
+            ]
+            return n, (
+                "the adjacent pairs are taken two steps apart, without overlap (items 0 and 1, "
+                "then 2 and 3), so every other pair is missed: each item but the ends is in two "
+                "pairs"
+            )
+
+        yield "overlap", apart
     if name == "sorted" and len(node.args) == 1:
         yield "order", lambda n: (n.args[0], "the items are not sorted (`sorted` left out)")  # type: ignore[attr-defined]
     if name in TEXT_STEPS and isinstance(node.func, ast.Attribute) and not node.args:

@@ -248,6 +248,17 @@ def test_parentheses_left_out_and_a_step_applied_twice():
     assert "twice" not in by_family(variants.generate(private, ["f"]))  # no helper of ours named
 
 
+def test_adjacent_pairs_taken_without_overlap():
+    src = "def pairs(ids):\n    return list(zip(ids, ids[1:]))\n"
+    (apart,) = by_family(variants.generate(src, ["pairs"]))["overlap"]
+    ns: dict = {}
+    exec(compile(apart.source, "<variant>", "exec"), {}, ns)  # noqa: S102 - fixed
+    assert ns["pairs"]([1, 2, 3, 1, 2]) == [(1, 2), (3, 1)]  # (2, 3) and (1, 2) missed
+    assert "every other pair is missed" in apart.explanation
+    other = "def pairs(a, b):\n    return list(zip(a, b[1:]))\n"  # two sequences: no pairs
+    assert "overlap" not in by_family(variants.generate(other, ["pairs"]))
+
+
 def test_a_variant_is_the_reference_with_that_one_change():
     """Run: each variant appended to the module replaces the function and behaves as said."""
     found = {v.key: v for v in variants.generate(SAMPLE, ["norm_rows", "window"])}
