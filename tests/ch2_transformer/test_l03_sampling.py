@@ -241,6 +241,20 @@ def test_sample_with_top_k_renormalises_the_kept_tokens(sampling):
     assert got == 2, explain(call("sample", "log([0.2, 0.5, 0.3])", 0.68, top_k=2), got, 2)
 
 
+def test_sample_with_top_p_draws_from_the_whole_nucleus(sampling):
+    # top_p = 0.6 keeps ids 0 and 1 of [0.5, 0.3, 0.2] (id 1 crosses 0.6), renormalised to
+    # [0.625, 0.375]: cumsum [0.625, 1.0], so u = 0.8 draws id 1, the token that crosses p.
+    x = logits_of(0.5, 0.3, 0.2)
+    got = sampling.sample(x, 0.8, top_p=0.6)
+    hint = ""
+    if got == 0:
+        hint = (
+            "id 0 alone is what a nucleus without the token that crosses p gives, or top-p "
+            "applied a second time to what it kept; filter once, then sample from what is kept."
+        )
+    assert got == 1, explain(call("sample", "log([0.5, 0.3, 0.2])", 0.8, top_p=0.6), got, 1, hint)
+
+
 def test_sample_applies_temperature_before_top_p(sampling):
     # log([0.6, 0.3, 0.1]) at temperature 0.5 gives [0.36, 0.09, 0.01] / 0.46 = [0.78, 0.20, 0.02].
     # top_p = 0.7 then keeps only id 0. (Top-p first would keep ids 0 and 1, and u = 0.9 -> 1.)
