@@ -333,6 +333,13 @@ def _minus_inf(a: np.ndarray, b: np.ndarray) -> Finding:
     return NOTHING
 
 
+# How closely a fitted factor must equal a number a person writes (k, 1/k, sqrt(n), ln 2) to
+# be called that number: a factor that a mistake puts there is that number to float32
+# rounding (about 1e-7); with a looser bound, large ratios would match some whole number or
+# square root by chance (at 1e-4, one ratio near 30 in ten matched some sqrt(n)).
+FACTOR_REL = 1e-5
+
+
 def _nice_factor(c: float) -> tuple[str, str, bool]:
     """(how, why, is a square root) for a factor a person would write, else ('', '', False)."""
     if not np.isfinite(c) or c <= 0 or abs(c - 1) < 1e-4:
@@ -354,16 +361,16 @@ def _nice_factor(c: float) -> tuple[str, str, bool]:
             "a log in base 10 where the natural log belongs",
         ),
     ):
-        if abs(c - value) < 1e-4 * value:
+        if abs(c - value) < FACTOR_REL * value:
             return how, why, False
     for k in range(2, 1025):
-        if abs(c - k) < 1e-4 * k:
+        if abs(c - k) < FACTOR_REL * k:
             return (
                 f"exactly {k} times the expected value",
                 f"an extra factor of {k} (or a missing division by {k})",
                 False,
             )
-        if abs(1 / c - k) < 1e-4 * k:
+        if abs(1 / c - k) < FACTOR_REL * k:
             return (
                 f"the expected value divided by {k}",
                 f"a factor of {k} is missing (or an extra division by {k})",
@@ -372,13 +379,13 @@ def _nice_factor(c: float) -> tuple[str, str, bool]:
     for n in range(2, 4097):
         if math.isqrt(n) ** 2 == n:
             continue
-        if abs(c * c - n) < 1e-4 * n:
+        if abs(c * c - n) < 2 * FACTOR_REL * n:
             return (
                 f"exactly √{n} ≈ {c:.4g} times the expected value",
                 f"an extra factor of sqrt({n}), the kind of scale that sqrt(d) is",
                 True,
             )
-        if abs(1 / (c * c) - n) < 1e-4 * n:
+        if abs(1 / (c * c) - n) < 2 * FACTOR_REL * n:
             return (
                 f"the expected value divided by √{n} ≈ {1 / c:.4g}",
                 f"a division by sqrt({n}) too many (or a scale such as 1/sqrt(d) applied where "

@@ -81,6 +81,17 @@ def test_off_by_a_constant_factor(factor, words):
     says(M * factor, M, *words)
 
 
+def test_a_large_ratio_is_a_whole_number_or_a_root_only_to_float32_rounding():
+    """sqrt(d) in float32 is named; a ratio 3e-5 away from some sqrt(n) or whole number, which
+    large ratios are by chance, is only a factor."""
+    d = 896  # a model width
+    scaled = (M * np.float32(np.sqrt(d))).astype(np.float32)
+    says(scaled.astype(np.float64), M, f"√{d}")
+    for near in (np.sqrt(d) * (1 + 3e-5), 517 * (1 + 3e-5)):
+        said = describe(M * near, M)
+        assert "√" not in said and "exactly" not in said and "same factor" in said, said
+
+
 def test_constant_factor_on_scalars_only_when_it_is_a_nice_one():
     says(0.98, 0.49, "2 times")
     says(1280, 3840, "divided by 3", quantity=True)
