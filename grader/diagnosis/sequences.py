@@ -256,11 +256,35 @@ def describe_sequence(got: Any, expected: Any, describe: Describe) -> Finding:
         _order(g, e, unit),
         _dropped_kind(got, expected),
         _length(g, e, unit, expected, got),
+        NOTHING if isinstance(got, str) else granularity(list(got), list(expected)),
         NOTHING if isinstance(got, str) else _pieces(list(got), list(expected)),
         NOTHING if isinstance(got, str) else _items(list(got), list(expected), describe, unit),
     ):
         if finding:
             return finding
+    return NOTHING
+
+
+def granularity(got: list[Any], expected: list[Any]) -> Finding:
+    """Text cut at another size than the task's: pieces of several characters (words, runs)
+    where single characters are expected, or single characters where longer pieces are. Only
+    when every piece is text and the characters are the expected ones."""
+    if not got or not expected or not all(isinstance(x, str) and x for x in got + expected):
+        return NOTHING
+    chars = {c for x in expected for c in x}
+    if not {c for x in got for c in x} <= chars:
+        return NOTHING
+    longer = [x for x in got if len(x) > 1]
+    if all(len(x) == 1 for x in expected) and longer:
+        return Finding(
+            f"pieces of several characters ({longer[0]!r}) where single characters are "
+            "expected: the text is cut into words, runs or tokens, not into characters"
+        )
+    if all(len(x) == 1 for x in got) and any(len(x) > 1 for x in expected):
+        return Finding(
+            "single characters where longer pieces (words or tokens) are expected: the text is "
+            "cut into characters"
+        )
     return NOTHING
 
 
@@ -311,6 +335,10 @@ def describe_dict(got: Any, expected: Any, describe: Describe) -> Finding:
         )
     if missing and not extra:
         return _renumbered(got, expected, missing)
+    if missing and extra:
+        cut = granularity(list(got), list(expected))
+        if cut:
+            return cut.within("in the keys")
     if missing or extra:
         return NOTHING
     diff = [k for k in expected if labels.of([got[k]]) != labels.of([expected[k]])]

@@ -92,6 +92,16 @@ def test_a_large_ratio_is_a_whole_number_or_a_root_only_to_float32_rounding():
         assert "√" not in said and "exactly" not in said and "same factor" in said, said
 
 
+def test_text_cut_into_words_where_characters_are_expected_and_the_reverse():
+    vocab = describe({"hello": 0}, {"e": 0, "h": 1, "l": 2, "o": 3})
+    assert "in the keys: pieces of several characters ('hello')" in vocab, vocab
+    words = describe(["t", "h", "e", "c", "a", "t"], ["the", "cat"])
+    assert "single characters where longer pieces (words or tokens) are expected" in words, words
+    # other characters, or pieces that are not text: no such finding
+    assert "several characters" not in describe({"xy": 0}, {"a": 0, "b": 1})
+    assert "single characters" not in describe([1, 2], [12])
+
+
 def test_constant_factor_on_scalars_only_when_it_is_a_nice_one():
     says(0.98, 0.49, "2 times")
     says(1280, 3840, "divided by 3", quantity=True)
